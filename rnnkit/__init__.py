@@ -1,0 +1,23 @@
+"""rnnkit: Keras's recurrent-network API as PyTorch modules, fast on CPU.
+
+``import rnnkit as keras`` runs Keras code such as ``keras.layers.LSTM(64)`` or
+``keras.models.Sequential([...])``; every layer and model is a ``torch.nn.Module``.
+"""
+
+from . import activations, initializers, layers, models
+from .layers import Input
+from .models import Model, Sequential
+from .naming import clear_session
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Input",
+    "Model",
+    "Sequential",
+    "activations",
+    "clear_session",
+    "initializers",
+    "layers",
+    "models",
+]

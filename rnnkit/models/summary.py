@@ -1,0 +1,97 @@
+"""``model.summary()``: the table Keras 3 prints, in the same layout and numbers."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+_WIDTHS = (33, 24, 15)  # column widths of Keras 3's table, padding included
+_CONNECTED_WIDTHS = (30, 20, 11, 25)
+
+
+def readable_size(size: float) -> str:
+    """Bytes with 1024-based units and two decimals, as Keras writes them ('7.88 KB')."""
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if size / 1024 < 1:
+            return f"{size:.2f} {unit}"
+        size /= 1024
+    return f"{size:.2f} PB"
+
+
+def format_shape(shape: Any) -> str:
+    if isinstance(shape, list):
+        return "[" + ", ".join(format_shape(s) for s in shape) + "]"
+    return repr(tuple(shape))
+
+
+def _rule(left: str, fill: str, joint: str, right: str, widths: tuple[int, ...]) -> str:
+    return left + joint.join(fill * w for w in widths) + right
+
+
+def _row(cells: list[str], widths: tuple[int, ...], align_right: tuple[bool, ...], edge: str) -> list[str]:
+    wrapped = [textwrap.wrap(text, w - 2) or [""] for text, w in zip(cells, widths)]
+    lines = []
+    for i in range(max(len(w) for w in wrapped)):
+        parts = []
+        for lines_of_cell, w, right in zip(wrapped, widths, align_right):
+            text = lines_of_cell[i] if i < len(lines_of_cell) else ""
+            parts.append(" " + (text.rjust(w - 2) if right else text.ljust(w - 2)) + " ")
+        lines.append(edge + edge.join(parts) + edge)
+    return lines
+
+
+def _layer_rows(model: Any) -> tuple[list[list[str]], bool]:
+    """Cells for each layer, and whether a 'Connected to' column is needed."""
+    rows = []
+    if hasattr(model, "output_shapes"):  # Sequential: no InputLayer row, shapes from propagation
+        for layer in model.layers:
+            shape = model.output_shapes.get(layer.name)
+            rows.append([f"{layer.name} ({type(layer).__name__})", "?" if shape is None else format_shape(shape), _params(layer)])
+        return rows, False
+    nodes = getattr(model, "_nodes", None) or []
+    connected = _needs_connections(nodes)
+    for layer in model.layers:
+        node = next(n for n in nodes if n.layer is layer)
+        shapes = [t.shape for t in node.outputs]
+        shape = format_shape(shapes[0] if len(shapes) == 1 else shapes)
+        row = [f"{layer.name} ({type(layer).__name__})", shape, _params(layer)]
+        if connected:
+            sources = [f"{t.node.layer.name}[0][{t.index}]" for t in node.inputs]
+            row.append(", ".join(sources) if sources else "-")
+        rows.append(row)
+    return rows, connected
+
+
+def _needs_connections(nodes: list) -> bool:
+    """Keras adds a 'Connected to' column unless the graph is a single chain."""
+    inputs = [n for n in nodes if not n.inputs]
+    return len(inputs) > 1 or any(len(n.inputs) > 1 for n in nodes)
+
+
+def _params(layer: Any) -> str:
+    if not layer.built:
+        return "0 (unbuilt)"
+    return f"{layer.count_params():,}"
+
+
+def format_summary(model: Any) -> str:
+    rows, connected = _layer_rows(model)
+    widths = _CONNECTED_WIDTHS if connected else _WIDTHS
+    header = ["Layer (type)", "Output Shape", "Param #"] + (["Connected to"] if connected else [])
+    right = (False, False, True, False)[: len(widths)]
+    lines = [f'Model: "{model.name}"', _rule("┏", "━", "┳", "┓", widths)]
+    lines += _row(header, widths, right, "┃")
+    lines.append(_rule("┡", "━", "╇", "┩", widths))
+    for i, row in enumerate(rows):
+        if i:
+            lines.append(_rule("├", "─", "┼", "┤", widths))
+        lines += _row(row, widths, right, "│")
+    lines.append(_rule("└", "─", "┴", "┘", widths))
+    trainable = sum(p.numel() * p.element_size() for p in model.parameters() if p.requires_grad)
+    frozen = sum(p.numel() * p.element_size() for p in model.parameters() if not p.requires_grad)
+    n_trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    n_frozen = sum(p.numel() for p in model.parameters() if not p.requires_grad)
+    lines.append(f" Total params: {n_trainable + n_frozen:,} ({readable_size(trainable + frozen)})")
+    lines.append(f" Trainable params: {n_trainable:,} ({readable_size(trainable)})")
+    lines.append(f" Non-trainable params: {n_frozen:,} ({readable_size(frozen)})")
+    return "\n".join(lines) + "\n"
