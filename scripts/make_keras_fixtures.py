@@ -683,6 +683,8 @@ def main():
         "x (single input) or x0,x1,... (multi-input, in model input order); y0,y1,... outputs in model output "
         "order; inter_<layer_name>: output of each non-final layer of multi-layer Sequential models "
         "(inference mode, masks propagated)")
+    for c in by_name.values():  # entries this script did not make (the copied shared ones)
+        c.setdefault("generator", "copied verbatim from shared/keras/fixtures (made with Keras 3.15.1); not by this script")
     order.sort(key=lambda n: n.startswith("keras2_"))  # stable: Keras 2 (tf_keras) cases last
     manifest["cases"] = [by_name[n] for n in order]
     man_path.write_text(json.dumps(manifest, indent=1, ensure_ascii=True) + "\n")
