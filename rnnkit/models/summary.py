@@ -6,7 +6,7 @@ import textwrap
 from typing import Any
 
 _WIDTHS = (33, 24, 15)  # column widths of Keras 3's table, padding included
-_CONNECTED_WIDTHS = (30, 20, 11, 25)
+_CONNECTED_WIDTHS = (21, 19, 12, 19)  # with the "Connected to" column
 
 
 def readable_size(size: float) -> str:
@@ -28,8 +28,15 @@ def _rule(left: str, fill: str, joint: str, right: str, widths: tuple[int, ...])
     return left + joint.join(fill * w for w in widths) + right
 
 
+def _fit(text: str, width: int, truncate: bool) -> list[str]:
+    """Word-wrap a cell, or (``truncate``) keep its lines and cut each with an ellipsis."""
+    if truncate:
+        return [line if len(line) <= width else line[: width - 1] + "…" for line in text.split("\n")]
+    return textwrap.wrap(text, width) or [""]
+
+
 def _row(cells: list[str], widths: tuple[int, ...], align_right: tuple[bool, ...], edge: str) -> list[str]:
-    wrapped = [textwrap.wrap(text, w - 2) or [""] for text, w in zip(cells, widths)]
+    wrapped = [_fit(text, w - 2, i == 3) for i, (text, w) in enumerate(zip(cells, widths))]
     lines = []
     for i in range(max(len(w) for w in wrapped)):
         parts = []
@@ -56,8 +63,8 @@ def _layer_rows(model: Any) -> tuple[list[list[str]], bool]:
         shape = format_shape(shapes[0] if len(shapes) == 1 else shapes)
         row = [f"{layer.name} ({type(layer).__name__})", shape, _params(layer)]
         if connected:
-            sources = [f"{t.node.layer.name}[0][{t.index}]" for t in node.inputs]
-            row.append(", ".join(sources) if sources else "-")
+            sources = [f"{t.node.layer.name}[{t.node.layer.inbound_nodes.index(t.node)}][{t.index}]" for t in node.inputs]
+            row.append(",\n".join(sources) if sources else "-")
         rows.append(row)
     return rows, connected
 
