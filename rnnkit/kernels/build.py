@@ -1,0 +1,158 @@
+"""Build and load the fused C++ kernels (rnnkit/kernels/csrc) once per machine.
+
+The extension is compiled on first use with ``torch.utils.cpp_extension.load`` into a cache
+directory (``$RNNKIT_CACHE``, else ``~/.cache/rnnkit``), in a folder named after a hash of the
+sources, the flags, the torch version and the CPU, so a later import only loads the library.
+Compiling prints one line. Nothing here falls back silently: if the build cannot run (no
+compiler, no ninja, a compile error) the reason is kept, a warning says so once, and
+:func:`require` raises it for callers that asked for the fused path explicitly.
+
+``RNNKIT_FUSED=0`` turns the fused kernels off without trying to build them.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import os
+import platform
+import sys
+import threading
+import time
+import warnings
+from pathlib import Path
+
+import torch
+
+SOURCE_DIR = Path(__file__).parent / "csrc"
+SOURCES = ("ops.cpp",)
+HEADERS = ("blas.h", "gru.h", "lstm.h", "sequence.h", "simple_rnn.h", "vector_math.h")
+
+_lock = threading.Lock()
+_state: dict[str, object] = {"loaded": False, "error": None, "build_seconds": None}
+
+
+class FusedUnavailable(RuntimeError):
+    """The fused kernels cannot run here; the message says why."""
+
+
+def cache_root() -> Path:
+    return Path(os.environ.get("RNNKIT_CACHE") or Path.home() / ".cache" / "rnnkit")
+
+
+def _blas_symbols_exported() -> bool:
+    """Whether libtorch_cpu exports the Fortran BLAS entry points (MKL builds of torch do)."""
+    lib = Path(torch.__file__).parent / "lib" / "libtorch_cpu.so"
+    if not lib.exists():
+        return False
+    try:
+        handle = ctypes.CDLL(str(lib))
+    except OSError:
+        return False
+    return hasattr(handle, "sgemm_") and hasattr(handle, "dgemm_")
+
+
+def _cpu_signature() -> str:
+    """Flags of this CPU: the build uses -march=native, so a cache must not cross machines."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("flags"):
+                return line
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def compile_flags() -> list[str]:
+    flags = ["-O3", "-march=native", "-fopenmp-simd", "-std=c++17"]
+    if _blas_symbols_exported():
+        flags.append("-DRNNKIT_FORTRAN_BLAS")
+    return flags
+
+
+def build_directory() -> Path:
+    digest = hashlib.sha256()
+    for name in SOURCES + HEADERS:
+        digest.update((SOURCE_DIR / name).read_bytes())
+    digest.update(" ".join(compile_flags()).encode())
+    digest.update(torch.__version__.encode())
+    digest.update(sys.version.encode())
+    digest.update(_cpu_signature().encode())
+    return cache_root() / f"fused-{digest.hexdigest()[:16]}"
+
+
+def _library_path(directory: Path) -> Path:
+    return directory / "rnnkit_fused.so"
+
+
+def is_built() -> bool:
+    """True when the compiled library is already in the cache (loading it costs no compile)."""
+    return _state["loaded"] is True or _library_path(build_directory()).exists()
+
+
+def disabled_reason() -> str | None:
+    if os.environ.get("RNNKIT_FUSED", "1").strip().lower() in ("0", "false", "off", "no"):
+        return "fused kernels turned off by RNNKIT_FUSED=0"
+    return None
+
+
+def _build() -> None:
+    from torch.utils import cpp_extension
+
+    directory = build_directory()
+    directory.mkdir(parents=True, exist_ok=True)
+    if not _library_path(directory).exists():
+        print("rnnkit: compiling fused kernels (one time, ~30 s)", file=sys.stderr, flush=True)
+    started = time.perf_counter()
+    cpp_extension.load(
+        name="rnnkit_fused",
+        sources=[str(SOURCE_DIR / s) for s in SOURCES],
+        extra_cflags=compile_flags(),
+        extra_include_paths=[str(SOURCE_DIR)],
+        build_directory=str(directory),
+        is_python_module=False,
+        verbose=False,
+    )
+    _state["build_seconds"] = time.perf_counter() - started
+
+
+def load() -> bool:
+    """Build (if needed) and load the kernels; True when they are ready. Warns once on failure."""
+    with _lock:
+        if _state["loaded"] or _state["error"] is not None:
+            return _state["loaded"] is True
+        reason = disabled_reason()
+        if reason is None:
+            try:
+                _build()
+                from . import fused_ops
+
+                fused_ops.register()
+                _state["loaded"] = True
+                return True
+            except Exception as error:  # reported below and kept for require(); never swallowed
+                reason = f"building the fused kernels failed: {type(error).__name__}: {error}"
+        _state["error"] = reason
+        if disabled_reason() is None:  # an explicit RNNKIT_FUSED=0 needs no warning
+            warnings.warn(
+                f"rnnkit: {reason}; using the plain-torch reference path", RuntimeWarning
+            )
+        return False
+
+
+def unavailable_reason() -> str | None:
+    """None when the kernels are loaded; otherwise why not (building them first if needed)."""
+    return None if load() else str(_state["error"])
+
+
+def require() -> None:
+    """Raise :class:`FusedUnavailable` with the reason when the kernels cannot run."""
+    reason = unavailable_reason()
+    if reason is not None:
+        raise FusedUnavailable(f"implementation='fused' cannot run: {reason}")
+
+
+def build_seconds() -> float | None:
+    """Seconds the last load() spent building or loading the library, for the benchmark report."""
+    value = _state["build_seconds"]
+    return float(value) if value is not None else None

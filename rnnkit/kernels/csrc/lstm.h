@@ -1,0 +1,161 @@
+// LSTM over a whole sequence, Keras gate order i, f, c (candidate g), o:
+//   z = xw_t + h_{t-1} @ U;  i, f, g, o = ract(z_i), ract(z_f), act(z_g), ract(z_o)
+//   c_t = f * c_{t-1} + i * g;  h_t = o * act(c_t)
+//
+//   xw     (B, T, 4H)  input projection, processing order
+//   U      (H, 4H)     recurrent kernel
+//   mask   (B, T)      true = real step, or null
+//   y      (B, T, H)
+//   gates  (B, T, 5H)  i, f, g, o, act(c_t) per step, kept for backward (or null)
+#pragma once
+
+#include <utility>
+
+#include "blas.h"
+#include "sequence.h"
+
+namespace rnnkit {
+
+template <typename T>
+struct LstmForward {
+  int64_t B, steps, H;
+  const T* xw;
+  const T* U;
+  const bool* mask;
+  bool zero_output;
+  StateSlots<T> h, c;
+  T* y;
+  T* gates;    // null in inference
+  T* product;  // (B, 4H) scratch
+
+  template <class Act, class RAct>
+  void run() const {
+    h.start();
+    c.start();
+    const int64_t G = 4 * H;
+    for (int64_t t = 0; t < steps; ++t) {
+      const Rows<T> h_in = h.entering(t), h_out = h.leaving(t);
+      const Rows<T> c_in = c.entering(t), c_out = c.leaving(t);
+      gemm<T>(false, false, B, G, H, h_in.data, h_in.ld, U, G, T(0), product, G);
+      for_rows(B, G, [&](int64_t b0, int64_t b1) {
+        for (int64_t b = b0; b < b1; ++b) {
+          T* y_row = y + (b * steps + t) * H;
+          const T* hp = h_in.row(b);
+          const T* cp = c_in.row(b);
+          T* hn = h_out.row(b);
+          T* cn = c_out.row(b);
+          T* s = gates ? gates + (b * steps + t) * 5 * H : nullptr;
+          if (mask == nullptr || mask[b * steps + t]) {
+            const T* x = xw + (b * steps + t) * G;
+            const T* p = product + b * G;
+            if (s == nullptr) {
+#pragma omp simd
+              for (int64_t j = 0; j < H; ++j) {
+                const T i = RAct::value(x[j] + p[j]);
+                const T f = RAct::value(x[H + j] + p[H + j]);
+                const T g = Act::value(x[2 * H + j] + p[2 * H + j]);
+                const T o = RAct::value(x[3 * H + j] + p[3 * H + j]);
+                const T cv = f * cp[j] + i * g;
+                const T hv = o * Act::value(cv);
+                cn[j] = cv;
+                hn[j] = hv;
+                y_row[j] = hv;
+              }
+            } else {
+#pragma omp simd
+              for (int64_t j = 0; j < H; ++j) {
+                const T i = RAct::value(x[j] + p[j]);
+                const T f = RAct::value(x[H + j] + p[H + j]);
+                const T g = Act::value(x[2 * H + j] + p[2 * H + j]);
+                const T o = RAct::value(x[3 * H + j] + p[3 * H + j]);
+                const T cv = f * cp[j] + i * g;
+                const T ac = Act::value(cv);
+                const T hv = o * ac;
+                cn[j] = cv;
+                hn[j] = hv;
+                y_row[j] = hv;
+                s[j] = i, s[H + j] = f, s[2 * H + j] = g, s[3 * H + j] = o, s[4 * H + j] = ac;
+              }
+            }
+          } else {
+            for (int64_t j = 0; j < H; ++j) hn[j] = hp[j], cn[j] = cp[j];
+            masked_output(y_row, t > 0 ? y_row - H : nullptr, zero_output, H);
+            if (s) for (int64_t j = 0; j < 5 * H; ++j) s[j] = T(0);
+          }
+        }
+      });
+    }
+  }
+};
+
+// Backward through time. Inputs: dy (B, T, H), dhT, dcT (B, H), hs, cs (B, T, H) states entering
+// each step, gates. Outputs: dxw (B, T, 4H) pre-activation gradients, dh0, dc0 (B, H),
+// dU (H, 4H). Scratch: work (4, B, H).
+template <typename T>
+struct LstmBackward {
+  int64_t B, steps, H;
+  const T* dy;
+  const T* dhT;
+  const T* dcT;
+  const T* U;
+  const bool* mask;
+  bool zero_output;
+  const T* hs;
+  const T* cs;
+  const T* gates;
+  T* dxw;
+  T* dh0;
+  T* dc0;
+  T* dU;
+  T* work;
+
+  template <class Act, class RAct>
+  void run() const {
+    const int64_t G = 4 * H;
+    T* dh = work;
+    T* dh_prev = work + B * H;
+    T* dc = work + 2 * B * H;  // updated in place: gradient at c_t, then at c_{t-1}
+    T* carry = work + 3 * B * H;
+    for (int64_t i = 0; i < B * H; ++i) dh[i] = dhT[i], dc[i] = dcT[i], carry[i] = T(0);
+    for (int64_t t = steps - 1; t >= 0; --t) {
+      for_rows(B, G, [&](int64_t b0, int64_t b1) {
+        for (int64_t b = b0; b < b1; ++b) {
+          const int64_t bt = b * steps + t;
+          T* d = dh + b * H;
+          T* dp = dh_prev + b * H;
+          T* dcr = dc + b * H;
+          T* cr = carry + b * H;
+          T* gx = dxw + bt * G;
+          if (mask == nullptr || mask[bt]) {
+            const T* s = gates + bt * 5 * H;
+            const T* cp = cs + bt * H;
+            const T* dyr = dy + bt * H;
+#pragma omp simd
+            for (int64_t j = 0; j < H; ++j) {
+              const T i = s[j], f = s[H + j], g = s[2 * H + j], o = s[3 * H + j], ac = s[4 * H + j];
+              const T dh_total = d[j] + dyr[j] + cr[j];
+              cr[j] = T(0);
+              const T dct = dcr[j] + dh_total * o * Act::slope(ac);
+              gx[j] = dct * g * RAct::slope(i);
+              gx[H + j] = dct * cp[j] * RAct::slope(f);
+              gx[2 * H + j] = dct * i * Act::slope(g);
+              gx[3 * H + j] = dh_total * ac * RAct::slope(o);
+              dcr[j] = dct * f;
+              dp[j] = T(0);
+            }
+          } else {
+            carry_masked_gradient(dy + bt * H, cr, zero_output, H);
+            for (int64_t j = 0; j < G; ++j) gx[j] = T(0);
+            for (int64_t j = 0; j < H; ++j) dp[j] = d[j];
+          }
+        }
+      });
+      gemm<T>(false, true, B, H, G, dxw + t * G, steps * G, U, G, T(1), dh_prev, H);
+      std::swap(dh, dh_prev);
+    }
+    for (int64_t i = 0; i < B * H; ++i) dh0[i] = dh[i], dc0[i] = dc[i];
+    gemm<T>(true, false, H, G, B * steps, hs, H, dxw, G, T(0), dU, G);
+  }
+};
+
+}  // namespace rnnkit

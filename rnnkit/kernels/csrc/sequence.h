@@ -1,0 +1,70 @@
+// Bookkeeping shared by the three sequence kernels: where each step reads and writes its state.
+//
+// All tensors are batch-first and contiguous; a per-step slice is a (B, width) matrix whose rows
+// lie T * width apart, which BLAS takes as a leading dimension. Shapes:
+//   h0, hT   (B, H)      initial and final state
+//   hs       (B, T, H)   state entering each step, kept for backward (null in inference)
+//   ping     (2, B, H)   two scratch states used instead of hs in inference
+#pragma once
+
+#include <cstdint>
+
+namespace rnnkit {
+
+template <typename T>
+struct Rows {
+  T* data;
+  int64_t ld;
+  T* row(int64_t b) const { return data + b * ld; }
+};
+
+template <typename T>
+struct StateSlots {
+  const T* h0;
+  T* hs;
+  T* ping;
+  T* hT;
+  int64_t batch, steps, width;
+
+  Rows<T> entering(int64_t t) const {
+    if (hs != nullptr) return {hs + t * width, steps * width};
+    if (t == 0) return {const_cast<T*>(h0), width};
+    return {ping + (t % 2) * batch * width, width};
+  }
+  Rows<T> leaving(int64_t t) const {
+    if (t == steps - 1) return {hT, width};
+    if (hs != nullptr) return {hs + (t + 1) * width, steps * width};
+    return {ping + ((t + 1) % 2) * batch * width, width};
+  }
+  // Training keeps h0 as the first entry of hs.
+  void start() const {
+    if (hs == nullptr) return;
+    for (int64_t b = 0; b < batch; ++b)
+      for (int64_t j = 0; j < width; ++j) hs[b * steps * width + j] = h0[b * width + j];
+  }
+};
+
+// Keras masking of one output row at a masked step: zeros, or the previous step's output
+// (zeros before the first step).
+template <typename T>
+inline void masked_output(T* y_row, const T* previous_row, bool zero_output, int64_t width) {
+  if (zero_output || previous_row == nullptr) {
+    for (int64_t j = 0; j < width; ++j) y_row[j] = T(0);
+  } else {
+    for (int64_t j = 0; j < width; ++j) y_row[j] = previous_row[j];
+  }
+}
+
+// Backward of the same rule at a masked step. `carry` (B, H) holds the gradient that reaches an
+// output through later masked steps that copied it; a real step adds carry to its dy and clears
+// it, a masked step passes its dy on (or drops it when its output was zeros).
+template <typename T>
+inline void carry_masked_gradient(const T* dy_row, T* carry_row, bool zero_output, int64_t width) {
+  if (zero_output) {
+    for (int64_t j = 0; j < width; ++j) carry_row[j] = T(0);
+  } else {
+    for (int64_t j = 0; j < width; ++j) carry_row[j] += dy_row[j];
+  }
+}
+
+}  // namespace rnnkit

@@ -1,0 +1,164 @@
+"""Autograd formulas and shape-only fake kernels for the C++ ops declared in csrc/ops.cpp.
+
+Each ``rnnkit::<cell>_forward`` op takes the input projection ``xw`` (B, T, G*H) and returns the
+outputs plus what backward needs (empty tensors when ``save`` is false, the inference variant).
+Backward is a second op, ``rnnkit::<cell>_backward``, that returns the gradient at ``xw``;
+the gradients of ``kernel``, ``bias`` and ``x`` then come from torch's autograd of the input
+projection, which stays an ordinary matrix product in Python.
+"""
+
+from __future__ import annotations
+
+import torch
+
+OPS = (
+    "rnnkit::simple_rnn_forward",
+    "rnnkit::simple_rnn_backward",
+    "rnnkit::lstm_forward",
+    "rnnkit::lstm_backward",
+    "rnnkit::gru_forward",
+    "rnnkit::gru_backward",
+)
+
+
+def _saved(xw: torch.Tensor, save: bool, *shape: int) -> torch.Tensor:
+    return xw.new_empty(shape if save else (0,))
+
+
+# ------------------------------------------------------------------ fake (shape-only) kernels
+
+
+def _simple_rnn_forward_fake(xw, h0, recurrent_kernel, mask, activation, zero_output, save):
+    B, T, _ = xw.shape
+    H = recurrent_kernel.shape[0]
+    return (
+        xw.new_empty((B, T, H)),
+        xw.new_empty((B, H)),
+        _saved(xw, save, B, T, H),
+        _saved(xw, save, B, T, H),
+    )
+
+
+def _simple_rnn_backward_fake(dy, dh, recurrent_kernel, mask, hs, acts, activation, zero_output):
+    return torch.empty_like(dy), torch.empty_like(dh), torch.empty_like(recurrent_kernel)
+
+
+def _lstm_forward_fake(xw, h0, c0, recurrent_kernel, mask, activation, recurrent_activation,
+                       zero_output, save):
+    B, T, _ = xw.shape
+    H = recurrent_kernel.shape[0]
+    return (
+        xw.new_empty((B, T, H)),
+        xw.new_empty((B, H)),
+        xw.new_empty((B, H)),
+        _saved(xw, save, B, T, H),
+        _saved(xw, save, B, T, H),
+        _saved(xw, save, B, T, 5 * H),
+    )
+
+
+def _lstm_backward_fake(dy, dh, dc, recurrent_kernel, mask, hs, cs, gates, activation,
+                        recurrent_activation, zero_output):
+    B, T, H = dy.shape
+    return (
+        dy.new_empty((B, T, 4 * H)),
+        torch.empty_like(dh),
+        torch.empty_like(dc),
+        torch.empty_like(recurrent_kernel),
+    )
+
+
+def _gru_forward_fake(xw, h0, recurrent_kernel, recurrent_bias, mask, activation,
+                      recurrent_activation, reset_after, zero_output, save):
+    B, T, _ = xw.shape
+    H = recurrent_kernel.shape[0]
+    return (
+        xw.new_empty((B, T, H)),
+        xw.new_empty((B, H)),
+        _saved(xw, save, B, T, H),
+        _saved(xw, save, B, T, (4 if reset_after else 3) * H),
+    )
+
+
+def _gru_backward_fake(dy, dh, recurrent_kernel, mask, hs, gates, activation,
+                       recurrent_activation, reset_after, zero_output):
+    B, T, H = dy.shape
+    return (
+        dy.new_empty((B, T, 3 * H)),
+        torch.empty_like(dh),
+        torch.empty_like(recurrent_kernel),
+        dy.new_empty((3 * H,)),
+    )
+
+
+# ------------------------------------------------------------------ autograd
+
+
+def _simple_rnn_setup(ctx, inputs, output):
+    _, _, recurrent_kernel, mask, activation, zero_output, _ = inputs
+    _, _, hs, acts = output
+    ctx.save_for_backward(recurrent_kernel, hs, acts)
+    ctx.mask, ctx.activation, ctx.zero_output = mask, activation, zero_output
+
+
+def _simple_rnn_backward(ctx, dy, dh, _dhs, _dacts):
+    recurrent_kernel, hs, acts = ctx.saved_tensors
+    dxw, dh0, du = torch.ops.rnnkit.simple_rnn_backward(
+        dy, dh, recurrent_kernel, ctx.mask, hs, acts, ctx.activation, ctx.zero_output
+    )
+    return dxw, dh0, du, None, None, None, None
+
+
+def _lstm_setup(ctx, inputs, output):
+    _, _, _, recurrent_kernel, mask, activation, recurrent_activation, zero_output, _ = inputs
+    _, _, _, hs, cs, gates = output
+    ctx.save_for_backward(recurrent_kernel, hs, cs, gates)
+    ctx.mask, ctx.zero_output = mask, zero_output
+    ctx.activations = (activation, recurrent_activation)
+
+
+def _lstm_backward(ctx, dy, dh, dc, _dhs, _dcs, _dgates):
+    recurrent_kernel, hs, cs, gates = ctx.saved_tensors
+    dxw, dh0, dc0, du = torch.ops.rnnkit.lstm_backward(
+        dy, dh, dc, recurrent_kernel, ctx.mask, hs, cs, gates, *ctx.activations, ctx.zero_output
+    )
+    return dxw, dh0, dc0, du, None, None, None, None, None
+
+
+def _gru_setup(ctx, inputs, output):
+    (_, _, recurrent_kernel, _, mask, activation, recurrent_activation, reset_after,
+     zero_output, _) = inputs
+    _, _, hs, gates = output
+    ctx.save_for_backward(recurrent_kernel, hs, gates)
+    ctx.mask, ctx.zero_output, ctx.reset_after = mask, zero_output, reset_after
+    ctx.activations = (activation, recurrent_activation)
+
+
+def _gru_backward(ctx, dy, dh, _dhs, _dgates):
+    recurrent_kernel, hs, gates = ctx.saved_tensors
+    dxw, dh0, du, db = torch.ops.rnnkit.gru_backward(
+        dy, dh, recurrent_kernel, ctx.mask, hs, gates, *ctx.activations, ctx.reset_after,
+        ctx.zero_output,
+    )
+    return dxw, dh0, du, db, None, None, None, None, None, None
+
+
+def register() -> None:
+    """Attach fake kernels and autograd formulas; called once, right after the library loads."""
+    fakes = {
+        "rnnkit::simple_rnn_forward": _simple_rnn_forward_fake,
+        "rnnkit::simple_rnn_backward": _simple_rnn_backward_fake,
+        "rnnkit::lstm_forward": _lstm_forward_fake,
+        "rnnkit::lstm_backward": _lstm_backward_fake,
+        "rnnkit::gru_forward": _gru_forward_fake,
+        "rnnkit::gru_backward": _gru_backward_fake,
+    }
+    for name, fake in fakes.items():
+        torch.library.register_fake(name)(fake)
+    torch.library.register_autograd(
+        "rnnkit::simple_rnn_forward", _simple_rnn_backward, setup_context=_simple_rnn_setup
+    )
+    torch.library.register_autograd(
+        "rnnkit::lstm_forward", _lstm_backward, setup_context=_lstm_setup
+    )
+    torch.library.register_autograd("rnnkit::gru_forward", _gru_backward, setup_context=_gru_setup)
