@@ -57,11 +57,11 @@ def from_torch(module: nn.RNNBase) -> Sequential:
     if isinstance(module, nn.LSTM) and module.proj_size:
         raise ValueError("from_torch: LSTM with proj_size has no Keras equivalent")
     model = Sequential([Input(shape=(None, module.input_size))])
-    for k in range(module.num_layers):
+    for _ in range(module.num_layers):
         layer = _layer_like(module, return_sequences=True, use_bias=module.bias)
-        if module.bidirectional:
-            layer = Bidirectional(layer)
-        model.add(layer)
+        model.add(Bidirectional(layer) if module.bidirectional else layer)
+    model.to(module.weight_ih_l0.dtype)
+    for k, layer in enumerate(model.layers):
         weights = _keras_weights(module, f"_l{k}")
         if module.bidirectional:
             weights += _keras_weights(module, f"_l{k}_reverse")
@@ -121,6 +121,7 @@ def to_torch(model: Sequential) -> nn.RNNBase:
         bias=first.cell.use_bias,
         batch_first=True,
         bidirectional=bidirectional,
+        dtype=first.cell.kernel.dtype,
     )
     if isinstance(first, LSTM):
         module: nn.RNNBase = nn.LSTM(**kwargs)

@@ -11,12 +11,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "demo",
         help="summaries of the Keras seed models and a few seconds of LSTM training",
-        description="Example: rnnkit demo --seconds 5",
+        description="Example: rnnkit demo --epochs 6",
     )
-    parser.add_argument("--seconds", type=float, default=5.0, help="training time (default 5)")
+    parser.add_argument("--epochs", type=int, default=6, help="training epochs (default 6, about 5 s)")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    losses = demo.run(args.seconds)
+    losses = demo.run(args.epochs)
     return 0 if losses[-1] < losses[0] else 1

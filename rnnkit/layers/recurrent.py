@@ -14,7 +14,7 @@ from typing import Any, Sequence
 import torch
 
 from .. import kernels
-from ..naming import snake_case
+from ..naming import snake_case, unique_name
 from ..recurrence import custom_cell_sequence
 from .base import Layer
 from .recurrent_cells import GRUCell, LSTMCell, RecurrentCell, SimpleRNNCell
@@ -70,9 +70,9 @@ class RNN(Layer):
         if input_dim is not None and "input_shape" not in kwargs and "batch_input_shape" not in kwargs:
             kwargs["input_shape"] = (input_length, input_dim)
         super().__init__(**kwargs)
-        if not (hasattr(cell, "state_size") and callable(cell)):
+        if not (isinstance(cell, Layer) and hasattr(cell, "state_size")):
             raise ValueError(
-                f"Layer '{self.name}': cell must be a cell layer with state_size (such as LSTMCell); "
+                f"Layer '{self.name}': cell must be an rnnkit Layer with state_size (such as LSTMCell); "
                 f"got {type(cell).__name__}"
             )
         self.cell = cell
@@ -122,20 +122,11 @@ class RNN(Layer):
         if isinstance(inputs, (list, tuple)):  # Keras allows [x, *initial_state]
             inputs, initial_state = inputs[0], list(inputs[1:]) or initial_state
         self._check_input(inputs)
-        batch = inputs.shape[0]
         mask = self._check_mask(mask, inputs)
         states = self._initial_states(initial_state, inputs)
-        x = inputs
         cell = self.cell
-        recurrent_mask = None
-        if training and cell.dropout > 0:
-            keep = 1.0 - cell.dropout  # one mask per sequence, shared by all steps (Keras)
-            x = x * torch.bernoulli(x.new_full((batch, 1, x.shape[-1]), keep)) / keep
-        if training and cell.recurrent_dropout > 0:
-            keep = 1.0 - cell.recurrent_dropout
-            recurrent_mask = torch.bernoulli(x.new_full((batch, self.units), keep)) / keep
-
         if isinstance(cell, RecurrentCell):
+            x, recurrent_mask = self._dropout_masks(inputs, training)
             y, final = kernels.run_sequence(
                 cell.kind,
                 self.implementation,
@@ -151,7 +142,7 @@ class RNN(Layer):
         else:
             y, final = custom_cell_sequence(
                 lambda x_t, s: cell(x_t, list(s), training=training),
-                x,
+                inputs,
                 states,
                 mask=mask,
                 go_backwards=self.go_backwards,
@@ -161,6 +152,18 @@ class RNN(Layer):
             self.states = [s.detach() for s in final]
         output = y if self.return_sequences else y[:, -1]
         return [output, *final] if self.return_state else output
+
+    def _dropout_masks(self, x: torch.Tensor, training: bool) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """Keras's dropout: one input mask and one recurrent mask per sequence, shared by all steps."""
+        cell, batch = self.cell, x.shape[0]
+        recurrent_mask = None
+        if training and cell.dropout > 0:
+            keep = 1.0 - cell.dropout
+            x = x * torch.bernoulli(x.new_full((batch, 1, x.shape[-1]), keep)) / keep
+        if training and cell.recurrent_dropout > 0:
+            keep = 1.0 - cell.recurrent_dropout
+            recurrent_mask = torch.bernoulli(x.new_full((batch, self.units), keep)) / keep
+        return x, recurrent_mask
 
     def reset_states(self, states: Sequence[Any] | None = None) -> None:
         """Forget (or set) the carried state of a ``stateful`` layer."""
@@ -269,7 +272,13 @@ class _CellLayer(RNN):
 
     def __init__(self, units: int, **kwargs: Any):
         cell_kwargs = {key: kwargs.pop(key) for key in _CELL_ARGS if key in kwargs}
-        cell = self.cell_class(units, name=snake_case(self.cell_class.__name__), **cell_kwargs)
+        kwargs["name"] = kwargs.get("name") or unique_name(snake_case(type(self).__name__))
+        cell_name = snake_case(self.cell_class.__name__)
+        try:
+            cell = self.cell_class(units, name=cell_name, **cell_kwargs)
+        except ValueError as error:  # report the layer the user named, not its inner cell
+            owner = f"Layer '{kwargs['name']}' ({type(self).__name__})"
+            raise ValueError(str(error).replace(f"Layer '{cell_name}'", owner)) from None
         super().__init__(cell, **kwargs)
 
     def get_config(self) -> dict[str, Any]:

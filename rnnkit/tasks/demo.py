@@ -43,18 +43,16 @@ def sine_windows(count: int, steps: int, generator: torch.Generator) -> tuple[to
     return wave[:, :steps, None], wave[:, steps:]  # (N, T, 1), (N, 1)
 
 
-def train_forecaster(seconds: float = 5.0, seed: int = 0, log=print) -> list[float]:
+def train_forecaster(epochs: int = 6, samples: int = 2048, seed: int = 0, log=print) -> list[float]:
     """Train LSTM(32) -> Dense(1) to predict the next sine value; returns the loss after each epoch."""
     torch.manual_seed(seed)
     generator = torch.Generator().manual_seed(seed)
-    x, y = sine_windows(2048, 30, generator)
+    x, y = sine_windows(samples, 30, generator)
     model = Sequential([Input(shape=(30, 1)), layers.LSTM(32), layers.Dense(1)])
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
     losses = []
     start = time.perf_counter()
-    epoch = 0
-    while time.perf_counter() - start < seconds:
-        epoch += 1
+    for epoch in range(1, epochs + 1):
         order = torch.randperm(len(x), generator=generator)
         total = 0.0
         for batch in order.split(128):
@@ -68,11 +66,10 @@ def train_forecaster(seconds: float = 5.0, seed: int = 0, log=print) -> list[flo
     return losses
 
 
-def run(seconds: float = 5.0, log=print) -> list[float]:
+def run(epochs: int = 6, log=print) -> list[float]:
     for model in seed_models():
         model.summary(print_fn=log)
-    log(f"Training LSTM(32) -> Dense(1) on noisy sine waves for {seconds:g} s (next-value MSE):")
-    losses = train_forecaster(seconds, log=log)
-    log(f"MSE went from {losses[0]:.5f} to {losses[-1]:.5f} in {len(losses)} epochs "
-        f"(predicting 0 scores about 0.5)")
+    log(f"Training LSTM(32) -> Dense(1) on noisy sine waves for {epochs} epochs (next-value MSE):")
+    losses = train_forecaster(epochs, log=log)
+    log(f"MSE went from {losses[0]:.5f} to {losses[-1]:.5f} (predicting 0 scores about 0.5)")
     return losses
