@@ -4,7 +4,7 @@
 ``keras.models.Sequential([...])``; every layer and model is a ``torch.nn.Module``.
 """
 
-from . import activations, initializers, layers, models
+from . import activations, callbacks, initializers, layers, losses, metrics, models, optimizers, utils
 from .layers import Input
 from .models import Model, Sequential
 from .naming import clear_session
@@ -16,8 +16,13 @@ __all__ = [
     "Model",
     "Sequential",
     "activations",
+    "callbacks",
     "clear_session",
     "initializers",
     "layers",
+    "losses",
+    "metrics",
     "models",
+    "optimizers",
+    "utils",
 ]

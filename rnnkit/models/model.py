@@ -16,6 +16,7 @@ from torch import nn
 
 from ..layers.base import InputLayer, KerasTensor, Layer, Node, flatten, map_structure, to_tensor
 from ..naming import snake_case, unique_name
+from ..training import loop as training_loop
 from .summary import format_summary
 
 
@@ -193,3 +194,29 @@ class Model(Layer):
 
     def count_params(self) -> int:
         return sum(layer.count_params() for layer in self.layers if layer.built)
+
+    # ----- training (the work is in rnnkit.training.loop) -------------------------------------
+    def compile(self, optimizer: Any = "rmsprop", loss: Any = None, metrics: Any = None, loss_weights: Any = None) -> None:
+        """Keras's ``compile``: optimizer, loss(es) and metrics for ``fit``/``evaluate``.
+
+        It takes the place of ``nn.Module.compile``; call ``torch.compile(model)`` for that one.
+        """
+        training_loop.compile(self, optimizer, loss, metrics, loss_weights)
+
+    def fit(self, x: Any = None, y: Any = None, *args: Any, **kwargs: Any) -> Any:
+        """Train with Keras's arguments (see :func:`rnnkit.training.loop.fit`); returns a ``History``."""
+        return training_loop.fit(self, x, y, *args, **kwargs)
+
+    def evaluate(self, x: Any = None, y: Any = None, *args: Any, **kwargs: Any) -> Any:
+        """Loss (and metrics) on ``x``/``y`` in inference mode (see :func:`rnnkit.training.loop.evaluate`)."""
+        return training_loop.evaluate(self, x, y, *args, **kwargs)
+
+    def train_on_batch(self, x: Any, y: Any = None, *args: Any, **kwargs: Any) -> Any:
+        return training_loop.train_on_batch(self, x, y, *args, **kwargs)
+
+    def test_on_batch(self, x: Any, y: Any = None, *args: Any, **kwargs: Any) -> Any:
+        return training_loop.test_on_batch(self, x, y, *args, **kwargs)
+
+    def reset_states(self) -> None:
+        """Forget the state carried by every ``stateful=True`` recurrent layer."""
+        training_loop.reset_states(self)

@@ -1,0 +1,205 @@
+"""What ``fit``/``evaluate`` accept as data, checked and cut into batches of tensors.
+
+Two sources: arrays (numpy arrays, tensors or lists of numbers; lists or dicts of them for models
+with several inputs or outputs), cut into batches of ``batch_size`` in order or reshuffled every
+epoch with torch's global generator (so a checkpoint that restores that generator resumes the
+same order); or a torch ``Dataset`` or ``DataLoader`` whose items are ``(x, y)`` or
+``(x, y, sample_weight)``. In a multi-process run each process takes its share of every epoch
+through a ``DistributedSampler``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Iterator
+
+import numpy as np
+import torch
+from torch.utils.data import DataLoader, Dataset, DistributedSampler
+
+from ..layers.base import flatten, map_structure, to_tensor
+from . import distributed
+
+Batch = tuple[Any, Any, Any]  # (x, y, sample_weight); y and sample_weight may be None
+
+
+def as_tensors(value: Any, argument: str) -> Any:
+    """``value`` (nested lists/dicts of arrays) as tensors; numeric data only, finite floats only."""
+
+    def convert(leaf: Any) -> torch.Tensor:
+        if isinstance(leaf, torch.Tensor):
+            tensor = leaf
+        else:
+            array = np.asarray(leaf)
+            if array.dtype.kind not in "biuf":
+                raise ValueError(f"{argument} must hold numbers; got an array of dtype {array.dtype}")
+            tensor = to_tensor(array)
+        if tensor.is_complex() or not (tensor.is_floating_point() or tensor.dtype in _INTEGER_TYPES):
+            raise ValueError(f"{argument} must hold real numbers; got dtype {tensor.dtype}")
+        if tensor.dim() == 0:
+            raise ValueError(f"{argument} must have a batch axis; got a scalar")
+        if tensor.is_floating_point() and not bool(torch.isfinite(tensor).all()):
+            where = torch.nonzero(~torch.isfinite(tensor))[0].tolist()
+            raise ValueError(f"{argument} contains NaN or infinity (first at index {tuple(where)})")
+        return tensor
+
+    if isinstance(value, (list, tuple)) and value and all(isinstance(v, (np.ndarray, torch.Tensor)) for v in value):
+        return type(value)(convert(v) for v in value)  # several inputs or outputs
+    if isinstance(value, dict):
+        return {key: convert(v) for key, v in value.items()}
+    return convert(value)
+
+
+_INTEGER_TYPES = (torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64, torch.bool)
+
+
+def count_samples(x: Any, y: Any, sample_weight: Any) -> int:
+    """The common number of samples; a clear error naming the argument that disagrees."""
+    counts = {f"x{_where(x, i)}": len(t) for i, t in enumerate(flatten(x))}
+    counts.update({f"y{_where(y, i)}": len(t) for i, t in enumerate(flatten(y)) if t is not None})
+    if sample_weight is not None:
+        counts["sample_weight"] = len(sample_weight)
+    first_name, first = next(iter(counts.items()))
+    for name, count in counts.items():
+        if count != first:
+            raise ValueError(
+                f"{first_name} has {first} samples but {name} has {count}; every input, target and "
+                "weight needs the same number of samples (the first axis)"
+            )
+    if first == 0:
+        raise ValueError("x holds no samples")
+    return first
+
+
+def _where(structure: Any, index: int) -> str:
+    return f"[{index}]" if isinstance(structure, (list, tuple, dict)) else ""
+
+
+def take(structure: Any, index: Any) -> Any:
+    return map_structure(lambda t: None if t is None else t[index], structure)
+
+
+class ArrayBatches:
+    """Batches of in-memory samples; ``set_epoch`` before each pass picks that epoch's order."""
+
+    def __init__(self, x: Any, y: Any, sample_weight: Any, batch_size: int, shuffle: bool):
+        self.x, self.y, self.sample_weight = x, y, sample_weight
+        self.count = count_samples(x, y, sample_weight)
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.sampler = DistributedSampler(range(self.count), shuffle=shuffle) if distributed.world_size() > 1 else None
+        self.epoch = 0
+
+    def set_epoch(self, epoch: int) -> None:
+        self.epoch = epoch
+        if self.sampler is not None:
+            self.sampler.set_epoch(epoch)
+
+    def __len__(self) -> int:
+        per_process = len(self.sampler) if self.sampler is not None else self.count
+        return math.ceil(per_process / self.batch_size)
+
+    def first_inputs(self) -> Any:
+        return take(self.x, slice(0, self.batch_size))
+
+    def __iter__(self) -> Iterator[Batch]:
+        if self.sampler is not None:
+            order = torch.tensor(list(iter(self.sampler)))
+        else:
+            order = torch.randperm(self.count) if self.shuffle else torch.arange(self.count)
+        for index in order.split(self.batch_size):
+            yield take(self.x, index), take(self.y, index), take(self.sample_weight, index)
+
+
+class LoaderBatches:
+    """Batches from a torch ``DataLoader`` whose items are ``(x, y)`` or ``(x, y, sample_weight)``."""
+
+    def __init__(self, loader: DataLoader, argument: str):
+        self.loader = loader
+        self.argument = argument
+
+    def set_epoch(self, epoch: int) -> None:
+        sampler = self.loader.sampler
+        if isinstance(sampler, DistributedSampler):
+            sampler.set_epoch(epoch)
+
+    def __len__(self) -> int:
+        return len(self.loader)
+
+    def first_inputs(self) -> Any:
+        return next(iter(self))[0]
+
+    def __iter__(self) -> Iterator[Batch]:
+        for item in self.loader:
+            if not isinstance(item, (list, tuple)) or len(item) not in (2, 3):
+                raise ValueError(
+                    f"{self.argument}: each batch must be (x, y) or (x, y, sample_weight); got "
+                    f"{type(item).__name__}{'' if not isinstance(item, (list, tuple)) else f' of {len(item)}'}"
+                )
+            x, y, *weight = item
+            yield x, y, weight[0] if weight else None
+
+
+def loader_batches(data: Dataset | DataLoader, batch_size: int | None, shuffle: bool, argument: str) -> LoaderBatches:
+    """Batches from a ``Dataset`` (batched here) or a ready ``DataLoader`` (taken as it is)."""
+    if isinstance(data, DataLoader):
+        if distributed.world_size() > 1 and not isinstance(data.sampler, DistributedSampler):
+            raise ValueError(
+                f"{argument}: in a multi-process run a DataLoader needs sampler=DistributedSampler(dataset) "
+                "so each process reads its own share; or pass the Dataset and let fit batch it"
+            )
+        return LoaderBatches(data, argument)
+    sampler = DistributedSampler(data, shuffle=shuffle) if distributed.world_size() > 1 else None
+    loader = DataLoader(data, batch_size=batch_size or 32, shuffle=shuffle and sampler is None, sampler=sampler)
+    return LoaderBatches(loader, argument)
+
+
+def is_torch_data(value: Any) -> bool:
+    return isinstance(value, (Dataset, DataLoader))
+
+
+def make_batches(x: Any, y: Any, sample_weight: Any, batch_size: int | None, shuffle: bool, argument: str = "x") -> ArrayBatches | LoaderBatches:
+    """Batches for ``fit``/``evaluate`` from arrays or a torch ``Dataset``/``DataLoader`` in ``x``."""
+    if batch_size is not None and (not isinstance(batch_size, int) or batch_size <= 0):
+        raise ValueError(f"batch_size must be a positive integer; got {batch_size!r}")
+    if is_torch_data(x):
+        if y is not None or sample_weight is not None:
+            raise ValueError(f"{argument} is a torch Dataset/DataLoader, which carries the targets: leave y and sample_weight unset")
+        return loader_batches(x, batch_size, shuffle, argument)
+    if x is None:
+        raise ValueError(f"{argument} is required")
+    x = as_tensors(x, argument)
+    y = None if y is None else as_tensors(y, "y" if argument == "x" else f"{argument} targets")
+    weights = None if sample_weight is None else as_tensors(sample_weight, "sample_weight")
+    return ArrayBatches(x, y, weights, batch_size or 32, shuffle)
+
+
+def split_validation(x: Any, y: Any, sample_weight: Any, validation_split: float) -> tuple[tuple, tuple]:
+    """Keras's ``validation_split``: the last fraction of the samples, before any shuffling."""
+    if not 0.0 < validation_split < 1.0:
+        raise ValueError(f"validation_split must be between 0 and 1; got {validation_split}")
+    if is_torch_data(x):
+        raise ValueError("validation_split needs arrays; with a Dataset/DataLoader pass validation_data instead")
+    x = as_tensors(x, "x")
+    y = None if y is None else as_tensors(y, "y")
+    sample_weight = None if sample_weight is None else as_tensors(sample_weight, "sample_weight")
+    count = count_samples(x, y, sample_weight)
+    cut = int(math.floor(count * (1.0 - validation_split)))
+    if cut == 0 or cut == count:
+        raise ValueError(f"validation_split={validation_split} of {count} samples leaves one of the two parts empty")
+    train = (take(x, slice(0, cut)), take(y, slice(0, cut)), take(sample_weight, slice(0, cut)))
+    held_out = (take(x, slice(cut, None)), take(y, slice(cut, None)), take(sample_weight, slice(cut, None)))
+    return train, held_out
+
+
+def unpack_validation_data(validation_data: Any) -> tuple[Any, Any, Any]:
+    """``validation_data`` as ``(x, y, sample_weight)``; a Dataset/DataLoader stays in ``x``."""
+    if is_torch_data(validation_data):
+        return validation_data, None, None
+    if isinstance(validation_data, (list, tuple)) and len(validation_data) in (2, 3):
+        x, y, *weight = validation_data
+        return x, y, weight[0] if weight else None
+    raise ValueError(
+        "validation_data must be (x_val, y_val), (x_val, y_val, sample_weight) or a torch "
+        f"Dataset/DataLoader; got {type(validation_data).__name__}"
+    )

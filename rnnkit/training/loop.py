@@ -1,0 +1,287 @@
+"""``compile``, ``fit``, ``evaluate``, ``train_on_batch``, ``test_on_batch``: the training loop.
+
+``Model`` exposes these as methods; each takes the model first here. One training step is
+forward, loss, backward, the optimizer's clipped update; a batch whose loss is NaN or infinite is
+not applied (so the weights stay the last good ones) and stops training (see ``TerminateOnNaN``).
+
+Stateful recurrent layers (``stateful=True``) carry their final state from one batch into the
+next, detached from the graph: truncated backpropagation through time. Sample ``i`` of each
+batch must continue sample ``i`` of the batch before, so ``fit`` requires ``shuffle=False`` and a
+sample count that is a multiple of ``batch_size``; call ``model.reset_states()`` (for instance
+from a callback) where sequences end. ``fit`` does not reset states itself, as in Keras.
+
+In a multi-process run (see :mod:`rnnkit.training.distributed`) ``fit`` trains a
+``DistributedDataParallel`` wrapper of the model, so gradients are averaged over processes
+before each update, and the epoch's logs are means over every process's samples.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Callable
+
+import torch
+from torch.nn.parallel import DistributedDataParallel
+
+from ..layers.base import Layer, flatten, map_structure
+from ..layers.recurrent import RNN
+from . import data, distributed, optimizers
+from .callbacks import CallbackList, History, TerminateOnNaN
+from .compiled import Compiled
+from .progress import ProgbarLogger
+
+
+def output_names(model: Any) -> list[str]:
+    """Names for the model's outputs (their layers' names, made unique), as the logs use them."""
+    if model._graph is None:
+        return ["output"]
+    names: list[str] = []
+    for tensor in model.outputs:
+        name = tensor.node.layer.name
+        names.append(name if name not in names else f"{name}_{tensor.index}")
+    return names
+
+
+def compile(model: Any, optimizer: Any = "rmsprop", loss: Any = None, metrics: Any = None, loss_weights: Any = None) -> None:
+    """Fix the optimizer, loss(es) and metrics that ``fit`` and ``evaluate`` use."""
+    model.optimizer = optimizers.get(optimizer)
+    model._compiled = Compiled(output_names(model), loss, metrics, loss_weights)
+
+
+def compiled_of(model: Any, caller: str) -> Compiled:
+    compiled = getattr(model, "_compiled", None)
+    if compiled is None:
+        raise RuntimeError(f"{caller}: compile the model first, e.g. model.compile(optimizer='adam', loss='mse')")
+    return compiled
+
+
+def stateful_layers(model: Any) -> list[RNN]:
+    return [m for m in model.modules() if isinstance(m, RNN) and m.stateful]
+
+
+def reset_states(model: Any) -> None:
+    """Forget the carried state of every stateful recurrent layer in ``model``."""
+    for layer in stateful_layers(model):
+        layer.reset_states()
+
+
+def model_device(model: Any) -> torch.device:
+    return next(model.parameters()).device
+
+
+def to_device(structure: Any, device: torch.device) -> Any:
+    return map_structure(lambda t: t.to(device) if isinstance(t, torch.Tensor) else t, structure)
+
+
+def prepare(model: Any, first_inputs: Callable[[], Any]) -> None:
+    """Build lazily built layers from a first batch and bind the optimizer to the weights.
+
+    ``first_inputs`` is only called when something is unbuilt, so a built model's run draws
+    nothing from the random generators here.
+    """
+    if not all(m.built for m in model.modules() if isinstance(m, Layer)):
+        was_training = model.training
+        model.eval()
+        with torch.no_grad():
+            model(first_inputs())
+        model.train(was_training)
+        for layer in stateful_layers(model):
+            layer.reset_states()
+    device = distributed.device_for_process()
+    if device is not None:
+        model.to(device)
+    if model.optimizer.torch_optimizer is None:
+        model.optimizer.bind(model.parameters())
+
+
+def samples_in(x: Any) -> int:
+    return len(flatten(x)[0])
+
+
+def with_class_weight(y: Any, sample_weight: Any, class_weight: dict[int, float] | None, compiled: Compiled) -> Any:
+    """``sample_weight`` times each sample's class weight (Keras: one output, one label per sample)."""
+    if class_weight is None:
+        return sample_weight
+    if len(compiled.output_names) > 1:
+        raise ValueError("class_weight works for models with one output; pass sample_weight for several")
+    if not isinstance(class_weight, dict):
+        raise ValueError(f"class_weight must be a dict {{class index: weight}}; got {type(class_weight).__name__}")
+    labels = torch.as_tensor(y)
+    if labels.is_floating_point() and labels.dim() > 1 and labels.shape[-1] > 1:
+        labels = labels.argmax(dim=-1)  # one-hot targets
+    elif labels.is_floating_point():
+        labels = labels.round()
+    labels = labels.reshape(len(labels), -1)
+    if labels.shape[1] != 1:
+        raise ValueError(f"class_weight needs one label per sample; y has shape {tuple(torch.as_tensor(y).shape)}")
+    weights = torch.tensor([float(class_weight.get(int(label), 1.0)) for label in labels[:, 0]])
+    return weights if sample_weight is None else torch.as_tensor(sample_weight) * weights
+
+
+def train_step(model: Any, forward: Any, compiled: Compiled, x: Any, y: Any, sample_weight: Any) -> None:
+    """One update on one batch; adds the batch to the epoch's running means."""
+    model.train()
+    optimizer = model.optimizer
+    y_pred = forward(x)
+    loss, parts = compiled.loss(y, y_pred, sample_weight)
+    optimizer.zero_grad()
+    loss.backward()
+    value = loss.item()
+    if distributed.world_size() > 1:  # the same value on every process, so all stop together
+        value = distributed.sum_over_processes([value])[0] / distributed.world_size()
+    if math.isfinite(value):
+        optimizer.step()
+    compiled.update(y, y_pred, sample_weight, value, parts, samples_in(x))
+
+
+def test_step(model: Any, compiled: Compiled, x: Any, y: Any, sample_weight: Any) -> None:
+    model.eval()
+    with torch.no_grad():
+        y_pred = model(x)
+        loss, parts = compiled.loss(y, y_pred, sample_weight)
+    compiled.update(y, y_pred, sample_weight, loss.item(), parts, samples_in(x))
+
+
+def run_evaluation(model: Any, compiled: Compiled, batches: Any, callbacks: CallbackList) -> dict[str, float]:
+    compiled.reset()
+    device = model_device(model)
+    callbacks.call("on_test_begin", None)
+    for step, (x, y, weight) in enumerate(batches):
+        callbacks.call("on_test_batch_begin", step, None)
+        test_step(model, compiled, to_device(x, device), to_device(y, device), to_device(weight, device))
+        callbacks.call("on_test_batch_end", step, compiled.results(over_processes=False))
+    logs = compiled.results()
+    callbacks.call("on_test_end", logs)
+    return logs
+
+
+def check_stateful(model: Any, batches: Any, shuffle: bool) -> None:
+    if not stateful_layers(model):
+        return
+    if shuffle:
+        raise ValueError(
+            "shuffle must be False for a model with stateful layers: sample i of each batch continues "
+            "sample i of the batch before"
+        )
+    if isinstance(batches, data.ArrayBatches) and batches.count % batches.batch_size:
+        raise ValueError(
+            f"x has {batches.count} samples, not a multiple of batch_size={batches.batch_size}: a model "
+            "with stateful layers needs every batch the same size"
+        )
+
+
+def fit(
+    model: Any,
+    x: Any = None,
+    y: Any = None,
+    batch_size: int | None = None,
+    epochs: int = 1,
+    verbose: int | str = "auto",
+    callbacks: list | None = None,
+    validation_split: float = 0.0,
+    validation_data: Any = None,
+    shuffle: bool = True,
+    class_weight: dict[int, float] | None = None,
+    sample_weight: Any = None,
+    initial_epoch: int = 0,
+) -> History:
+    """Train for ``epochs - initial_epoch`` epochs; returns the :class:`History` of logs."""
+    compiled = compiled_of(model, "fit")
+    if not isinstance(epochs, int) or not isinstance(initial_epoch, int) or not 0 <= initial_epoch <= epochs:
+        raise ValueError(f"epochs and initial_epoch must be integers with 0 <= initial_epoch <= epochs; got {initial_epoch} and {epochs}")
+    distributed.join_from_environment()
+    if validation_split and validation_data is None:
+        (x, y, sample_weight), validation_data = data.split_validation(x, y, sample_weight, validation_split)
+    if class_weight is not None:
+        if data.is_torch_data(x):
+            raise ValueError("class_weight needs arrays; with a Dataset, return per-sample weights as a third item")
+        y = data.as_tensors(y, "y")
+        sample_weight = with_class_weight(y, sample_weight, class_weight, compiled)
+    train = data.make_batches(x, y, sample_weight, batch_size, shuffle)
+    validation = None
+    if validation_data is not None:
+        val_x, val_y, val_weight = data.unpack_validation_data(validation_data)
+        validation = data.make_batches(val_x, val_y, val_weight, batch_size, False, "validation_data")
+    check_stateful(model, train, shuffle)
+    if len(train) == 0:
+        raise ValueError("x holds no batches to train on")
+
+    prepare(model, train.first_inputs)
+    device = model_device(model)
+    forward = DistributedDataParallel(model) if distributed.world_size() > 1 else model
+    history = History()
+    user = list(callbacks or [])
+    extra = [] if any(isinstance(c, TerminateOnNaN) for c in user) else [TerminateOnNaN()]
+    hooks = CallbackList([*user, *extra, ProgbarLogger(verbose), history], model, {"epochs": epochs, "steps": len(train), "verbose": verbose})
+
+    model.stop_training = False
+    hooks.call("on_train_begin", None)
+    for epoch in range(initial_epoch, epochs):
+        compiled.reset()
+        train.set_epoch(epoch)
+        hooks.call("on_epoch_begin", epoch, None)
+        for step, (bx, by, bw) in enumerate(train):
+            hooks.call("on_train_batch_begin", step, None)
+            train_step(model, forward, compiled, to_device(bx, device), to_device(by, device), to_device(bw, device))
+            hooks.call("on_train_batch_end", step, compiled.results(over_processes=False))
+            if model.stop_training:
+                break
+        logs = compiled.results()
+        if validation is not None:
+            logs.update({f"val_{key}": value for key, value in run_evaluation(model, compiled, validation, hooks).items()})
+        hooks.call("on_epoch_end", epoch, logs)
+        if model.stop_training:
+            break
+    hooks.call("on_train_end", None)
+    return history
+
+
+def keras_result(logs: dict[str, float], return_dict: bool) -> Any:
+    """Keras's return value: the dict, or the loss alone, or ``[loss, *metrics]``."""
+    if return_dict:
+        return logs
+    values = list(logs.values())
+    return values[0] if len(values) == 1 else values
+
+
+def evaluate(model: Any, x: Any = None, y: Any = None, batch_size: int | None = None, verbose: int | str = "auto",
+             sample_weight: Any = None, callbacks: list | None = None, return_dict: bool = False) -> Any:
+    """Loss and metrics over ``x``/``y`` in inference mode."""
+    compiled = compiled_of(model, "evaluate")
+    distributed.join_from_environment()
+    batches = data.make_batches(x, y, sample_weight, batch_size, False)
+    prepare(model, batches.first_inputs)
+    hooks = CallbackList(list(callbacks or []), model, {"epochs": 1, "steps": len(batches), "verbose": verbose})
+    return keras_result(run_evaluation(model, compiled, batches, hooks), return_dict)
+
+
+def _one_batch(x: Any, y: Any, sample_weight: Any) -> tuple[Any, Any, Any]:
+    x = data.as_tensors(x, "x")
+    y = None if y is None else data.as_tensors(y, "y")
+    weight = None if sample_weight is None else data.as_tensors(sample_weight, "sample_weight")
+    data.count_samples(x, y, weight)
+    return x, y, weight
+
+
+def train_on_batch(model: Any, x: Any, y: Any = None, sample_weight: Any = None, class_weight: dict | None = None,
+                   return_dict: bool = False) -> Any:
+    """One update on exactly this batch; returns the batch's loss (and metrics)."""
+    compiled = compiled_of(model, "train_on_batch")
+    x, y, weight = _one_batch(x, y, sample_weight)
+    weight = with_class_weight(y, weight, class_weight, compiled)
+    prepare(model, lambda: x)
+    device = model_device(model)
+    compiled.reset()
+    train_step(model, model, compiled, to_device(x, device), to_device(y, device), to_device(weight, device))
+    return keras_result(compiled.results(over_processes=False), return_dict)
+
+
+def test_on_batch(model: Any, x: Any, y: Any = None, sample_weight: Any = None, return_dict: bool = False) -> Any:
+    """Loss (and metrics) on exactly this batch, without updating anything."""
+    compiled = compiled_of(model, "test_on_batch")
+    x, y, weight = _one_batch(x, y, sample_weight)
+    prepare(model, lambda: x)
+    device = model_device(model)
+    compiled.reset()
+    test_step(model, compiled, to_device(x, device), to_device(y, device), to_device(weight, device))
+    return keras_result(compiled.results(over_processes=False), return_dict)
