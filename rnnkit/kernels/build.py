@@ -64,7 +64,7 @@ def _cpu_signature() -> str:
 
 
 def compile_flags() -> list[str]:
-    flags = ["-O3", "-march=native", "-fopenmp-simd", "-std=c++17"]
+    flags = ["-O3", "-march=native", "-fopenmp-simd"]
     if _blas_symbols_exported():
         flags.append("-DRNNKIT_FORTRAN_BLAS")
     return flags

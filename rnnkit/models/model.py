@@ -220,3 +220,22 @@ class Model(Layer):
     def reset_states(self) -> None:
         """Forget the state carried by every ``stateful=True`` recurrent layer."""
         training_loop.reset_states(self)
+
+    # ----- files (the work is in rnnkit.saving, imported late because it imports this module) -----
+    def save(self, filepath: Any, overwrite: bool = True, optimizer: torch.optim.Optimizer | None = None) -> None:
+        """Config and weights: ``*.keras`` as a Keras 3 archive, any other name in rnnkit's format."""
+        from ..saving import save_model
+
+        save_model(self, filepath, overwrite=overwrite, optimizer=optimizer)
+
+    def save_weights(self, filepath: Any, overwrite: bool = True) -> None:
+        """Weights only: ``*.weights.h5`` in Keras 3's layout, any other name as rnnkit safetensors."""
+        from ..saving import save_weights
+
+        save_weights(self, filepath, overwrite=overwrite)
+
+    def load_weights(self, filepath: Any) -> None:
+        """Weights from a Keras (.weights.h5, .h5, .keras) or rnnkit file into this built model."""
+        from ..saving import load_weights
+
+        load_weights(self, filepath)

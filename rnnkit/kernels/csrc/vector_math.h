@@ -25,6 +25,7 @@ struct ExpConstants<float> {
   static constexpr float ln2_hi = 0.693359375f, ln2_lo = -2.12194440e-4f;
   static constexpr int mantissa = 23;
   static constexpr Bits bias = 127;
+  static constexpr float round_magic = 12582912.0f;  // 1.5 * 2^23
   static inline float poly(float r) {
     float p = 1.0f / 5040;
     p = p * r + 1.0f / 720;
@@ -45,6 +46,7 @@ struct ExpConstants<double> {
   static constexpr double ln2_hi = 6.93147180369123816490e-01, ln2_lo = 1.90821492927058770002e-10;
   static constexpr int mantissa = 52;
   static constexpr Bits bias = 1023;
+  static constexpr double round_magic = 6755399441055744.0;  // 1.5 * 2^52
   static inline double poly(double r) {
     double p = 1.0 / 6227020800.0;  // 1/13!
     p = p * r + 1.0 / 479001600.0;
@@ -67,8 +69,9 @@ template <typename T>
 inline T fast_exp(T x) {
   using C = ExpConstants<T>;
   x = x < C::lo ? C::lo : (x > C::hi ? C::hi : x);
-  // floor(v + 0.5) rounds to nearest and vectorises (vrndscale) where nearbyint may not.
-  T n = __builtin_floor(x * C::log2e + T(0.5));
+  // Adding and subtracting 1.5 * 2^mantissa rounds to nearest in plain arithmetic; floor() would
+  // not vectorise without -fno-trapping-math.
+  const T n = (x * C::log2e + C::round_magic) - C::round_magic;
   T r = x - n * C::ln2_hi - n * C::ln2_lo;
   typename C::Bits bits = (static_cast<typename C::Bits>(n) + C::bias) << C::mantissa;
   T scale;

@@ -1,0 +1,203 @@
+"""Time every rnnkit path against torch.nn.RNN/GRU/LSTM (and Keras when importable).
+
+Used by ``rnnkit bench`` and ``benchmarks/bench_rnn.py``. Per case (cell, shape, mode) all
+contenders are warmed up, then timed in interleaved rounds, so each reported ratio comes from one
+run on the same (noisy, shared) machine. ``infer`` is a forward under ``torch.inference_mode``;
+``train`` is forward plus backward of ``out.sum()``.
+
+FLOPs of a case: 2 * T * B * G * H * (I + H) forward (G = 1, 3, 4 for SimpleRNN, GRU, LSTM),
+three times that for training.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Callable
+
+import torch
+
+from .dispatch import REFERENCE, choose
+from . import fused, native
+
+SHAPES = {  # name: (B, T, I, H)
+    "tiny-stream": (1, 100, 32, 64),
+    "small": (16, 100, 64, 128),
+    "medium": (32, 100, 256, 256),
+    "large": (64, 50, 512, 512),
+    "long": (8, 1000, 32, 128),
+}
+CELLS = ("simple_rnn", "gru", "lstm")
+MODES = ("infer", "train")
+PATHS = ("auto", "fused", "native", "reference")
+GATES = {"simple_rnn": 1, "gru": 3, "lstm": 4}
+TORCH_MODULES = {"simple_rnn": torch.nn.RNN, "gru": torch.nn.GRU, "lstm": torch.nn.LSTM}
+
+
+@dataclass
+class Row:
+    cell: str
+    shape: str
+    mode: str
+    contender: str
+    ms: float
+    gflops: float
+    vs_torch: float | None = None  # torch time / this time: above 1 is faster than torch
+    note: str = ""
+
+
+@dataclass
+class Report:
+    torch_version: str
+    threads: int
+    repeats: int
+    rows: list[Row] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {**{k: v for k, v in asdict(self).items() if k != "rows"},
+                "rows": [asdict(r) for r in self.rows]}
+
+
+def flops(cell: str, shape: tuple[int, int, int, int], mode: str) -> float:
+    B, T, I, H = shape
+    forward = 2.0 * T * B * GATES[cell] * H * (I + H)
+    return forward * (3 if mode == "train" else 1)
+
+
+def _weights(cell: str, I: int, H: int, requires_grad: bool):
+    G = GATES[cell]
+    g = torch.Generator().manual_seed(0)
+    kernel = torch.randn(I, G * H, generator=g) * (1.0 / I) ** 0.5
+    recurrent = torch.randn(H, G * H, generator=g) * (1.0 / H) ** 0.5
+    bias = torch.zeros((2, G * H) if cell == "gru" else (G * H,))
+    return [w.requires_grad_(requires_grad) for w in (kernel, recurrent, bias)]
+
+
+def _runner(fn: Callable[[], torch.Tensor], params: list[torch.Tensor], mode: str):
+    """A no-argument callable doing one timed unit of work for this mode."""
+    if mode == "infer":
+        def infer():
+            with torch.inference_mode():
+                fn()
+        return infer
+
+    def train():
+        for p in params:
+            p.grad = None
+        fn().sum().backward()
+    return train
+
+
+def _rnnkit_contender(cell: str, path: str, x: torch.Tensor, H: int, mode: str):
+    B, _, I = x.shape
+    weights = _weights(cell, I, H, mode == "train")
+    states = [torch.zeros(B, H) for _ in range(2 if cell == "lstm" else 1)]
+    xi = x.detach().requires_grad_(mode == "train")
+    options = {"reset_after": True} if cell == "gru" else {}
+    if path == "auto":
+        with torch.set_grad_enabled(mode == "train"):
+            choice = choose(cell, "auto", xi, options)
+        fn_seq, note = choice.function, f"-> {choice.implementation}"
+    else:
+        table = {"fused": fused.SEQUENCES, "native": native.SEQUENCES, "reference": REFERENCE}
+        fn_seq, note = table[path][cell], ""
+
+    def call():
+        return fn_seq(xi, *states, *weights, **options)[0]
+
+    return _runner(call, [xi, *weights], mode), note
+
+
+def _torch_contender(cell: str, x: torch.Tensor, H: int, mode: str):
+    module = TORCH_MODULES[cell](x.shape[-1], H, batch_first=True)
+    module.requires_grad_(mode == "train")
+    xi = x.detach().requires_grad_(mode == "train")
+    return _runner(lambda: module(xi)[0], [xi, *module.parameters()], mode)
+
+
+def _keras_contender(cell: str, x: torch.Tensor, H: int, mode: str):
+    """Keras 3 on whatever backend it is configured with; None when Keras is not importable."""
+    try:
+        import keras  # noqa: PLC0415 - optional contender
+    except ImportError:
+        return None
+    layer = {"simple_rnn": keras.layers.SimpleRNN, "gru": keras.layers.GRU,
+             "lstm": keras.layers.LSTM}[cell]
+    B, T, I = x.shape
+    model = keras.Sequential([keras.Input((T, I)), layer(H, return_sequences=True)])
+    xs = x.numpy()
+    if mode == "infer":
+        return lambda: model.predict_on_batch(xs)
+    model.compile(optimizer="sgd", loss="mse")
+    target = model.predict_on_batch(xs) * 0
+    return lambda: model.train_on_batch(xs, target)
+
+
+def run(cells=CELLS, shapes=tuple(SHAPES), modes=MODES, paths=PATHS, repeats: int = 7,
+        warmup: int = 2, keras: bool = True, log: Callable[[str], None] = print) -> Report:
+    report = Report(torch.__version__, torch.get_num_threads(), repeats)
+    for shape_name in shapes:
+        B, T, I, H = SHAPES[shape_name]
+        x = torch.randn(B, T, I, generator=torch.Generator().manual_seed(1))
+        for cell in cells:
+            for mode in modes:
+                contenders: dict[str, Callable[[], object]] = {}
+                notes: dict[str, str] = {}
+                contenders["torch"] = _torch_contender(cell, x, H, mode)
+                for path in paths:
+                    if path == "native" and native.unsupported_reason(cell, x, {}) is not None:
+                        continue
+                    contenders[f"rnnkit-{path}"], notes[f"rnnkit-{path}"] = _rnnkit_contender(
+                        cell, path, x, H, mode)
+                if keras:
+                    k = _keras_contender(cell, x, H, mode)
+                    if k is not None:
+                        contenders["keras"] = k
+                times = _time_interleaved(contenders, repeats, warmup)
+                base = times["torch"]
+                fl = flops(cell, (B, T, I, H), mode)
+                for name, seconds in times.items():
+                    row = Row(cell, shape_name, mode, name, seconds * 1e3, fl / seconds / 1e9,
+                              base / seconds, notes.get(name, ""))
+                    report.rows.append(row)
+                    log(format_row(row))
+    return report
+
+
+def _time_interleaved(contenders: dict[str, Callable[[], object]], repeats: int,
+                      warmup: int) -> dict[str, float]:
+    for fn in contenders.values():
+        for _ in range(warmup):
+            fn()
+    samples: dict[str, list[float]] = {name: [] for name in contenders}
+    for _ in range(repeats):
+        for name, fn in contenders.items():
+            start = time.perf_counter()
+            fn()
+            samples[name].append(time.perf_counter() - start)
+    return {name: statistics.median(s) for name, s in samples.items()}
+
+
+HEADER = f"{'cell':<10} {'shape':<11} {'mode':<5} {'contender':<17} {'ms':>9} {'GFLOP/s':>8} {'vs torch':>8}  note"
+
+
+def format_row(r: Row) -> str:
+    ratio = f"{r.vs_torch:.2f}x" if r.vs_torch is not None else ""
+    return (f"{r.cell:<10} {r.shape:<11} {r.mode:<5} {r.contender:<17} {r.ms:>9.3f} "
+            f"{r.gflops:>8.1f} {ratio:>8}  {r.note}")
+
+
+def markdown(report: Report) -> str:
+    lines = [
+        f"torch {report.torch_version}, {report.threads} threads, median of {report.repeats} "
+        "interleaved repeats after warm-up. `vs torch` = torch time / contender time "
+        "(above 1 = faster than torch.nn).",
+        "",
+        "| cell | shape | mode | contender | ms | GFLOP/s | vs torch | note |",
+        "|---|---|---|---|---:|---:|---:|---|",
+    ]
+    for r in report.rows:
+        lines.append(f"| {r.cell} | {r.shape} | {r.mode} | {r.contender} | {r.ms:.3f} | "
+                     f"{r.gflops:.1f} | {r.vs_torch:.2f}x | {r.note} |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,113 @@
+"""The native path: torch's own fused recurrent functions (torch.lstm / torch.gru / torch.rnn_*).
+
+On CPU, ``torch.lstm`` runs oneDNN's LSTM; ``torch.gru`` and ``torch.rnn_tanh/relu`` run ATen's
+per-step loop. They compute exactly the Keras equations only in a narrow configuration: default
+activations (SimpleRNN tanh or relu; LSTM/GRU tanh with sigmoid gates), GRU with reset_after=True,
+no mask, no recurrent dropout. Anything else is refused with the reason.
+
+Weights are converted per call from Keras layout (I, G*H) to torch's (G*H, I); GRU gate blocks are
+reordered from Keras z, r, h to torch r, z, n. These are small copies that autograd goes through.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+from .. import activations
+
+
+def unsupported_reason(cell: str, x: torch.Tensor, options: dict[str, Any]) -> str | None:
+    """Why torch's native function cannot compute this call exactly, or None when it can."""
+    if x.dtype not in (torch.float32, torch.float64):
+        return f"native path supports float32 and float64, not {x.dtype}"
+    if x.dim() != 3:
+        return f"native path needs a (B, T, I) input, got shape {tuple(x.shape)}"
+    if options.get("mask") is not None:
+        return "torch's native RNN functions have no Keras-style mask"
+    if options.get("recurrent_mask") is not None:
+        return "torch's native RNN functions have no recurrent dropout mask"
+    act = activations.name_of(options.get("activation", "tanh"))
+    if cell == "simple_rnn":
+        if act not in ("tanh", "relu"):
+            return f"torch.rnn supports tanh or relu, not {act or 'a custom callable'!r}"
+        return None
+    ract = activations.name_of(options.get("recurrent_activation", "sigmoid"))
+    if act != "tanh" or ract != "sigmoid":
+        return (
+            f"torch.{cell} is fixed to tanh/sigmoid, not activation={act!r}, "
+            f"recurrent_activation={ract!r}"
+        )
+    if cell == "gru" and not options.get("reset_after", True):
+        return "torch.gru computes reset_after=True only"
+    return None
+
+
+def _check(cell: str, x: torch.Tensor, options: dict[str, Any]) -> None:
+    reason = unsupported_reason(cell, x, options)
+    if reason is not None:
+        raise ValueError(f"native {cell}: {reason}")
+
+
+def _params(kernel, recurrent_kernel, bias_in, bias_rec, order=None):
+    def t(w):
+        if order is None:
+            return w.t()
+        blocks = w.chunk(3, dim=-1)
+        return torch.cat([blocks[i] for i in order], dim=-1).t()
+
+    def v(b):
+        if order is None:
+            return b
+        blocks = b.chunk(3)
+        return torch.cat([blocks[i] for i in order])
+
+    params = [t(kernel), t(recurrent_kernel)]
+    if bias_in is not None:
+        params += [v(bias_in), v(bias_rec) if bias_rec is not None else torch.zeros_like(bias_in)]
+    return params
+
+
+def _time_order(x: torch.Tensor, go_backwards: bool) -> torch.Tensor:
+    return x.flip(1) if go_backwards else x
+
+
+def simple_rnn_sequence(x, h0, kernel, recurrent_kernel, bias, *, activation="tanh", mask=None,
+                        go_backwards=False, zero_output_for_mask=False, recurrent_mask=None):
+    _check("simple_rnn", x, {"activation": activation, "mask": mask,
+                             "recurrent_mask": recurrent_mask})
+    fn = torch.rnn_relu if activations.name_of(activation) == "relu" else torch.rnn_tanh
+    params = _params(kernel, recurrent_kernel, bias, None)
+    y, h = fn(_time_order(x, go_backwards), h0.unsqueeze(0), params, bias is not None, 1, 0.0,
+              torch.is_grad_enabled(), False, True)
+    return y, (h[0],)
+
+
+def lstm_sequence(x, h0, c0, kernel, recurrent_kernel, bias, *, activation="tanh",
+                  recurrent_activation="sigmoid", mask=None, go_backwards=False,
+                  zero_output_for_mask=False, recurrent_mask=None):
+    _check("lstm", x, {"activation": activation, "recurrent_activation": recurrent_activation,
+                       "mask": mask, "recurrent_mask": recurrent_mask})
+    params = _params(kernel, recurrent_kernel, bias, None)
+    y, h, c = torch.lstm(_time_order(x, go_backwards), (h0.unsqueeze(0), c0.unsqueeze(0)), params,
+                         bias is not None, 1, 0.0, torch.is_grad_enabled(), False, True)
+    return y, (h[0], c[0])
+
+
+_KERAS_TO_TORCH_GRU = (1, 0, 2)  # torch r, z, n are Keras blocks r, z, h
+
+
+def gru_sequence(x, h0, kernel, recurrent_kernel, bias, *, activation="tanh",
+                 recurrent_activation="sigmoid", reset_after=True, mask=None, go_backwards=False,
+                 zero_output_for_mask=False, recurrent_mask=None):
+    _check("gru", x, {"activation": activation, "recurrent_activation": recurrent_activation,
+                      "reset_after": reset_after, "mask": mask, "recurrent_mask": recurrent_mask})
+    bias_in, bias_rec = (None, None) if bias is None else (bias[0], bias[1])
+    params = _params(kernel, recurrent_kernel, bias_in, bias_rec, _KERAS_TO_TORCH_GRU)
+    y, h = torch.gru(_time_order(x, go_backwards), h0.unsqueeze(0), params, bias is not None, 1,
+                     0.0, torch.is_grad_enabled(), False, True)
+    return y, (h[0],)
+
+
+SEQUENCES = {"simple_rnn": simple_rnn_sequence, "lstm": lstm_sequence, "gru": gru_sequence}

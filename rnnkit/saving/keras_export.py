@@ -1,0 +1,148 @@
+"""rnnkit models -> Keras 3 model configs (the ``config.json`` of a ``.keras`` archive).
+
+The same config is what rnnkit's own format stores, so there is one description of a model and
+one reader for it (:mod:`rnnkit.saving.keras_models`). Only layers of the classes in
+:data:`~rnnkit.saving.keras_layers.LAYER_CLASSES` can be written; a layer with a Python callable
+in its config (a custom activation) is refused, because a file holds data, not code.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .. import layers as L
+from ..layers.base import KerasTensor, Layer
+from ..models.model import Model
+from ..models.sequential import Sequential
+from .keras_layers import LAYER_CLASSES
+
+# Keys of rnnkit's get_config that Keras's constructors do not take.
+_RNNKIT_ONLY_KEYS = ("batch_input_shape", "implementation")
+_INITIALIZER_KEYS = ("kernel_initializer", "recurrent_initializer", "bias_initializer")
+
+
+def model_config(model: Model) -> dict[str, Any]:
+    """The Keras 3 ``{"class_name", "config", ...}`` description of a Sequential or functional model."""
+    if isinstance(model, Sequential):
+        return _sequential_config(model)
+    if type(model) is not Model or model._graph is None:
+        raise ValueError(
+            f"Model '{model.name}' ({type(model).__name__}) cannot be saved as a config: only Sequential "
+            "and functional Model(inputs, outputs) describe themselves as data (save weights instead)"
+        )
+    return _functional_config(model)
+
+
+def layer_config(layer: Layer) -> dict[str, Any]:
+    """One layer as Keras 3 serialises it: module, class name and constructor arguments."""
+    class_name = type(layer).__name__
+    if LAYER_CLASSES.get(class_name) is not type(layer):
+        raise ValueError(
+            f"Layer '{layer.name}' ({class_name}) cannot be saved: rnnkit saves only the Keras layers "
+            f"{sorted(LAYER_CLASSES)}"
+        )
+    config = layer.get_config()
+    for key in _RNNKIT_ONLY_KEYS:
+        config.pop(key, None)
+    for key in _INITIALIZER_KEYS:  # a callable initializer only mattered before the weights existed
+        if key in config and not isinstance(config[key], str):
+            del config[key]
+    if isinstance(layer, L.InputLayer):
+        config["sparse"] = False
+    elif isinstance(layer, L.Bidirectional):
+        config["layer"] = layer_config(layer.forward_layer)
+        config["backward_layer"] = layer_config(layer.backward_layer)
+    elif isinstance(layer, L.TimeDistributed):
+        config["layer"] = layer_config(layer.layer)
+    try:
+        json.dumps(config)
+    except TypeError:
+        raise ValueError(
+            f"Layer '{layer.name}' ({class_name}) cannot be saved: its config holds a Python object "
+            f"(such as a custom activation function): {config}"
+        ) from None
+    return {"module": "keras.layers", "class_name": class_name, "config": config, "registered_name": None}
+
+
+def _sequential_config(model: Sequential) -> dict[str, Any]:
+    shape = model.declared_input_shape()
+    if shape is None:
+        raise ValueError(
+            f"Model '{model.name}' does not know its input shape: start it with keras.Input(shape=...) "
+            "or give input_shape= to its first layer before saving"
+        )
+    if model.input_layer is not None:
+        input_entry = layer_config(model.input_layer)
+    else:
+        input_entry = {
+            "module": "keras.layers",
+            "class_name": "InputLayer",
+            "config": {"batch_shape": list(shape), "dtype": "float32", "sparse": False, "name": "input_layer"},
+            "registered_name": None,
+        }
+    return {
+        "module": "keras",
+        "class_name": "Sequential",
+        "config": {
+            "name": model.name,
+            "trainable": model.trainable,
+            "layers": [input_entry, *(layer_config(layer) for layer in model.layers)],
+            "build_input_shape": list(shape),
+        },
+        "registered_name": None,
+        "build_config": {"input_shape": list(shape)},
+        "compile_config": None,
+    }
+
+
+def _functional_config(model: Model) -> dict[str, Any]:
+    in_model = {id(node) for node in model._nodes}
+    node_index: dict[int, int] = {}  # id(node) -> index among its layer's calls in this model
+    for layer in model.layers:
+        own = [node for node in layer.inbound_nodes if id(node) in in_model]
+        node_index.update((id(node), i) for i, node in enumerate(own))
+
+    def history(tensor: KerasTensor) -> list:
+        return [tensor.node.layer.name, node_index[id(tensor.node)], tensor.index]
+
+    def encode(value: Any) -> Any:
+        if isinstance(value, KerasTensor):
+            return {
+                "class_name": "__keras_tensor__",
+                "config": {
+                    "shape": list(value.shape),
+                    "dtype": str(value.dtype).removeprefix("torch."),
+                    "keras_history": history(value),
+                },
+            }
+        if isinstance(value, (list, tuple)):
+            return [encode(item) for item in value]
+        if isinstance(value, dict):
+            return {key: encode(item) for key, item in value.items()}
+        return value
+
+    entries = []
+    for layer in model.layers:
+        calls = [] if isinstance(layer, L.InputLayer) else [
+            {"args": encode(list(node.args)), "kwargs": encode(node.kwargs)}
+            for node in layer.inbound_nodes
+            if id(node) in in_model
+        ]
+        entries.append({**layer_config(layer), "name": layer.name, "inbound_nodes": calls})
+    inputs = [history(t) for t in model.inputs]
+    outputs = [history(t) for t in model.outputs]
+    return {
+        "module": "keras.src.models.functional",
+        "class_name": "Functional",
+        "config": {
+            "name": model.name,
+            "trainable": model.trainable,
+            "layers": entries,
+            "input_layers": inputs[0] if model._single_input else inputs,
+            "output_layers": outputs[0] if model._single_output else outputs,
+        },
+        "registered_name": "Functional",
+        "build_config": {"input_shape": None},
+        "compile_config": None,
+    }

@@ -1,0 +1,143 @@
+"""Keras's file containers: ``.keras`` zip archives and HDF5 files (legacy full models, weights).
+
+Every failure of zipfile, h5py or json is turned into a :class:`ModelFileError` that names the
+file and says what is wrong with it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import zipfile
+import zlib
+from typing import Any, Callable
+
+import h5py
+
+from ..models.model import Model
+from .errors import ModelFileError
+from .keras_export import model_config
+from .keras_models import model_from_config
+from .keras_weights import read_keras3, read_legacy, write_keras3
+
+_MAX_CONFIG_BYTES = 64 << 20
+# The Keras release whose .keras layout rnnkit writes and was checked against.
+KERAS_FORMAT_VERSION = "3.15.1"
+
+
+# ----- .keras archives -------------------------------------------------------------------------
+def load_keras_archive(path: str) -> Model:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            for required in ("config.json", "model.weights.h5"):
+                if required not in names:
+                    raise ModelFileError(path, f"this zip is not a Keras model archive: it has no {required} (it has {sorted(names)[:10]})")
+            if archive.getinfo("config.json").file_size > _MAX_CONFIG_BYTES:
+                raise ModelFileError(path, "config.json is implausibly large for a model description")
+            config = parse_json(path, "config.json", archive.read("config.json"))
+            metadata = parse_json(path, "metadata.json", archive.read("metadata.json")) if "metadata.json" in names else {}
+            weights = archive.read("model.weights.h5")
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
+        raise ModelFileError(path, f"the zip archive is damaged or truncated ({error})") from None
+    version = metadata.get("keras_version") if isinstance(metadata, dict) else None
+    model = model_from_config(path, config, keras2=_is_keras2(version))
+    with open_hdf5(path, io.BytesIO(weights), "model.weights.h5 in the archive") as root:
+        guarded(path, "model.weights.h5", lambda: read_keras3(path, root, model))
+    return model
+
+
+def save_keras_archive(model: Model, stream: io.BufferedIOBase) -> None:
+    """Write a ``.keras`` archive that Keras 3 loads (config.json, model.weights.h5, metadata.json)."""
+    config = model_config(model)
+    weights = io.BytesIO()
+    with h5py.File(weights, "w") as root:
+        write_keras3(root, model)
+    metadata = {
+        "keras_version": KERAS_FORMAT_VERSION,
+        "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"),
+        "written_by": "rnnkit",
+    }
+    with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("metadata.json", json.dumps(metadata))
+        archive.writestr("config.json", json.dumps(config))
+        archive.writestr("model.weights.h5", weights.getvalue())
+
+
+# ----- HDF5 ------------------------------------------------------------------------------------
+def load_legacy_h5(path: str) -> Model:
+    """A full model saved by ``model.save("x.h5")`` (Keras 3 or tf.keras 2)."""
+    with open_hdf5(path, path, "HDF5 file") as root:
+        if "model_config" not in root.attrs:
+            if "layers" in root or "layer_names" in root.attrs:
+                raise ModelFileError(path, "this HDF5 file holds only weights; build the model in rnnkit and call model.load_weights(path)")
+            raise ModelFileError(path, "this HDF5 file is not a Keras model: it has no 'model_config' attribute")
+        raw = root.attrs["model_config"]
+        config = parse_json(path, "the model_config attribute", raw)
+        keras2 = _is_keras2(_text(root.attrs.get("keras_version")))
+        model = model_from_config(path, config, keras2)
+        weights = root.get("model_weights")
+        if not isinstance(weights, h5py.Group):
+            raise ModelFileError(path, "the file has a model_config but no 'model_weights' group")
+        guarded(path, "model_weights", lambda: read_legacy(path, weights, model, by_name=True))
+    return model
+
+
+def load_weights_h5(path: str, model: Model) -> None:
+    """Keras 3 ``.weights.h5`` files and legacy weight files (by layer order, as Keras does)."""
+    with open_hdf5(path, path, "HDF5 file") as root:
+        if isinstance(root.get("layers"), h5py.Group):
+            guarded(path, "weights", lambda: read_keras3(path, root, model))
+        elif isinstance(root.get("model_weights"), h5py.Group):
+            guarded(path, "model_weights", lambda: read_legacy(path, root["model_weights"], model, by_name=False))
+        elif "layer_names" in root.attrs:
+            guarded(path, "weights", lambda: read_legacy(path, root, model, by_name=False))
+        else:
+            raise ModelFileError(path, "this HDF5 file holds no Keras weights (no 'layers' group and no 'layer_names')")
+
+
+def save_weights_h5(model: Model, stream: io.BufferedIOBase) -> None:
+    """Keras 3's ``.weights.h5`` layout."""
+    with h5py.File(stream, "w") as root:
+        write_keras3(root, model)
+
+
+class open_hdf5:
+    """``with open_hdf5(path, source, what) as root``: h5py.File whose open errors name ``path``."""
+
+    def __init__(self, path: str, source: Any, what: str):
+        self.path, self.source, self.what = path, source, what
+
+    def __enter__(self) -> h5py.File:
+        try:
+            self.file = h5py.File(self.source, "r")
+        except (OSError, ValueError) as error:
+            raise ModelFileError(self.path, f"the {self.what} cannot be opened as HDF5 (damaged or truncated?): {error}") from None
+        return self.file
+
+    def __exit__(self, *exc: Any) -> None:
+        self.file.close()
+
+
+def guarded(path: str, what: str, read: Callable[[], None]) -> None:
+    """Run ``read``, turning low-level h5py failures (damaged data blocks) into a ModelFileError."""
+    try:
+        read()
+    except (OSError, KeyError, RuntimeError) as error:
+        raise ModelFileError(path, f"reading {what} failed, the file is damaged: {error}") from None
+
+
+def parse_json(path: str, what: str, raw: Any) -> Any:
+    try:
+        return json.loads(_text(raw))
+    except (ValueError, TypeError) as error:
+        raise ModelFileError(path, f"{what} is not valid JSON: {error}") from None
+
+
+def _text(raw: Any) -> str:
+    return raw.decode("utf-8") if isinstance(raw, bytes) else str(raw) if raw is not None else ""
+
+
+def _is_keras2(version: Any) -> bool:
+    return str(version or "").startswith(("1.", "2."))

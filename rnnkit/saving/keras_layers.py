@@ -1,0 +1,204 @@
+"""Keras layer configs -> rnnkit layers, through an explicit table of supported class names.
+
+A model file is data: the class name in a layer config only selects an entry of
+:data:`LAYER_CLASSES`; nothing named by a file is imported or evaluated. Each config key is
+either passed to the rnnkit constructor, dropped because it cannot change the layer's outputs
+(initializers, ``unroll``, ``time_major=False``, ``None`` regularizers, a float32 dtype policy, ...),
+or refused with an error naming the layer, because it would change the math and rnnkit does not
+support it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from .. import layers as L
+from ..layers.base import Layer
+from .errors import ModelFileError
+
+#: The Keras class names a file may use, and the rnnkit class each one builds.
+LAYER_CLASSES: dict[str, type[Layer]] = {
+    "InputLayer": L.InputLayer,
+    "Dense": L.Dense,
+    "Embedding": L.Embedding,
+    "Masking": L.Masking,
+    "Dropout": L.Dropout,
+    "Flatten": L.Flatten,
+    "Activation": L.Activation,
+    "Reshape": L.Reshape,
+    "Concatenate": L.Concatenate,
+    "SimpleRNN": L.SimpleRNN,
+    "LSTM": L.LSTM,
+    "GRU": L.GRU,
+    "Bidirectional": L.Bidirectional,
+    "TimeDistributed": L.TimeDistributed,
+}
+
+# Classes refused with a specific reason (anything else not in the table gets a generic one).
+_REFUSED = {
+    "Lambda": "it holds Python code, and rnnkit never runs code stored in a file",
+    "TFOpLambda": "it holds a TensorFlow operation, and rnnkit never runs code stored in a file",
+    "SlicingOpLambda": "it holds a TensorFlow operation, and rnnkit never runs code stored in a file",
+    "Sequential": "models nested inside models are not supported",
+    "Functional": "models nested inside models are not supported",
+    "Model": "models nested inside models are not supported",
+}
+
+# Keys that only matter when weights are created or how TensorFlow schedules the work.
+_IGNORED_KEYS = {
+    "kernel_initializer",
+    "recurrent_initializer",
+    "bias_initializer",
+    "embeddings_initializer",
+    "seed",
+    "unroll",
+    "implementation",
+    "use_cudnn",
+    "lora_alpha",
+}
+# Keys accepted only when they hold the value that changes nothing.
+_ONLY_IF = {
+    "kernel_regularizer": None,
+    "recurrent_regularizer": None,
+    "bias_regularizer": None,
+    "activity_regularizer": None,
+    "embeddings_regularizer": None,
+    "kernel_constraint": None,
+    "recurrent_constraint": None,
+    "bias_constraint": None,
+    "embeddings_constraint": None,
+    "quantization_config": None,
+    "lora_rank": None,
+    "time_major": False,
+    "sparse": False,
+    "ragged": False,
+    "optional": False,
+    "data_format": "channels_last",
+}
+_ACTIVATION_KEYS = ("activation", "recurrent_activation")
+
+
+def describe(entry: Any) -> str:
+    """``layer 'name' (ClassName)`` for error messages, from a config entry of any shape."""
+    if not isinstance(entry, dict):
+        return f"layer entry {entry!r}"
+    config = entry.get("config")
+    name = config.get("name") if isinstance(config, dict) else None
+    return f"layer '{name or entry.get('name', '?')}' ({entry.get('class_name', '?')})"
+
+
+def layer_from_config(path: str, entry: Any, keras2: bool) -> Layer:
+    """Build the rnnkit layer that a Keras ``{"class_name": ..., "config": {...}}`` entry describes.
+
+    ``keras2`` says the file was written by Keras 2 (tf.keras), whose ``hard_sigmoid`` and GRU
+    defaults differ from Keras 3's.
+    """
+    if not isinstance(entry, dict) or not isinstance(entry.get("config"), dict):
+        raise ModelFileError(path, f"{describe(entry)} is not a {{'class_name', 'config'}} object")
+    class_name = entry.get("class_name")
+    who = describe(entry)
+    module = entry.get("module")
+    registered = entry.get("registered_name")
+    if (module is not None and not str(module).startswith("keras")) or registered not in (None, class_name):
+        raise ModelFileError(
+            path,
+            f"{who} is a custom object (module {module!r}, registered as {registered!r}); rnnkit only "
+            "builds the Keras layers it knows and never imports code named by a file",
+        )
+    if class_name in _REFUSED:
+        raise ModelFileError(path, f"{who} cannot be loaded: {_REFUSED[class_name]}")
+    if class_name not in LAYER_CLASSES:
+        raise ModelFileError(
+            path, f"{who}: unknown layer class {class_name!r}; rnnkit supports {sorted(LAYER_CLASSES)}"
+        )
+    kwargs = _constructor_args(path, who, dict(entry["config"]), keras2, class_name == "InputLayer")
+    if class_name == "Bidirectional":
+        kwargs = _bidirectional_args(path, who, kwargs, keras2)
+    elif class_name == "TimeDistributed":
+        kwargs["layer"] = layer_from_config(path, kwargs.get("layer"), keras2)
+    elif class_name == "InputLayer" and "batch_shape" in kwargs:  # Keras 3's name for it
+        kwargs["batch_input_shape"] = kwargs.pop("batch_shape")
+    elif class_name == "GRU" and "reset_after" not in kwargs:
+        kwargs["reset_after"] = not keras2  # Keras 2 before 2.3 wrote no key and meant False
+    return _construct(path, who, LAYER_CLASSES[class_name], kwargs)
+
+
+def _constructor_args(path: str, who: str, config: dict, keras2: bool, is_input: bool) -> dict:
+    dtype = config.pop("dtype", None)
+    if not is_input:
+        _check_float32_policy(path, who, dtype)
+    elif dtype is not None:
+        config["dtype"] = dtype if isinstance(dtype, str) else _policy_name(dtype)
+    for key in _IGNORED_KEYS:
+        config.pop(key, None)
+    for key, harmless in _ONLY_IF.items():
+        if key in config:
+            value = config.pop(key)
+            if value != harmless:
+                raise ModelFileError(
+                    path, f"{who}: {key}={value!r} is not supported by rnnkit (it changes what the layer computes or how it trains)"
+                )
+    for key in _ACTIVATION_KEYS:
+        if key in config:
+            config[key] = _activation_name(path, who, key, config[key], keras2)
+    return config
+
+
+def _policy_name(policy: Any) -> Any:
+    if isinstance(policy, dict):
+        return (policy.get("config") or {}).get("name")
+    return policy
+
+
+def _check_float32_policy(path: str, who: str, dtype: Any) -> None:
+    name = _policy_name(dtype)
+    if name not in (None, "float32"):
+        raise ModelFileError(path, f"{who}: dtype policy {name!r} is not supported; rnnkit layers compute in float32")
+
+
+def _activation_name(path: str, who: str, key: str, value: Any, keras2: bool) -> str:
+    if isinstance(value, dict):  # Keras 3 writes built-in functions as {"class_name": "function", "config": name}
+        if value.get("class_name") != "function" or not str(value.get("module", "")).startswith("keras"):
+            raise ModelFileError(path, f"{who}: {key} is a custom object {value.get('class_name')!r}; only built-in activations load")
+        value = value.get("config")
+    if value == "hard_sigmoid" and keras2:
+        raise ModelFileError(
+            path,
+            f"{who}: {key}='hard_sigmoid' in a Keras 2 file means clip(0.2x + 0.5), which differs from "
+            "Keras 3's clip(x/6 + 0.5) that rnnkit implements; this layer is not supported",
+        )
+    if value is None:
+        return "linear"
+    if not isinstance(value, str):
+        raise ModelFileError(path, f"{who}: {key} must be an activation name; got {value!r}")
+    return value
+
+
+def _bidirectional_args(path: str, who: str, kwargs: dict, keras2: bool) -> dict:
+    """Build the wrapped layers; their names lose Keras's ``forward_``/``backward_`` prefix,
+    which rnnkit's Bidirectional puts back."""
+    for key, prefix in (("layer", "forward_"), ("backward_layer", "backward_")):
+        entry = kwargs.get(key)
+        if entry is None:
+            continue
+        if not isinstance(entry, dict) or not isinstance(entry.get("config"), dict):
+            raise ModelFileError(path, f"{who}: '{key}' must be a layer config; got {entry!r}")
+        config = dict(entry["config"])
+        name = str(config.get("name", ""))
+        config["name"] = name[len(prefix):] if name.startswith(prefix) else name
+        sublayer = layer_from_config(path, {**entry, "config": config}, keras2)
+        if not isinstance(sublayer, L.RNN):
+            raise ModelFileError(path, f"{who}: wraps {describe(entry)}, but Bidirectional needs SimpleRNN, LSTM or GRU")
+        kwargs[key] = sublayer
+    if kwargs.get("layer") is None:
+        raise ModelFileError(path, f"{who}: the config has no 'layer' to wrap")
+    return kwargs
+
+
+def _construct(path: str, who: str, cls: Callable[..., Layer], kwargs: dict) -> Layer:
+    try:
+        return cls(**kwargs)
+    except TypeError as error:  # an option the rnnkit class does not take
+        raise ModelFileError(path, f"{who}: unsupported option: {error}") from None
+    except ValueError as error:
+        raise ModelFileError(path, f"{who}: {error}") from None

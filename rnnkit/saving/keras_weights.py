@@ -1,0 +1,189 @@
+"""Weights in Keras's two HDF5 layouts, read into and written from rnnkit models.
+
+Keras 3 (``model.weights.h5`` inside a ``.keras`` archive, and ``.weights.h5`` files): one group
+per top-level layer under ``layers/``, named by the snake_case class name made unique in model
+order (``lstm``, ``lstm_1``, ...), never by ``layer.name``. Inside it, each object that owns
+variables has a ``vars`` group of numbered datasets ``0..n-1``: ``layers/lstm/cell/vars/0`` is an
+LSTM's kernel, ``layers/bidirectional/forward_layer/cell/vars`` holds one direction.
+
+Legacy (full-model ``.h5`` under ``model_weights``, and Keras 2 ``save_weights`` files at the
+root): attribute ``layer_names`` lists the layers; each layer's group has ``weight_names``, the
+dataset paths in weight order (Keras 2 names end in ``:0``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import h5py
+import numpy as np
+import torch
+from torch import nn
+
+from .. import layers as L
+from ..layers.base import Layer
+from ..models.model import Model
+from ..naming import snake_case
+from .errors import ModelFileError
+
+VarsGroup = tuple[str, str, list[nn.Parameter]]  # (path inside the layer's group, name attr, weights)
+
+
+def vars_groups(layer: Layer) -> list[VarsGroup]:
+    """The ``vars`` groups Keras 3 writes for ``layer``, in ``get_weights()`` order."""
+    if isinstance(layer, L.RNN):
+        return [("vars", layer.name, []), ("cell/vars", layer.cell.name, list(layer.cell.parameters()))]
+    if isinstance(layer, L.Bidirectional):
+        return [
+            ("vars", layer.name, []),
+            *_nested("forward_layer/", layer.forward_layer),
+            *_nested("backward_layer/", layer.backward_layer),
+        ]
+    if isinstance(layer, L.TimeDistributed):
+        return [("vars", layer.name, []), *_nested("layer/", layer.layer)]
+    return [("vars", layer.name, list(layer.parameters()))]
+
+
+def _nested(prefix: str, layer: Layer) -> list[VarsGroup]:
+    return [(prefix + where, name, params) for where, name, params in vars_groups(layer)]
+
+
+def keras3_layer_groups(model: Model) -> list[tuple[str, Layer]]:
+    """``(group name under layers/, layer)`` for each of the model's layers, in model order."""
+    seen: dict[str, int] = {}
+    groups = []
+    for layer in model.layers:
+        base = snake_case(type(layer).__name__)
+        count = seen.get(base, 0)
+        seen[base] = count + 1
+        groups.append((base if count == 0 else f"{base}_{count}", layer))
+    return groups
+
+
+# ----- Keras 3 layout ------------------------------------------------------------------------
+def read_keras3(path: str, root: h5py.Group, model: Model) -> None:
+    """Copy the weights under ``root`` (a file or the archive's weights file) into ``model``."""
+    stored = root.get("layers")
+    if not isinstance(stored, h5py.Group):
+        raise ModelFileError(path, "the weights file has no 'layers' group (is it a Keras 3 weights file?)")
+    used, checked = set(), []
+    for group_name, layer in keras3_layer_groups(model):
+        used.add(group_name)
+        for where, _, params in vars_groups(layer):
+            if not params:
+                continue
+            location = f"layers/{group_name}/{where}"
+            group = root.get(location)
+            if not isinstance(group, h5py.Group):
+                raise ModelFileError(path, f"no weights group '{location}' for layer '{layer.name}' ({type(layer).__name__})")
+            arrays = [_dataset(path, group, str(i), f"{location}/{i}") for i in range(len(group))]
+            checked += _checked(path, layer, location, arrays, params)
+    extra = sorted(name for name in stored if name not in used and _holds_data(stored[name]))
+    if extra:
+        raise ModelFileError(path, f"the file holds weights for layers {extra} that this model does not have")
+    _assign(checked)
+
+
+def write_keras3(root: h5py.Group, model: Model) -> None:
+    """Write ``model``'s weights in the layout Keras 3 reads (see the module docstring)."""
+    layers = root.create_group("layers")
+    for group_name, layer in keras3_layer_groups(model):
+        for where, name, params in vars_groups(layer):
+            group = layers.require_group(f"{group_name}/{where}")
+            group.attrs["name"] = name
+            for i, param in enumerate(params):
+                group.create_dataset(str(i), data=param.detach().cpu().numpy())
+    root.create_group("vars").attrs["name"] = model.name
+
+
+def _holds_data(item: Any) -> bool:
+    if isinstance(item, h5py.Dataset):
+        return True
+    return any(_holds_data(child) for child in item.values())
+
+
+# ----- legacy layout -------------------------------------------------------------------------
+def read_legacy(path: str, group: h5py.Group, model: Model, by_name: bool) -> None:
+    """Copy weights from a legacy ``model_weights`` group (or a Keras 2 weights file's root).
+
+    ``by_name`` matches layers by name (a model rebuilt from the same file); otherwise the layers
+    that have weights are matched in order, as Keras's ``load_weights`` does.
+    """
+    stored = []
+    for layer_name in _string_list(path, group, "layer_names"):
+        layer_group = group.get(layer_name)
+        if not isinstance(layer_group, h5py.Group):
+            raise ModelFileError(path, f"layer_names lists {layer_name!r}, but the file has no group for it")
+        names = _string_list(path, layer_group, "weight_names")
+        if names:
+            arrays = [_dataset(path, layer_group, name, f"{layer_group.name}/{name}") for name in names]
+            stored.append((layer_name, arrays))
+    targets = [layer for layer in model.layers if list(layer.parameters())]
+    if by_name:
+        by = {layer.name: layer for layer in targets}
+        missing = [name for name, _ in stored if name not in by]
+        if missing or len(stored) != len(targets):
+            raise ModelFileError(
+                path, f"the file has weights for layers {[n for n, _ in stored]}; the model has {sorted(by)}"
+            )
+        pairs = [(by[name], name, arrays) for name, arrays in stored]
+    else:
+        if len(stored) != len(targets):
+            raise ModelFileError(
+                path,
+                f"the file has weights for {len(stored)} layers {[n for n, _ in stored]}; the model has "
+                f"{len(targets)} layers with weights {[layer.name for layer in targets]}",
+            )
+        pairs = [(layer, name, arrays) for layer, (name, arrays) in zip(targets, stored)]
+    checked = []
+    for layer, name, arrays in pairs:
+        params = [p for _, _, group_params in vars_groups(layer) for p in group_params]
+        checked += _checked(path, layer, f"{group.name}/{name}", arrays, params)
+    _assign(checked)
+
+
+def _string_list(path: str, group: h5py.Group, attr: str) -> list[str]:
+    """A list-of-strings attribute; Keras 2 splits long ones into ``attr0``, ``attr1``, ..."""
+    if attr in group.attrs:
+        values = list(group.attrs[attr])
+    elif f"{attr}0" in group.attrs:
+        values, chunk = [], 0
+        while f"{attr}{chunk}" in group.attrs:
+            values.extend(group.attrs[f"{attr}{chunk}"])
+            chunk += 1
+    else:
+        raise ModelFileError(path, f"HDF5 group '{group.name}' has no '{attr}' attribute")
+    return [v.decode("utf-8") if isinstance(v, bytes) else str(v) for v in values]
+
+
+# ----- shared --------------------------------------------------------------------------------
+def _dataset(path: str, group: h5py.Group, key: str, where: str) -> np.ndarray:
+    item = group.get(key)
+    if not isinstance(item, h5py.Dataset):
+        raise ModelFileError(path, f"weight '{where}' is missing")
+    array = item[()]
+    if not isinstance(array, np.ndarray) or array.dtype.kind not in "fiu":
+        raise ModelFileError(path, f"weight '{where}' is not a numeric array")
+    return array
+
+
+def _checked(
+    path: str, layer: Layer, where: str, arrays: list[np.ndarray], params: list[nn.Parameter]
+) -> list[tuple[np.ndarray, nn.Parameter]]:
+    """Pairs of (array, parameter) once count and shapes are known to match."""
+    who = f"layer '{layer.name}' ({type(layer).__name__})"
+    if len(arrays) != len(params):
+        raise ModelFileError(path, f"'{where}' holds {len(arrays)} weights; {who} has {len(params)}")
+    for i, (array, param) in enumerate(zip(arrays, params)):
+        if tuple(array.shape) != tuple(param.shape):
+            raise ModelFileError(
+                path, f"weight {i} of '{where}' has shape {tuple(array.shape)}; {who} needs {tuple(param.shape)}"
+            )
+    return list(zip(arrays, params))
+
+
+def _assign(pairs: list[tuple[np.ndarray, nn.Parameter]]) -> None:
+    """Copy only after every weight was checked, so a bad file leaves the model untouched."""
+    with torch.no_grad():
+        for array, param in pairs:
+            param.copy_(torch.from_numpy(np.ascontiguousarray(array)).to(param.dtype))

@@ -1,0 +1,127 @@
+"""``load_model``, ``save_model``, ``load_weights``, ``save_weights``: pick the format, then delegate.
+
+Reading looks at the file's first bytes, never at its name: a zip is a ``.keras`` archive, an
+HDF5 file is a legacy Keras model or a weights file, a safetensors file is rnnkit's own format.
+Writing goes by the name: ``*.keras`` writes a Keras 3 archive, ``*.weights.h5`` Keras 3
+weights, anything else rnnkit's format. Every write is atomic (see :mod:`.atomic`).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import BinaryIO
+
+import torch
+
+from ..models.model import Model
+from . import keras_files, native
+from .atomic import write_atomically
+from .errors import ModelFileError
+
+_ZIP = (b"PK\x03\x04", b"PK\x05\x06")
+_HDF5 = b"\x89HDF\r\n\x1a\n"
+
+
+def sniff(path: str | os.PathLike) -> str:
+    """``'keras'``, ``'hdf5'`` or ``'rnnkit'``: the container ``path`` holds, from its first bytes."""
+    path = os.fspath(path)
+    if os.path.isdir(path):
+        if os.path.exists(os.path.join(path, "saved_model.pb")):
+            raise ModelFileError(path, "a TensorFlow SavedModel folder holds TensorFlow graphs, which rnnkit does not run; save the model as .keras or .h5 in Keras")
+        raise ModelFileError(path, "is a folder; rnnkit model files are single files (.keras, .h5 or rnnkit's safetensors format)")
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"{path}: no such file")
+    size = os.path.getsize(path)
+    with open(path, "rb") as stream:
+        head = stream.read(16)
+    if head.startswith(_ZIP):
+        return "keras"
+    if head.startswith(_HDF5):
+        return "hdf5"
+    if native.looks_like_safetensors(head, size):
+        return "rnnkit"
+    what = "is empty" if size == 0 else f"starts with bytes {head[:8]!r}"
+    raise ModelFileError(
+        path, f"not a model file rnnkit knows: expected a Keras .keras archive (zip), an HDF5 .h5 file or an rnnkit safetensors file; the file {what}"
+    )
+
+
+def load_model(path: str | os.PathLike) -> Model:
+    """A Keras (.keras, .h5; Keras 3 or tf.keras 2) or rnnkit model file as an rnnkit model."""
+    path = os.fspath(path)
+    kind = sniff(path)
+    if kind == "keras":
+        return keras_files.load_keras_archive(path)
+    if kind == "hdf5":
+        return keras_files.load_legacy_h5(path)
+    return native.load(path)
+
+
+def save_model(
+    model: Model, path: str | os.PathLike, overwrite: bool = True, optimizer: torch.optim.Optimizer | None = None
+) -> None:
+    """Save config and weights: ``*.keras`` as a Keras 3 archive, other names in rnnkit's format.
+
+    ``optimizer`` (rnnkit format only) stores its state too, for :func:`load_optimizer_state`.
+    """
+    path = os.fspath(path)
+    name = path.lower()
+    if name.endswith(".keras"):
+        if optimizer is not None:
+            raise ValueError(f"{path}: optimizer state is only stored in rnnkit's format, not in a .keras archive")
+        write_atomically(path, lambda stream: keras_files.save_keras_archive(model, stream), overwrite)
+    elif name.endswith((".h5", ".hdf5")):
+        raise ValueError(
+            f"{path}: rnnkit does not write legacy HDF5 models; save as .keras (Keras 3 loads it) or in "
+            "rnnkit's format (any other name), or use save_weights('x.weights.h5') for weights only"
+        )
+    else:
+        content = native.model_bytes(model, optimizer)
+        write_atomically(path, lambda stream: _write_bytes(stream, content), overwrite)
+
+
+def save_weights(model: Model, path: str | os.PathLike, overwrite: bool = True) -> None:
+    """Weights only: ``*.weights.h5`` in Keras 3's layout, other names as rnnkit safetensors."""
+    path = os.fspath(path)
+    if path.lower().endswith(".weights.h5"):
+        write_atomically(path, lambda stream: keras_files.save_weights_h5(model, stream), overwrite)
+    elif path.lower().endswith((".h5", ".hdf5", ".keras")):
+        raise ValueError(f"{path}: weights files are named *.weights.h5 (Keras 3 layout) or use rnnkit's format (e.g. *.safetensors)")
+    else:
+        content = native.weights_bytes(model)
+        write_atomically(path, lambda stream: _write_bytes(stream, content), overwrite)
+
+
+def load_weights(model: Model, path: str | os.PathLike) -> None:
+    """Load weights saved by Keras (.weights.h5, .h5, .keras) or rnnkit into an already built model.
+
+    Nothing is copied unless every weight fits, so a bad file leaves the model as it was.
+    """
+    path = os.fspath(path)
+    kind = sniff(path)
+    if kind == "hdf5":
+        keras_files.load_weights_h5(path, model)
+    elif kind == "keras":
+        _copy_weights(keras_files.load_keras_archive(path), model, path)
+    else:
+        native.load_weights(path, model)
+
+
+def load_optimizer_state(path: str | os.PathLike, optimizer: torch.optim.Optimizer) -> None:
+    """Restore into ``optimizer`` the state that ``save_model(..., optimizer=...)`` stored."""
+    path = os.fspath(path)
+    if sniff(path) != "rnnkit":
+        raise ModelFileError(path, "only rnnkit's format stores optimizer state")
+    native.load_optimizer_state(path, optimizer)
+
+
+def _copy_weights(source: Model, target: Model, path: str) -> None:
+    weights = source.get_weights()
+    try:
+        target.set_weights(weights)
+    except ValueError as error:
+        raise ModelFileError(path, f"the archive's weights do not fit this model: {error}") from None
+
+
+def _write_bytes(stream: BinaryIO, content: bytes) -> None:
+    stream.write(content)
