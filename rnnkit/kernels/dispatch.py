@@ -2,8 +2,16 @@
 
 Every path takes the arguments of the reference functions in :mod:`rnnkit.recurrence`
 (``x, *initial_states, kernel, recurrent_kernel, bias`` plus keyword options) and returns
-``(y, final_states)``. The reference path always runs; faster paths register here and must
-agree with it. Forcing a path that cannot run the call raises: nothing falls back silently.
+``(y, final_states)``:
+
+- ``reference``: the plain-torch loop over :mod:`rnnkit.cells`; always runs; the oracle.
+- ``fused``: whole-sequence C++ kernels (:mod:`rnnkit.kernels.fused`), compiled on first use.
+- ``native``: torch's own ``torch.lstm/gru/rnn_*`` (oneDNN for LSTM), exact only for the default
+  configuration without masks (:mod:`rnnkit.kernels.native`).
+- ``auto``: the fastest path that can run the call, by the measured rules in :func:`preference`.
+
+Forcing a path that cannot run the call raises with the reason: nothing falls back silently.
+``auto`` falls back by design, and :func:`explain` (or ``Choice.reason``) says why.
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ from typing import Any, Callable
 import torch
 
 from .. import recurrence
+from . import build, fused, native
 
 REFERENCE = {
     "simple_rnn": recurrence.simple_rnn_sequence,
@@ -21,7 +30,7 @@ REFERENCE = {
     "gru": recurrence.gru_sequence,
 }
 
-IMPLEMENTATIONS = ("auto", "reference")
+IMPLEMENTATIONS = ("auto", "reference", "fused", "native")
 
 
 @dataclass(frozen=True)
@@ -33,6 +42,37 @@ class Choice:
     reason: str
 
 
+class UnsupportedImplementation(ValueError):
+    """A forced implementation cannot run this call; the message says why."""
+
+
+def preference(cell: str, training: bool, x: torch.Tensor) -> tuple[str, ...]:
+    """Paths in order of measured speed for this cell, mode and shape (see benchmarks/RESULTS.md).
+
+    SimpleRNN and GRU: the fused kernels beat torch's per-step ATen loops at every benchmark
+    shape. LSTM: torch's oneDNN kernel is as fast or faster once a step's product is big enough
+    to use both cores well; the fused kernel wins on small steps (tiny-stream) and in training,
+    where oneDNN runs its reference (non-JIT) implementation.
+    """
+    if cell != "lstm":
+        return ("fused", "native", "reference")
+    batch = x.shape[0] if x.dim() == 3 else 1
+    if training or batch <= 4:
+        return ("fused", "native", "reference")
+    return ("native", "fused", "reference")
+
+
+def _unsupported(path: str, cell: str, x: torch.Tensor, options: dict[str, Any]) -> str | None:
+    if path == "fused":
+        return fused.unsupported_reason(cell, x, options) or build.unavailable_reason()
+    if path == "native":
+        return native.unsupported_reason(cell, x, options)
+    return None
+
+
+_FUNCTIONS = {"fused": fused.SEQUENCES, "native": native.SEQUENCES, "reference": REFERENCE}
+
+
 def choose(cell: str, implementation: str, x: torch.Tensor, options: dict[str, Any]) -> Choice:
     """Pick the path for one call of ``cell`` ('simple_rnn', 'lstm' or 'gru')."""
     if cell not in REFERENCE:
@@ -41,9 +81,27 @@ def choose(cell: str, implementation: str, x: torch.Tensor, options: dict[str, A
         raise ValueError(
             f"implementation={implementation!r} is not available; expected one of {IMPLEMENTATIONS}"
         )
-    if implementation == "reference":
-        return Choice("reference", REFERENCE[cell], "forced by implementation='reference'")
-    return Choice("reference", REFERENCE[cell], "the plain-torch reference is the only path built")
+    if implementation != "auto":
+        reason = _unsupported(implementation, cell, x, options)
+        if reason is not None:
+            raise UnsupportedImplementation(
+                f"implementation={implementation!r} cannot run this {cell} call: {reason}"
+            )
+        return Choice(implementation, _FUNCTIONS[implementation][cell],
+                      f"forced by implementation={implementation!r}")
+    training = torch.is_grad_enabled()
+    order = preference(cell, training, x)
+    skipped = []
+    for path in order:
+        reason = _unsupported(path, cell, x, options)
+        if reason is None:
+            mode = "training" if training else "inference"
+            why = f"fastest measured path for {cell} {mode} at batch {x.shape[0]}"
+            if skipped:
+                why += "; skipped " + "; ".join(skipped)
+            return Choice(path, _FUNCTIONS[path][cell], why)
+        skipped.append(f"{path}: {reason}")
+    raise AssertionError("the reference path always runs")  # pragma: no cover
 
 
 def run_sequence(
@@ -59,8 +117,12 @@ def run_sequence(
     return choice.function(x, *states, *weights, **options)
 
 
-def explain(layer: Any, x: torch.Tensor) -> str:
-    """Say which path ``layer`` (a built-in recurrent layer) would take for input ``x`` and why."""
+def explain(layer: Any, x: torch.Tensor, **call_options: Any) -> str:
+    """Say which path ``layer`` (a built-in recurrent layer) would take for input ``x`` and why.
+
+    ``call_options`` are per-call options such as ``mask=...`` that change the answer.
+    """
     cell = layer.cell
-    choice = choose(cell.kind, layer.implementation, x, cell.sequence_options())
+    options = {**cell.sequence_options(), **call_options}
+    choice = choose(cell.kind, layer.implementation, x, options)
     return f"{layer.name}: {choice.implementation} ({choice.reason})"
