@@ -16,6 +16,7 @@ import ctypes
 import hashlib
 import os
 import platform
+import shutil
 import sys
 import threading
 import time
@@ -96,6 +97,26 @@ def disabled_reason() -> str | None:
     return None
 
 
+def _missing_tool() -> str | None:
+    """Name what the build needs and cannot find, before trying it."""
+    from torch.utils import cpp_extension
+
+    compiler = os.environ.get("CXX", "c++")
+    if shutil.which(compiler) is None:
+        return f"no C++ compiler: {compiler!r} was not found (install g++, or set CXX)"
+    if not cpp_extension.is_ninja_available():
+        return "ninja was not found (pip install ninja)"
+    return None
+
+
+def _short(error: Exception) -> str:
+    """The compiler's own error lines, not the whole build log."""
+    text = str(error)
+    lines = [line for line in text.splitlines() if "error" in line.lower()]
+    summary = " | ".join(lines[-3:]) if lines else text.splitlines()[0] if text else ""
+    return f"{type(error).__name__}: {summary[:400]}"
+
+
 def _build() -> None:
     from torch.utils import cpp_extension
 
@@ -121,7 +142,7 @@ def load() -> bool:
     with _lock:
         if _state["loaded"] or _state["error"] is not None:
             return _state["loaded"] is True
-        reason = disabled_reason()
+        reason = disabled_reason() or _missing_tool()
         if reason is None:
             try:
                 _build()
@@ -131,11 +152,13 @@ def load() -> bool:
                 _state["loaded"] = True
                 return True
             except Exception as error:  # reported below and kept for require(); never swallowed
-                reason = f"building the fused kernels failed: {type(error).__name__}: {error}"
+                reason = f"building the fused kernels failed ({_short(error)})"
         _state["error"] = reason
         if disabled_reason() is None:  # an explicit RNNKIT_FUSED=0 needs no warning
             warnings.warn(
-                f"rnnkit: {reason}; using the plain-torch reference path", RuntimeWarning
+                f"rnnkit: {reason}; running without the fused kernels "
+                "(torch-native and plain-torch reference paths only)",
+                RuntimeWarning,
             )
         return False
 
@@ -156,3 +179,17 @@ def build_seconds() -> float | None:
     """Seconds the last load() spent building or loading the library, for the benchmark report."""
     value = _state["build_seconds"]
     return float(value) if value is not None else None
+
+
+if __name__ == "__main__":
+    # `python -m rnnkit.kernels.build`: build ahead of time (CI runs this before the tests).
+    from rnnkit.kernels import build as _module  # the imported module, not this __main__ copy
+
+    started = time.perf_counter()
+    ready = _module.load()
+    seconds = time.perf_counter() - started
+    print(f"rnnkit fused kernels: {'ready' if ready else 'UNAVAILABLE'} in {seconds:.1f} s "
+          f"({_module.build_directory()})")
+    if not ready:
+        print(f"reason: {_module.unavailable_reason()}")
+    sys.exit(0 if ready else 1)
