@@ -180,16 +180,3 @@ def build_seconds() -> float | None:
     value = _state["build_seconds"]
     return float(value) if value is not None else None
 
-
-if __name__ == "__main__":
-    # `python -m rnnkit.kernels.build`: build ahead of time (CI runs this before the tests).
-    from rnnkit.kernels import build as _module  # the imported module, not this __main__ copy
-
-    started = time.perf_counter()
-    ready = _module.load()
-    seconds = time.perf_counter() - started
-    print(f"rnnkit fused kernels: {'ready' if ready else 'UNAVAILABLE'} in {seconds:.1f} s "
-          f"({_module.build_directory()})")
-    if not ready:
-        print(f"reason: {_module.unavailable_reason()}")
-    sys.exit(0 if ready else 1)
