@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import demo
+from . import convert, demo, summary
 
-SUBCOMMANDS = [demo]
+SUBCOMMANDS = [demo, summary, convert]
 
 
 def main(argv: list[str] | None = None) -> int:
