@@ -3,8 +3,9 @@
 The shared fixtures (tests/fixtures/keras) cover the layers and options; these add the file
 shapes they lack: a tf.keras 2 functional model (initial state folded into the call's inputs,
 a shared layer, GRU reset_after=False, Bidirectional GRU) written by tf_keras as .h5, the same
-model as a tf_keras .keras archive, a Keras 3 functional model with a shared layer, and a real
-Keras 3 file holding a Lambda layer (which rnnkit must refuse).
+model as a tf_keras .keras archive, a Keras 3 functional model with a shared layer, compiled and
+trained models (files with optimizer state and training config) from both, and a real Keras 3
+file holding a Lambda layer (which rnnkit must refuse).
 
     /tmp/k2/bin/python scripts/make_saving_fixtures.py --keras2   # tf_keras 2.x (+ h5py)
     /tmp/k/bin/python scripts/make_saving_fixtures.py             # keras 3 + tensorflow-cpu
@@ -53,6 +54,15 @@ def keras3_shared():
     return keras.Model([a, b], L.Dense(2)(out))
 
 
+def trained_model():
+    """A compiled model after one epoch of fit: its files also hold optimizer state and training config."""
+    model = keras.Sequential([keras.Input((5, 2)), L.GRU(4, return_sequences=True), L.LSTM(3), L.Dense(1)])
+    model.compile(optimizer="adam", loss="mse", metrics=["mae"])
+    rng = np.random.default_rng(7)
+    model.fit(rng.normal(size=(16, 5, 2)), rng.normal(size=(16, 1)), epochs=1, verbose=0)
+    return model
+
+
 def lambda_model():
     x = keras.Input((4, 2))
     y = L.Lambda(lambda t: t * 2.0, name="double_it")(x)
@@ -78,6 +88,8 @@ def save_case(name, model, seed, formats):
 OUT.mkdir(parents=True, exist_ok=True)
 if KERAS2:
     save_case("keras2_functional", keras2_functional(), 3001, [".h5", ".keras"])
+    save_case("keras2_trained", trained_model(), 3005, [".h5"])
 else:
     save_case("keras3_shared_gru", keras3_shared(), 3003, [".keras", ".h5"])
+    save_case("keras3_trained", trained_model(), 3007, [".keras", ".h5"])
     lambda_model().save(OUT / "lambda_layer.keras")

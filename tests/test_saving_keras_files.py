@@ -4,7 +4,7 @@ Every fixture in tests/fixtures/keras is loaded from its .keras and .h5 files (k
 saved by tf.keras 2, from .h5 only) and must reproduce the outputs and intermediate outputs Keras
 stored, with the parameter counts and output shapes of the fixture's JSON. tests/fixtures/saving
 adds a tf.keras 2 functional model (initial state, shared layer, reset_after=False), a Keras 3
-shared layer and a real Lambda file (scripts/make_saving_fixtures.py).
+shared layer, compiled-and-trained models and a real Lambda file (scripts/make_saving_fixtures.py).
 """
 
 from __future__ import annotations
@@ -108,7 +108,15 @@ def test_keras_file_summary_is_keras_summary(case):
 
 @pytest.mark.parametrize(
     "name",
-    ["keras2_functional.h5", "keras2_functional.keras", "keras3_shared_gru.keras", "keras3_shared_gru.h5"],
+    [
+        "keras2_functional.h5",
+        "keras2_functional.keras",
+        "keras3_shared_gru.keras",
+        "keras3_shared_gru.h5",
+        "keras2_trained.h5",  # compiled and fit: the files also hold optimizer state
+        "keras3_trained.keras",
+        "keras3_trained.h5",
+    ],
 )
 def test_extra_keras_files_reproduce_keras_outputs(name):
     stem = name.split(".")[0]
