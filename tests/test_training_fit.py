@@ -1,5 +1,8 @@
 """compile / fit / evaluate / predict / train_on_batch: learning, numbers, data sources, bad input."""
 
+import io
+import sys
+
 import numpy as np
 import pytest
 import torch
@@ -132,6 +135,23 @@ def test_progress_output_follows_verbose(capsys):
     model.fit(x, y, epochs=2, verbose=2)
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2 and lines[1].startswith("Epoch 2/2 - ") and "loss: " in lines[1] and "accuracy: " in lines[1]
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_bar_on_a_terminal_shows_batches_metrics_and_eta(monkeypatch):
+    x, y = sign_task(40)
+    model = classifier(units=4)
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stdout", terminal)
+    model.fit(x, y, batch_size=10, epochs=2, validation_split=0.5)
+    screen = terminal.getvalue().replace("\r", "\n")
+    last = [line for line in screen.splitlines() if line.startswith("Epoch 2/2")][-1]
+    assert "100%" in last and "2/2 [" in last and "<00:00" in last and "loss: " in last and "accuracy: " in last
+    assert "  val_loss: " in screen
 
 
 # ----- bad input ------------------------------------------------------------------------------

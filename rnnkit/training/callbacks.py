@@ -119,7 +119,8 @@ class TerminateOnNaN(Callback):
     def on_train_batch_end(self, batch: int, logs: Logs | None = None) -> None:
         loss = (logs or {}).get("loss")
         if loss is not None and not math.isfinite(loss):
-            warnings.warn(f"Batch {batch}: the loss is {loss}; stopping training", RuntimeWarning, stacklevel=2)
+            if distributed.is_chief():
+                warnings.warn(f"Batch {batch}: the loss is {loss}; stopping training", RuntimeWarning, stacklevel=2)
             self.model.stop_training = True
 
 

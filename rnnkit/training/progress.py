@@ -46,13 +46,17 @@ class ProgbarLogger(Callback):
             self.bar.set_postfix_str(format_logs(logs or {}), refresh=False)
 
     def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
+        logs = logs or {}
         if self.bar is not None:
-            self.bar.set_postfix_str(format_logs(logs or {}))
+            self.bar.set_postfix_str(format_logs({k: v for k, v in logs.items() if not k.startswith("val_")}))
             self.bar.close()
             self.bar = None
+            validation = {k: v for k, v in logs.items() if k.startswith("val_")}
+            if validation:
+                print(f"  {format_logs(validation)}", flush=True)
         elif self.verbose == 2 and distributed.is_chief():
             seconds = time.perf_counter() - self.started
-            print(f"Epoch {epoch + 1}/{self.params['epochs']} - {seconds:.1f}s - {format_logs(logs or {})}", flush=True)
+            print(f"Epoch {epoch + 1}/{self.params['epochs']} - {seconds:.1f}s - {format_logs(logs)}", flush=True)
 
     def on_train_end(self, logs: Logs | None = None) -> None:
         if self.bar is not None:
