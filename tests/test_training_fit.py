@@ -137,6 +137,34 @@ def test_progress_output_follows_verbose(capsys):
     assert len(lines) == 2 and lines[1].startswith("Epoch 2/2 - ") and "loss: " in lines[1] and "accuracy: " in lines[1]
 
 
+class UpdateRecorder(keras.callbacks.Callback):
+    """The change each batch made to every weight: with SGD(learning_rate=1) it is minus the applied gradient."""
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self.before = [p.detach().clone() for p in self.model.parameters()]
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.updates.append([p.detach() - b for p, b in zip(self.model.parameters(), self.before)])
+
+
+@pytest.mark.parametrize("clip", ["clipnorm", "global_clipnorm"])
+def test_gradient_clipping_bounds_the_applied_gradient_through_fit(clip):
+    x, y = sign_task(64)
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input(shape=(10, 3)), LSTM(8), Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=1.0, **{clip: 0.25}), loss="mse")
+    recorder = UpdateRecorder()
+    recorder.updates = []
+    model.fit(x, 100.0 * y, batch_size=16, epochs=2, verbose=0, callbacks=[recorder])  # huge gradients
+    for updates in recorder.updates:
+        norms = [u.norm().item() for u in updates]
+        if clip == "clipnorm":  # Keras: each weight's gradient on its own
+            assert max(norms) <= 0.25 * (1 + 1e-5)
+        else:  # all gradients together
+            assert sum(n * n for n in norms) ** 0.5 <= 0.25 * (1 + 1e-5)
+            assert sum(n * n for n in norms) ** 0.5 == pytest.approx(0.25, rel=1e-4)  # clipping was active
+
+
 class Terminal(io.StringIO):
     def isatty(self):
         return True
