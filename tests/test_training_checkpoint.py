@@ -118,3 +118,27 @@ def test_nan_stops_training_and_leaves_the_last_good_checkpoint_untouched(tmp_pa
     assert history.epoch == [2]
     assert path.read_bytes() == good
     assert all(torch.isfinite(p).all() for p in model.parameters())
+
+
+class Interrupt(callbacks.Callback):
+    """Kills the run at the start of an epoch, as a crash or a lost machine would."""
+
+    def __init__(self, epoch):
+        super().__init__()
+        self.epoch = epoch
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if epoch == self.epoch:
+            raise KeyboardInterrupt
+
+
+def test_backup_and_restore_resumes_an_interrupted_fit_with_identical_losses(tmp_path):
+    x, y = data()
+    whole = build(seed=0).fit(x, y, batch_size=16, epochs=4, verbose=0).history["loss"]
+    backup = callbacks.BackupAndRestore(str(tmp_path))
+    with pytest.raises(KeyboardInterrupt):
+        build(seed=0).fit(x, y, batch_size=16, epochs=4, verbose=0, callbacks=[backup, Interrupt(epoch=3)])
+    assert os.listdir(tmp_path) == ["backup.safetensors"]
+    history = build(seed=7).fit(x, y, batch_size=16, epochs=4, verbose=0, callbacks=[backup])
+    assert history.epoch == [3] and history.history["loss"] == whole[3:]
+    assert os.listdir(tmp_path) == []  # finished: the backup is gone

@@ -13,15 +13,17 @@ from __future__ import annotations
 import csv
 import inspect
 import math
+import os
 import warnings
 from typing import Any, Callable
 
 import torch
 
 from . import distributed
-from .checkpoint import save_checkpoint
+from .checkpoint import load_checkpoint, save_checkpoint
 
 __all__ = [
+    "BackupAndRestore",
     "CSVLogger",
     "Callback",
     "CallbackList",
@@ -284,6 +286,35 @@ class ModelCheckpoint(Callback):
             save_checkpoint(path, self.model, epoch + 1)
             if self.verbose > 0:
                 print(f"Epoch {epoch + 1}: saved checkpoint to {path}")
+
+
+class BackupAndRestore(Callback):
+    """Makes an interrupted ``fit`` resumable by running the same ``fit`` again.
+
+    At the end of every epoch it writes a checkpoint to ``backup_dir``; a ``fit`` that starts and
+    finds one loads it (weights, optimizer, generators) and continues from the epoch after it, with
+    the losses the uninterrupted run would have had. A run that ends normally deletes the backup
+    (unless ``delete_checkpoint=False``).
+    """
+
+    def __init__(self, backup_dir: str, save_freq: str = "epoch", delete_checkpoint: bool = True):
+        super().__init__()
+        if save_freq != "epoch":
+            raise ValueError(f"BackupAndRestore: only save_freq='epoch' is supported; got {save_freq!r}")
+        self.path = os.path.join(backup_dir, "backup.safetensors")
+        self.delete_checkpoint = delete_checkpoint
+        self.resume_epoch = 0
+
+    def on_train_begin(self, logs: Logs | None = None) -> None:
+        self.resume_epoch = load_checkpoint(self.path, self.model) if os.path.exists(self.path) else 0
+
+    def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
+        if distributed.is_chief():
+            save_checkpoint(self.path, self.model, epoch + 1)
+
+    def on_train_end(self, logs: Logs | None = None) -> None:
+        if self.delete_checkpoint and distributed.is_chief() and os.path.exists(self.path):
+            os.remove(self.path)
 
 
 class LearningRateScheduler(Callback):

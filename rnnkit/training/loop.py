@@ -26,7 +26,7 @@ from torch.nn.parallel import DistributedDataParallel
 from ..layers.base import Layer, flatten, map_structure
 from ..layers.recurrent import RNN
 from . import data, distributed, optimizers
-from .callbacks import CallbackList, History, TerminateOnNaN
+from .callbacks import BackupAndRestore, CallbackList, History, TerminateOnNaN
 from .compiled import Compiled
 from .progress import ProgbarLogger
 
@@ -216,6 +216,7 @@ def fit(
 
     model.stop_training = False
     hooks.call("on_train_begin", None)
+    initial_epoch = max([initial_epoch] + [c.resume_epoch for c in user if isinstance(c, BackupAndRestore)])
     for epoch in range(initial_epoch, epochs):
         compiled.reset()
         train.set_epoch(epoch)
