@@ -123,7 +123,7 @@ def _build() -> None:
     directory = build_directory()
     directory.mkdir(parents=True, exist_ok=True)
     if not _library_path(directory).exists():
-        print("rnnkit: compiling fused kernels (one time, ~30 s)", file=sys.stderr, flush=True)
+        print("rnnkit: compiling fused kernels (one time, about a minute)", file=sys.stderr, flush=True)
     started = time.perf_counter()
     cpp_extension.load(
         name="rnnkit_fused",

@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
+#include <type_traits>
 
 #ifdef RNNKIT_FORTRAN_BLAS
 extern "C" {
@@ -18,10 +20,54 @@ void sgemm_(const char* ta, const char* tb, const int* m, const int* n, const in
 void dgemm_(const char* ta, const char* tb, const int* m, const int* n, const int* k,
             const double* alpha, const double* a, const int* lda, const double* b, const int* ldb,
             const double* beta, double* c, const int* ldc);
+// MKL's packed products: a matrix reused by many products is reordered once.
+size_t cblas_sgemm_pack_get_size(int identifier, int m, int n, int k);
+void cblas_sgemm_pack(int layout, int identifier, int trans, int m, int n, int k, float alpha,
+                      const float* src, int ld, float* dest);
+void cblas_sgemm_compute(int layout, int transa, int transb, int m, int n, int k, const float* a,
+                         int lda, const float* b, int ldb, float beta, float* c, int ldc);
 }
 #endif
 
 namespace rnnkit {
+
+// Few-row product without BLAS: for a batch of 1-4 rows a recurrent step is a matrix-vector
+// product, where a library call costs more than the arithmetic. Columns go in blocks of four
+// vector registers kept in `acc` across the whole k loop; the (k, block) slice of B stays in L1
+// for the next row.
+template <typename T>
+void gemm_few_rows(int64_t m, int64_t n, int64_t k, const T* a, int64_t lda, const T* b,
+                   int64_t ldb, T beta, T* c, int64_t ldc) {
+  constexpr int64_t W = 256 / sizeof(T);
+  for (int64_t j0 = 0; j0 < n; j0 += W) {
+    const int64_t w = std::min(W, n - j0);
+    for (int64_t i = 0; i < m; ++i) {
+      const T* ai = a + i * lda;
+      T* ci = c + i * ldc + j0;
+      if (w == W) {
+        T acc[W];
+        for (int64_t jj = 0; jj < W; ++jj) acc[jj] = beta == T(0) ? T(0) : beta * ci[jj];
+        for (int64_t p = 0; p < k; ++p) {
+          const T s = ai[p];
+          const T* bp = b + p * ldb + j0;
+#pragma omp simd
+          for (int64_t jj = 0; jj < W; ++jj) acc[jj] += s * bp[jj];
+        }
+        for (int64_t jj = 0; jj < W; ++jj) ci[jj] = acc[jj];
+      } else {
+        for (int64_t jj = 0; jj < w; ++jj) ci[jj] = beta == T(0) ? T(0) : beta * ci[jj];
+        for (int64_t p = 0; p < k; ++p) {
+          const T s = ai[p];
+          const T* bp = b + p * ldb + j0;
+#pragma omp simd
+          for (int64_t jj = 0; jj < w; ++jj) ci[jj] += s * bp[jj];
+        }
+      }
+    }
+  }
+}
+
+constexpr int64_t kFewRows = 4;
 
 // C (m, n) = op(A) (m, k) @ op(B) (k, n) + beta * C, all row-major with leading dimensions
 // (distance between rows) lda, ldb, ldc. trans_a means A is stored (k, m) and read transposed.
@@ -29,6 +75,10 @@ template <typename T>
 void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const T* a, int64_t lda,
           const T* b, int64_t ldb, T beta, T* c, int64_t ldc) {
   if (m == 0 || n == 0) return;
+  if (m <= kFewRows && !trans_a && !trans_b) {
+    gemm_few_rows(m, n, k, a, lda, b, ldb, beta, c, ldc);
+    return;
+  }
 #ifdef RNNKIT_FORTRAN_BLAS
   // Row-major C = A B is column-major C^T = B^T A^T: swap the operands, keep the flags.
   const char ta = trans_b ? 'T' : 'N', tb = trans_a ? 'T' : 'N';
@@ -55,6 +105,51 @@ void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const T* 
   at::addmm_out(C, C, A, B, beta, 1);
 #endif
 }
+
+// A (k, n) weight matrix (row stride ldb) that every time step multiplies by a (rows, k) state:
+// c = a @ W + beta * c. With MKL and float32 it is packed once per sequence, as oneDNN does for
+// its LSTM; few rows use gemm_few_rows; otherwise plain gemm.
+template <typename T>
+class StepWeights {
+ public:
+  StepWeights(const T* w, int64_t k, int64_t n, int64_t ldb, int64_t rows)
+      : w_(w), k_(k), n_(n), ldb_(ldb), rows_(rows) {
+#ifdef RNNKIT_FORTRAN_BLAS
+    if constexpr (std::is_same_v<T, float>) {
+      if (rows > kFewRows && k > 0 && n > 0) {
+        constexpr int kRowMajor = 101, kBMatrix = 162, kNoTrans = 111;
+        const size_t bytes = cblas_sgemm_pack_get_size(kBMatrix, int(rows), int(n), int(k));
+        packed_ = static_cast<float*>(std::aligned_alloc(64, (bytes + 63) / 64 * 64));
+        TORCH_CHECK(packed_ != nullptr, "rnnkit: out of memory packing a recurrent kernel");
+        cblas_sgemm_pack(kRowMajor, kBMatrix, kNoTrans, int(rows), int(n), int(k), 1.0f, w,
+                         int(ldb), packed_);
+      }
+    }
+#endif
+  }
+  ~StepWeights() { std::free(packed_); }
+  StepWeights(const StepWeights&) = delete;
+  StepWeights& operator=(const StepWeights&) = delete;
+
+  void multiply(const T* a, int64_t lda, T beta, T* c, int64_t ldc) const {
+#ifdef RNNKIT_FORTRAN_BLAS
+    if constexpr (std::is_same_v<T, float>) {
+      if (packed_ != nullptr) {
+        constexpr int kRowMajor = 101, kNoTrans = 111, kPacked = 151;
+        cblas_sgemm_compute(kRowMajor, kNoTrans, kPacked, int(rows_), int(n_), int(k_), a,
+                            int(lda), packed_, int(n_), beta, c, int(ldc));
+        return;
+      }
+    }
+#endif
+    gemm<T>(false, false, rows_, n_, k_, a, lda, w_, ldb_, beta, c, ldc);
+  }
+
+ private:
+  const T* w_;
+  int64_t k_, n_, ldb_, rows_;
+  float* packed_ = nullptr;
+};
 
 // Run fn(begin, end) over batch rows [0, rows), split across torch's threads only when each
 // thread gets at least `min_elements` elements of work (rows * row_elements in all).

@@ -36,12 +36,15 @@ struct GruForward {
   void run() const {
     h.start();
     const int64_t G = 3 * H, K = saved_width();
+    // reset_after multiplies by all of U; reset_before by U_zr, then by U_h.
+    const StepWeights<T> u(U, H, reset_after ? G : 2 * H, G, B);
+    const StepWeights<T> u_h(U + 2 * H, H, H, G, reset_after ? 0 : B);
     for (int64_t t = 0; t < steps; ++t) {
       const Rows<T> h_in = h.entering(t), h_out = h.leaving(t);
       if (reset_after) {
-        gemm<T>(false, false, B, G, H, h_in.data, h_in.ld, U, G, T(0), product, G);
+        u.multiply(h_in.data, h_in.ld, T(0), product, G);
       } else {
-        gemm<T>(false, false, B, 2 * H, H, h_in.data, h_in.ld, U, G, T(0), product, G);
+        u.multiply(h_in.data, h_in.ld, T(0), product, G);
         for_rows(B, G, [&](int64_t b0, int64_t b1) {
           for (int64_t b = b0; b < b1; ++b) {
             const T* x = xw + (b * steps + t) * G;
@@ -57,7 +60,7 @@ struct GruForward {
             }
           }
         });
-        gemm<T>(false, false, B, H, H, reset_h, H, U + 2 * H, G, T(0), product + 2 * H, G);
+        u_h.multiply(reset_h, H, T(0), product + 2 * H, G);
       }
       for_rows(B, G, [&](int64_t b0, int64_t b1) {
         for (int64_t b = b0; b < b1; ++b) {
@@ -113,7 +116,7 @@ struct GruBackward {
   int64_t B, steps, H;
   const T* dy;
   const T* dhT;
-  const T* U;
+  const T* Ut;  // (3H, H) recurrent kernel, transposed
   const bool* mask;
   bool zero_output, reset_after;
   const T* hs;
@@ -131,6 +134,9 @@ struct GruBackward {
     T* carry = work + 2 * B * H;
     T* d_reset_h = work + 3 * B * H;
     for (int64_t i = 0; i < B * H; ++i) dh[i] = dhT[i], carry[i] = T(0);
+    // Transposed: reset_after multiplies by all of U^T; reset_before by U_h^T, then U_zr^T.
+    const StepWeights<T> ut(Ut, reset_after ? G : 2 * H, H, H, B);
+    const StepWeights<T> ut_h(Ut + 2 * H * H, H, H, H, reset_after ? 0 : B);
     for (int64_t t = steps - 1; t >= 0; --t) {
       for_rows(B, G, [&](int64_t b0, int64_t b1) {
         for (int64_t b = b0; b < b1; ++b) {
@@ -178,11 +184,10 @@ struct GruBackward {
         }
       });
       if (reset_after) {
-        gemm<T>(false, true, B, H, G, drec + t * G, steps * G, U, G, T(1), dh_prev, H);
+        ut.multiply(drec + t * G, steps * G, T(1), dh_prev, H);
       } else {
         // d(r * h_{t-1}) = dhh_pre @ U_h^T, then split between r and h_{t-1}.
-        gemm<T>(false, true, B, H, H, dxw + t * G + 2 * H, steps * G, U + 2 * H, G, T(0),
-                d_reset_h, H);
+        ut_h.multiply(dxw + t * G + 2 * H, steps * G, T(0), d_reset_h, H);
         for_rows(B, G, [&](int64_t b0, int64_t b1) {
           for (int64_t b = b0; b < b1; ++b) {
             const int64_t bt = b * steps + t;
@@ -199,7 +204,7 @@ struct GruBackward {
             }
           }
         });
-        gemm<T>(false, true, B, H, 2 * H, dxw + t * G, steps * G, U, G, T(1), dh_prev, H);
+        ut.multiply(dxw + t * G, steps * G, T(1), dh_prev, H);
       }
       std::swap(dh, dh_prev);
     }

@@ -33,10 +33,11 @@ struct LstmForward {
     h.start();
     c.start();
     const int64_t G = 4 * H;
+    const StepWeights<T> u(U, H, G, G, B);
     for (int64_t t = 0; t < steps; ++t) {
       const Rows<T> h_in = h.entering(t), h_out = h.leaving(t);
       const Rows<T> c_in = c.entering(t), c_out = c.leaving(t);
-      gemm<T>(false, false, B, G, H, h_in.data, h_in.ld, U, G, T(0), product, G);
+      u.multiply(h_in.data, h_in.ld, T(0), product, G);
       for_rows(B, G, [&](int64_t b0, int64_t b1) {
         for (int64_t b = b0; b < b1; ++b) {
           T* y_row = y + (b * steps + t) * H;
@@ -97,7 +98,7 @@ struct LstmBackward {
   const T* dy;
   const T* dhT;
   const T* dcT;
-  const T* U;
+  const T* Ut;  // (4H, H) recurrent kernel, transposed
   const bool* mask;
   bool zero_output;
   const T* hs;
@@ -117,6 +118,7 @@ struct LstmBackward {
     T* dc = work + 2 * B * H;  // updated in place: gradient at c_t, then at c_{t-1}
     T* carry = work + 3 * B * H;
     for (int64_t i = 0; i < B * H; ++i) dh[i] = dhT[i], dc[i] = dcT[i], carry[i] = T(0);
+    const StepWeights<T> ut(Ut, G, H, H, B);
     for (int64_t t = steps - 1; t >= 0; --t) {
       for_rows(B, G, [&](int64_t b0, int64_t b1) {
         for (int64_t b = b0; b < b1; ++b) {
@@ -150,7 +152,7 @@ struct LstmBackward {
           }
         }
       });
-      gemm<T>(false, true, B, H, G, dxw + t * G, steps * G, U, G, T(1), dh_prev, H);
+      ut.multiply(dxw + t * G, steps * G, T(1), dh_prev, H);
       std::swap(dh, dh_prev);
     }
     for (int64_t i = 0; i < B * H; ++i) dh0[i] = dh[i], dc0[i] = dc[i];

@@ -111,9 +111,10 @@ std::tuple<Tensor, Tensor, Tensor> simple_rnn_backward(
   const Tensor mask = mask_of(mask_in, dy);
   Tensor dxw = at::empty({B, T, H}, dy.options()), dh0 = at::empty({B, H}, dy.options());
   Tensor du = at::empty({H, H}, dy.options()), work = at::empty({3, B, H}, dy.options());
+  const Tensor ut = u.t().contiguous();
   AT_DISPATCH_FLOATING_TYPES(dy.scalar_type(), "simple_rnn_backward", [&] {
     using T_ = scalar_t;
-    SimpleRnnBackward<T_> k{B, T, H, dy.data_ptr<T_>(), dh.data_ptr<T_>(), u.data_ptr<T_>(),
+    SimpleRnnBackward<T_> k{B, T, H, dy.data_ptr<T_>(), dh.data_ptr<T_>(), ut.data_ptr<T_>(),
                             mask_ptr(mask), zero_output, hs.data_ptr<T_>(), acts.data_ptr<T_>(),
                             dxw.data_ptr<T_>(), dh0.data_ptr<T_>(), du.data_ptr<T_>(),
                             work.data_ptr<T_>()};
@@ -171,10 +172,11 @@ std::tuple<Tensor, Tensor, Tensor, Tensor> lstm_backward(
   Tensor dxw = at::empty({B, T, 4 * H}, dy.options());
   Tensor dh0 = at::empty({B, H}, dy.options()), dc0 = at::empty({B, H}, dy.options());
   Tensor du = at::empty({H, 4 * H}, dy.options()), work = at::empty({4, B, H}, dy.options());
+  const Tensor ut = u.t().contiguous();
   AT_DISPATCH_FLOATING_TYPES(dy.scalar_type(), "lstm_backward", [&] {
     using T_ = scalar_t;
     LstmBackward<T_> k{B, T, H, dy.data_ptr<T_>(), dh.data_ptr<T_>(), dc.data_ptr<T_>(),
-                       u.data_ptr<T_>(), mask_ptr(mask), zero_output, hs.data_ptr<T_>(),
+                       ut.data_ptr<T_>(), mask_ptr(mask), zero_output, hs.data_ptr<T_>(),
                        cs.data_ptr<T_>(), gates.data_ptr<T_>(), dxw.data_ptr<T_>(),
                        dh0.data_ptr<T_>(), dc0.data_ptr<T_>(), du.data_ptr<T_>(),
                        work.data_ptr<T_>()};
@@ -233,9 +235,10 @@ std::tuple<Tensor, Tensor, Tensor, Tensor> gru_backward(
   Tensor dxw = at::empty({B, T, G}, dy.options()), dh0 = at::empty({B, H}, dy.options());
   Tensor drec = empty_unless(reset_after, {B, T, G}, dy);
   Tensor work = at::empty({4, B, H}, dy.options());
+  const Tensor ut = u.t().contiguous();
   AT_DISPATCH_FLOATING_TYPES(dy.scalar_type(), "gru_backward", [&] {
     using T_ = scalar_t;
-    GruBackward<T_> k{B, T, H, dy.data_ptr<T_>(), dh.data_ptr<T_>(), u.data_ptr<T_>(),
+    GruBackward<T_> k{B, T, H, dy.data_ptr<T_>(), dh.data_ptr<T_>(), ut.data_ptr<T_>(),
                       mask_ptr(mask), zero_output, reset_after, hs.data_ptr<T_>(),
                       gates.data_ptr<T_>(), dxw.data_ptr<T_>(), ptr_or_null<T_>(drec),
                       dh0.data_ptr<T_>(), work.data_ptr<T_>()};

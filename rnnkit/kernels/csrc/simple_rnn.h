@@ -27,9 +27,10 @@ struct SimpleRnnForward {
   template <class Act>
   void run() const {
     h.start();
+    const StepWeights<T> u(U, H, H, H, B);
     for (int64_t t = 0; t < steps; ++t) {
       const Rows<T> h_in = h.entering(t), h_out = h.leaving(t);
-      gemm<T>(false, false, B, H, H, h_in.data, h_in.ld, U, H, T(0), product, H);
+      u.multiply(h_in.data, h_in.ld, T(0), product, H);
       for_rows(B, H, [&](int64_t b0, int64_t b1) {
         for (int64_t b = b0; b < b1; ++b) {
           T* y_row = y + (b * steps + t) * H;
@@ -64,7 +65,7 @@ struct SimpleRnnBackward {
   int64_t B, steps, H;
   const T* dy;
   const T* dhT;
-  const T* U;
+  const T* Ut;  // (H, H) recurrent kernel, transposed
   const bool* mask;
   bool zero_output;
   const T* hs;
@@ -80,6 +81,7 @@ struct SimpleRnnBackward {
     T* dh_prev = work + B * H;  // gradient at the state entering step t
     T* carry = work + 2 * B * H;
     for (int64_t i = 0; i < B * H; ++i) dh[i] = dhT[i], carry[i] = T(0);
+    const StepWeights<T> ut(Ut, H, H, H, B);
     for (int64_t t = steps - 1; t >= 0; --t) {
       for_rows(B, H, [&](int64_t b0, int64_t b1) {
         for (int64_t b = b0; b < b1; ++b) {
@@ -104,7 +106,7 @@ struct SimpleRnnBackward {
           }
         }
       });
-      gemm<T>(false, true, B, H, H, dxw + t * H, steps * H, U, H, T(1), dh_prev, H);
+      ut.multiply(dxw + t * H, steps * H, T(1), dh_prev, H);
       std::swap(dh, dh_prev);
     }
     for (int64_t i = 0; i < B * H; ++i) dh0[i] = dh[i];

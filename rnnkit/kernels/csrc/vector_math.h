@@ -9,6 +9,10 @@
 #include <cstdint>
 #include <cstring>
 
+// Forced inlining: a call to a scalar exp inside a simd loop would stop its vectorisation, and
+// gcc's inliner gives up inside the larger fused loops.
+#define RNNKIT_INLINE inline __attribute__((always_inline))
+
 namespace rnnkit {
 
 // Codes shared with the Python side (rnnkit/kernels/fused.py, ACTIVATION_CODES).
@@ -26,7 +30,7 @@ struct ExpConstants<float> {
   static constexpr int mantissa = 23;
   static constexpr Bits bias = 127;
   static constexpr float round_magic = 12582912.0f;  // 1.5 * 2^23
-  static inline float poly(float r) {
+  static RNNKIT_INLINE float poly(float r) {
     float p = 1.0f / 5040;
     p = p * r + 1.0f / 720;
     p = p * r + 1.0f / 120;
@@ -47,7 +51,7 @@ struct ExpConstants<double> {
   static constexpr int mantissa = 52;
   static constexpr Bits bias = 1023;
   static constexpr double round_magic = 6755399441055744.0;  // 1.5 * 2^52
-  static inline double poly(double r) {
+  static RNNKIT_INLINE double poly(double r) {
     double p = 1.0 / 6227020800.0;  // 1/13!
     p = p * r + 1.0 / 479001600.0;
     p = p * r + 1.0 / 39916800.0;
@@ -66,7 +70,7 @@ struct ExpConstants<double> {
 };
 
 template <typename T>
-inline T fast_exp(T x) {
+RNNKIT_INLINE T fast_exp(T x) {
   using C = ExpConstants<T>;
   x = x < C::lo ? C::lo : (x > C::hi ? C::hi : x);
   // Adding and subtracting 1.5 * 2^mantissa rounds to nearest in plain arithmetic; floor() would
@@ -80,12 +84,12 @@ inline T fast_exp(T x) {
 }
 
 template <typename T>
-inline T fast_sigmoid(T x) {
+RNNKIT_INLINE T fast_sigmoid(T x) {
   return T(1) / (T(1) + fast_exp(-x));
 }
 
 template <typename T>
-inline T fast_tanh(T x) {
+RNNKIT_INLINE T fast_tanh(T x) {
   // tanh(|x|) = (1 - e) / (1 + e) with e = exp(-2|x|) in (0, 1]: no overflow, sign restored after.
   T a = x < T(0) ? -x : x;
   T e = fast_exp(T(-2) * a);
@@ -95,29 +99,29 @@ inline T fast_tanh(T x) {
 
 // One struct per activation: value(x), and slope(y) = d value / d x written in terms of y = value(x).
 struct Tanh {
-  template <typename T> static inline T value(T x) { return fast_tanh(x); }
-  template <typename T> static inline T slope(T y) { return T(1) - y * y; }
+  template <typename T> static RNNKIT_INLINE T value(T x) { return fast_tanh(x); }
+  template <typename T> static RNNKIT_INLINE T slope(T y) { return T(1) - y * y; }
 };
 
 struct Sigmoid {
-  template <typename T> static inline T value(T x) { return fast_sigmoid(x); }
-  template <typename T> static inline T slope(T y) { return y * (T(1) - y); }
+  template <typename T> static RNNKIT_INLINE T value(T x) { return fast_sigmoid(x); }
+  template <typename T> static RNNKIT_INLINE T slope(T y) { return y * (T(1) - y); }
 };
 
 // Keras 3: clip(x / 6 + 1/2, 0, 1). At the two corner points (a set of measure zero) the slope is 0.
 struct HardSigmoid {
-  template <typename T> static inline T value(T x) {
+  template <typename T> static RNNKIT_INLINE T value(T x) {
     T v = x * T(1.0 / 6.0) + T(0.5);
     return v < T(0) ? T(0) : (v > T(1) ? T(1) : v);
   }
-  template <typename T> static inline T slope(T y) {
+  template <typename T> static RNNKIT_INLINE T slope(T y) {
     return (y > T(0) && y < T(1)) ? T(1.0 / 6.0) : T(0);
   }
 };
 
 struct Relu {
-  template <typename T> static inline T value(T x) { return x > T(0) ? x : T(0); }
-  template <typename T> static inline T slope(T y) { return y > T(0) ? T(1) : T(0); }
+  template <typename T> static RNNKIT_INLINE T value(T x) { return x > T(0) ? x : T(0); }
+  template <typename T> static RNNKIT_INLINE T slope(T y) { return y > T(0) ? T(1) : T(0); }
 };
 
 }  // namespace rnnkit
