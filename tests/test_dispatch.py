@@ -207,3 +207,22 @@ def test_package_works_without_a_compiler_and_warns_once(tmp_path):
     assert "running without the fused kernels" in result.stdout
     assert "raised: implementation='fused' cannot run this simple_rnn call: no C++ compiler" \
         in result.stdout
+
+
+def test_bench_smoke_writes_json_and_markdown(tmp_path, capsys):
+    """A smoke test (shapes of the output only): one tiny case through the bench entry point."""
+    import argparse
+    import json
+
+    from rnnkit.cli import bench
+
+    parser = argparse.ArgumentParser()
+    bench.add_parser(parser.add_subparsers())
+    args = parser.parse_args(["bench", "--cells", "gru", "--shapes", "tiny-stream", "--modes",
+                              "infer", "--paths", "auto,native", "--repeats", "1", "--warmup", "0",
+                              "--no-keras", "--out", str(tmp_path)])
+    assert args.run(args) == 0
+    data = json.loads((tmp_path / "bench.json").read_text())
+    assert {r["contender"] for r in data["rows"]} == {"torch", "rnnkit-auto", "rnnkit-native"}
+    assert "| gru | tiny-stream | infer | torch |" in (tmp_path / "bench.md").read_text()
+    assert "rnnkit-auto" in capsys.readouterr().out
