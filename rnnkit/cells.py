@@ -9,6 +9,10 @@ Weights use Keras's layout (row vectors times matrices), so Keras files map one 
 
 Gate order along the G*H axis: LSTM i, f, c (candidate), o; GRU z (update), r (reset), h (candidate).
 
+Each ``*_step`` has a ``*_step_with_gates`` twin that also returns the step's gate values after
+their activations (names in :data:`GATE_NAMES`; SimpleRNN's only "gate" is its pre-activation);
+the step functions call their twins, so :mod:`rnnkit.inspect` reads the very same math.
+
 Every step takes ``xw``, the input projection of its time step (``x_t @ kernel + input_bias``),
 because a sequence loop computes that for all steps in one matrix product. ``recurrent_mask`` is
 the recurrent-dropout mask (B, H) applied to the previous state where it enters a matrix product.
@@ -43,6 +47,7 @@ import torch
 from .activations import Activation
 
 GATES = {"simple_rnn": 1, "lstm": 4, "gru": 3}
+GATE_NAMES = {"simple_rnn": ("pre",), "lstm": ("i", "f", "c~", "o"), "gru": ("z", "r", "h~")}
 
 
 def input_projection(x: torch.Tensor, kernel: torch.Tensor, bias: torch.Tensor | None) -> torch.Tensor:
@@ -66,6 +71,18 @@ def _masked(h: torch.Tensor, recurrent_mask: torch.Tensor | None) -> torch.Tenso
     return h if recurrent_mask is None else h * recurrent_mask
 
 
+def simple_rnn_step_with_gates(
+    xw: torch.Tensor,
+    h: torch.Tensor,
+    recurrent_kernel: torch.Tensor,
+    activation: Activation,
+    recurrent_mask: torch.Tensor | None = None,
+) -> tuple[torch.Tensor, tuple[torch.Tensor]]:
+    """``(h_t, (pre,))``: the new state and the pre-activation ``xw_t + h_{t-1} @ U``."""
+    pre = xw + _masked(h, recurrent_mask) @ recurrent_kernel  # (B, H)
+    return activation(pre), (pre,)
+
+
 def simple_rnn_step(
     xw: torch.Tensor,
     h: torch.Tensor,
@@ -73,7 +90,25 @@ def simple_rnn_step(
     activation: Activation,
     recurrent_mask: torch.Tensor | None = None,
 ) -> torch.Tensor:
-    return activation(xw + _masked(h, recurrent_mask) @ recurrent_kernel)
+    return simple_rnn_step_with_gates(xw, h, recurrent_kernel, activation, recurrent_mask)[0]
+
+
+def lstm_step_with_gates(
+    xw: torch.Tensor,
+    h: torch.Tensor,
+    c: torch.Tensor,
+    recurrent_kernel: torch.Tensor,
+    activation: Activation,
+    recurrent_activation: Activation,
+    recurrent_mask: torch.Tensor | None = None,
+) -> tuple[torch.Tensor, torch.Tensor, tuple[torch.Tensor, ...]]:
+    """``(h_t, c_t, (i, f, c~, o))`` with every gate after its activation, each (B, H)."""
+    z = xw + _masked(h, recurrent_mask) @ recurrent_kernel  # (B, 4H)
+    i, f, g, o = z.chunk(4, dim=-1)
+    i, f, g, o = recurrent_activation(i), recurrent_activation(f), activation(g), recurrent_activation(o)
+    c = f * c + i * g
+    h = o * activation(c)
+    return h, c, (i, f, g, o)
 
 
 def lstm_step(
@@ -85,14 +120,13 @@ def lstm_step(
     recurrent_activation: Activation,
     recurrent_mask: torch.Tensor | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    z = xw + _masked(h, recurrent_mask) @ recurrent_kernel  # (B, 4H)
-    i, f, g, o = z.chunk(4, dim=-1)
-    c = recurrent_activation(f) * c + recurrent_activation(i) * activation(g)
-    h = recurrent_activation(o) * activation(c)
+    h, c, _ = lstm_step_with_gates(
+        xw, h, c, recurrent_kernel, activation, recurrent_activation, recurrent_mask
+    )
     return h, c
 
 
-def gru_step(
+def gru_step_with_gates(
     xw: torch.Tensor,
     h: torch.Tensor,
     recurrent_kernel: torch.Tensor,
@@ -101,7 +135,8 @@ def gru_step(
     recurrent_activation: Activation,
     reset_after: bool,
     recurrent_mask: torch.Tensor | None = None,
-) -> torch.Tensor:
+) -> tuple[torch.Tensor, tuple[torch.Tensor, ...]]:
+    """``(h_t, (z, r, h~))`` with every gate after its activation, each (B, H)."""
     xz, xr, xh = xw.chunk(3, dim=-1)
     hm = _masked(h, recurrent_mask)
     if reset_after:
@@ -118,4 +153,19 @@ def gru_step(
         z = recurrent_activation(xz + rz)
         r = recurrent_activation(xr + rr)
         hh = activation(xh + (r * hm) @ recurrent_kernel[:, 2 * units :])
-    return z * h + (1 - z) * hh
+    return z * h + (1 - z) * hh, (z, r, hh)
+
+
+def gru_step(
+    xw: torch.Tensor,
+    h: torch.Tensor,
+    recurrent_kernel: torch.Tensor,
+    recurrent_bias: torch.Tensor | None,
+    activation: Activation,
+    recurrent_activation: Activation,
+    reset_after: bool,
+    recurrent_mask: torch.Tensor | None = None,
+) -> torch.Tensor:
+    return gru_step_with_gates(
+        xw, h, recurrent_kernel, recurrent_bias, activation, recurrent_activation, reset_after, recurrent_mask
+    )[0]
