@@ -216,3 +216,12 @@ def test_other_bad_arguments_are_named():
         keras.Sequential([keras.Input(shape=(10, 3)), LSTM(2)]).fit(x, y)
     with pytest.raises(ValueError, match="compile: loss is required"):
         model.compile(optimizer="adam")
+
+
+def test_float64_data_is_cast_to_the_model_dtype_and_integer_inputs_are_refused_by_name():
+    x, y = sign_task(32)
+    model = classifier(units=2)
+    as_float32 = model.evaluate(x, y)
+    assert model.evaluate(torch.from_numpy(x).double(), torch.from_numpy(y)) == as_float32
+    with pytest.raises(ValueError, match="expects a floating-point input; got torch.int64"):
+        model.fit(x.astype("int64"), y, verbose=0)

@@ -8,7 +8,8 @@ Stateful recurrent layers (``stateful=True``) carry their final state from one b
 next, detached from the graph: truncated backpropagation through time. Sample ``i`` of each
 batch must continue sample ``i`` of the batch before, so ``fit`` requires ``shuffle=False`` and a
 sample count that is a multiple of ``batch_size``; call ``model.reset_states()`` (for instance
-from a callback) where sequences end. ``fit`` does not reset states itself, as in Keras.
+from a callback) where sequences end. ``fit`` does not reset states itself, as in Keras, and
+validation batches move the carried state too (reset in ``on_test_begin`` if that matters).
 
 In a multi-process run (see :mod:`rnnkit.training.distributed`) ``fit`` trains a
 ``DistributedDataParallel`` wrapper of the model, so gradients are averaged over processes
@@ -65,12 +66,16 @@ def reset_states(model: Any) -> None:
         layer.reset_states()
 
 
-def model_device(model: Any) -> torch.device:
-    return next(model.parameters()).device
+def to_model(batch: Any, model: Any) -> Any:
+    """Tensors moved to the model's device, floating ones also cast to its dtype (as Keras casts inputs)."""
+    weight = next(model.parameters())
 
+    def move(t: Any) -> Any:
+        if not isinstance(t, torch.Tensor):
+            return t
+        return t.to(weight.device, weight.dtype) if t.is_floating_point() else t.to(weight.device)
 
-def to_device(structure: Any, device: torch.device) -> Any:
-    return map_structure(lambda t: t.to(device) if isinstance(t, torch.Tensor) else t, structure)
+    return map_structure(move, batch)
 
 
 def prepare(model: Any, first_inputs: Callable[[], Any]) -> None:
@@ -144,11 +149,10 @@ def test_step(model: Any, compiled: Compiled, x: Any, y: Any, sample_weight: Any
 
 def run_evaluation(model: Any, compiled: Compiled, batches: Any, callbacks: CallbackList) -> dict[str, float]:
     compiled.reset()
-    device = model_device(model)
     callbacks.call("on_test_begin", None)
-    for step, (x, y, weight) in enumerate(batches):
+    for step, batch in enumerate(batches):
         callbacks.call("on_test_batch_begin", step, None)
-        test_step(model, compiled, to_device(x, device), to_device(y, device), to_device(weight, device))
+        test_step(model, compiled, *to_model(batch, model))
         callbacks.call("on_test_batch_end", step, compiled.results(over_processes=False))
     logs = compiled.results()
     callbacks.call("on_test_end", logs)
@@ -207,7 +211,6 @@ def fit(
         raise ValueError("x holds no batches to train on")
 
     prepare(model, train.first_inputs)
-    device = model_device(model)
     forward = DistributedDataParallel(model) if distributed.world_size() > 1 else model
     history = History()
     user = list(callbacks or [])
@@ -221,9 +224,9 @@ def fit(
         compiled.reset()
         train.set_epoch(epoch)
         hooks.call("on_epoch_begin", epoch, None)
-        for step, (bx, by, bw) in enumerate(train):
+        for step, batch in enumerate(train):
             hooks.call("on_train_batch_begin", step, None)
-            train_step(model, forward, compiled, to_device(bx, device), to_device(by, device), to_device(bw, device))
+            train_step(model, forward, compiled, *to_model(batch, model))
             hooks.call("on_train_batch_end", step, compiled.results(over_processes=False))
             if model.stop_training:
                 break
@@ -271,9 +274,8 @@ def train_on_batch(model: Any, x: Any, y: Any = None, sample_weight: Any = None,
     x, y, weight = _one_batch(x, y, sample_weight)
     weight = with_class_weight(y, weight, class_weight, compiled)
     prepare(model, lambda: x)
-    device = model_device(model)
     compiled.reset()
-    train_step(model, model, compiled, to_device(x, device), to_device(y, device), to_device(weight, device))
+    train_step(model, model, compiled, *to_model((x, y, weight), model))
     return keras_result(compiled.results(over_processes=False), return_dict)
 
 
@@ -282,7 +284,6 @@ def test_on_batch(model: Any, x: Any, y: Any = None, sample_weight: Any = None, 
     compiled = compiled_of(model, "test_on_batch")
     x, y, weight = _one_batch(x, y, sample_weight)
     prepare(model, lambda: x)
-    device = model_device(model)
     compiled.reset()
-    test_step(model, compiled, to_device(x, device), to_device(y, device), to_device(weight, device))
+    test_step(model, compiled, *to_model((x, y, weight), model))
     return keras_result(compiled.results(over_processes=False), return_dict)
