@@ -225,3 +225,13 @@ def test_float64_data_is_cast_to_the_model_dtype_and_integer_inputs_are_refused_
     assert model.evaluate(torch.from_numpy(x).double(), torch.from_numpy(y)) == as_float32
     with pytest.raises(ValueError, match="expects a floating-point input; got torch.int64"):
         model.fit(x.astype("int64"), y, verbose=0)
+
+
+def test_fit_builds_a_model_without_an_input_shape_from_the_first_batch():
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([SimpleRNN(4), Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    x, y = torch.randn(20, 5, 2, dtype=torch.float64), torch.randn(20, 1, dtype=torch.float64)
+    history = model.fit(x, y, batch_size=5, epochs=2, verbose=0)
+    assert len(history.history["loss"]) == 2 and model.count_params() == 4 * (2 + 4 + 1) + 5
+    assert model.optimizer.iterations == 8

@@ -87,8 +87,9 @@ def prepare(model: Any, first_inputs: Callable[[], Any]) -> None:
     if not all(m.built for m in model.modules() if isinstance(m, Layer)):
         was_training = model.training
         model.eval()
+        dtype = torch.get_default_dtype()  # the dtype the new weights will have
         with torch.no_grad():
-            model(first_inputs())
+            model(map_structure(lambda t: t.to(dtype) if t.is_floating_point() else t, first_inputs()))
         model.train(was_training)
         for layer in stateful_layers(model):
             layer.reset_states()
