@@ -168,3 +168,18 @@ def test_tensorboard_writes_scalars_or_says_what_to_install(tmp_path):
     else:
         model().fit(*data(), epochs=1, verbose=0, callbacks=[callbacks.TensorBoard(str(tmp_path))])
         assert any(p.name.startswith("events.out.tfevents") for p in tmp_path.iterdir())
+
+
+def test_model_checkpoint_writes_keras_files_for_keras_names(tmp_path):
+    from rnnkit.models import load_model
+
+    x, y = data()
+    net = model()
+    net.fit(x, y, epochs=2, verbose=0, callbacks=[callbacks.ModelCheckpoint(str(tmp_path / "best.keras"), monitor="loss", save_best_only=True),
+                                                  callbacks.ModelCheckpoint(str(tmp_path / "last.weights.h5"))])
+    np.testing.assert_allclose(load_model(tmp_path / "best.keras").predict(x), net.predict(x), rtol=1e-6)
+    fresh = model()
+    fresh.load_weights(tmp_path / "last.weights.h5")
+    np.testing.assert_array_equal(fresh.predict(x), net.predict(x))
+    with pytest.raises(ValueError, match="save_weights_only=True needs a"):
+        callbacks.ModelCheckpoint(str(tmp_path / "m.keras"), save_weights_only=True)

@@ -240,14 +240,17 @@ class ReduceLROnPlateau(Callback):
 
 
 class ModelCheckpoint(Callback):
-    """Writes a resumable checkpoint (:func:`rnnkit.training.save_checkpoint`) at the end of epochs.
+    """Saves the model at the end of epochs; what it writes follows the file name.
+
+    ``*.keras`` (and ``*.h5``): the whole model, by ``model.save``, so ``load_model`` opens it;
+    ``*.weights.h5``: the weights in Keras 3's layout, by ``model.save_weights``; any other name
+    (``*.safetensors``): a resumable training checkpoint (:func:`rnnkit.training.save_checkpoint`:
+    weights, optimizer state, epoch, random generators) for ``load_checkpoint`` or ``initial_epoch``.
 
     ``filepath`` may name the epoch (1-based) and any log, as in ``'ckpt-{epoch:02d}-{val_loss:.3f}.safetensors'``.
     With ``save_best_only`` it writes only when ``monitor`` beats the best value so far (and
     ``initial_value_threshold``, if given). It never writes when the epoch's loss is NaN or
-    infinite, so the last good checkpoint stays as it was. The file always holds the weights, the
-    optimizer state, the epoch and the random generators, never the architecture, whatever
-    ``save_weights_only`` says (Keras's default would also save the architecture).
+    infinite, so the last good file stays as it was.
     """
 
     def __init__(self, filepath: str, monitor: str = "val_loss", verbose: int = 0, save_best_only: bool = False,
@@ -256,6 +259,8 @@ class ModelCheckpoint(Callback):
         super().__init__()
         if save_freq != "epoch":
             raise ValueError(f"ModelCheckpoint: only save_freq='epoch' is supported; got {save_freq!r}")
+        if save_weights_only and str(filepath).lower().endswith(".keras"):
+            raise ValueError(f"ModelCheckpoint: save_weights_only=True needs a *.weights.h5 (or *.safetensors) filepath; got {filepath}")
         self.filepath = str(filepath)
         self.monitor = monitor
         self.verbose = verbose
@@ -283,9 +288,19 @@ class ModelCheckpoint(Callback):
             self.best = current
         path = self.filepath.format(epoch=epoch + 1, **logs)
         if distributed.is_chief():
-            save_checkpoint(path, self.model, epoch + 1)
+            self._write(path, epoch)
             if self.verbose > 0:
                 print(f"Epoch {epoch + 1}: saved checkpoint to {path}")
+
+
+    def _write(self, path: str, epoch: int) -> None:
+        name = path.lower()
+        if name.endswith(".weights.h5"):
+            self.model.save_weights(path)
+        elif name.endswith((".keras", ".h5")):
+            self.model.save(path)
+        else:
+            save_checkpoint(path, self.model, epoch + 1)
 
 
 class BackupAndRestore(Callback):
