@@ -27,7 +27,9 @@ import torch
 
 SOURCE_DIR = Path(__file__).parent / "csrc"
 SOURCES = ("ops.cpp",)
-HEADERS = ("blas.h", "gru.h", "lstm.h", "sequence.h", "simple_rnn.h", "vector_math.h")
+HEADERS = (
+    "blas.h", "gru.h", "lstm.h", "sequence.h", "simple_rnn.h", "small_gemm.h", "vector_math.h"
+)
 
 _lock = threading.Lock()
 _state: dict[str, object] = {"loaded": False, "error": None, "build_seconds": None}
