@@ -376,3 +376,43 @@ def test_missing_file_and_unwritable_formats():
         load_model("no_such.keras")
     with pytest.raises(ValueError, match="does not write legacy HDF5"):
         _built_in_rnnkit().save("x.h5")
+
+
+def _set(config, keys, value):
+    target = config
+    for key in keys[:-1]:
+        target = target[key]
+    target[keys[-1]] = value
+
+
+@pytest.mark.parametrize(
+    "case,keys,value",
+    [
+        ("lstm_last", ["config"], 7),  # found by fuzzing: a Sequential body that is not an object
+        ("lstm_last", ["config", "layers", 1, "class_name"], {"a": 1}),
+        ("encoder_decoder", ["config", "output_layers"], [["dense", {}, 0]]),
+        ("encoder_decoder", ["config", "layers", 3, "inbound_nodes", 0, "args", 0, "config", "keras_history"], ["lstm", 5, 0]),
+        ("encoder_decoder", ["config", "layers", 2, "inbound_nodes"], []),
+        ("concat_two_branches", ["config", "layers", 4, "inbound_nodes", 0, "kwargs"], {"constants": 1}),
+        ("bilstm_state", ["config", "layers", 1, "config", "layer"], "lstm"),
+    ],
+)
+def test_malformed_configs_give_clear_errors(case, keys, value, tmp_path):
+    config = _keras_config(case)
+    _set(config, keys, value)
+    _rewrite_archive(KERAS_FIXTURES / f"{case}.keras", tmp_path / "x.keras", config=config)
+    _expect_error(tmp_path / "x.keras")
+
+
+def test_damaged_hdf5_data_is_reported_as_damage(tmp_path):
+    data = bytearray((KERAS_FIXTURES / "keras2_bilstm.h5").read_bytes())
+    rng = np.random.default_rng(3)
+    for trial in range(20):
+        damaged = bytearray(data)
+        for position in rng.integers(0, len(data), 12):
+            damaged[position] = int(rng.integers(256))
+        (tmp_path / "d.h5").write_bytes(damaged)
+        try:
+            load_model(tmp_path / "d.h5")
+        except ModelFileError as error:
+            assert str(error).startswith(str(tmp_path / "d.h5"))

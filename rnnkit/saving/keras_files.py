@@ -11,7 +11,7 @@ import io
 import json
 import zipfile
 import zlib
-from typing import Any, Callable
+from typing import Any
 
 import h5py
 
@@ -22,6 +22,7 @@ from .keras_models import model_from_config
 from .keras_weights import read_keras3, read_legacy, write_keras3
 
 _MAX_CONFIG_BYTES = 64 << 20
+_H5PY_FAILURES = (OSError, RuntimeError, KeyError, ValueError, UnicodeError)
 # The Keras release whose .keras layout rnnkit writes and was checked against.
 KERAS_FORMAT_VERSION = "3.15.1"
 
@@ -44,7 +45,7 @@ def load_keras_archive(path: str) -> Model:
     version = metadata.get("keras_version") if isinstance(metadata, dict) else None
     model = model_from_config(path, config, keras2=_is_keras2(version))
     with open_hdf5(path, io.BytesIO(weights), "model.weights.h5 in the archive") as root:
-        guarded(path, "model.weights.h5", lambda: read_keras3(path, root, model))
+        read_keras3(path, root, model)
     return model
 
 
@@ -80,7 +81,7 @@ def load_legacy_h5(path: str) -> Model:
         weights = root.get("model_weights")
         if not isinstance(weights, h5py.Group):
             raise ModelFileError(path, "the file has a model_config but no 'model_weights' group")
-        guarded(path, "model_weights", lambda: read_legacy(path, weights, model, by_name=True))
+        read_legacy(path, weights, model, by_name=True)
     return model
 
 
@@ -88,11 +89,11 @@ def load_weights_h5(path: str, model: Model) -> None:
     """Keras 3 ``.weights.h5`` files and legacy weight files (by layer order, as Keras does)."""
     with open_hdf5(path, path, "HDF5 file") as root:
         if isinstance(root.get("layers"), h5py.Group):
-            guarded(path, "weights", lambda: read_keras3(path, root, model))
+            read_keras3(path, root, model)
         elif isinstance(root.get("model_weights"), h5py.Group):
-            guarded(path, "model_weights", lambda: read_legacy(path, root["model_weights"], model, by_name=False))
+            read_legacy(path, root["model_weights"], model, by_name=False)
         elif "layer_names" in root.attrs:
-            guarded(path, "weights", lambda: read_legacy(path, root, model, by_name=False))
+            read_legacy(path, root, model, by_name=False)
         else:
             raise ModelFileError(path, "this HDF5 file holds no Keras weights (no 'layers' group and no 'layer_names')")
 
@@ -104,7 +105,12 @@ def save_weights_h5(model: Model, stream: io.BufferedIOBase) -> None:
 
 
 class open_hdf5:
-    """``with open_hdf5(path, source, what) as root``: h5py.File whose open errors name ``path``."""
+    """``with open_hdf5(path, source, what) as root``: an h5py.File whose failures name ``path``.
+
+    h5py reports damaged files with OSError, RuntimeError, KeyError, ValueError or UnicodeError
+    from wherever the damage is met (opening, an attribute, a data block); inside the block each
+    becomes a ModelFileError saying the file is damaged.
+    """
 
     def __init__(self, path: str, source: Any, what: str):
         self.path, self.source, self.what = path, source, what
@@ -116,16 +122,10 @@ class open_hdf5:
             raise ModelFileError(self.path, f"the {self.what} cannot be opened as HDF5 (damaged or truncated?): {error}") from None
         return self.file
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, kind: Any, error: Any, trace: Any) -> None:
         self.file.close()
-
-
-def guarded(path: str, what: str, read: Callable[[], None]) -> None:
-    """Run ``read``, turning low-level h5py failures (damaged data blocks) into a ModelFileError."""
-    try:
-        read()
-    except (OSError, KeyError, RuntimeError) as error:
-        raise ModelFileError(path, f"reading {what} failed, the file is damaged: {error}") from None
+        if isinstance(error, _H5PY_FAILURES) and not isinstance(error, ModelFileError):
+            raise ModelFileError(self.path, f"reading the {self.what} failed, it is damaged: {error}") from None
 
 
 def parse_json(path: str, what: str, raw: Any) -> Any:

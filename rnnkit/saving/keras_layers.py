@@ -97,6 +97,8 @@ def layer_from_config(path: str, entry: Any, keras2: bool) -> Layer:
         raise ModelFileError(path, f"{describe(entry)} is not a {{'class_name', 'config'}} object")
     class_name = entry.get("class_name")
     who = describe(entry)
+    if not isinstance(class_name, str):
+        raise ModelFileError(path, f"{who}: class_name must be a string; got {class_name!r}")
     module = entry.get("module")
     registered = entry.get("registered_name")
     if (module is not None and not str(module).startswith("keras")) or registered not in (None, class_name):

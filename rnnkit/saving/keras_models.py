@@ -38,14 +38,15 @@ def model_from_config(path: str, config: Any, keras2: bool) -> Model:
 
 
 def _sequential(path: str, body: Any, keras2: bool) -> Sequential:
-    entries = body if isinstance(body, list) else (body or {}).get("layers")  # Keras 2.2 wrote a bare list
+    if isinstance(body, list):  # Keras 2.2 wrote the layer list alone
+        body = {"layers": body}
+    entries = body.get("layers") if isinstance(body, dict) else None
     if not isinstance(entries, list):
         raise ModelFileError(path, "the Sequential config has no 'layers' list")
     built = [layer_from_config(path, entry, keras2) for entry in entries]
-    name = body.get("name") if isinstance(body, dict) else None
     try:
-        model = Sequential(built, name=name or "sequential")
-        build_shape = body.get("build_input_shape") if isinstance(body, dict) else None
+        model = Sequential(built, name=body.get("name") or "sequential")
+        build_shape = body.get("build_input_shape")
         if not model.built and build_shape:
             model.build(tuple(build_shape))
     except ValueError as error:
@@ -117,11 +118,12 @@ def _parse_call(path: str, entry: dict, node: Any, layers: dict) -> tuple[list, 
     elif isinstance(node, list):  # Keras 2: one [layer, node, index, kwargs] per input tensor
         refs, kwargs = [], {}
         for item in node:
-            if not (isinstance(item, list) and len(item) in (3, 4) and isinstance(item[0], str)):
+            ref = _as_history(item[:3] if isinstance(item, list) else item)
+            extra = item[3] if isinstance(item, list) and len(item) == 4 else {}
+            if ref is None or len(item) > 4 or not isinstance(extra, dict):
                 raise ModelFileError(path, f"{describe(entry)}: unreadable inbound node {item!r}")
-            refs.append((item[0], int(item[1]), int(item[2])))
-            if len(item) == 4 and item[3]:
-                kwargs.update(item[3])
+            refs.append(ref)
+            kwargs.update(extra)
         args = [refs[0]] if len(refs) == 1 else [refs]
         if len(refs) > 1 and entry.get("class_name") in ("SimpleRNN", "LSTM", "GRU", "Bidirectional"):
             args, kwargs = [refs[0]], {**kwargs, "initial_state": refs[1:]}
@@ -152,10 +154,11 @@ def _check_call_kwargs(path: str, entry: dict, kwargs: Any) -> dict:
 
 def _tensors_to_history(path: str, entry: dict, value: Any) -> Any:
     if isinstance(value, dict) and value.get("class_name") == "__keras_tensor__":
-        history = (value.get("config") or {}).get("keras_history")
-        if not (isinstance(history, list) and len(history) == 3 and isinstance(history[0], str)):
+        config = value.get("config")
+        ref = _as_history(config.get("keras_history") if isinstance(config, dict) else None)
+        if ref is None:
             raise ModelFileError(path, f"{describe(entry)}: a tensor without a valid keras_history: {value!r}")
-        return (history[0], int(history[1]), int(history[2]))
+        return ref
     if isinstance(value, list):
         return [_tensors_to_history(path, entry, item) for item in value]
     if isinstance(value, dict):
@@ -204,7 +207,16 @@ def _history_list(path: str, value: Any) -> list[History]:
         raise ModelFileError(path, f"the functional config's input_layers/output_layers are missing or empty: {value!r}")
     refs = []
     for item in value:
-        if not (isinstance(item, list) and len(item) == 3 and isinstance(item[0], str)):
+        ref = _as_history(item)
+        if ref is None:
             raise ModelFileError(path, f"unreadable model input/output reference {item!r}")
-        refs.append((item[0], int(item[1]), int(item[2])))
+        refs.append(ref)
     return refs
+
+
+def _as_history(value: Any) -> History | None:
+    """``[layer name, node index, output index]`` as a History tuple, or None if it is not one."""
+    if isinstance(value, list) and len(value) == 3 and isinstance(value[0], str):
+        if all(isinstance(i, int) and not isinstance(i, bool) and i >= 0 for i in value[1:]):
+            return (value[0], value[1], value[2])
+    return None
