@@ -210,6 +210,8 @@ def test_other_bad_arguments_are_named():
         model.fit(x, y, batch_size=0, verbose=0)
     with pytest.raises(ValueError, match="validation_split must be between 0 and 1"):
         model.fit(x, y, validation_split=1.5, verbose=0)
+    with pytest.raises(ValueError, match=r"validation_data\[0\] has 20 samples but validation_data\[1\] has 19"):
+        model.fit(x, y, validation_data=(x, y[:19]), verbose=0)
     with pytest.raises(ValueError, match="validation_data must be"):
         model.fit(x, y, validation_data=x, verbose=0)
     with pytest.raises(RuntimeError, match="compile the model first"):

@@ -53,12 +53,12 @@ def as_tensors(value: Any, argument: str) -> Any:
 _INTEGER_TYPES = (torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64, torch.bool)
 
 
-def count_samples(x: Any, y: Any, sample_weight: Any) -> int:
-    """The common number of samples; a clear error naming the argument that disagrees."""
-    counts = {f"x{_where(x, i)}": len(t) for i, t in enumerate(flatten(x))}
-    counts.update({f"y{_where(y, i)}": len(t) for i, t in enumerate(flatten(y)) if t is not None})
+def count_samples(x: Any, y: Any, sample_weight: Any, names: tuple[str, str, str] = ("x", "y", "sample_weight")) -> int:
+    """The common number of samples; a clear error naming the argument (``names``) that disagrees."""
+    counts = {f"{names[0]}{_where(x, i)}": len(t) for i, t in enumerate(flatten(x))}
+    counts.update({f"{names[1]}{_where(y, i)}": len(t) for i, t in enumerate(flatten(y)) if t is not None})
     if sample_weight is not None:
-        counts["sample_weight"] = len(sample_weight)
+        counts[names[2]] = len(sample_weight)
     first_name, first = next(iter(counts.items()))
     for name, count in counts.items():
         if count != first:
@@ -67,7 +67,7 @@ def count_samples(x: Any, y: Any, sample_weight: Any) -> int:
                 "weight needs the same number of samples (the first axis)"
             )
     if first == 0:
-        raise ValueError("x holds no samples")
+        raise ValueError(f"{names[0]} holds no samples")
     return first
 
 
@@ -82,9 +82,9 @@ def take(structure: Any, index: Any) -> Any:
 class ArrayBatches:
     """Batches of in-memory samples; ``set_epoch`` before each pass picks that epoch's order."""
 
-    def __init__(self, x: Any, y: Any, sample_weight: Any, batch_size: int, shuffle: bool):
+    def __init__(self, x: Any, y: Any, sample_weight: Any, batch_size: int, shuffle: bool, names: tuple[str, str, str]):
         self.x, self.y, self.sample_weight = x, y, sample_weight
-        self.count = count_samples(x, y, sample_weight)
+        self.count = count_samples(x, y, sample_weight, names)
         self.batch_size = batch_size
         self.shuffle = shuffle
         self.sampler = DistributedSampler(range(self.count), shuffle=shuffle) if distributed.world_size() > 1 else None
@@ -168,10 +168,11 @@ def make_batches(x: Any, y: Any, sample_weight: Any, batch_size: int | None, shu
         return loader_batches(x, batch_size, shuffle, argument)
     if x is None:
         raise ValueError(f"{argument} is required")
-    x = as_tensors(x, argument)
-    y = None if y is None else as_tensors(y, "y" if argument == "x" else f"{argument} targets")
-    weights = None if sample_weight is None else as_tensors(sample_weight, "sample_weight")
-    return ArrayBatches(x, y, weights, batch_size or 32, shuffle)
+    names = ("x", "y", "sample_weight") if argument == "x" else tuple(f"{argument}[{i}]" for i in range(3))
+    x = as_tensors(x, names[0])
+    y = None if y is None else as_tensors(y, names[1])
+    weights = None if sample_weight is None else as_tensors(sample_weight, names[2])
+    return ArrayBatches(x, y, weights, batch_size or 32, shuffle, names)
 
 
 def split_validation(x: Any, y: Any, sample_weight: Any, validation_split: float) -> tuple[tuple, tuple]:
