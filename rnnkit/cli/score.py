@@ -1,0 +1,31 @@
+"""``rnnkit score CKPT TEXT...``: how probable a language model finds each text, most probable first."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..tasks import language_model
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "score",
+        help="log-probability and perplexity of sentences under a language model",
+        description="Example: rnnkit score runs/lm 'The apple and pear salad' 'The apple and pair salad'",
+    )
+    parser.add_argument("checkpoint", metavar="CKPT", help="a checkpoint file, or a run directory (its best checkpoint)")
+    parser.add_argument("texts", metavar="TEXT", nargs="+", help="sentences to score")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        rows = language_model.score(args.checkpoint, args.texts)
+    except ValueError as error:
+        print(f"rnnkit score: error: {error}", file=sys.stderr)
+        return 2
+    print("log-probability (nats)  perplexity/token  text")
+    for log_probability, perplexity, text in rows:
+        print(f"{log_probability:22.3f}  {perplexity:16.3f}  {text}")
+    return 0

@@ -1,0 +1,24 @@
+"""``rnnkit train TASK ...``: train a model for one task; each task is its own module (``train_lm``, ...).
+
+To add a task, write ``rnnkit/cli/train_<task>.py`` with ``add_parser(subparsers)`` (setting
+``run=``) and append it to ``TASKS`` below.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from . import train_lm
+
+TASKS = [train_lm]
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "train",
+        help="train a model for a task (lm: a language model)",
+        description="Example: rnnkit train lm --minutes 3",
+    )
+    tasks = parser.add_subparsers(dest="task", required=True, metavar="TASK")
+    for module in TASKS:
+        module.add_parser(tasks)

@@ -1,0 +1,87 @@
+"""The network: Embedding -> recurrent layers -> Dense over the vocabulary, giving logits.
+
+``step(ids, states)`` is the whole model: it runs a chunk of ids from given recurrent states and
+returns the logits and the states after the chunk, so sampling can feed one token at a time and
+carry the state, and scoring, training and evaluation run whole windows through the same code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import torch
+from torch import nn
+
+from ...layers import GRU, LSTM, Dense, Dropout, Embedding, SimpleRNN
+from ...models import Model
+
+CELLS = {"lstm": LSTM, "gru": GRU, "simple": SimpleRNN}
+
+States = list[list[torch.Tensor]]  # per recurrent layer: [h] or, for LSTM, [h, c], each (B, units)
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """What it takes to rebuild the network (checkpoints carry it as JSON)."""
+
+    vocab_size: int
+    cell: str = "lstm"
+    layers: int = 2
+    units: int = 512
+    embedding: int = 64
+    dropout: float = 0.1
+
+    def __post_init__(self) -> None:
+        if self.cell not in CELLS:
+            raise ValueError(f"--cell must be one of {sorted(CELLS)}; got {self.cell!r}")
+        for name in ("vocab_size", "layers", "units", "embedding"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or value < 1:
+                raise ValueError(f"--{name.replace('_', '-')} must be a positive integer; got {value!r}")
+        if not 0.0 <= self.dropout < 1.0:
+            raise ValueError(f"--dropout must be in [0, 1); got {self.dropout}")
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, state: dict[str, Any]) -> "ModelConfig":
+        return cls(**state)
+
+
+class LanguageModel(Model):
+    """Next-token logits ``(B, T, vocab)`` for ids ``(B, T)``; dropout between the layers."""
+
+    def __init__(self, config: ModelConfig):
+        super().__init__(name="language_model")
+        self.config = config
+        cell = CELLS[config.cell]
+        self.embedding = Embedding(config.vocab_size, config.embedding, name="embedding")
+        self.recurrent = nn.ModuleList(
+            cell(config.units, return_sequences=True, return_state=True, name=f"{config.cell}_{i}")
+            for i in range(config.layers)
+        )
+        self.dropout = Dropout(config.dropout, name="dropout")
+        self.head = Dense(config.vocab_size, name="logits")
+        self.layers = nn.ModuleList([self.embedding, *self.recurrent, self.dropout, self.head])
+        with torch.no_grad():  # build every weight now, so optimizers and checkpoints see them
+            self.step(torch.zeros(1, 1, dtype=torch.long))
+
+    def step(self, ids: torch.Tensor, states: States | None = None, training: bool = False) -> tuple[torch.Tensor, States]:
+        """Logits for ``ids`` (B, T) starting from ``states`` (zeros when None), and the states after."""
+        x = self.embedding(ids, training=training)  # (B, T, E)
+        final: States = []
+        for index, layer in enumerate(self.recurrent):
+            start = None if states is None else states[index]
+            x, *state = layer(x, initial_state=start, training=training)  # (B, T, units)
+            x = self.dropout(x, training=training)
+            final.append(state)
+        return self.head(x, training=training), final  # (B, T, vocab)
+
+    def call(self, inputs: torch.Tensor, mask: Any = None, training: bool = False) -> torch.Tensor:
+        return self.step(inputs, None, training)[0]
+
+
+def detach_states(states: States) -> States:
+    return [[s.detach() for s in layer] for layer in states]

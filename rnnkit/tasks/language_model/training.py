@@ -1,0 +1,167 @@
+"""``train``: tokenize a corpus, build the network, fit it with checkpoints, report and samples.
+
+Training reads random windows of ``seq_len`` tokens (each from a zero state), shuffled by torch's
+global generator, so a checkpoint that restores the generators resumes exactly. An "epoch" is one
+pass over the windows, or ``steps_per_epoch`` batches of them when that is set; after each one the
+held-out loss is measured with the state carried through the held-out text.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import torch
+from torch.utils.data import DataLoader, RandomSampler, TensorDataset
+
+from ... import optimizers
+from ...data import load_corpus, split_held_out, tokenizer_from_json, train_tokenizer
+from ...training import load_checkpoint, losses, set_random_seed
+from .callbacks import EpochReport, ProgressBar, RunFiles, StopOnInterrupt, TimeLimit
+from .checkpoint import BEST, LATEST, read_lm_checkpoint
+from .model import LanguageModel, ModelConfig
+
+HELD_OUT_FRACTION = 0.1
+
+
+@dataclass
+class TrainResult:
+    """Where a run's files are, and its per-epoch history."""
+
+    out: Path
+    history: list[dict[str, Any]]
+    stopped_by: str  # 'epochs', 'time', 'interrupt' or 'nan'
+    model: LanguageModel = field(repr=False)
+    tokenizer: Any = field(repr=False)
+
+    @property
+    def best(self) -> Path:
+        return self.out / BEST if (self.out / BEST).exists() else self.out / LATEST
+
+    @property
+    def plot(self) -> Path:
+        return self.out / "loss.png"
+
+
+def windows(ids: torch.Tensor, seq_len: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Non-overlapping inputs ``(N, seq_len)`` and their next-token targets ``(N, seq_len)``."""
+    count = (len(ids) - 1) // seq_len
+    x = ids[: count * seq_len].view(count, seq_len)
+    y = ids[1 : count * seq_len + 1].view(count, seq_len)
+    return x, y
+
+
+def _check_sizes(train_ids: list[int], held_out: list[int], seq_len: int, source: str) -> None:
+    if len(train_ids) < seq_len + 1:
+        raise ValueError(
+            f"{source}: {len(train_ids)} training tokens (90% of the text) is less than one window of "
+            f"--seq-len {seq_len}; give more text or a smaller --seq-len"
+        )
+    if len(held_out) < 3:
+        raise ValueError(f"{source}: the held-out 10% of the text has only {len(held_out)} tokens; give more text")
+
+
+def train(
+    data: str | None = None,
+    out: str = "runs/lm",
+    tokens: str = "char",
+    cell: str = "lstm",
+    layers: int = 2,
+    units: int = 512,
+    embedding: int = 64,
+    dropout: float = 0.1,
+    seq_len: int = 128,
+    batch_size: int = 64,
+    epochs: int | None = None,
+    minutes: float | None = None,
+    steps_per_epoch: int | None = None,
+    learning_rate: float = 2e-3,
+    clipnorm: float | None = 5.0,
+    min_frequency: int = 1,
+    max_vocab: int | None = None,
+    seed: int = 0,
+    samples: int = 2,
+    sample_length: int = 200,
+    eval_tokens: int | None = 50_000,
+    resume: bool = False,
+    say: Callable[[str], None] = print,
+) -> TrainResult:
+    """Train a language model on ``data`` (a file or folder; the bundled corpus if None) into ``out``.
+
+    Stops after ``epochs`` (default 10 without ``minutes``), or after ``minutes`` of training,
+    whichever comes first. The held-out loss after each epoch is measured on the first
+    ``eval_tokens`` tokens of the held-out 10% (all of it when None). With ``resume`` it continues the run in ``out`` from its latest checkpoint
+    (architecture, tokenizer and data settings come from the checkpoint).
+    """
+    out_dir = Path(out)
+    history: list[dict[str, Any]] = []
+    offset_seconds = 0.0
+    if resume:
+        path, _, record = read_lm_checkpoint(out_dir / LATEST) if (out_dir / LATEST).exists() else _no_run(out_dir)
+        settings = dict(record["settings"])
+        config = ModelConfig.from_json(record["config"])
+        tokenizer = tokenizer_from_json(record["tokenizer"])
+        history = list(record.get("history", []))
+        offset_seconds = history[-1].get("seconds", 0.0) if history else 0.0
+        data = settings["data"] if data is None else data
+        text, description = load_corpus(data)
+    else:
+        for name, value in (("epochs", epochs), ("steps-per-epoch", steps_per_epoch), ("seq-len", seq_len), ("batch-size", batch_size)):
+            if value is not None and (not isinstance(value, int) or value < 1):
+                raise ValueError(f"--{name} must be a positive integer; got {value!r}")
+        text, description = load_corpus(data)
+        tokenizer = train_tokenizer(tokens, text, min_frequency=min_frequency, max_size=max_vocab)
+        config = ModelConfig(tokenizer.vocab_size, cell, layers, units, embedding, dropout)
+        settings = {"data": None if data is None else str(Path(data).resolve()), "tokens": tokens, "seq_len": seq_len,
+                    "batch_size": batch_size, "steps_per_epoch": steps_per_epoch, "learning_rate": learning_rate,
+                    "clipnorm": clipnorm, "seed": seed}
+    if minutes is not None and not minutes > 0:
+        raise ValueError(f"--minutes must be > 0; got {minutes}")
+    if epochs is None:
+        epochs = 10 if minutes is None else 1_000_000
+
+    ids = tokenizer.encode(text)
+    train_ids, held_out = split_held_out(ids, HELD_OUT_FRACTION)
+    _check_sizes(train_ids, held_out, settings["seq_len"], description)
+    evaluated = held_out[:eval_tokens] if eval_tokens else held_out
+    x, y = windows(torch.tensor(train_ids), settings["seq_len"])
+
+    if not resume:
+        set_random_seed(settings["seed"])
+    model = LanguageModel(config)
+    model.compile(optimizer=optimizers.Adam(learning_rate=settings["learning_rate"], clipnorm=settings["clipnorm"]),
+                  loss=losses.SparseCategoricalCrossentropy(from_logits=True))
+    initial_epoch = load_checkpoint(path, model) if resume else 0
+    if initial_epoch >= epochs:
+        raise ValueError(f"--resume: the run in {out_dir} has already trained {initial_epoch} epochs; ask for more with --epochs")
+
+    dataset = TensorDataset(x, y)
+    steps = settings["steps_per_epoch"]
+    sampler = RandomSampler(dataset, num_samples=steps * settings["batch_size"]) if steps else RandomSampler(dataset)
+    loader = DataLoader(dataset, batch_size=settings["batch_size"], sampler=sampler)
+
+    parameters = sum(p.numel() for p in model.parameters())
+    say(f"{'Resuming' if resume else 'Training'} a {config.layers}-layer {config.cell.upper()}({config.units}) on {description}: "
+        f"{len(train_ids):,} training and {len(held_out):,} held-out {tokenizer.kind} tokens, vocabulary {tokenizer.vocab_size:,}, "
+        f"{parameters:,} weights; held-out loss on {len(evaluated):,} tokens; {len(loader)} batches of {settings['batch_size']}x{settings['seq_len']} per epoch"
+        + (f"; {minutes:g} minutes" if minutes is not None else f"; epochs {initial_epoch + 1}-{epochs}"))
+
+    clock = TimeLimit(None if minutes is None else 60.0 * minutes)
+    interrupt = StopOnInterrupt(say)
+    bar = ProgressBar(clock, None if minutes is not None else len(loader) * (epochs - initial_epoch))
+    report = EpochReport(tokenizer, torch.tensor(evaluated), len(tokenizer.decode(evaluated)), clock, bar.write, samples, sample_length, offset_seconds)
+    interrupt.say = bar.write
+    files = RunFiles(out_dir, tokenizer, settings, history)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    model.fit(loader, epochs=epochs, initial_epoch=initial_epoch, verbose=0, callbacks=[clock, interrupt, report, files, bar])
+
+    stopped_by = "interrupt" if interrupt.interrupted else "time" if clock.reached else "epochs"
+    if history and not math.isfinite(history[-1].get("loss", 0.0)):
+        stopped_by = "nan"
+    return TrainResult(out_dir, history, stopped_by, model.eval(), tokenizer)
+
+
+def _no_run(out_dir: Path) -> Any:
+    raise ValueError(f"--resume: {out_dir / LATEST} does not exist; start the run without --resume first")

@@ -1,0 +1,167 @@
+"""Language models end to end through the real entry point: train -> sample -> score, on a tiny corpus."""
+
+import math
+import random
+
+import pytest
+import torch
+
+from rnnkit.cli import main
+from rnnkit.tasks import language_model as lm
+from rnnkit.tasks.language_model.checkpoint import read_lm_checkpoint
+from rnnkit.tasks.language_model.generation import pick_next
+
+DOMINANT, RARE = "the cat sat on the mat.", "the mat sat on the cat."
+TINY = ["--layers", "1", "--units", "48", "--embedding", "16", "--seq-len", "32", "--batch-size", "16", "--samples", "1"]
+
+
+def tiny_corpus() -> str:
+    """Lines where one phrasing dominates (9 to 1) and a few others vary."""
+    rng = random.Random(0)
+    lines = []
+    for _ in range(700):
+        roll = rng.random()
+        lines.append(DOMINANT if roll < 0.6 else RARE if roll < 0.66 else f"a {rng.choice(['dog', 'cow', 'hen'])} ran.")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("lm")
+    data = folder / "tiny.txt"
+    data.write_text(tiny_corpus(), encoding="utf-8")
+    out = folder / "run"
+    code = main(["train", "lm", "--data", str(data), "--out", str(out), "--epochs", "3", "--steps-per-epoch", "60", *TINY])
+    assert code == 0
+    return {"data": data, "out": out}
+
+
+def test_training_writes_checkpoints_plot_and_learns(run, capsys):
+    out = run["out"]
+    for name in ("latest.safetensors", "best.safetensors", "loss.png"):
+        assert (out / name).is_file()
+    assert (out / "loss.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    _, _, record = read_lm_checkpoint(out)
+    history = record["history"]
+    assert [row["epoch"] for row in history] == [1, 2, 3]
+    vocab = record["config"]["vocab_size"]
+    assert history[0]["val_loss"] < math.log(vocab)  # better than guessing uniformly
+    assert history[-1]["loss"] < history[0]["loss"] and history[-1]["val_loss"] < 0.6 * history[0]["val_loss"]
+    assert history[-1]["val_bits_per_char"] == pytest.approx(history[-1]["val_loss"] / math.log(2))  # chars are tokens
+    assert history[-1]["val_perplexity"] == pytest.approx(math.exp(history[-1]["val_loss"]))
+    assert record["tokenizer"]["kind"] == "char" and record["settings"]["seq_len"] == 32
+
+
+def sample_cli(capsys, *args):
+    code = main(["sample", *map(str, args)])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_sampling_with_a_seed_is_reproducible(run, capsys):
+    args = (run["out"], "--prime", "the ", "--length", "60", "--seed", "7", "--temperature", "0.9")
+    code, first, _ = sample_cli(capsys, *args)
+    assert code == 0 and first.startswith("the ") and len(first) == len("the ") + 60 + 1
+    assert sample_cli(capsys, *args)[1] == first
+    assert sample_cli(capsys, *args[:-3], "9", "--top-k", "3")[0] == 0
+
+
+def greedy_by_rerunning_the_prefix(model, tokenizer, prime, length):
+    """The independent reference: run the whole text so far for every new token, take the argmax."""
+    ids = [tokenizer.start_id(), *tokenizer.encode(prime)]
+    with torch.no_grad():
+        for _ in range(length):
+            logits, _ = model.step(torch.tensor([ids]))
+            ids.append(int(logits[0, -1].argmax()))
+    return prime + tokenizer.decode(ids[1 + len(prime):])
+
+
+def test_temperature_zero_is_the_greedy_continuation(run, capsys):
+    model, tokenizer = lm.load(run["out"])
+    code, out, _ = sample_cli(capsys, run["out"], "--prime", "the m", "--length", "40", "--temperature", "0")
+    assert code == 0
+    assert out == greedy_by_rerunning_the_prefix(model, tokenizer, "the m", 40) + "\n"
+    assert "the mat" in out or "the cat" in out  # it learned the corpus's words
+
+
+def test_stepping_one_token_at_a_time_equals_running_the_whole_prefix(run):
+    model, tokenizer = lm.load(run["out"])
+    ids = torch.tensor([tokenizer.encode(DOMINANT + "\n" + RARE)])  # (1, T)
+    with torch.no_grad():
+        whole, final = model.step(ids)
+        states, pieces = None, []
+        for t in range(ids.shape[1]):
+            logits, states = model.step(ids[:, t : t + 1], states)
+            pieces.append(logits)
+    torch.testing.assert_close(torch.cat(pieces, dim=1), whole, atol=1e-5, rtol=1e-5)
+    for carried, reference in zip(states, final):
+        for a, b in zip(carried, reference):
+            torch.testing.assert_close(a, b, atol=1e-5, rtol=1e-5)
+
+
+def test_scoring_ranks_the_dominant_phrasing_first(run, capsys):
+    assert main(["score", str(run["out"]), RARE, DOMINANT]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].startswith("log-probability")
+    assert lines[1].endswith(DOMINANT) and lines[2].endswith(RARE)
+    rows = lm.score(run["out"] / "best.safetensors", [RARE, DOMINANT])
+    (best_logp, best_ppl, best_text), (other_logp, _, _) = rows
+    assert best_text == DOMINANT and best_logp > other_logp
+    assert best_ppl == pytest.approx(math.exp(-best_logp / len(DOMINANT)))
+
+
+def test_pick_next_top_k_one_and_tiny_top_p_are_greedy():
+    logits = torch.tensor([0.1, 2.0, -1.0, 1.9])
+    generator = torch.Generator().manual_seed(0)
+    assert {pick_next(logits, 1.5, top_k=1, generator=generator) for _ in range(20)} == {1}
+    assert {pick_next(logits, 1.5, top_p=0.01, generator=generator) for _ in range(20)} == {1}
+    assert pick_next(logits, 0.0) == 1
+    assert {pick_next(logits, 1.0, top_k=2, generator=generator) for _ in range(200)} == {1, 3}
+
+
+def test_resume_continues_from_the_latest_epoch(run, capsys):
+    assert main(["train", "lm", "--out", str(run["out"]), "--resume", "--epochs", "4", "--steps-per-epoch", "5"]) == 0
+    assert "Resuming" in capsys.readouterr().out
+    _, _, record = read_lm_checkpoint(run["out"] / "latest.safetensors")
+    assert [row["epoch"] for row in record["history"]] == [1, 2, 3, 4]
+
+
+def test_time_limit_and_word_model_with_unknown_prime_words(run, tmp_path, capsys):
+    out = tmp_path / "words"
+    args = ["train", "lm", "--data", str(run["data"]), "--out", str(out), "--tokens", "word", "--minutes", "0.01", *TINY]
+    assert main(args[:-2] + ["--samples", "0", "--seq-len", "8"]) == 0
+    assert "Stopped by time" in capsys.readouterr().out
+    code, text, _ = sample_cli(capsys, out, "--prime", "the zebra", "--length", "5", "--seed", "0")
+    assert code == 0 and text.startswith("the zebra")  # unknown words are read as <unk>
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda p: p.write_text(""), "is empty"),
+        (lambda p: p.write_bytes(b"PK\x03\x04\x00\x00binary\x00data" * 50), "binary"),
+        (lambda p: p.write_bytes(bytes(range(128, 256)) * 4), "not UTF-8"),
+    ],
+)
+def test_bad_data_files_give_clear_errors(tmp_path, capsys, make, message):
+    data = tmp_path / "data.txt"
+    make(data)
+    assert main(["train", "lm", "--data", str(data), "--out", str(tmp_path / "run"), *TINY]) == 2
+    err = capsys.readouterr().err
+    assert message in err and str(data) in err
+
+
+def test_bad_sampling_and_scoring_input_gives_clear_errors(run, tmp_path, capsys):
+    code, _, err = sample_cli(capsys, tmp_path / "nowhere.safetensors")
+    assert code == 2 and "no such checkpoint" in err
+    (tmp_path / "fake.safetensors").write_bytes(b"not a checkpoint at all")
+    code, _, err = sample_cli(capsys, tmp_path / "fake.safetensors")
+    assert code == 2 and "not an rnnkit checkpoint" in err
+    code, out, err = sample_cli(capsys, run["out"], "--prime", "the Zebra", "--length", "5")
+    assert code == 2 and "'Zb'" in err and out == ""
+    code, out, err = sample_cli(capsys, run["out"], "--length", "0")
+    assert code == 2 and "--length" in err and out == ""
+    assert main(["score", str(tmp_path), "hello"]) == 2
+    assert "run directory" in capsys.readouterr().err
+    assert main(["train", "lm", "--data", str(tmp_path / "missing.txt")]) == 2
+    assert "missing.txt: no such file" in capsys.readouterr().err
