@@ -29,11 +29,11 @@ def classifier(seed=0, units=16):
 
 
 def test_fit_learns_the_task_and_reaches_90_percent_held_out_accuracy():
-    x, y = sign_task(640)
+    x, y = sign_task(384)
     model = classifier()
-    history = model.fit(x, y, batch_size=32, epochs=8, validation_split=0.2, verbose=0)
+    history = model.fit(x, y, batch_size=32, epochs=6, validation_split=0.2, verbose=0)
     losses = history.history["loss"]
-    assert history.epoch == list(range(8))
+    assert history.epoch == list(range(6))
     assert losses[-1] < 0.5 * losses[0]
     assert history.history["val_accuracy"][-1] >= 0.9
     x_test, y_test = sign_task(300, seed=1)
