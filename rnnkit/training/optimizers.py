@@ -15,7 +15,9 @@ the update. Around each ``torch.optim`` step it does what Keras does and torch d
 The update rules are torch's. They equal Keras's except where each puts ``epsilon``: torch adds it
 to ``sqrt(v)`` after Adam's bias correction and outside RMSprop's and Adagrad's square root;
 Keras adds it before the correction and inside the root. With Keras's ``epsilon=1e-7`` the
-difference is far below float32 noise unless the gradients are near zero.
+difference is far below float32 noise unless the gradients are near zero. SGD's momentum buffer
+holds gradients in torch and learning-rate-scaled steps in Keras: the same updates while the rate
+is constant, slightly different ones right after it changes.
 """
 
 from __future__ import annotations
