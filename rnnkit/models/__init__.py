@@ -2,6 +2,7 @@
 
 from ..saving import load_model
 from .model import Model
+from .seq2seq import Seq2Seq, Seq2SeqConfig
 from .sequential import Sequential
 
-__all__ = ["Model", "Sequential", "load_model"]
+__all__ = ["Model", "Seq2Seq", "Seq2SeqConfig", "Sequential", "load_model"]
