@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import convert, demo, sample, score, summary, train
+from . import convert, demo, experiment, inspect, summary
 
-SUBCOMMANDS = [demo, train, sample, score, summary, convert]
+SUBCOMMANDS = [demo, summary, convert, inspect, experiment]
 
 
 def main(argv: list[str] | None = None) -> int:
