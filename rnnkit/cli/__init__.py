@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import convert, demo, experiment, inspect, summary
+from . import convert, demo, experiment, inspect, sample, score, summary, train
 
-SUBCOMMANDS = [demo, summary, convert, inspect, experiment]
+SUBCOMMANDS = [demo, train, sample, score, summary, convert, inspect, experiment]
 
 
 def main(argv: list[str] | None = None) -> int:
