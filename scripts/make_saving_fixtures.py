@@ -4,7 +4,8 @@ The shared fixtures (tests/fixtures/keras) cover the layers and options; these a
 shapes they lack: a tf.keras 2 functional model (initial state folded into the call's inputs,
 a shared layer, GRU reset_after=False, Bidirectional GRU) written by tf_keras as .h5, the same
 model as a tf_keras .keras archive, a Keras 3 functional model with a shared layer, compiled and
-trained models (files with optimizer state and training config) from both, and a real Keras 3
+trained models (files with optimizer state and training config) and the generic RNN layer
+around each built-in cell from both, and a real Keras 3
 file holding a Lambda layer (which rnnkit must refuse).
 
     /tmp/k2/bin/python scripts/make_saving_fixtures.py --keras2   # tf_keras 2.x (+ h5py)
@@ -54,6 +55,14 @@ def keras3_shared():
     return keras.Model([a, b], L.Dense(2)(out))
 
 
+def rnn_with_cells():
+    """The generic RNN layer around each built-in cell."""
+    x = keras.Input((5, 2))
+    y = L.RNN(L.LSTMCell(3, recurrent_activation="sigmoid"), return_sequences=True)(x)
+    y = L.RNN(L.GRUCell(3, reset_after=False), return_sequences=True, go_backwards=True)(y)
+    return keras.Model(x, L.RNN(L.SimpleRNNCell(2, activation="relu"))(y))
+
+
 def trained_model():
     """A compiled model after one epoch of fit: its files also hold optimizer state and training config."""
     model = keras.Sequential([keras.Input((5, 2)), L.GRU(4, return_sequences=True), L.LSTM(3), L.Dense(1)])
@@ -89,7 +98,9 @@ OUT.mkdir(parents=True, exist_ok=True)
 if KERAS2:
     save_case("keras2_functional", keras2_functional(), 3001, [".h5", ".keras"])
     save_case("keras2_trained", trained_model(), 3005, [".h5"])
+    save_case("keras2_rnn_cells", rnn_with_cells(), 3009, [".h5"])
 else:
     save_case("keras3_shared_gru", keras3_shared(), 3003, [".keras", ".h5"])
     save_case("keras3_trained", trained_model(), 3007, [".keras", ".h5"])
+    save_case("keras3_rnn_cells", rnn_with_cells(), 3011, [".keras", ".h5"])
     lambda_model().save(OUT / "lambda_layer.keras")

@@ -116,6 +116,9 @@ def test_keras_file_summary_is_keras_summary(case):
         "keras2_trained.h5",  # compiled and fit: the files also hold optimizer state
         "keras3_trained.keras",
         "keras3_trained.h5",
+        "keras2_rnn_cells.h5",  # the generic RNN layer around each built-in cell
+        "keras3_rnn_cells.keras",
+        "keras3_rnn_cells.h5",
     ],
 )
 def test_extra_keras_files_reproduce_keras_outputs(name):
@@ -157,6 +160,16 @@ def test_model_made_in_rnnkit_round_trips_through_both_formats(tmp_path):
     for name in ("m.rnnkit", "m.keras"):
         model.save(tmp_path / name)
         np.testing.assert_array_equal(load_model(tmp_path / name).predict(x), model.predict(x))
+
+
+def test_generic_rnn_layer_with_a_cell_round_trips(tmp_path):
+    model = keras.Sequential([keras.Input(shape=(5, 2)), L.RNN(L.GRUCell(3, reset_after=False), go_backwards=True)])
+    x = np.random.default_rng(2).normal(size=(2, 5, 2)).astype(np.float32)
+    for name in ("m.rnnkit", "m.keras"):
+        model.save(tmp_path / name)
+        again = load_model(tmp_path / name)
+        assert type(again.layers[0].cell) is L.GRUCell and not again.layers[0].cell.reset_after
+        np.testing.assert_array_equal(again.predict(x), model.predict(x))
 
 
 def test_sequential_with_input_shape_on_first_layer_round_trips(tmp_path):

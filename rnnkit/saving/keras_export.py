@@ -15,7 +15,7 @@ from .. import layers as L
 from ..layers.base import KerasTensor, Layer
 from ..models.model import Model
 from ..models.sequential import Sequential
-from .keras_layers import LAYER_CLASSES
+from .keras_layers import CELL_CLASSES, LAYER_CLASSES
 
 # Keys of rnnkit's get_config that Keras's constructors do not take.
 _RNNKIT_ONLY_KEYS = ("batch_input_shape", "implementation")
@@ -55,6 +55,8 @@ def layer_config(layer: Layer) -> dict[str, Any]:
         config["backward_layer"] = layer_config(layer.backward_layer)
     elif isinstance(layer, L.TimeDistributed):
         config["layer"] = layer_config(layer.layer)
+    elif type(layer) is L.RNN:
+        config["cell"] = _cell_config(layer)
     try:
         json.dumps(config)
     except TypeError:
@@ -62,6 +64,21 @@ def layer_config(layer: Layer) -> dict[str, Any]:
             f"Layer '{layer.name}' ({class_name}) cannot be saved: its config holds a Python object "
             f"(such as a custom activation function): {config}"
         ) from None
+    return {"module": "keras.layers", "class_name": class_name, "config": config, "registered_name": None}
+
+
+def _cell_config(layer: L.RNN) -> dict[str, Any]:
+    cell = layer.cell
+    class_name = type(cell).__name__
+    if CELL_CLASSES.get(class_name) is not type(cell):
+        raise ValueError(
+            f"Layer '{layer.name}' (RNN) cannot be saved: its cell is a {class_name}; rnnkit saves only "
+            f"the cells {sorted(CELL_CLASSES)}"
+        )
+    config = cell.get_config()
+    for key in _INITIALIZER_KEYS:
+        if key in config and not isinstance(config[key], str):
+            del config[key]
     return {"module": "keras.layers", "class_name": class_name, "config": config, "registered_name": None}
 
 

@@ -32,6 +32,13 @@ LAYER_CLASSES: dict[str, type[Layer]] = {
     "GRU": L.GRU,
     "Bidirectional": L.Bidirectional,
     "TimeDistributed": L.TimeDistributed,
+    "RNN": L.RNN,
+}
+#: The cells a generic ``RNN`` layer may hold.
+CELL_CLASSES: dict[str, type[Layer]] = {
+    "SimpleRNNCell": L.SimpleRNNCell,
+    "LSTMCell": L.LSTMCell,
+    "GRUCell": L.GRUCell,
 }
 
 # Classes refused with a specific reason (anything else not in the table gets a generic one).
@@ -87,7 +94,7 @@ def describe(entry: Any) -> str:
     return f"layer '{name or entry.get('name', '?')}' ({entry.get('class_name', '?')})"
 
 
-def layer_from_config(path: str, entry: Any, keras2: bool) -> Layer:
+def layer_from_config(path: str, entry: Any, keras2: bool, table: dict[str, type[Layer]] = LAYER_CLASSES) -> Layer:
     """Build the rnnkit layer that a Keras ``{"class_name": ..., "config": {...}}`` entry describes.
 
     ``keras2`` says the file was written by Keras 2 (tf.keras), whose ``hard_sigmoid`` and GRU
@@ -109,20 +116,20 @@ def layer_from_config(path: str, entry: Any, keras2: bool) -> Layer:
         )
     if class_name in _REFUSED:
         raise ModelFileError(path, f"{who} cannot be loaded: {_REFUSED[class_name]}")
-    if class_name not in LAYER_CLASSES:
-        raise ModelFileError(
-            path, f"{who}: unknown layer class {class_name!r}; rnnkit supports {sorted(LAYER_CLASSES)}"
-        )
+    if class_name not in table:
+        raise ModelFileError(path, f"{who}: unknown layer class {class_name!r}; rnnkit supports {sorted(table)} here")
     kwargs = _constructor_args(path, who, dict(entry["config"]), keras2, class_name == "InputLayer")
     if class_name == "Bidirectional":
         kwargs = _bidirectional_args(path, who, kwargs, keras2)
     elif class_name == "TimeDistributed":
         kwargs["layer"] = layer_from_config(path, kwargs.get("layer"), keras2)
+    elif class_name == "RNN":  # one built-in cell; a list of cells (stacked) is not supported
+        kwargs["cell"] = layer_from_config(path, kwargs.get("cell"), keras2, CELL_CLASSES)
     elif class_name == "InputLayer" and "batch_shape" in kwargs:  # Keras 3's name for it
         kwargs["batch_input_shape"] = kwargs.pop("batch_shape")
-    elif class_name == "GRU" and "reset_after" not in kwargs:
+    elif class_name in ("GRU", "GRUCell") and "reset_after" not in kwargs:
         kwargs["reset_after"] = not keras2  # Keras 2 before 2.3 wrote no key and meant False
-    return _construct(path, who, LAYER_CLASSES[class_name], kwargs)
+    return _construct(path, who, table[class_name], kwargs)
 
 
 def _constructor_args(path: str, who: str, config: dict, keras2: bool, is_input: bool) -> dict:

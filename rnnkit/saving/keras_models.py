@@ -20,6 +20,7 @@ from .errors import ModelFileError
 from .keras_layers import describe, layer_from_config
 
 History = tuple[str, int, int]  # (layer name, node index, output index)
+_TAKES_INITIAL_STATE = ("RNN", "SimpleRNN", "LSTM", "GRU", "Bidirectional")
 
 
 def model_from_config(path: str, config: Any, keras2: bool) -> Model:
@@ -125,7 +126,7 @@ def _parse_call(path: str, entry: dict, node: Any, layers: dict) -> tuple[list, 
             refs.append(ref)
             kwargs.update(extra)
         args = [refs[0]] if len(refs) == 1 else [refs]
-        if len(refs) > 1 and entry.get("class_name") in ("SimpleRNN", "LSTM", "GRU", "Bidirectional"):
+        if len(refs) > 1 and entry.get("class_name") in _TAKES_INITIAL_STATE:
             args, kwargs = [refs[0]], {**kwargs, "initial_state": refs[1:]}
     else:
         raise ModelFileError(path, f"{describe(entry)}: unreadable inbound node {node!r}")
@@ -147,7 +148,7 @@ def _check_call_kwargs(path: str, entry: dict, kwargs: Any) -> dict:
     if kwargs.pop("mask", None) is not None:
         raise ModelFileError(path, f"{describe(entry)} is called with an explicit mask tensor; not supported")
     unknown = sorted(set(kwargs) - {"initial_state"})
-    if unknown or ("initial_state" in kwargs and entry.get("class_name") not in ("SimpleRNN", "LSTM", "GRU", "Bidirectional")):
+    if unknown or ("initial_state" in kwargs and entry.get("class_name") not in _TAKES_INITIAL_STATE):
         raise ModelFileError(path, f"{describe(entry)} is called with unsupported arguments {sorted(kwargs)}")
     return kwargs
 
