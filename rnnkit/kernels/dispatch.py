@@ -47,19 +47,19 @@ class UnsupportedImplementation(ValueError):
 
 
 def preference(cell: str, training: bool, x: torch.Tensor) -> tuple[str, ...]:
-    """Paths in order of measured speed for this cell, mode and shape (see benchmarks/RESULTS.md).
+    """Paths in order of measured speed for this cell, mode and shape (benchmarks/RESULTS.md).
 
     SimpleRNN and GRU: the fused kernels beat torch's per-step ATen loops at every benchmark
-    shape. LSTM: torch's oneDNN kernel is as fast or faster once a step's product is big enough
-    to use both cores well; the fused kernel wins on small steps (tiny-stream) and in training,
-    where oneDNN runs its reference (non-JIT) implementation.
+    shape, in inference and training (1.1x at large to 10x at tiny-stream). LSTM: torch's oneDNN
+    kernel runs its per-step product faster than ours once a step has more than a few rows
+    (batch 8-64: oneDNN 1.1-1.4x ahead); at batch <= 4 the fused kernel's register-tiled
+    matrix-vector step wins (1.6x at tiny-stream inference).
     """
-    if cell != "lstm":
-        return ("fused", "native", "reference")
+    del training  # the measured order is the same for both modes
     batch = x.shape[0] if x.dim() == 3 else 1
-    if training or batch <= 4:
-        return ("fused", "native", "reference")
-    return ("native", "fused", "reference")
+    if cell == "lstm" and batch > 4:
+        return ("native", "fused", "reference")
+    return ("fused", "native", "reference")
 
 
 def _unsupported(path: str, cell: str, x: torch.Tensor, options: dict[str, Any]) -> str | None:
