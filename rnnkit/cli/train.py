@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import argparse
 
-from . import train_lm
+from . import train_classify, train_lm
 
-TASKS = [train_lm]
+TASKS = [train_lm, train_classify]
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:

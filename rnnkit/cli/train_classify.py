@@ -1,0 +1,67 @@
+"""``rnnkit train classify``: a recurrent text classifier (sentiment, topics) from a labelled table."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..tasks import classification
+
+EXAMPLE = """examples:
+  rnnkit train classify --data ratings_train.txt --val ratings_dev.txt --out runs/nsmc      # NSMC: id<TAB>document<TAB>label
+  rnnkit train classify --data reviews.csv --text-col review --label-col stars --tokens bpe --class-weights balanced
+  rnnkit eval runs/nsmc --data ratings_test.txt
+  rnnkit predict runs/nsmc "정말 재밌어요" "시간이 아깝다"
+"""
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "classify",
+        help="a text classifier: one label per text (TSV/CSV/JSONL)",
+        description="Train a recurrent classifier; writes OUT/model.safetensors (best validation accuracy).",
+        epilog=EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--data", required=True, help="labelled rows: .tsv/.txt (tab-separated, header line), .csv or .jsonl")
+    parser.add_argument("--val", help="validation rows in the same format (default: a random 10%% of --data)")
+    parser.add_argument("--out", default="runs/classify", help="run directory (default runs/classify)")
+    parser.add_argument("--text-col", help="text column (default: text, document, sentence, review, ...)")
+    parser.add_argument("--label-col", help="label column (default: label, sentiment, class, ...)")
+    parser.add_argument("--tokens", choices=["char", "word", "bpe"], default="word", help="what a token is (default word)")
+    parser.add_argument("--max-vocab", type=int, default=20000, help="vocabulary size cap (default 20000)")
+    parser.add_argument("--min-frequency", type=int, default=1, help="rarer tokens become unknown (default 1)")
+    parser.add_argument("--max-len", type=int, default=100, help="tokens kept per text (default 100)")
+    parser.add_argument("--cell", choices=["lstm", "gru", "simple"], default="lstm", help="recurrent layer (default lstm)")
+    parser.add_argument("--bidirectional", action=argparse.BooleanOptionalAction, default=True, help="read texts both ways (default yes)")
+    parser.add_argument("--layers", type=int, default=1, help="stacked recurrent layers (default 1)")
+    parser.add_argument("--units", type=int, default=64, help="units per recurrent layer and direction (default 64)")
+    parser.add_argument("--embedding", type=int, default=64, help="embedding size (default 64; the vectors' size with --vectors)")
+    parser.add_argument("--dropout", type=float, default=0.3, help="dropout after each recurrent layer (default 0.3)")
+    parser.add_argument("--batch-size", type=int, default=64, help="texts per batch (default 64)")
+    parser.add_argument("--epochs", type=int, default=5, help="epochs (default 5)")
+    parser.add_argument("--minutes", type=float, help="stop after this many minutes of training")
+    parser.add_argument("--lr", type=float, default=2e-3, help="Adam learning rate (default 0.002)")
+    parser.add_argument("--class-weights", choices=["none", "balanced"], default="none", help="weight rare classes up (default none)")
+    parser.add_argument("--vectors", help="pretrained word vectors (GloVe/word2vec text, word2vec .bin, gensim .kv) for the embedding")
+    parser.add_argument("--freeze-vectors", action="store_true", help="keep the pretrained vectors fixed while training")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        result = classification.train(
+            data=args.data, val=args.val, out=args.out, text_col=args.text_col, label_col=args.label_col, tokens=args.tokens,
+            max_vocab=args.max_vocab, min_frequency=args.min_frequency, max_len=args.max_len, cell=args.cell,
+            bidirectional=args.bidirectional, layers=args.layers, units=args.units, embedding=args.embedding,
+            dropout=args.dropout, batch_size=args.batch_size, epochs=args.epochs, minutes=args.minutes, learning_rate=args.lr,
+            class_weights=args.class_weights, vectors=args.vectors, freeze_vectors=args.freeze_vectors, seed=args.seed,
+        )
+    except ValueError as error:
+        print(f"rnnkit train classify: error: {error}", file=sys.stderr)
+        return 2
+    print(f"best validation accuracy {result.val_accuracy:.4f} (epoch {result.best_epoch})")
+    print(f"model: {result.checkpoint}")
+    print(f"next:  rnnkit eval {result.out} --data FILE;  rnnkit predict {result.out} 'some text'")
+    return 0

@@ -1,0 +1,18 @@
+"""Text classification (sentiment, topics) with recurrent networks, end to end.
+
+In a notebook::
+
+    from rnnkit.tasks import classification
+    run = classification.train("ratings_train.txt", out="runs/nsmc", epochs=3)
+    print(classification.predict(run.out, ["최고의 영화", "시간 낭비"]))
+    print(classification.evaluate(run.out, "ratings_dev.txt").as_text())
+"""
+
+from .commands import eval_text, predict_text
+from .evaluation import evaluate, load_classifier, plot_confusion, predict, probabilities
+from .model import ClassifierConfig, build_classifier
+from .text import TextEncoder
+from .training import ClassifyResult, train
+
+__all__ = ["ClassifierConfig", "ClassifyResult", "TextEncoder", "build_classifier", "eval_text", "evaluate", "load_classifier",
+           "plot_confusion", "predict", "predict_text", "probabilities", "train"]

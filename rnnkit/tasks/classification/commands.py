@@ -1,0 +1,28 @@
+"""What ``rnnkit eval`` and ``rnnkit predict`` print for a classifier checkpoint."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from ...training.task_files import resolve_task_checkpoint
+from .evaluation import evaluate, predict
+
+
+def eval_text(checkpoint: str | os.PathLike, data: str | None, out: str | None, options: dict[str, Any]) -> str:
+    """The report (headline ``accuracy 0.873`` first); writes ``confusion.png`` and ``eval.json`` to ``out``."""
+    if data is None:
+        raise ValueError("--data FILE is required to evaluate a classifier (a labelled TSV/CSV/JSONL file)")
+    folder = Path(out) if out else resolve_task_checkpoint(checkpoint).parent
+    plot = folder / "confusion.png"
+    report = evaluate(checkpoint, data, options.get("text_col"), options.get("label_col"), plot=plot)
+    (folder / "eval.json").write_text(json.dumps({"data": str(data), **report.to_json()}, indent=1))
+    return f"{report.as_text()}\n\nplot: {plot}"
+
+
+def predict_text(checkpoint: str | os.PathLike, inputs: list[str], options: dict[str, Any]) -> str:
+    """One line per text: label, probability, text."""
+    rows = predict(checkpoint, inputs)
+    return "\n".join(f"{label}\t{probability:.3f}\t{text}" for (label, probability, _), text in zip(rows, inputs))

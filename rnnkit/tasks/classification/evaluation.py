@@ -1,0 +1,96 @@
+"""Using a trained classifier: probabilities for texts, and a report with a confusion-matrix plot."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from ...data.padding import LengthBuckets, PaddedSequences
+from ...data.tables import read_labelled_texts
+from ...training.scores import ClassReport, confusion_matrix
+from ...training.task_files import load_weights_into, read_task_model
+from .model import ClassifierConfig, build_classifier
+from .text import TextEncoder
+
+
+def load_classifier(checkpoint: str | os.PathLike) -> tuple[Any, TextEncoder, dict[str, Any]]:
+    """``(model in eval mode, encoder, record)`` from a checkpoint file or run directory."""
+    path, weights, record = read_task_model(checkpoint)
+    if record.get("task") != "classify":
+        raise ValueError(f"{path}: a checkpoint of task {record.get('task')!r}, not of 'classify'")
+    model = build_classifier(ClassifierConfig.from_json(record["config"]))
+    load_weights_into(model, weights, path)
+    return model.eval(), TextEncoder.from_json(record["encoder"]), record
+
+
+def probabilities(model: Any, encoder: TextEncoder, texts: list[str], batch_size: int = 256) -> np.ndarray:
+    """Class probabilities ``(N, classes)``, in the order of ``texts`` (batched by length)."""
+    ids = [encoder.encode(t) for t in texts]
+    data = PaddedSequences(ids, [0] * len(ids))
+    result = np.zeros((len(ids), model.outputs[0].shape[-1]), dtype=np.float32)
+    model.eval()
+    with torch.inference_mode():
+        for batch in LengthBuckets([len(i) for i in ids], batch_size, shuffle=False):
+            x, _ = data.collate(batch)
+            result[batch] = torch.softmax(model(x), dim=-1).numpy()  # (B, classes)
+    return result
+
+
+def predict(checkpoint: str | os.PathLike, texts: list[str]) -> list[tuple[str, float, dict[str, float]]]:
+    """``(label, its probability, every class's probability)`` for each text."""
+    model, encoder, record = load_classifier(checkpoint)
+    classes = record["classes"]
+    rows = []
+    for p in probabilities(model, encoder, texts):
+        best = int(p.argmax())
+        rows.append((classes[best], float(p[best]), {c: float(v) for c, v in zip(classes, p)}))
+    return rows
+
+
+def evaluate(checkpoint: str | os.PathLike, data: str, text_col: str | None = None, label_col: str | None = None,
+             plot: str | os.PathLike | None = None) -> ClassReport:
+    """Accuracy, per-class precision/recall/F1 and the confusion matrix on a labelled table; a PNG at ``plot``."""
+    model, encoder, record = load_classifier(checkpoint)
+    classes = record["classes"]
+    texts, labels = read_labelled_texts(data, text_col or record.get("text_col"), label_col or record.get("label_col"), "--data")
+    unknown = sorted(set(labels) - set(classes))
+    if unknown:
+        raise ValueError(f"--data {data}: labels {unknown[:5]} are not among the model's classes {classes}")
+    index = {c: i for i, c in enumerate(classes)}
+    predicted = probabilities(model, encoder, texts).argmax(axis=1)
+    report = ClassReport(classes, confusion_matrix(np.array([index[label] for label in labels]), predicted, len(classes)))
+    if plot is not None:
+        plot_confusion(report, plot)
+    return report
+
+
+def plot_confusion(report: ClassReport, path: str | os.PathLike) -> Path:
+    """The confusion matrix as a PNG heatmap with counts in the cells (rows: true, columns: predicted)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    matrix, names = report.matrix, report.names
+    size = 2.5 + 0.5 * len(names)
+    figure, axes = plt.subplots(figsize=(size, size))
+    rows = matrix.sum(axis=1, keepdims=True)
+    axes.imshow(np.divide(matrix, rows, out=np.zeros(matrix.shape), where=rows > 0), cmap="Blues", vmin=0, vmax=1)
+    for i in range(len(names)):
+        for j in range(len(names)):
+            axes.text(j, i, str(matrix[i, j]), ha="center", va="center", fontsize=8)
+    axes.set_xticks(range(len(names)), names, rotation=45, ha="right")
+    axes.set_yticks(range(len(names)), names)
+    axes.set_xlabel("predicted")
+    axes.set_ylabel("true")
+    axes.set_title(f"accuracy {report.accuracy:.3f}")
+    figure.tight_layout()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+    return path

@@ -1,0 +1,74 @@
+"""The classifier: Embedding (id 0 masked) -> recurrent layers (optionally bidirectional) -> Dense logits.
+
+::
+
+    ids (B, T) -> Embedding(mask_zero) (B, T, E) -> [Bidirectional](LSTM|GRU|SimpleRNN) x layers
+               -> last step of each sequence (B, units or 2*units) -> Dropout -> Dense (B, classes)
+
+The mask makes every recurrent layer stop at each sequence's own end, so padding never changes a
+prediction. With ``features`` > 0 the input is a sequence of feature vectors ``(B, T, features)``
+instead of ids, and all-zero steps are masked (``Masking``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+from ...layers import GRU, LSTM, Bidirectional, Dense, Dropout, Embedding, Input, Masking, SimpleRNN
+from ...models import Model
+
+CELLS = {"lstm": LSTM, "gru": GRU, "simple": SimpleRNN}
+
+
+@dataclass(frozen=True)
+class ClassifierConfig:
+    """What it takes to rebuild the network; checkpoints carry it as JSON."""
+
+    vocab_size: int
+    classes: int
+    cell: str = "lstm"
+    bidirectional: bool = True
+    layers: int = 1
+    units: int = 64
+    embedding: int = 64
+    dropout: float = 0.3
+    features: int = 0
+
+    def __post_init__(self) -> None:
+        if self.cell not in CELLS:
+            raise ValueError(f"--cell must be one of {sorted(CELLS)}; got {self.cell!r}")
+        for name in ("layers", "units", "embedding", "classes"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or value < 1:
+                raise ValueError(f"--{name} must be a positive integer; got {value!r}")
+        if self.classes < 2:
+            raise ValueError("a classifier needs at least two classes")
+        if not 0.0 <= self.dropout < 1.0:
+            raise ValueError(f"--dropout must be in [0, 1); got {self.dropout}")
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, state: dict[str, Any]) -> "ClassifierConfig":
+        return cls(**state)
+
+
+def build_classifier(config: ClassifierConfig) -> Model:
+    """A functional ``Model`` from ids ``(B, T)`` (or features ``(B, T, F)``) to logits ``(B, classes)``."""
+    if config.features:
+        inputs = Input(shape=(None, config.features), name="features")
+        x = Masking(0.0, name="masking")(inputs)
+    else:
+        inputs = Input(shape=(None,), dtype="int64", name="ids")
+        x = Embedding(config.vocab_size, config.embedding, mask_zero=True, name="embedding")(inputs)  # (B, T, E)
+    cell = CELLS[config.cell]
+    for i in range(config.layers):
+        last = i == config.layers - 1
+        layer = cell(config.units, return_sequences=not last, name=f"{config.cell}_{i}")
+        x = Bidirectional(layer, name=f"bidirectional_{i}")(x) if config.bidirectional else layer(x)
+        x = Dropout(config.dropout, name=f"dropout_{i}")(x)
+    logits = Dense(config.classes, name="logits")(x)  # (B, classes)
+    return Model(inputs, logits, name="classifier")

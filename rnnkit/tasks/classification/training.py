@@ -1,0 +1,157 @@
+"""``train``: read a labelled table, fit a tokenizer and a recurrent classifier, keep the best epoch.
+
+Batches group texts of similar length (:class:`rnnkit.data.padding.LengthBuckets`) and are padded
+only to their longest text; the mask makes that padding invisible to the model. The checkpoint
+with the best validation accuracy is written to ``OUT/model.safetensors`` whenever it improves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import torch
+from torch.utils.data import DataLoader
+
+from ... import optimizers
+from ...data.padding import LengthBuckets, PaddedSequences
+from ...data.tables import read_labelled_texts
+from ...training import losses, set_random_seed
+from ...training.task_files import MODEL_FILE, SaveBest, TimeLimit, load_weights_into, read_task_model
+from .model import ClassifierConfig, build_classifier
+from .text import TextEncoder
+
+TASK = "classify"
+
+
+@dataclass
+class ClassifyResult:
+    out: Path
+    history: list[dict[str, Any]]
+    best_epoch: int
+    val_accuracy: float
+    model: Any = field(repr=False)
+    encoder: TextEncoder = field(repr=False)
+    classes: list[str] = field(repr=False)
+
+    @property
+    def checkpoint(self) -> Path:
+        return self.out / MODEL_FILE
+
+
+def sorted_labels(labels: list[str]) -> list[str]:
+    """Distinct labels, numerically sorted when they are all integers ('0' < '1' < '10')."""
+    distinct = set(labels)
+    try:
+        return sorted(distinct, key=int)
+    except ValueError:
+        return sorted(distinct)
+
+
+def class_weight_values(targets: list[int], classes: int, mode: str | None) -> list[float] | None:
+    """Per-class weights: ``balanced`` gives n / (classes * count) as scikit-learn does; None for none."""
+    if mode in (None, "none"):
+        return None
+    if mode != "balanced":
+        raise ValueError(f"--class-weights must be 'balanced' or 'none'; got {mode!r}")
+    counts = np.bincount(targets, minlength=classes)
+    return [len(targets) / (classes * c) if c else 0.0 for c in counts]
+
+
+def split_validation(texts: list[str], labels: list[str], fraction: float, seed: int) -> tuple[tuple[list, list], tuple[list, list]]:
+    """A seeded random ``fraction`` of the rows held out for validation (at least one row)."""
+    if len(texts) < 2:
+        raise ValueError(f"need at least 2 labelled rows to hold some out for validation; got {len(texts)} (or give --val)")
+    order = np.random.default_rng(seed).permutation(len(texts))
+    cut = max(1, int(round(len(texts) * fraction)))
+    held, kept = order[:cut], order[cut:]
+    return ([texts[i] for i in kept], [labels[i] for i in kept]), ([texts[i] for i in held], [labels[i] for i in held])
+
+
+def loader(ids: list[list[int]], targets: list, batch_size: int, shuffle: bool, weights: list[float] | None = None) -> DataLoader:
+    data = PaddedSequences(ids, targets, weights)
+    return DataLoader(data, batch_sampler=LengthBuckets([len(i) for i in ids], batch_size, shuffle), collate_fn=data.collate)
+
+
+def train(
+    data: str,
+    val: str | None = None,
+    out: str = "runs/classify",
+    text_col: str | None = None,
+    label_col: str | None = None,
+    tokens: str = "word",
+    max_vocab: int | None = 20000,
+    min_frequency: int = 1,
+    max_len: int = 100,
+    cell: str = "lstm",
+    bidirectional: bool = True,
+    layers: int = 1,
+    units: int = 64,
+    embedding: int = 64,
+    dropout: float = 0.3,
+    batch_size: int = 64,
+    epochs: int = 5,
+    minutes: float | None = None,
+    learning_rate: float = 2e-3,
+    class_weights: str | None = None,
+    vectors: str | None = None,
+    freeze_vectors: bool = False,
+    val_fraction: float = 0.1,
+    seed: int = 0,
+    say: Callable[[str], None] = print,
+) -> ClassifyResult:
+    """Train a text classifier on ``data`` (TSV/CSV/JSONL) and write ``out/model.safetensors``."""
+    for name, value in (("epochs", epochs), ("batch-size", batch_size)):
+        if not isinstance(value, int) or value < 1:
+            raise ValueError(f"--{name} must be a positive integer; got {value!r}")
+    texts, labels = read_labelled_texts(data, text_col, label_col, "--data")
+    if val is None:
+        (texts, labels), (val_texts, val_labels) = split_validation(texts, labels, val_fraction, seed)
+    else:
+        val_texts, val_labels = read_labelled_texts(val, text_col, label_col, "--val")
+    classes = sorted_labels(labels)
+    if len(classes) < 2:
+        column = label_col or "label"
+        raise ValueError(f"--data {data}: the label column ({column}) has one class only ({classes[0]!r}); a classifier needs two or more")
+    unseen = sorted(set(val_labels) - set(classes))
+    if unseen:
+        raise ValueError(f"--val {val}: labels {unseen[:5]} never occur in --data {data}")
+    index = {c: i for i, c in enumerate(classes)}
+
+    set_random_seed(seed)
+    encoder = TextEncoder.train(tokens, texts, max_len=max_len, max_vocab=max_vocab, min_frequency=min_frequency)
+    config = ClassifierConfig(encoder.vocab_size, len(classes), cell, bidirectional, layers, units, embedding, dropout)
+    model = build_classifier(config)
+    vector_note = ""
+    if vectors is not None:
+        from ...data.vectors import load_vectors_into
+
+        vector_note = "; " + load_vectors_into(model.get_layer("embedding"), encoder.tokens(), vectors, trainable=not freeze_vectors)
+    model.compile(optimizer=optimizers.Adam(learning_rate=learning_rate, clipnorm=5.0),
+                  loss=losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
+
+    train_ids = [encoder.encode(t) for t in texts]
+    train_targets = [index[label] for label in labels]
+    per_class = class_weight_values(train_targets, len(classes), class_weights)
+    weights = None if per_class is None else [per_class[t] for t in train_targets]
+    train_data = loader(train_ids, train_targets, batch_size, True, weights)
+    val_data = loader([encoder.encode(t) for t in val_texts], [index[label] for label in val_labels], batch_size, False)
+
+    counts = np.bincount(train_targets, minlength=len(classes))
+    say(f"Training a {'bidirectional ' if bidirectional else ''}{layers}-layer {cell.upper()}({units}) on {data}: "
+        f"{len(texts):,} training and {len(val_texts):,} validation texts, {len(classes)} classes "
+        f"({', '.join(f'{c}: {n}' for c, n in zip(classes, counts))}), {encoder.kind} vocabulary {encoder.vocab_size:,}, "
+        f"{model.count_params():,} weights{vector_note}")
+
+    out_dir = Path(out)
+    record = lambda: {"task": TASK, "config": config.to_json(), "encoder": encoder.to_json(), "classes": classes,
+                      "data": str(data), "text_col": text_col, "label_col": label_col}
+    saver = SaveBest(out_dir / MODEL_FILE, record, monitor="val_accuracy", mode="max", say=say)
+    model.fit(train_data, epochs=epochs, validation_data=val_data, verbose=0, callbacks=[TimeLimit(minutes), saver])
+    if not saver.best_epoch:
+        raise ValueError("no epoch finished with a finite validation accuracy; nothing was saved (try a smaller --lr)")
+    path, weights_saved, _ = read_task_model(out_dir / MODEL_FILE)
+    load_weights_into(model, weights_saved, path)
+    return ClassifyResult(out_dir, saver.history, saver.best_epoch, saver.best, model.eval(), encoder, classes)

@@ -1,0 +1,117 @@
+"""Checkpoints of task models (classify, tag, forecast): weights plus everything needed to use them.
+
+A checkpoint is one safetensors file: the model's weights under ``model/<state_dict key>`` and,
+in the header under ``rnnkit-task``, a JSON record with the task's name, the network's config, the
+vocabulary or scaling, and the run's history. Reading it runs no code. A run directory (``--out``)
+holds ``model.safetensors``; every command that takes a checkpoint also takes the directory.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import safetensors
+import safetensors.torch
+import torch
+
+from .callbacks import Callback
+from .checkpoint import write_atomically
+
+KEY = "rnnkit-task"
+MODEL_FILE = "model.safetensors"
+
+
+def save_task_model(path: str | os.PathLike, model: torch.nn.Module, record: dict[str, Any]) -> None:
+    """Write ``path`` atomically; ``record`` must hold ``task`` and be JSON-serialisable."""
+    tensors = {f"model/{key}": value.detach().cpu().contiguous().clone() for key, value in model.state_dict().items()}
+    metadata = {KEY: json.dumps(record, ensure_ascii=False)}
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(str(path), safetensors.torch.save(tensors, metadata))
+
+
+def resolve_task_checkpoint(checkpoint: str | os.PathLike) -> Path:
+    """The file ``checkpoint`` names: itself, or ``model.safetensors`` inside a run directory."""
+    path = Path(checkpoint)
+    if path.is_dir():
+        if (path / MODEL_FILE).is_file():
+            return path / MODEL_FILE
+        raise ValueError(f"{path}: a folder without {MODEL_FILE}; is it a run directory written by 'rnnkit train ... --out'?")
+    if not path.is_file():
+        raise ValueError(f"{path}: no such checkpoint file or run directory")
+    return path
+
+
+def read_task_model(checkpoint: str | os.PathLike) -> tuple[Path, dict[str, torch.Tensor], dict[str, Any]]:
+    """``(file, weights by state_dict key, record)``; a clear error for files that are not task checkpoints."""
+    path = resolve_task_checkpoint(checkpoint)
+    data = path.read_bytes()
+    try:
+        tensors = safetensors.torch.load(data)
+        header_length = int.from_bytes(data[:8], "little")
+        metadata = json.loads(data[8 : 8 + header_length]).get("__metadata__") or {}
+    except (safetensors.SafetensorError, ValueError, UnicodeDecodeError) as error:
+        raise ValueError(f"{path}: not an rnnkit checkpoint (not a safetensors file: {error})") from None
+    if KEY not in metadata:
+        if "rnnkit-language-model" in metadata:
+            raise ValueError(f"{path}: a language-model checkpoint; use 'rnnkit sample' or 'rnnkit score' with it")
+        raise ValueError(f"{path}: a safetensors file, but not a checkpoint of 'rnnkit train classify|tag|forecast'")
+    weights = {key.removeprefix("model/"): value for key, value in tensors.items() if key.startswith("model/")}
+    return path, weights, json.loads(metadata[KEY])
+
+
+def task_name(checkpoint: str | os.PathLike) -> str:
+    """The task (``classify``, ``tag``, ``forecast``, ...) a checkpoint was trained for."""
+    return read_task_model(checkpoint)[2]["task"]
+
+
+def load_weights_into(model: torch.nn.Module, weights: dict[str, torch.Tensor], path: Path) -> None:
+    try:
+        model.load_state_dict(weights)
+    except RuntimeError as error:
+        raise ValueError(f"{path}: the weights do not fit the config the file carries ({error})") from None
+
+
+class SaveBest(Callback):
+    """After each epoch, save the model when ``monitor`` improved (record from ``record()``), and keep the history."""
+
+    def __init__(self, path: str | os.PathLike, record: Any, monitor: str = "val_loss", mode: str = "min", say: Any = print):
+        super().__init__()
+        self.path, self.record, self.monitor, self.mode, self.say = Path(path), record, monitor, mode, say
+        self.best = math.inf if mode == "min" else -math.inf
+        self.best_epoch = 0
+        self.history: list[dict[str, float]] = []
+        self.started = time.monotonic()
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
+        logs = dict(logs or {})
+        logs["epoch"], logs["seconds"] = epoch + 1, round(time.monotonic() - self.started, 1)
+        self.history.append(logs)
+        value = logs.get(self.monitor, logs.get(self.monitor.removeprefix("val_")))
+        shown = "  ".join(f"{k} {v:.4f}" for k, v in logs.items() if k not in ("epoch", "seconds"))
+        better = value is not None and math.isfinite(value) and (value < self.best if self.mode == "min" else value > self.best)
+        self.say(f"epoch {epoch + 1}: {shown}  ({logs['seconds']:.0f} s){'  saved' if better else ''}")
+        if better:
+            self.best, self.best_epoch = value, epoch + 1
+            save_task_model(self.path, self.model, {**self.record(), "history": self.history, "best_epoch": self.best_epoch})
+
+
+class TimeLimit(Callback):
+    """Stops training at the end of the first epoch that ends after ``minutes`` (None: no limit)."""
+
+    def __init__(self, minutes: float | None):
+        super().__init__()
+        if minutes is not None and not minutes > 0:
+            raise ValueError(f"--minutes must be > 0; got {minutes}")
+        self.seconds = None if minutes is None else 60.0 * minutes
+        self.started = time.monotonic()
+        self.reached = False
+
+    def on_train_batch_end(self, batch: int, logs: dict[str, float] | None = None) -> None:
+        if self.seconds is not None and time.monotonic() - self.started > self.seconds:
+            self.reached = True
+            self.model.stop_training = True

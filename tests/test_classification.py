@@ -1,0 +1,148 @@
+"""Text classification end to end through ``rnnkit.cli.main``: train -> eval -> predict, masks, bad input."""
+
+import json
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from rnnkit.cli import main
+from rnnkit.data.padding import pad_sequences
+from rnnkit.data.tables import read_labelled_texts
+from rnnkit.tasks import classification
+from rnnkit.training.scores import ClassReport
+
+FIXTURES = Path(__file__).parent / "fixtures" / "tasks"
+NSMC_TRAIN, NSMC_DEV = str(FIXTURES / "nsmc_train_300.tsv"), str(FIXTURES / "nsmc_dev_100.tsv")
+TINY = ["--units", "8", "--embedding", "8", "--batch-size", "32"]
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    """Small batches run far faster on one thread than on two contended ones (and the same either way)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def toy_rows(count: int, seed: int) -> list[dict]:
+    """Three classes a model can learn: the review holds 'great', 'awful' or 'fine' among filler words."""
+    rng = random.Random(seed)
+    filler = "the a movie plot actor scene was is and it this film story".split()
+    rows = []
+    for _ in range(count):
+        label = rng.choice(["pos", "neg", "mid"])
+        cue = {"pos": "great", "neg": "awful", "mid": "fine"}[label]
+        words = [rng.choice(filler) for _ in range(rng.randint(2, 12))]
+        words.insert(rng.randint(0, len(words)), cue)
+        rows.append({"review": " ".join(words), "stars": label})
+    return rows
+
+
+def test_nsmc_train_eval_predict(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["train", "classify", "--data", NSMC_TRAIN, "--val", NSMC_DEV, "--out", str(out), "--epochs", "1", *TINY]) == 0
+    assert (out / "model.safetensors").is_file()
+    capsys.readouterr()
+    assert main(["eval", str(out), "--data", NSMC_DEV]) == 0
+    printed = capsys.readouterr().out
+    assert printed.splitlines()[0].startswith("accuracy 0.")
+    saved = json.loads((out / "eval.json").read_text())
+    assert sum(map(sum, saved["confusion_matrix"])) == 100
+    assert (out / "confusion.png").read_bytes()[:4] == b"\x89PNG"
+    assert main(["predict", str(out / "model.safetensors"), "정말 재밌어요", "시간이 아깝다"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split("\t")[0] in ("0", "1") for line in lines] == [True, True]
+    assert all(0.5 <= float(line.split("\t")[1]) <= 1.0 for line in lines)
+
+
+def test_learns_a_three_class_toy_set_from_jsonl(tmp_path, capsys):
+    train, val = tmp_path / "train.jsonl", tmp_path / "val.jsonl"
+    train.write_text("\n".join(json.dumps(r) for r in toy_rows(600, 0)))
+    val.write_text("\n".join(json.dumps(r) for r in toy_rows(150, 1)))
+    out = tmp_path / "toy"
+    code = main(["train", "classify", "--data", str(train), "--val", str(val), "--text-col", "review", "--label-col", "stars",
+                 "--out", str(out), "--epochs", "6", "--cell", "gru", "--class-weights", "balanced", "--lr", "0.01", *TINY])
+    assert code == 0
+    capsys.readouterr()
+    assert main(["eval", str(out), "--data", str(val)]) == 0
+    accuracy = float(capsys.readouterr().out.split()[1])
+    assert accuracy > 0.9  # chance is 1/3
+    rows = classification.predict(out, ["a great film", "an awful plot", "it was fine"])
+    assert [r[0] for r in rows] == ["pos", "neg", "mid"]
+    assert all(abs(sum(r[2].values()) - 1.0) < 1e-5 for r in rows)
+
+
+def test_char_and_bpe_tokens_and_padding_never_change_predictions(tmp_path):
+    for tokens in ("char", "bpe"):
+        out = tmp_path / tokens
+        extra = ["--max-vocab", "300"] if tokens == "bpe" else []
+        assert main(["train", "classify", "--data", NSMC_TRAIN, "--out", str(out), "--epochs", "1", "--tokens", tokens,
+                     "--layers", "2", *TINY, *extra]) == 0
+        model, encoder, _ = classification.load_classifier(out)
+        texts = ["재밌다", "이 영화 정말 최고의 작품이었습니다 배우들의 연기도 좋고"]
+        alone = np.concatenate([classification.probabilities(model, encoder, [t]) for t in texts])
+        together = classification.probabilities(model, encoder, texts)  # the short one padded to the long one
+        np.testing.assert_allclose(alone, together, atol=1e-6)
+        ids = torch.tensor([encoder.encode(texts[0])])
+        padded = torch.cat([ids, torch.zeros(1, 17, dtype=torch.long)], dim=1)
+        with torch.inference_mode():
+            np.testing.assert_allclose(model(ids).numpy(), model(padded).numpy(), atol=1e-6)
+
+
+def test_class_report_matches_hand_computation():
+    # true 0: 5 right, 2 called 1; true 1: 1 called 0, 2 right
+    report = ClassReport(["neg", "pos"], np.array([[5, 2], [1, 2]]))
+    assert report.accuracy == pytest.approx(7 / 10)
+    np.testing.assert_allclose(report.precision, [5 / 6, 2 / 4])
+    np.testing.assert_allclose(report.recall, [5 / 7, 2 / 3])
+    f1_neg = 2 * (5 / 6) * (5 / 7) / (5 / 6 + 5 / 7)
+    np.testing.assert_allclose(report.f1, [f1_neg, 2 * 0.5 * (2 / 3) / (0.5 + 2 / 3)])
+    assert "neg" in report.as_text() and "confusion matrix" in report.as_text()
+
+
+def test_pad_sequences_follows_keras():
+    seqs = [[1, 2, 3], [4]]
+    np.testing.assert_array_equal(pad_sequences(seqs), [[1, 2, 3], [0, 0, 4]])
+    np.testing.assert_array_equal(pad_sequences(seqs, maxlen=2), [[2, 3], [0, 4]])
+    np.testing.assert_array_equal(pad_sequences(seqs, maxlen=2, padding="post", truncating="post"), [[1, 2], [4, 0]])
+
+
+def test_reads_csv_with_quotes_and_nsmc_as_is(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text('text,label\n"good, really",1\n"bad ""meh""",0\n')
+    assert read_labelled_texts(path) == (["good, really", 'bad "meh"'], ["1", "0"])
+    texts, labels = read_labelled_texts(NSMC_DEV)
+    assert len(texts) == 100 and set(labels) == {"0", "1"}
+
+
+@pytest.mark.parametrize("content, args, expected", [
+    ("text\tlabel\nfine\t1\n", ["--text-col", "review"], "--text-col 'review'"),
+    ("text\tlabel\nfine\t1\n", ["--label-col", "stars"], "--label-col 'stars'"),
+    ("", [], "the file is empty"),
+    ("text\tlabel\n", [], "only a header line"),
+    ("text\tlabel\ngood\t1\nbad\t1\nmeh\t1\n", [], "one class only"),
+    ("text\tlabel\ngood\t1\nbad\n", [], "line 3: 1 columns"),
+    ("words\tlabel\ngood\t1\n", [], "no text column found"),
+])
+def test_bad_input_gives_clear_errors(tmp_path, capsys, content, args, expected):
+    data = tmp_path / "data.tsv"
+    data.write_text(content)
+    assert main(["train", "classify", "--data", str(data), "--out", str(tmp_path / "o"), *args]) == 2
+    error = capsys.readouterr().err
+    assert expected in error and "error" in error
+    assert str(data) in error or args[-1] in error
+
+
+def test_bad_jsonl_line_and_wrong_checkpoint(tmp_path, capsys):
+    data = tmp_path / "d.jsonl"
+    data.write_text('{"text": "a", "label": "x"}\n{"text": oops}\n')
+    assert main(["train", "classify", "--data", str(data)]) == 2
+    assert f"{data}, line 2: not JSON" in capsys.readouterr().err
+    assert main(["eval", str(data), "--data", str(data)]) == 2
+    assert "not an rnnkit checkpoint" in capsys.readouterr().err
+    assert main(["predict", str(tmp_path / "missing"), "x"]) == 2
+    assert "no such checkpoint" in capsys.readouterr().err
