@@ -88,7 +88,10 @@ def save_case(name, model, seed, formats):
     arrays = {f"x{i}": x for i, x in enumerate(xs)} | {f"y{i}": y for i, y in enumerate(ys)}
     np.savez(OUT / f"{name}.npz", **arrays)
     for suffix in formats:
-        model.save(OUT / f"{name}{suffix}")
+        if suffix == ".weights.h5":
+            model.save_weights(OUT / f"{name}{suffix}")
+        else:
+            model.save(OUT / f"{name}{suffix}")
     meta = {"keras_version": keras.__version__, "seed": seed, "total_params": int(model.count_params())}
     (OUT / f"{name}.json").write_text(json.dumps(meta, indent=1) + "\n")
     print(name, meta)
@@ -100,7 +103,7 @@ if KERAS2:
     save_case("keras2_trained", trained_model(), 3005, [".h5"])
     save_case("keras2_rnn_cells", rnn_with_cells(), 3009, [".h5"])
 else:
-    save_case("keras3_shared_gru", keras3_shared(), 3003, [".keras", ".h5"])
+    save_case("keras3_shared_gru", keras3_shared(), 3003, [".keras", ".h5", ".weights.h5"])
     save_case("keras3_trained", trained_model(), 3007, [".keras", ".h5"])
     save_case("keras3_rnn_cells", rnn_with_cells(), 3011, [".keras", ".h5"])
     lambda_model().save(OUT / "lambda_layer.keras")

@@ -172,6 +172,22 @@ def test_generic_rnn_layer_with_a_cell_round_trips(tmp_path):
         np.testing.assert_array_equal(again.predict(x), model.predict(x))
 
 
+def test_rnnkit_format_is_plain_safetensors_with_the_config_in_its_header(tmp_path):
+    from safetensors import safe_open
+
+    model = _built_in_rnnkit()
+    model.save(tmp_path / "m.rnnkit")
+    with safe_open(tmp_path / "m.rnnkit", framework="pt") as reader:
+        header = reader.metadata()
+        tensors = {key: reader.get_tensor(key) for key in reader.keys()}
+    assert header["format"] == "rnnkit.model" and header["format_version"] == "1"
+    assert json.loads(header["config"])["class_name"] == "Functional"
+    state = model.state_dict()
+    assert sorted(tensors) == sorted(f"weights/{key}" for key in state)
+    for key, value in state.items():
+        torch.testing.assert_close(tensors[f"weights/{key}"], value)
+
+
 def test_sequential_with_input_shape_on_first_layer_round_trips(tmp_path):
     model = keras.Sequential([L.LSTM(3, input_shape=(5, 2)), L.Dense(1)])
     model.save(tmp_path / "m.keras")
@@ -210,6 +226,16 @@ def test_load_weights_from_keras_files_into_a_model_built_by_hand():
     model = keras.Sequential([keras.Input(shape=(5, 1)), L.LSTM(3)])
     model.load_weights(KERAS_FIXTURES / "lstm_last.keras")
     np.testing.assert_allclose(model.predict(x), data["y0"], atol=1e-5, rtol=0)
+
+
+def test_weights_h5_written_by_keras_loads_into_an_rnnkit_model():
+    data = dict(np.load(SAVING_FIXTURES / "keras3_shared_gru.npz"))
+    keras.clear_session()
+    a, b = keras.Input(shape=(5, 2)), keras.Input(shape=(6, 2))
+    shared = L.GRU(3)
+    model = keras.Model([a, b], L.Dense(2)(L.Concatenate()([shared(a), shared(b)])))
+    model.load_weights(SAVING_FIXTURES / "keras3_shared_gru.weights.h5")  # Keras's model.save_weights
+    np.testing.assert_allclose(model.predict([data["x0"], data["x1"]]), data["y0"], atol=1e-5, rtol=0)
 
 
 def test_optimizer_state_round_trips_in_rnnkit_format(tmp_path):
