@@ -166,10 +166,12 @@ def _run(problem: Problem, settings: Settings, out_dir: str | os.PathLike, log: 
     return results
 
 
-def _decay(profile: list[float]) -> float:
+def _decay(profile: list[float]) -> str:
     """log10 of ||dL/dh|| at the farthest step over the nearest: how many decades it lost."""
     near, far = profile[0], profile[-1]
-    return float(np.log10(far / near)) if near > 0 and far > 0 else float("-inf")
+    if near > 0 and far > 0:
+        return f"{np.log10(far / near):.1f}"
+    return "underflow" if near > 0 else "no gradient"
 
 
 def write_table(problem: Problem, settings: Settings, results: list[RunResult], out_dir: str | os.PathLike) -> None:
@@ -179,7 +181,8 @@ def write_table(problem: Problem, settings: Settings, results: list[RunResult], 
         "",
         f"{problem.error_name} on {settings.test_samples} test sequences; input-blind baseline "
         f"{problem.baseline:.3f}. Gradient decay: log10 of ||dLoss/dh_t|| at the first step over the "
-        "last (decades lost across the sequence), at initialisation and after training.",
+        "last (decades lost across the sequence), at initialisation and after training; underflow: "
+        "the float32 gradient reached 0.",
         "",
         f"| cell | T | {problem.error_name} | steps | seconds | stopped by | gradient decay (init) | gradient decay (trained) |",
         "|---|---:|---:|---:|---:|---|---:|---:|",
@@ -187,7 +190,7 @@ def write_table(problem: Problem, settings: Settings, results: list[RunResult], 
     for r in results:
         lines.append(
             f"| {r.cell} | {r.length} | {r.error:.4f} | {r.steps} | {r.seconds:.0f} | {r.stopped_by} | "
-            f"{_decay(r.gradients['init']):.1f} | {_decay(r.gradients['trained']):.1f} |"
+            f"{_decay(r.gradients['init'])} | {_decay(r.gradients['trained'])} |"
         )
     with open(os.path.join(out_dir, "results.md"), "w") as stream:
         stream.write("\n".join(lines) + "\n")
