@@ -163,6 +163,14 @@ def test_inference_saves_nothing(cell):
     assert all(t.numel() == 0 for t in saved)
 
 
+def test_ops_reject_activation_codes_they_were_not_built_for():
+    xw, h0, u = torch.zeros(1, 2, 4), torch.zeros(1, 1), torch.zeros(1, 4)
+    with pytest.raises(RuntimeError, match="unsupported activation code 2"):
+        torch.ops.rnnkit.simple_rnn_forward(xw[..., :1], h0, u[:, :1], None, 2, False, False)
+    with pytest.raises(RuntimeError, match="unsupported recurrent activation code 1"):
+        torch.ops.rnnkit.lstm_forward(xw, h0, h0, u, None, 1, 1, False, False)
+
+
 # ---------------------------------------------------------------- gradcheck and opcheck
 
 
