@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..tasks import classification
+from ..tasks import classification, tagging
 from ..tasks.checkpoints import checkpoint_task
 
 # task name (as recorded in the checkpoint) -> function(checkpoint, inputs, options) -> text to print
 PREDICT = {
     "classify": classification.predict_text,
+    "tag": tagging.predict_text,
 }
 
 

@@ -1,0 +1,17 @@
+"""Sequence tagging (part of speech, named entities) with bidirectional recurrent networks, end to end.
+
+In a notebook::
+
+    from rnnkit.tasks import tagging
+    run = tagging.train("en_ewt-ud-train.conllu", out="runs/pos", epochs=3)
+    print(tagging.predict_text(run.out, ["The cat sat on the mat ."], {}))
+    print(tagging.evaluate(run.out, "en_ewt-ud-dev.conllu")["accuracy"])
+"""
+
+from .evaluation import eval_text, evaluate, load_tagger, predict_text, tag_sentences
+from .features import WordFeatures, word_shape
+from .model import Tagger, TaggerConfig
+from .training import TagResult, train
+
+__all__ = ["TagResult", "Tagger", "TaggerConfig", "WordFeatures", "eval_text", "evaluate", "load_tagger", "predict_text",
+           "tag_sentences", "train", "word_shape"]

@@ -1,0 +1,86 @@
+"""Using a trained tagger: tags for sentences, and token accuracy (plus entity F1 for IOB tags)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from ...data.padding import LengthBuckets
+from ...data.tagged_text import read_tagged
+from ...data.tokenizers import WordTokenizer
+from ...training.scores import entity_scores
+from ...training.task_files import load_weights_into, read_task_model, resolve_task_checkpoint
+from .features import WordFeatures
+from .model import Tagger, TaggerConfig
+from .training import TaggedSentences
+
+
+def load_tagger(checkpoint: str | os.PathLike) -> tuple[Tagger, WordFeatures, dict[str, Any]]:
+    """``(model in eval mode, word features, record)`` from a checkpoint file or run directory."""
+    path, weights, record = read_task_model(checkpoint)
+    if record.get("task") != "tag":
+        raise ValueError(f"{path}: a checkpoint of task {record.get('task')!r}, not of 'tag'")
+    model = Tagger(TaggerConfig.from_json(record["config"]))
+    load_weights_into(model, weights, path)
+    return model.eval(), WordFeatures.from_json(record["features"]), record
+
+
+def tag_sentences(model: Tagger, features: WordFeatures, tags: list[str], sentences: list[list[str]], batch_size: int = 64) -> list[list[str]]:
+    """The predicted tag of every word of every sentence (batched by length; padding never reaches a word)."""
+    encoded = [features.encode(words) for words in sentences]
+    data = TaggedSentences(encoded, [[0] * len(e) for e in encoded])
+    result: list[list[str]] = [[] for _ in sentences]
+    model.eval()
+    with torch.inference_mode():
+        for batch in LengthBuckets([len(e) for e in encoded], batch_size, shuffle=False):
+            x = data.collate(batch)[0]
+            best = model(x).argmax(dim=-1)  # (B, T)
+            for row, i in enumerate(batch):
+                result[i] = [tags[j] for j in best[row, : len(encoded[i])].tolist()]
+    return result
+
+
+def evaluate(checkpoint: str | os.PathLike, data: str, column: str | None = None) -> dict[str, Any]:
+    """Token accuracy over real words (padding excluded), known/unknown-word accuracy, entity scores for IOB tags."""
+    model, features, record = load_tagger(checkpoint)
+    sentences = read_tagged(data, record.get("format", "auto"), column or record.get("column", "upos"), "--data")
+    predicted = tag_sentences(model, features, record["tags"], [w for w, _ in sentences])
+    known = set(features.words)
+    counts = {"all": [0, 0], "known": [0, 0], "unknown": [0, 0]}
+    for (words, truth), guess in zip(sentences, predicted):
+        for word, t, g in zip(words, truth, guess):
+            for key in ("all", "known" if word.lower() in known else "unknown"):
+                counts[key][0] += t == g
+                counts[key][1] += 1
+    result: dict[str, Any] = {"accuracy": counts["all"][0] / counts["all"][1], "words": counts["all"][1], "sentences": len(sentences)}
+    for key in ("known", "unknown"):
+        if counts[key][1]:
+            result[f"{key}_word_accuracy"] = counts[key][0] / counts[key][1]
+    if record.get("iob"):
+        result.update(entity_scores([t for _, t in sentences], predicted))
+    return result
+
+
+def eval_text(checkpoint: str | os.PathLike, data: str | None, out: str | None, options: dict[str, Any]) -> str:
+    """What ``rnnkit eval`` prints (``accuracy 0.951`` first); writes ``eval.json`` to ``out``."""
+    if data is None:
+        raise ValueError("--data FILE is required to evaluate a tagger (CoNLL-U, word/TAG or two-column text)")
+    result = evaluate(checkpoint, data, options.get("column"))
+    folder = Path(out) if out else resolve_task_checkpoint(checkpoint).parent
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "eval.json").write_text(json.dumps({"data": str(data), **result}, indent=1))
+    return "\n".join(f"{k} {v:.4f}" if isinstance(v, float) else f"{k} {v}" for k, v in result.items())
+
+
+def predict_text(checkpoint: str | os.PathLike, inputs: list[str], options: dict[str, Any]) -> str:
+    """Each sentence as ``word/TAG word/TAG ...`` (words split at spaces and punctuation)."""
+    if not inputs:
+        raise ValueError("give one or more sentences to tag")
+    model, features, record = load_tagger(checkpoint)
+    sentences = [[w for w in WordTokenizer.split(text) if w != "<eos>"] or [text] for text in inputs]
+    tagged = tag_sentences(model, features, record["tags"], sentences)
+    return "\n".join(" ".join(f"{w}/{t}" for w, t in zip(words, tags)) for words, tags in zip(sentences, tagged))

@@ -1,0 +1,86 @@
+"""The tagger: word, suffix and shape embeddings -> bidirectional recurrent layers -> a tag per word.
+
+::
+
+    features (B, T, 3) -> [word (B,T,E) | suffix (B,T,E/4) | shape (B,T,8)] -> (B, T, 1.25E + 8)
+        -> Bidirectional(LSTM|GRU, return_sequences) x layers (B, T, 2*units) -> Dropout -> Dense (B, T, tags)
+
+Padding (word id 0) is masked in every recurrent layer, and the logits carry the mask, so the loss
+and the accuracy count real words only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import torch
+from torch import nn
+
+from ...layers import GRU, LSTM, Bidirectional, Dense, Dropout, Embedding, SimpleRNN
+from ...models import Model
+
+CELLS = {"lstm": LSTM, "gru": GRU, "simple": SimpleRNN}
+
+
+@dataclass(frozen=True)
+class TaggerConfig:
+    """What it takes to rebuild the network; checkpoints carry it as JSON."""
+
+    vocab_sizes: tuple[int, int, int]
+    tags: int
+    cell: str = "lstm"
+    bidirectional: bool = True
+    layers: int = 1
+    units: int = 128
+    embedding: int = 100
+    dropout: float = 0.3
+
+    def __post_init__(self) -> None:
+        if self.cell not in CELLS:
+            raise ValueError(f"--cell must be one of {sorted(CELLS)}; got {self.cell!r}")
+        for name in ("layers", "units", "embedding", "tags"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or value < 1:
+                raise ValueError(f"--{name} must be a positive integer; got {value!r}")
+        if not 0.0 <= self.dropout < 1.0:
+            raise ValueError(f"--dropout must be in [0, 1); got {self.dropout}")
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, state: dict[str, Any]) -> "TaggerConfig":
+        return cls(**{**state, "vocab_sizes": tuple(state["vocab_sizes"])})
+
+
+class Tagger(Model):
+    """Tag logits ``(B, T, tags)`` for word features ``(B, T, 3)``; the logits carry the padding mask."""
+
+    def __init__(self, config: TaggerConfig):
+        super().__init__(name="tagger")
+        self.config = config
+        words, suffixes, shapes = config.vocab_sizes
+        self.word_embedding = Embedding(words, config.embedding, name="word_embedding")
+        self.suffix_embedding = Embedding(suffixes, max(8, config.embedding // 4), name="suffix_embedding")
+        self.shape_embedding = Embedding(shapes, 8, name="shape_embedding")
+        cell = CELLS[config.cell]
+        recurrent = [cell(config.units, return_sequences=True, name=f"{config.cell}_{i}") for i in range(config.layers)]
+        self.recurrent = nn.ModuleList(Bidirectional(r, name=f"bidirectional_{i}") if config.bidirectional else r
+                                       for i, r in enumerate(recurrent))
+        self.dropout = Dropout(config.dropout, name="dropout")
+        self.head = Dense(config.tags, name="tag_logits")
+        self.layers = nn.ModuleList([self.word_embedding, self.suffix_embedding, self.shape_embedding, *self.recurrent, self.dropout, self.head])
+        with torch.no_grad():  # build every weight now, so optimizers and checkpoints see them
+            self(torch.ones(1, 1, 3, dtype=torch.long))
+
+    def call(self, inputs: torch.Tensor, mask: Any = None, training: bool = False) -> torch.Tensor:
+        ids = inputs.long()
+        mask = ids[..., 0] != 0  # (B, T)
+        x = torch.cat([self.word_embedding(ids[..., 0], training=training), self.suffix_embedding(ids[..., 1], training=training),
+                       self.shape_embedding(ids[..., 2], training=training)], dim=-1)  # (B, T, features)
+        for layer in self.recurrent:
+            x = self.dropout(layer(x, mask=mask, training=training), training=training)  # (B, T, units or 2*units)
+        logits = self.head(x, training=training)  # (B, T, tags)
+        logits._keras_mask = mask
+        return logits
