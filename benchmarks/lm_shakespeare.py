@@ -1,0 +1,81 @@
+"""Character LSTM on the bundled Shakespeare for a fixed time; held-out nats per character.
+
+Trains with ``rnnkit.tasks.language_model.train`` for ``--minutes`` (default 10; the clock includes
+the per-epoch evaluation, samples and checkpoints), then measures the loss on the whole held-out
+last 10% of the corpus, with the recurrent state carried through it. Target (issue 6): at most
+1.45 nats/char within 10 minutes on the 2-core development machine.
+
+    .venv/bin/python benchmarks/lm_shakespeare.py --minutes 10 --out runs/bench-lm
+
+Not collected by pytest. Timings on a shared machine are noisy: report the load with the numbers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import time
+
+import torch
+
+from rnnkit.data import load_corpus, split_held_out
+from rnnkit.tasks import language_model as lm
+from rnnkit.tasks.language_model.evaluation import held_out_nats
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=float, default=10.0)
+    parser.add_argument("--out", default="runs/bench-lm")
+    parser.add_argument("--layers", type=int, default=2)
+    parser.add_argument("--units", type=int, default=256)
+    parser.add_argument("--embedding", type=int, default=64)
+    parser.add_argument("--dropout", type=float, default=0.0)
+    parser.add_argument("--seq-len", type=int, default=128)
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--lr", type=float, default=2e-3)
+    parser.add_argument("--steps-per-epoch", type=int, default=50)
+    parser.add_argument("--threads", type=int, help="torch threads (default: torch's choice); 1 copes best with a crowded machine")
+    args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+
+    config = {key: value for key, value in vars(args).items() if key not in ("minutes", "out")}
+    print(f"config: {json.dumps(config)}; torch threads {torch.get_num_threads()}; load average {os.getloadavg()}")
+    started = time.perf_counter()
+    run = lm.train(None, out=args.out, layers=args.layers, units=args.units, embedding=args.embedding, dropout=args.dropout,
+                   seq_len=args.seq_len, batch_size=args.batch_size, learning_rate=args.lr, minutes=args.minutes,
+                   steps_per_epoch=args.steps_per_epoch, eval_tokens=20_000, samples=0)
+    trained = time.perf_counter() - started
+
+    text, _ = load_corpus(None)
+    _, held_out = split_held_out(run.tokenizer.encode(text))
+    evaluation_started = time.perf_counter()
+    nats, tokens = held_out_nats(run.model, torch.tensor(held_out), streams=32)
+    nats_per_char = nats / tokens  # character tokens: one token is one character
+    print("\ncurve (epoch, seconds, training loss, held-out loss on the first 20,000 held-out chars):")
+    for row in run.history:
+        print(f"  {row['epoch']:3d}  {row['seconds']:6.0f} s  {row['loss']:.4f}  {row['val_loss']:.4f}")
+    print(f"\nsample (temperature 0.8):\n{lm.sample_text(run.model, run.tokenizer, 'ROMEO:', 300, temperature=0.8, seed=0)}\n")
+    result = {
+        "config": config,
+        "minutes_budget": args.minutes,
+        "wall_seconds_training": round(trained, 1),
+        "epochs": len(run.history),
+        "training_chars_seen_at_most": len(run.history) * args.steps_per_epoch * args.batch_size * args.seq_len,
+        "held_out_chars": tokens,
+        "held_out_nats_per_char": round(nats_per_char, 4),
+        "held_out_bits_per_char": round(nats_per_char / math.log(2), 4),
+        "evaluation_seconds": round(time.perf_counter() - evaluation_started, 1),
+        "load_average_after": os.getloadavg(),
+        "target_met": nats_per_char <= 1.45,
+    }
+    print(json.dumps(result, indent=2))
+    with open(os.path.join(args.out, "benchmark.json"), "w") as file:
+        json.dump(result, file, indent=2)
+
+
+if __name__ == "__main__":
+    main()
