@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import convert, demo, eval, experiment, inspect, predict, sample, score, summary, train
+from . import convert, demo, eval, experiment, inspect, predict, sample, score, summary, train, translate
 
-SUBCOMMANDS = [demo, train, eval, predict, sample, score, summary, convert, inspect, experiment]
+SUBCOMMANDS = [demo, train, translate, eval, predict, sample, score, summary, convert, inspect, experiment]
 
 
 def main(argv: list[str] | None = None) -> int:

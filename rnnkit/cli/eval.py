@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..tasks import classification, tagging
+from ..tasks import classification, seq2seq, tagging
 from ..tasks.checkpoints import checkpoint_task
 
 # task name (as recorded in the checkpoint) -> function(checkpoint, data, out, options) -> text to print
 EVALUATE = {
     "classify": classification.eval_text,
+    "seq2seq": seq2seq.eval_text,
     "tag": tagging.eval_text,
 }
 

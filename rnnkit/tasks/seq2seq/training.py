@@ -1,0 +1,174 @@
+"""``train``: pairs of texts (a TSV file, or the bundled dates) -> a Seq2Seq fitted with teacher forcing.
+
+Vocabularies are built from every text of the data (both splits: they hold tokens, not answers),
+so held-out texts never fail on an unseen character. 10% of a file's pairs (at least one) are held
+out; the dates task holds out its own generated set, whose sources never occur in training. After
+each epoch the held-out loss (teacher forced) and the exact match of greedy outputs on up to
+``eval_size`` held-out pairs are measured; ``model.safetensors`` keeps the best epoch (highest
+exact match, then lowest held-out loss).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from torch.utils.data import DataLoader, RandomSampler
+
+from ... import optimizers
+from ...models.seq2seq import Seq2Seq, Seq2SeqConfig
+from ...training import losses, set_random_seed
+from ...training.callbacks import Callback
+from .checkpoint import MODEL_FILE, load_seq2seq, save_seq2seq
+from .data import Pair, PairDataset, Side, read_pairs
+from .dates import dates_task
+from .evaluation import score_pairs
+
+
+@dataclass
+class TrainResult:
+    """Where the run's model is, its per-epoch history, and the held-out scores of the saved model."""
+
+    out: Path
+    history: list[dict[str, float]]
+    stopped_by: str  # 'epochs', 'time' or 'nan'
+    scores: dict[str, float]
+    model: Seq2Seq = field(repr=False)
+    source: Side = field(repr=False)
+    target: Side = field(repr=False)
+
+    @property
+    def checkpoint(self) -> Path:
+        return self.out / MODEL_FILE
+
+
+class TimeLimit(Callback):
+    """Stops training after the first batch that ends past ``seconds``."""
+
+    def __init__(self, seconds: float | None):
+        super().__init__()
+        self.seconds, self.started, self.reached = seconds, time.monotonic(), False
+
+    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
+        if self.seconds is not None and time.monotonic() - self.started >= self.seconds:
+            self.reached = True
+            self.model.stop_training = True
+
+
+class EpochReport(Callback):
+    """After each epoch: greedy exact match on the held-out pairs, one line of logs, and the best model saved."""
+
+    def __init__(self, pairs: list[Pair], source: Side, target: Side, level: str, max_length: int, path: Path,
+                 record: dict[str, Any], say: Callable[[str], None]):
+        super().__init__()
+        self.pairs, self.source, self.target, self.level, self.max_length = pairs, source, target, level, max_length
+        self.path, self.record, self.say = path, record, say
+        self.history: list[dict[str, float]] = []
+        self.best = (-1.0, -math.inf)
+        self.started = time.monotonic()
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        logs = logs if logs is not None else {}
+        scores, _ = score_pairs(self.model, self.source, self.target, self.pairs, self.level, max_length=self.max_length)
+        logs.update({"val_exact_match": scores["exact_match"], "val_bleu": scores["bleu"]})
+        row = {"epoch": epoch + 1, **{k: float(v) for k, v in logs.items()}, "seconds": round(time.monotonic() - self.started, 1)}
+        self.history.append(row)
+        key = (row["val_exact_match"], -row.get("val_loss", 0.0))
+        better = math.isfinite(row.get("loss", math.nan)) and key > self.best
+        if better:
+            self.best = key
+            save_seq2seq(self.path, self.model, self.source, self.target, {**self.record, "history": self.history, "best_epoch": epoch + 1})
+        self.say(f"epoch {epoch + 1}: loss {row.get('loss', math.nan):.4f} | held-out loss {row.get('val_loss', math.nan):.4f}, "
+                 f"exact match {row['val_exact_match']:.4f}, BLEU {row['val_bleu']:.1f} | {row['seconds']:.0f} s"
+                 + ("  saved" if better else ""))
+        self.model.train()
+
+
+def _split(pairs: list[Pair], seed: int) -> tuple[list[Pair], list[Pair]]:
+    if len(pairs) < 2:
+        raise ValueError(f"{len(pairs)} pair(s): need at least 2 (one to train on, one held out)")
+    order = list(range(len(pairs)))
+    random.Random(seed).shuffle(order)
+    cut = max(1, len(pairs) // 10)
+    return [pairs[i] for i in order[cut:]], [pairs[i] for i in order[:cut]]
+
+
+def _positive(name: str, value: Any) -> None:
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
+        raise ValueError(f"--{name} must be a positive integer; got {value!r}")
+
+
+def train(data: str | None = None, out: str = "runs/seq2seq", *, source_tokens: str = "char", target_tokens: str = "char",
+          shared_vocabulary: bool = False, max_vocab: int | None = None, cell: str = "lstm", layers: int = 1, units: int = 128,
+          embedding: int = 32, bidirectional: bool = True, attention: str | None = "general", dropout: float = 0.0,
+          batch_size: int = 64, epochs: int | None = None, minutes: float | None = None, steps_per_epoch: int | None = None,
+          learning_rate: float = 3e-3, clipnorm: float = 5.0, seed: int = 0, train_size: int = 50_000,
+          held_out_size: int = 2_000, eval_size: int = 500, say: Callable[[str], None] = print) -> TrainResult:
+    """Train on ``data`` (source<TAB>target lines; the generated dates when None); files go to ``out``."""
+    for name, value in (("epochs", epochs), ("batch-size", batch_size), ("steps-per-epoch", steps_per_epoch),
+                        ("train-size", train_size), ("held-out", held_out_size), ("eval-size", eval_size)):
+        _positive(name, value)
+    if minutes is not None and not minutes > 0:
+        raise ValueError(f"--minutes must be > 0; got {minutes}")
+    if epochs is None:
+        epochs = 20 if minutes is None else 1_000_000
+    if data is None:
+        train_pairs, held_out = dates_task(train_size, held_out_size, seed)
+        description = f"generated dates ({train_size:,} to train on, {held_out_size:,} held out)"
+    else:
+        train_pairs, held_out = _split(read_pairs(data), seed)
+        description = f"{data} ({len(train_pairs):,} pairs to train on, {len(held_out):,} held out)"
+    sources = [s for s, _ in train_pairs + held_out]
+    targets = [t for _, t in train_pairs + held_out]
+    if shared_vocabulary:
+        if source_tokens != target_tokens:
+            raise ValueError("--shared-vocabulary needs the same --source-tokens and --target-tokens")
+        source = target = Side.train(source_tokens, sources + targets, max_vocab)
+    else:
+        source, target = Side.train(source_tokens, sources, max_vocab), Side.train(target_tokens, targets, max_vocab)
+    train_set, held_out_set = PairDataset(train_pairs, source, target), PairDataset(held_out, source, target)
+    longest = max(len(t) for _, t in train_set.items + held_out_set.items)
+    max_length = 2 * longest + 10
+    level = "char" if target.kind == "char" else "word"
+
+    set_random_seed(seed)
+    config = Seq2SeqConfig(source.vocab_size, target.vocab_size, cell=cell, layers=layers, units=units, embedding=embedding,
+                           bidirectional=bidirectional, attention=attention, shared_embedding=shared_vocabulary, dropout=dropout)
+    model = Seq2Seq(config)
+    model.compile(optimizer=optimizers.Adam(learning_rate=learning_rate, clipnorm=clipnorm),
+                  loss=losses.SparseCategoricalCrossentropy(from_logits=True))
+    sampler = RandomSampler(train_set, num_samples=steps_per_epoch * batch_size) if steps_per_epoch else RandomSampler(train_set)
+    loader = DataLoader(train_set, batch_size=batch_size, sampler=sampler, collate_fn=PairDataset.collate)
+    validation = DataLoader(held_out_set, batch_size=256, collate_fn=PairDataset.collate)
+
+    out_dir = Path(out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    settings = {"data": None if data is None else str(Path(data).resolve()), "source_tokens": source_tokens,
+                "target_tokens": target_tokens, "batch_size": batch_size, "learning_rate": learning_rate, "seed": seed}
+    record = {"settings": settings, "max_length": max_length, "bleu_tokens": level,
+              "dates": None if data is not None else {"seed": seed, "train": train_size, "held_out": held_out_size}}
+    clock = TimeLimit(None if minutes is None else 60.0 * minutes)
+    report = EpochReport(held_out[:eval_size], source, target, level, max_length, out_dir / MODEL_FILE, record, say)
+    weights = sum(p.numel() for p in model.parameters())
+    say(f"Training a {'bidirectional ' if bidirectional else ''}{cell.upper()}({units}) x{layers} encoder-decoder, attention "
+        f"{attention or 'none'}, {weights:,} weights, on {description}; vocabularies {source.vocab_size} / {target.vocab_size} "
+        f"({source_tokens} / {target_tokens}); {len(loader)} batches of {batch_size} per epoch"
+        + (f"; {minutes:g} minutes" if minutes is not None else f"; {epochs} epochs"))
+    model.fit(loader, epochs=epochs, validation_data=validation, verbose=0, callbacks=[clock, report])
+
+    history = report.history
+    stopped_by = "time" if clock.reached else "epochs"
+    if history and not math.isfinite(history[-1].get("loss", math.nan)):
+        stopped_by = "nan"
+    if not (out_dir / MODEL_FILE).exists():
+        raise ValueError("no epoch finished with a finite loss, so no model was saved")
+    best, source, target, _ = load_seq2seq(out_dir / MODEL_FILE)
+    scores, _ = score_pairs(best, source, target, held_out, level, max_length=max_length)
+    return TrainResult(out_dir, history, stopped_by, scores, best, source, target)
+
+
+__all__ = ["TrainResult", "train"]
