@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..tasks import classification, seq2seq, tagging
+from ..tasks import classification, forecasting, seq2seq, tagging
 from ..tasks.checkpoints import checkpoint_task
 
 # task name (as recorded in the checkpoint) -> function(checkpoint, data, out, options) -> text to print
@@ -13,6 +13,7 @@ EVALUATE = {
     "classify": classification.eval_text,
     "seq2seq": seq2seq.eval_text,
     "tag": tagging.eval_text,
+    "forecast": forecasting.eval_text,
 }
 
 

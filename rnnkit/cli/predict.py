@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..tasks import classification, tagging
+from ..tasks import classification, forecasting, tagging
 from ..tasks.checkpoints import checkpoint_task
 
 # task name (as recorded in the checkpoint) -> function(checkpoint, inputs, options) -> text to print
 PREDICT = {
     "classify": classification.predict_text,
     "tag": tagging.predict_text,
+    "forecast": forecasting.predict_text,
 }
 
 

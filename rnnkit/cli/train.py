@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import argparse
 
-from . import train_classify, train_lm, train_seq2seq, train_tag
+from . import train_classify, train_forecast, train_lm, train_seq2seq, train_tag
 
-TASKS = [train_lm, train_classify, train_seq2seq, train_tag]
+TASKS = [train_lm, train_classify, train_seq2seq, train_tag, train_forecast]
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:

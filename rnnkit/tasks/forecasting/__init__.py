@@ -1,0 +1,18 @@
+"""Time-series forecasting with recurrent networks: direct multi-step forecasts, scored against naive baselines.
+
+In a notebook::
+
+    from rnnkit.tasks import forecasting
+    run = forecasting.train(dataset="co2", window=24, horizon=12, out="runs/co2")
+    scores, _ = forecasting.evaluate(run.out)
+    print(scores["mase"], scores["naive_mase"], scores["seasonal_naive_mase"])
+"""
+
+from .evaluation import eval_text, evaluate, forecast, load_forecaster, next_values, plot_forecasts, predict_text, seasonal_naive
+from .model import ForecasterConfig, build_forecaster
+from .series import BUNDLED, Scaler, Split, bundled, read_series, windows
+from .training import ForecastResult, train
+
+__all__ = ["BUNDLED", "ForecastResult", "ForecasterConfig", "Scaler", "Split", "build_forecaster", "bundled", "eval_text",
+           "evaluate", "forecast", "load_forecaster", "next_values", "plot_forecasts", "predict_text", "read_series",
+           "seasonal_naive", "train", "windows"]

@@ -1,0 +1,132 @@
+"""Using a trained forecaster: errors on the test part against naive baselines, a plot, the next values.
+
+Every score is over all test forecasts and all horizon steps. MASE divides the mean absolute
+error by the in-sample MAE of the one-step naive forecast on the training part, so the model's,
+the naive forecast's (repeat the last value) and the seasonal naive forecast's (repeat the value
+one season before) MASE compare directly; below 1 beats in-sample one-step naive.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from ...training.scores import mean_absolute_scaled_error
+from ...training.task_files import load_weights_into, read_task_model, resolve_task_checkpoint
+from .model import ForecasterConfig, build_forecaster
+from .series import Scaler, Split, read_series, windows
+from .training import prepared
+
+
+def load_forecaster(checkpoint: str | os.PathLike) -> tuple[Any, dict[str, Any]]:
+    path, weights, record = read_task_model(checkpoint)
+    if record.get("task") != "forecast":
+        raise ValueError(f"{path}: a checkpoint of task {record.get('task')!r}, not of 'forecast'")
+    model = build_forecaster(ForecasterConfig.from_json(record["config"]))
+    load_weights_into(model, weights, path)
+    return model.eval(), record
+
+
+def forecast(model: Any, record: dict[str, Any], x: np.ndarray, last_scaled: np.ndarray) -> np.ndarray:
+    """Forecasts in the series' own units ``(N, horizon)`` for scaled windows ``x`` (relative when trained so)."""
+    with torch.inference_mode():
+        scaled = model(torch.from_numpy(x)).numpy()  # (N, horizon)
+    if record["relative"]:
+        scaled = scaled + last_scaled[:, None]
+    return Scaler.from_json(record["scaler"]).inverse_target(scaled)
+
+
+def seasonal_naive(series: np.ndarray, origins: np.ndarray, horizon: int, season: int) -> np.ndarray:
+    """For each origin, each step ``h`` repeats the last value seen ``season``·k steps before it (k ≥ 1)."""
+    steps = np.arange(horizon)
+    back = season * ((steps // season) + 1)  # (horizon,)
+    return series[origins[:, None] + steps[None, :] - back[None, :]]
+
+
+def evaluate(checkpoint: str | os.PathLike, data: str | None = None) -> tuple[dict[str, float], dict[str, Any]]:
+    """``(scores, arrays for the plot)`` on the test part of the checkpoint's series (or of ``data``)."""
+    model, record = load_forecaster(checkpoint)
+    config = ForecasterConfig.from_json(record["config"])
+    path = data or record["data"]
+    values = read_series(path, record["target"], record["features"])
+    split = Split.of(len(values), record["train_fraction"], record["val_fraction"])
+    scaler = Scaler.from_json(record["scaler"])
+    parts = prepared(values, split, scaler, config.window, config.horizon, record["relative"], str(path))
+    x, _, origins = parts["test"]
+    series = values[:, 0]
+    last_scaled = scaler.transform(values)[origins - 1, 0]
+    predicted = forecast(model, record, x, last_scaled)  # (N, horizon)
+    truth = np.stack([series[o : o + config.horizon] for o in origins])
+    history = series[: split.train]
+    naive = np.repeat(series[origins - 1][:, None], config.horizon, axis=1)
+    errors = predicted - truth
+    scores = {"mase": mean_absolute_scaled_error(truth, predicted, history), "mae": float(np.abs(errors).mean()),
+              "rmse": float(np.sqrt((errors ** 2).mean())), "naive_mase": mean_absolute_scaled_error(truth, naive, history)}
+    season = int(record.get("season") or 1)
+    if season > 1:
+        scores["seasonal_naive_mase"] = mean_absolute_scaled_error(truth, seasonal_naive(series, origins, config.horizon, season), history)
+    scores["test_forecasts"] = len(origins)
+    return scores, {"series": series, "origins": origins, "predicted": predicted, "split": split, "target": record["target"]}
+
+
+def plot_forecasts(arrays: dict[str, Any], path: str | os.PathLike) -> Path:
+    """The whole series, the split points, and forecasts from every ``horizon``-th test origin."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    series, origins, predicted, split = arrays["series"], arrays["origins"], arrays["predicted"], arrays["split"]
+    horizon = predicted.shape[1]
+    figure, axes = plt.subplots(figsize=(10, 4))
+    axes.plot(np.arange(len(series)), series, color="0.3", linewidth=1, label="history")
+    for n, i in enumerate(range(0, len(origins), horizon)):
+        axes.plot(origins[i] + np.arange(horizon), predicted[i], color="tab:red", linewidth=1.5, label="forecast" if n == 0 else None)
+    for cut, name in ((split.train, "validation"), (split.val_end, "test")):
+        axes.axvline(cut, color="tab:blue", linestyle=":", linewidth=1)
+        axes.text(cut, axes.get_ylim()[1], f" {name}", va="top", fontsize=8, color="tab:blue")
+    axes.set_xlabel("row")
+    axes.set_ylabel(arrays["target"])
+    axes.legend(loc="upper left")
+    figure.tight_layout()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+    return path
+
+
+def next_values(checkpoint: str | os.PathLike, data: str | None = None) -> np.ndarray:
+    """The ``horizon`` values after the end of the series (the checkpoint's, or ``data``)."""
+    model, record = load_forecaster(checkpoint)
+    config = ForecasterConfig.from_json(record["config"])
+    values = read_series(data or record["data"], record["target"], record["features"])
+    if len(values) < config.window:
+        raise ValueError(f"{data or record['data']}: {len(values)} rows, fewer than the model's window of {config.window}")
+    scaler = Scaler.from_json(record["scaler"])
+    scaled = scaler.transform(values[-config.window :])
+    x, _, _ = windows(np.concatenate([scaled, np.zeros((config.horizon, scaled.shape[1]))]), config.window, config.horizon,
+                      config.window, config.window + config.horizon, record["relative"])
+    return forecast(model, record, x, scaled[-1:, 0])[0]
+
+
+def eval_text(checkpoint: str | os.PathLike, data: str | None, out: str | None, options: dict[str, Any]) -> str:
+    """What ``rnnkit eval`` prints (``mase 0.412`` first); writes ``forecast.png`` and ``eval.json`` to ``out``."""
+    scores, arrays = evaluate(checkpoint, data)
+    folder = Path(out) if out else resolve_task_checkpoint(checkpoint).parent
+    plot = plot_forecasts(arrays, folder / "forecast.png")
+    (folder / "eval.json").write_text(json.dumps(scores, indent=1))
+    lines = [f"{k} {v:.4f}" if isinstance(v, float) else f"{k} {v}" for k, v in scores.items()]
+    return "\n".join(lines + [f"plot: {plot}"])
+
+
+def predict_text(checkpoint: str | os.PathLike, inputs: list[str], options: dict[str, Any]) -> str:
+    """The next ``horizon`` values, one per line: ``step value``."""
+    if inputs:
+        raise ValueError("a forecaster takes no TEXT; give the history with --data FILE.csv (default: the training series)")
+    return "\n".join(f"{step}\t{value:.4f}" for step, value in enumerate(next_values(checkpoint, options.get("data")), 1))

@@ -1,0 +1,54 @@
+"""The forecaster: a window of past rows -> recurrent layers -> all ``horizon`` future values at once.
+
+::
+
+    window (B, window, F) -> (LSTM|GRU|SimpleRNN) x layers -> last state (B, units) -> Dense (B, horizon)
+
+Predicting every step of the horizon from one state (direct multi-step) avoids feeding the
+model's own errors back in, as a one-step model rolled forward would.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from ...layers import GRU, LSTM, Dense, Input, SimpleRNN
+from ...models import Model
+
+CELLS = {"lstm": LSTM, "gru": GRU, "simple": SimpleRNN}
+
+
+@dataclass(frozen=True)
+class ForecasterConfig:
+    window: int
+    horizon: int
+    features: int = 1
+    cell: str = "lstm"
+    layers: int = 1
+    units: int = 32
+
+    def __post_init__(self) -> None:
+        if self.cell not in CELLS:
+            raise ValueError(f"--cell must be one of {sorted(CELLS)}; got {self.cell!r}")
+        for name in ("window", "horizon", "layers", "units"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or value < 1:
+                raise ValueError(f"--{name} must be a positive integer; got {value!r}")
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, state: dict[str, Any]) -> "ForecasterConfig":
+        return cls(**state)
+
+
+def build_forecaster(config: ForecasterConfig) -> Model:
+    inputs = Input(shape=(config.window, config.features), name="window")
+    x = inputs
+    cell = CELLS[config.cell]
+    for i in range(config.layers):
+        x = cell(config.units, return_sequences=i < config.layers - 1, name=f"{config.cell}_{i}")(x)  # (B, [window,] units)
+    outputs = Dense(config.horizon, name="forecast")(x)  # (B, horizon)
+    return Model(inputs, outputs, name="forecaster")
