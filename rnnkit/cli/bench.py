@@ -44,6 +44,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--warmup", type=int, default=2, help="untimed calls first (default 2)")
     parser.add_argument("--threads", type=int, default=None,
                         help="torch.set_num_threads (default: torch's own setting)")
+    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                        help="wall time (default), or process CPU time with --threads 1 on a "
+                             "machine shared with other work")
     parser.add_argument("--no-keras", action="store_true", help="skip Keras even if importable")
     parser.add_argument("--out", type=Path, default=None,
                         help="folder for bench.json and bench.md (default: print only)")
@@ -61,7 +64,8 @@ def run(args: argparse.Namespace) -> int:
     paths = tuple(p for p in args.paths if p != "fused" or fused_ready)
     print(benchmark.HEADER)
     report = benchmark.run(cells=args.cells, shapes=args.shapes, modes=args.modes, paths=paths,
-                           repeats=args.repeats, warmup=args.warmup, keras=not args.no_keras)
+                           repeats=args.repeats, warmup=args.warmup, keras=not args.no_keras,
+                           clock=args.clock)
     if args.out is not None:
         args.out.mkdir(parents=True, exist_ok=True)
         data = report.as_dict() | {"fused_load_seconds": load_seconds,
@@ -78,4 +82,6 @@ def _command_line(args: argparse.Namespace) -> str:
              f"--repeats {args.repeats}"]
     if args.threads is not None:
         parts.append(f"--threads {args.threads}")
+    if args.clock != "wall":
+        parts.append(f"--clock {args.clock}")
     return " ".join(parts)

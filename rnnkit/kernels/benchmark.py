@@ -52,6 +52,7 @@ class Report:
     torch_version: str
     threads: int
     repeats: int
+    clock: str
     rows: list[Row] = field(default_factory=list)
 
     def as_dict(self) -> dict:
@@ -135,8 +136,14 @@ def _keras_contender(cell: str, x: torch.Tensor, H: int, mode: str):
 
 
 def run(cells=CELLS, shapes=tuple(SHAPES), modes=MODES, paths=PATHS, repeats: int = 7,
-        warmup: int = 2, keras: bool = True, log: Callable[[str], None] = print) -> Report:
-    report = Report(torch.__version__, torch.get_num_threads(), repeats)
+        warmup: int = 2, keras: bool = True, clock: str = "wall",
+        log: Callable[[str], None] = print) -> Report:
+    """Time every contender; ``clock='cpu'`` (process time, one thread only) resists a busy
+    machine: time slices lost to other processes are not counted."""
+    if clock == "cpu" and torch.get_num_threads() != 1:
+        raise ValueError("clock='cpu' measures one thread only: set torch threads to 1")
+    timer = time.process_time if clock == "cpu" else time.perf_counter
+    report = Report(torch.__version__, torch.get_num_threads(), repeats, clock)
     for shape_name in shapes:
         B, T, I, H = SHAPES[shape_name]
         x = torch.randn(B, T, I, generator=torch.Generator().manual_seed(1))
@@ -154,7 +161,7 @@ def run(cells=CELLS, shapes=tuple(SHAPES), modes=MODES, paths=PATHS, repeats: in
                     k = _keras_contender(cell, x, H, mode)
                     if k is not None:
                         contenders["keras"] = k
-                times = _time_interleaved(contenders, repeats, warmup)
+                times = _time_interleaved(contenders, repeats, warmup, timer)
                 base = times["torch"]
                 fl = flops(cell, (B, T, I, H), mode)
                 for name, seconds in times.items():
@@ -166,16 +173,16 @@ def run(cells=CELLS, shapes=tuple(SHAPES), modes=MODES, paths=PATHS, repeats: in
 
 
 def _time_interleaved(contenders: dict[str, Callable[[], object]], repeats: int,
-                      warmup: int) -> dict[str, float]:
+                      warmup: int, timer: Callable[[], float]) -> dict[str, float]:
     for fn in contenders.values():
         for _ in range(warmup):
             fn()
     samples: dict[str, list[float]] = {name: [] for name in contenders}
     for _ in range(repeats):
         for name, fn in contenders.items():
-            start = time.perf_counter()
+            start = timer()
             fn()
-            samples[name].append(time.perf_counter() - start)
+            samples[name].append(timer() - start)
     return {name: statistics.median(s) for name, s in samples.items()}
 
 
@@ -190,8 +197,8 @@ def format_row(r: Row) -> str:
 
 def markdown(report: Report) -> str:
     lines = [
-        f"torch {report.torch_version}, {report.threads} threads, median of {report.repeats} "
-        "interleaved repeats after warm-up. `vs torch` = torch time / contender time "
+        f"torch {report.torch_version}, {report.threads} threads, {report.clock} clock, median of "
+        f"{report.repeats} interleaved repeats after warm-up. `vs torch` = torch time / contender time "
         "(above 1 = faster than torch.nn).",
         "",
         "| cell | shape | mode | contender | ms | GFLOP/s | vs torch | note |",
