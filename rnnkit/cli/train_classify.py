@@ -43,7 +43,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--minutes", type=float, help="stop after this many minutes of training")
     parser.add_argument("--lr", type=float, default=2e-3, help="Adam learning rate (default 0.002)")
     parser.add_argument("--class-weights", choices=["none", "balanced"], default="none", help="weight rare classes up (default none)")
-    parser.add_argument("--vectors", help="pretrained word vectors (GloVe/word2vec text, word2vec .bin, gensim .kv) for the embedding")
+    parser.add_argument("--vectors", help="pretrained word vectors (GloVe/word2vec text, word2vec .bin) for the embedding")
     parser.add_argument("--freeze-vectors", action="store_true", help="keep the pretrained vectors fixed while training")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.set_defaults(run=run)

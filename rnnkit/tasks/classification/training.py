@@ -18,6 +18,7 @@ from torch.utils.data import DataLoader
 from ... import optimizers
 from ...data.padding import LengthBuckets, PaddedSequences
 from ...data.tables import read_labelled_texts
+from ...data.vectors import load_vectors_into, read_vectors
 from ...training import losses, set_random_seed
 from ...training.task_files import MODEL_FILE, SaveBest, TimeLimit, load_weights_into, read_task_model
 from .model import ClassifierConfig, build_classifier
@@ -122,13 +123,14 @@ def train(
 
     set_random_seed(seed)
     encoder = TextEncoder.train(tokens, texts, max_len=max_len, max_vocab=max_vocab, min_frequency=min_frequency)
+    table = read_vectors(vectors) if vectors is not None else None
+    if table is not None:
+        embedding = table.dimension
     config = ClassifierConfig(encoder.vocab_size, len(classes), cell, bidirectional, layers, units, embedding, dropout)
     model = build_classifier(config)
     vector_note = ""
-    if vectors is not None:
-        from ...data.vectors import load_vectors_into
-
-        vector_note = "; " + load_vectors_into(model.get_layer("embedding"), encoder.tokens(), vectors, trainable=not freeze_vectors)
+    if table is not None:
+        vector_note = "; " + load_vectors_into(model.get_layer("embedding"), encoder.tokens(), table, trainable=not freeze_vectors)
     model.compile(optimizer=optimizers.Adam(learning_rate=learning_rate, clipnorm=5.0),
                   loss=losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
 

@@ -17,6 +17,7 @@ from torch.utils.data import DataLoader, Dataset
 from ... import optimizers
 from ...data.padding import LengthBuckets
 from ...data.tagged_text import is_iob, read_tagged
+from ...data.vectors import load_vectors_into, read_vectors
 from ...training import losses, set_random_seed
 from ...training.task_files import MODEL_FILE, SaveBest, TimeLimit, load_weights_into, read_task_model
 from .features import WordFeatures
@@ -95,6 +96,8 @@ def train(
     epochs: int = 5,
     minutes: float | None = None,
     learning_rate: float = 2e-3,
+    vectors: str | None = None,
+    freeze_vectors: bool = False,
     val_fraction: float = 0.1,
     seed: int = 0,
     say: Callable[[str], None] = print,
@@ -121,8 +124,10 @@ def train(
 
     set_random_seed(seed)
     features = WordFeatures.train([w for w, _ in sentences], min_frequency, max_vocab)
-    config = TaggerConfig(features.sizes, len(tags), cell, bidirectional, layers, units, embedding, dropout)
+    table = read_vectors(vectors) if vectors is not None else None
+    config = TaggerConfig(features.sizes, len(tags), cell, bidirectional, layers, units, table.dimension if table else embedding, dropout)
     model = Tagger(config)
+    vector_note = "" if table is None else "; " + load_vectors_into(model.word_embedding, features.words, table, trainable=not freeze_vectors)
     model.compile(optimizer=optimizers.Adam(learning_rate=learning_rate, clipnorm=5.0),
                   loss=losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
     encode = lambda group: ([features.encode(w) for w, _ in group], [[tag_index[t] for t in ts] for _, ts in group])
@@ -131,7 +136,7 @@ def train(
     tokens = sum(len(w) for w, _ in sentences)
     say(f"Training a {'bidirectional ' if bidirectional else ''}{layers}-layer {cell.upper()}({units}) tagger on {data}: "
         f"{len(sentences):,} sentences ({tokens:,} words) and {len(held):,} validation sentences, {len(tags)} tags, "
-        f"vocabulary {len(features.words):,} words, {sum(p.numel() for p in model.parameters()):,} weights")
+        f"vocabulary {len(features.words):,} words, {sum(p.numel() for p in model.parameters()):,} weights{vector_note}")
 
     out_dir = Path(out)
     record = lambda: {"task": TASK, "config": config.to_json(), "features": features.to_json(), "tags": tags,
