@@ -359,6 +359,23 @@ def test_config_with_an_unknown_layer_is_refused(tmp_path):
     _expect_error(tmp_path / "x.keras", "layer 'LSTM_1' (ConvLSTM1D)", "unknown layer class")
 
 
+def test_config_asking_for_huge_weights_fails_without_allocating_them(tmp_path):
+    config = _keras_config("lstm_last")
+    config["config"]["layers"][1]["config"]["units"] = 10**6  # 4e12 parameters, 16 TB
+    _rewrite_archive(KERAS_FIXTURES / "lstm_last.keras", tmp_path / "x.keras", config=config)
+    _expect_error(tmp_path / "x.keras", "(1, 4000000)", "(1, 12)")
+
+
+def test_loaded_parameters_are_ordinary_trainable_parameters(tmp_path):
+    model = load_model(KERAS_FIXTURES / "bilstm_state.keras")
+    model.save(tmp_path / "m.rnnkit")
+    for loaded in (model, load_model(tmp_path / "m.rnnkit")):
+        params = list(loaded.parameters())
+        assert all(isinstance(p, torch.nn.Parameter) and p.requires_grad and p.device.type == "cpu" for p in params)
+        loaded(torch.ones(2, 6, 2))[0].sum().backward()
+        assert all(p.grad is not None for p in params)
+
+
 def test_config_that_is_not_json_is_refused(tmp_path):
     path = tmp_path / "x.keras"
     with zipfile.ZipFile(KERAS_FIXTURES / "lstm_last.keras") as old, zipfile.ZipFile(path, "w") as new:
@@ -408,6 +425,12 @@ def test_load_weights_that_do_not_fit_leaves_the_model_untouched(tmp_path):
         model.load_weights(KERAS_FIXTURES / "lstm_last.keras")
     for a, b in zip(before, model.get_weights()):
         np.testing.assert_array_equal(a, b)
+
+
+def test_load_weights_into_an_unbuilt_model_says_to_build_it():
+    model = keras.Sequential([L.LSTM(3), L.Dense(1)])
+    with pytest.raises(ValueError, match="is not built"):
+        model.load_weights(KERAS_FIXTURES / "lstm_last.keras")
 
 
 def test_missing_file_and_unwritable_formats():

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import torch
+
 from .. import layers as L
 from ..layers.base import KerasTensor, Layer
 from ..models.model import Model
@@ -24,7 +26,16 @@ _TAKES_INITIAL_STATE = ("RNN", "SimpleRNN", "LSTM", "GRU", "Bidirectional")
 
 
 def model_from_config(path: str, config: Any, keras2: bool) -> Model:
-    """An rnnkit model with freshly initialised weights, built from a Keras model config."""
+    """An rnnkit model built from a Keras model config, its parameters on the meta device.
+
+    Meta parameters have shapes but no memory, so a config asking for absurd sizes costs
+    nothing; the weight readers check every shape against the file and only then allocate.
+    """
+    with torch.device("meta"):
+        return _model(path, config, keras2)
+
+
+def _model(path: str, config: Any, keras2: bool) -> Model:
     if not isinstance(config, dict):
         raise ModelFileError(path, f"the model config must be a JSON object; got {type(config).__name__}")
     class_name = config.get("class_name")

@@ -81,7 +81,7 @@ def read_keras3(path: str, root: h5py.Group, model: Model) -> None:
     extra = sorted(name for name in stored if name not in used and _holds_data(stored[name]))
     if extra:
         raise ModelFileError(path, f"the file holds weights for layers {extra} that this model does not have")
-    _assign(checked)
+    _assign(path, model, checked)
 
 
 def write_keras3(root: h5py.Group, model: Model) -> None:
@@ -139,7 +139,7 @@ def read_legacy(path: str, group: h5py.Group, model: Model, by_name: bool) -> No
     for layer, name, arrays in pairs:
         params = [p for _, _, group_params in vars_groups(layer) for p in group_params]
         checked += _checked(path, layer, f"{group.name}/{name}", arrays, params)
-    _assign(checked)
+    _assign(path, model, checked)
 
 
 def _string_list(path: str, group: h5py.Group, attr: str) -> list[str]:
@@ -182,8 +182,22 @@ def _checked(
     return list(zip(arrays, params))
 
 
-def _assign(pairs: list[tuple[np.ndarray, nn.Parameter]]) -> None:
-    """Copy only after every weight was checked, so a bad file leaves the model untouched."""
+def _assign(path: str, model: Model, pairs: list[tuple[np.ndarray, nn.Parameter]]) -> None:
+    """Copy only after every weight was checked, so a bad file leaves the model untouched.
+
+    A model built by a loader has its parameters on the meta device (see
+    :func:`~rnnkit.saving.keras_models.model_from_config`): they get memory only now, once the
+    file is known to hold a value of the right shape for every one of them.
+    """
+    names = {id(param): name for name, param in model.named_parameters()}
+    filled = {names[id(param)] for _, param in pairs}
+    if any(param.is_meta for param in model.parameters()):
+        empty = sorted(set(names.values()) - filled)
+        if empty:
+            raise ModelFileError(path, f"the file holds no values for the model's weights {empty}")
+        model.to_empty(device="cpu")
+    params = dict(model.named_parameters())
     with torch.no_grad():
         for array, param in pairs:
-            param.copy_(torch.from_numpy(np.ascontiguousarray(array)).to(param.dtype))
+            target = params[names[id(param)]]
+            target.copy_(torch.from_numpy(np.ascontiguousarray(array)).to(target.dtype))

@@ -98,6 +98,12 @@ def load_weights(model: Model, path: str | os.PathLike) -> None:
     Nothing is copied unless every weight fits, so a bad file leaves the model as it was.
     """
     path = os.fspath(path)
+    unbuilt = [layer.name for layer in model.layers if not layer.built]
+    if unbuilt:
+        raise ValueError(
+            f"Model '{model.name}' is not built, so layers {unbuilt} have no weights to load into: give it "
+            "an Input(shape=...) or call it on data before load_weights"
+        )
     kind = sniff(path)
     if kind == "hdf5":
         keras_files.load_weights_h5(path, model)

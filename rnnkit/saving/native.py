@@ -122,4 +122,4 @@ def _load_weights(path: str, model: Model, tensors: dict[str, torch.Tensor]) -> 
     for key, value in weights.items():
         if tuple(value.shape) != tuple(expected[key].shape):
             raise ModelFileError(path, f"weight '{key}' has shape {tuple(value.shape)}; the model needs {tuple(expected[key].shape)}")
-    model.load_state_dict(weights)
+    model.load_state_dict(weights, assign=any(param.is_meta for param in model.parameters()))
