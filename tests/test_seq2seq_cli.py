@@ -49,9 +49,11 @@ def test_train_translate_eval_on_a_tsv_file(tmp_path, capsys):
 
 def test_dates_need_no_data_argument(tmp_path, capsys):
     run = tmp_path / "dates"
-    args = ["--train-size", "200", "--held-out", "16", "--eval-size", "16", "--epochs", "1", "--attention", "additive"]
+    args = ["--train-size", "200", "--held-out", "16", "--eval-size", "16", "--minutes", "0.005", "--clock", "cpu",
+            "--attention", "additive"]
     assert main(["train", "seq2seq", "--out", str(run), *args, *SMALL]) == 0
-    assert "generated dates (200 to train on, 16 held out)" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "generated dates (200 to train on, 16 held out)" in out and "Stopped by time after 1 epochs" in out
     assert main(["eval", str(run)]) == 0
     out = capsys.readouterr().out
     assert "on 16 held-out generated dates" in out and (run / "eval.tsv").is_file()

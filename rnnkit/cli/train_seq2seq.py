@@ -45,6 +45,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--batch-size", type=int, default=64, help="pairs per batch (default 64)")
     parser.add_argument("--epochs", type=int, help="epochs (default 20, or unlimited with --minutes)")
     parser.add_argument("--minutes", type=float, help="stop after this many minutes of training")
+    parser.add_argument("--clock", choices=["wall", "cpu"], default="wall",
+                        help="what --minutes counts: wall time, or this process's CPU time (default wall)")
     parser.add_argument("--steps-per-epoch", type=int, help="batches per epoch (default: one pass over the pairs)")
     parser.add_argument("--lr", type=float, default=3e-3, help="Adam learning rate (default 0.003)")
     parser.add_argument("--train-size", type=int, default=50_000, help="dates: generated training pairs (default 50000)")
@@ -66,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
             attention=None if args.attention == "none" else args.attention, dropout=args.dropout,
             batch_size=args.batch_size, epochs=args.epochs, minutes=args.minutes, steps_per_epoch=args.steps_per_epoch,
             learning_rate=args.lr, seed=args.seed, train_size=args.train_size, held_out_size=args.held_out,
-            eval_size=args.eval_size,
+            eval_size=args.eval_size, clock=args.clock,
         )
     except ValueError as error:
         print(f"rnnkit train seq2seq: error: {error}", file=sys.stderr)
