@@ -183,3 +183,33 @@ def test_pickled_gensim_files_are_refused(tmp_path, capsys):
     pickled.write_bytes(b"\x80\x04not opened")
     assert main(["train", "classify", "--data", str(data), "--vectors", str(pickled), "--out", str(tmp_path / "o")]) == 2
     assert "pickles, which rnnkit does not open" in capsys.readouterr().err
+
+
+def feature_npz(path: Path, count: int, seed: int) -> Path:
+    """Variable-length 2-feature sequences: class 'up' when the first feature rises, 'down' when it falls."""
+    rng = np.random.default_rng(seed)
+    x = np.zeros((count, 30, 2), dtype=np.float32)
+    lengths = rng.integers(5, 31, size=count)
+    y = rng.choice(["up", "down"], size=count)
+    for i, (n, label) in enumerate(zip(lengths, y)):
+        slope = 1.0 if label == "up" else -1.0
+        x[i, :n, 0] = slope * np.linspace(0, 1, n) + 0.1 * rng.normal(size=n) + 3.0
+        x[i, :n, 1] = rng.normal(size=n)
+    np.savez(path, x=x, y=y, lengths=lengths)
+    return path
+
+
+def test_numeric_sequences_from_npz(tmp_path, capsys):
+    train, val = feature_npz(tmp_path / "train.npz", 300, 0), feature_npz(tmp_path / "val.npz", 100, 1)
+    out = tmp_path / "seq"
+    assert main(["train", "classify", "--data", str(train), "--val", str(val), "--out", str(out), "--epochs", "4",
+                 "--cell", "gru", "--lr", "0.01", *TINY]) == 0
+    capsys.readouterr()
+    assert main(["eval", str(out), "--data", str(val)]) == 0
+    assert float(capsys.readouterr().out.split()[1]) > 0.8
+    assert main(["predict", str(out), "some text"]) == 2
+    assert "numeric sequences" in capsys.readouterr().err
+    bad = tmp_path / "bad.npz"
+    np.savez(bad, x=np.zeros((3, 4, 2)), labels=np.zeros(3))
+    assert main(["train", "classify", "--data", str(bad)]) == 2
+    assert f"{bad}: no array 'y'" in capsys.readouterr().err

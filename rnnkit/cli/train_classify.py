@@ -23,7 +23,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         epilog=EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--data", required=True, help="labelled rows: .tsv/.txt (tab-separated, header line), .csv or .jsonl")
+    parser.add_argument("--data", required=True, help="labelled rows: .tsv/.txt (tab-separated, header line), .csv or .jsonl; or numeric sequences: .npz with x (N, T, F), y (N,) [, lengths (N,)]")
     parser.add_argument("--val", help="validation rows in the same format (default: a random 10%% of --data)")
     parser.add_argument("--out", default="runs/classify", help="run directory (default runs/classify)")
     parser.add_argument("--text-col", help="text column (default: text, document, sentence, review, ...)")

@@ -14,17 +14,18 @@ from ...data.tables import read_labelled_texts
 from ...training.scores import ClassReport, confusion_matrix
 from ...training.task_files import load_weights_into, read_task_model
 from .model import ClassifierConfig, build_classifier
+from .sequences import feature_probabilities, read_feature_sequences, standardise
 from .text import TextEncoder
 
 
-def load_classifier(checkpoint: str | os.PathLike) -> tuple[Any, TextEncoder, dict[str, Any]]:
-    """``(model in eval mode, encoder, record)`` from a checkpoint file or run directory."""
+def load_classifier(checkpoint: str | os.PathLike) -> tuple[Any, TextEncoder | None, dict[str, Any]]:
+    """``(model in eval mode, encoder, record)`` from a checkpoint file or run directory (no encoder for numeric sequences)."""
     path, weights, record = read_task_model(checkpoint)
     if record.get("task") != "classify":
         raise ValueError(f"{path}: a checkpoint of task {record.get('task')!r}, not of 'classify'")
     model = build_classifier(ClassifierConfig.from_json(record["config"]))
     load_weights_into(model, weights, path)
-    return model.eval(), TextEncoder.from_json(record["encoder"]), record
+    return model.eval(), TextEncoder.from_json(record["encoder"]) if record["encoder"] else None, record
 
 
 def probabilities(model: Any, encoder: TextEncoder, texts: list[str], batch_size: int = 256) -> np.ndarray:
@@ -43,6 +44,8 @@ def probabilities(model: Any, encoder: TextEncoder, texts: list[str], batch_size
 def predict(checkpoint: str | os.PathLike, texts: list[str]) -> list[tuple[str, float, dict[str, float]]]:
     """``(label, its probability, every class's probability)`` for each text."""
     model, encoder, record = load_classifier(checkpoint)
+    if encoder is None:
+        raise ValueError(f"{checkpoint}: this model classifies numeric sequences, not texts; score an NPZ file with 'rnnkit eval CKPT --data FILE.npz'")
     classes = record["classes"]
     rows = []
     for p in probabilities(model, encoder, texts):
@@ -56,12 +59,17 @@ def evaluate(checkpoint: str | os.PathLike, data: str, text_col: str | None = No
     """Accuracy, per-class precision/recall/F1 and the confusion matrix on a labelled table; a PNG at ``plot``."""
     model, encoder, record = load_classifier(checkpoint)
     classes = record["classes"]
-    texts, labels = read_labelled_texts(data, text_col or record.get("text_col"), label_col or record.get("label_col"), "--data")
+    if encoder is None:
+        sequences, labels = read_feature_sequences(data, "--data")
+        scores = feature_probabilities(model, standardise(sequences, record["scaler"]))
+    else:
+        texts, labels = read_labelled_texts(data, text_col or record.get("text_col"), label_col or record.get("label_col"), "--data")
+        scores = probabilities(model, encoder, texts)
     unknown = sorted(set(labels) - set(classes))
     if unknown:
         raise ValueError(f"--data {data}: labels {unknown[:5]} are not among the model's classes {classes}")
     index = {c: i for i, c in enumerate(classes)}
-    predicted = probabilities(model, encoder, texts).argmax(axis=1)
+    predicted = scores.argmax(axis=1)
     report = ClassReport(classes, confusion_matrix(np.array([index[label] for label in labels]), predicted, len(classes)))
     if plot is not None:
         plot_confusion(report, plot)

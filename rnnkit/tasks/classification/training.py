@@ -22,6 +22,7 @@ from ...data.vectors import load_vectors_into, read_vectors
 from ...training import losses, set_random_seed
 from ...training.task_files import MODEL_FILE, SaveBest, TimeLimit, load_weights_into, read_task_model
 from .model import ClassifierConfig, build_classifier
+from .sequences import feature_loader, fit_standardiser, read_feature_sequences, standardise
 from .text import TextEncoder
 
 TASK = "classify"
@@ -107,11 +108,14 @@ def train(
     for name, value in (("epochs", epochs), ("batch-size", batch_size)):
         if not isinstance(value, int) or value < 1:
             raise ValueError(f"--{name} must be a positive integer; got {value!r}")
-    texts, labels = read_labelled_texts(data, text_col, label_col, "--data")
+    numeric = is_feature_file(data)  # numeric sequences (NPZ) instead of texts
+    read = (lambda path, argument: read_feature_sequences(path, argument)) if numeric else \
+        (lambda path, argument: read_labelled_texts(path, text_col, label_col, argument))
+    texts, labels = read(data, "--data")
     if val is None:
         (texts, labels), (val_texts, val_labels) = split_validation(texts, labels, val_fraction, seed)
     else:
-        val_texts, val_labels = read_labelled_texts(val, text_col, label_col, "--val")
+        val_texts, val_labels = read(val, "--val")
     classes = sorted_labels(labels)
     if len(classes) < 2:
         column = label_col or "label"
@@ -122,6 +126,9 @@ def train(
     index = {c: i for i, c in enumerate(classes)}
 
     set_random_seed(seed)
+    if numeric:
+        return _train_on_features(texts, labels, val_texts, val_labels, classes, data, out, cell, bidirectional, layers, units,
+                                  dropout, batch_size, epochs, minutes, learning_rate, class_weights, say)
     encoder = TextEncoder.train(tokens, texts, max_len=max_len, max_vocab=max_vocab, min_frequency=min_frequency)
     table = read_vectors(vectors) if vectors is not None else None
     if table is not None:
@@ -147,9 +154,41 @@ def train(
         f"({', '.join(f'{c}: {n}' for c, n in zip(classes, counts))}), {encoder.kind} vocabulary {encoder.vocab_size:,}, "
         f"{model.count_params():,} weights{vector_note}")
 
-    out_dir = Path(out)
     record = lambda: {"task": TASK, "config": config.to_json(), "encoder": encoder.to_json(), "classes": classes,
                       "data": str(data), "text_col": text_col, "label_col": label_col}
+    return _fit(model, train_data, val_data, record, out, epochs, minutes, say, encoder, classes)
+
+
+def is_feature_file(path: str) -> bool:
+    return str(path).lower().endswith(".npz")
+
+
+def _train_on_features(sequences: list, labels: list[str], val_sequences: list, val_labels: list[str], classes: list[str], data: str,
+                       out: str, cell: str, bidirectional: bool, layers: int, units: int, dropout: float, batch_size: int,
+                       epochs: int, minutes: float | None, learning_rate: float, class_weights: str | None,
+                       say: Callable[[str], None]) -> ClassifyResult:
+    """The same classifier over feature vectors ``(T, F)`` (``Masking`` instead of ``Embedding``)."""
+    index = {c: i for i, c in enumerate(classes)}
+    scaler = fit_standardiser(sequences)  # the training sequences only
+    features = sequences[0].shape[1]
+    config = ClassifierConfig(0, len(classes), cell, bidirectional, layers, units, 1, dropout, features=features)
+    model = build_classifier(config)
+    model.compile(optimizer=optimizers.Adam(learning_rate=learning_rate, clipnorm=5.0),
+                  loss=losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
+    targets = [index[label] for label in labels]
+    per_class = class_weight_values(targets, len(classes), class_weights)
+    weights = None if per_class is None else [per_class[t] for t in targets]
+    train_data = feature_loader(standardise(sequences, scaler), targets, batch_size, True, weights)
+    val_data = feature_loader(standardise(val_sequences, scaler), [index[label] for label in val_labels], batch_size, False)
+    say(f"Training a {'bidirectional ' if bidirectional else ''}{layers}-layer {cell.upper()}({units}) on {data}: "
+        f"{len(sequences):,} training and {len(val_sequences):,} validation sequences of {features} features, {len(classes)} classes")
+    record = lambda: {"task": TASK, "config": config.to_json(), "encoder": None, "scaler": scaler, "classes": classes, "data": str(data)}
+    return _fit(model, train_data, val_data, record, out, epochs, minutes, say, None, classes)
+
+
+def _fit(model: Any, train_data: DataLoader, val_data: DataLoader, record: Callable[[], dict], out: str, epochs: int,
+         minutes: float | None, say: Callable[[str], None], encoder: TextEncoder | None, classes: list[str]) -> ClassifyResult:
+    out_dir = Path(out)
     saver = SaveBest(out_dir / MODEL_FILE, record, monitor="val_accuracy", mode="max", say=say)
     model.fit(train_data, epochs=epochs, validation_data=val_data, verbose=0, callbacks=[TimeLimit(minutes), saver])
     if not saver.best_epoch:
