@@ -168,3 +168,13 @@ def test_smoke_shared_embedding_and_config_errors():
     with pytest.raises(ValueError, match="cell must be one of"):
         Seq2SeqConfig(12, 13, cell="simple")
     assert math.isfinite(float(model([np.array([[3, 4]]), np.array([[1, 5]])]).sum()))
+
+
+def test_summary_lists_every_layer_of_the_subclassed_model():
+    model = Seq2Seq(Seq2SeqConfig(12, 9, units=4, embedding=3, attention="general"))
+    lines = []
+    model.summary(print_fn=lines.append)
+    text = lines[0]
+    for name in ("source_embedding", "target_embedding", "bidirectional_encoder_0", "decoder_0", "attention", "logits"):
+        assert name in text
+    assert f"Total params: {sum(p.numel() for p in model.parameters()):,}" in text

@@ -58,7 +58,10 @@ def _layer_rows(model: Any) -> tuple[list[list[str]], bool]:
     nodes = getattr(model, "_nodes", None) or []
     connected = _needs_connections(nodes)
     for layer in model.layers:
-        node = next(n for n in nodes if n.layer is layer)
+        node = next((n for n in nodes if n.layer is layer), None)
+        if node is None:  # a subclassed model: no graph, so no symbolic shapes (Keras prints '?' too)
+            rows.append([f"{layer.name} ({type(layer).__name__})", "?", _params(layer)] + (["-"] if connected else []))
+            continue
         shapes = [t.shape for t in node.outputs]
         shape = format_shape(shapes[0] if len(shapes) == 1 else shapes)
         row = [f"{layer.name} ({type(layer).__name__})", shape, _params(layer)]
