@@ -148,43 +148,6 @@ def test_bad_jsonl_line_and_wrong_checkpoint(tmp_path, capsys):
     assert "no such checkpoint" in capsys.readouterr().err
 
 
-def test_word_vectors_fill_the_embedding_and_stay_frozen(tmp_path):
-    from gensim.models import KeyedVectors
-
-    from rnnkit.data.vectors import read_vectors
-
-    rows = toy_rows(200, 2)
-    data = tmp_path / "toy.csv"
-    data.write_text("review,stars\n" + "".join(f"{r['review']},{r['stars']}\n" for r in rows))
-    vocabulary = {"great": [1.0, 0.0, 0.0, 0.5], "awful": [-1.0, 0.0, 0.0, 0.5], "Movie": [0.0, 1.0, 0.0, 0.0]}
-    glove = tmp_path / "glove.txt"
-    glove.write_text("".join(f"{w} {' '.join(map(str, v))}\n" for w, v in vocabulary.items()))
-    keyed = KeyedVectors(4)
-    keyed.add_vectors(list(vocabulary), np.array(list(vocabulary.values()), dtype=np.float32))
-    binary = tmp_path / "vectors.bin"
-    keyed.save_word2vec_format(str(binary), binary=True)
-    assert read_vectors(binary).words == read_vectors(glove).words == list(vocabulary)
-    out = tmp_path / "run"
-    assert main(["train", "classify", "--data", str(data), "--text-col", "review", "--label-col", "stars", "--out", str(out), "--epochs", "1", "--units", "4",
-                 "--vectors", str(binary), "--freeze-vectors"]) == 0
-    model, encoder, record = classification.load_classifier(out)
-    assert record["config"]["embedding"] == 4  # the vectors' size, whatever --embedding says
-    table = model.get_layer("embedding").embeddings.detach().numpy()
-    words = encoder.tokens()
-    np.testing.assert_allclose(table[words.index("great")], vocabulary["great"])
-    np.testing.assert_allclose(table[words.index("movie")], vocabulary["Movie"])  # found by its lowercased form
-    np.testing.assert_array_equal(table[0], 0.0)  # padding
-
-
-def test_pickled_gensim_files_are_refused(tmp_path, capsys):
-    data = tmp_path / "d.tsv"
-    data.write_text("text\tlabel\ngood\t1\nbad\t0\nok\t1\n")
-    pickled = tmp_path / "vectors.kv"
-    pickled.write_bytes(b"\x80\x04not opened")
-    assert main(["train", "classify", "--data", str(data), "--vectors", str(pickled), "--out", str(tmp_path / "o")]) == 2
-    assert "pickles, which rnnkit does not open" in capsys.readouterr().err
-
-
 def feature_npz(path: Path, count: int, seed: int) -> Path:
     """Variable-length 2-feature sequences: class 'up' when the first feature rises, 'down' when it falls."""
     rng = np.random.default_rng(seed)
