@@ -59,3 +59,41 @@ def test_text_errors_are_explained(tmp_path, char_model, capsys, extra, message)
     extra = [str(vocab) if e == "VOCAB" else e for e in extra]
     assert main(["inspect", str(path), "--text", "abd", *extra, "--out", str(tmp_path / "o")]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_language_model_checkpoint_uses_its_own_tokenizer(tmp_path, capsys):
+    from rnnkit.data import CharTokenizer
+    from rnnkit.tasks.language_model import LanguageModel, ModelConfig
+    from rnnkit.tasks.language_model.checkpoint import save_lm_checkpoint
+
+    tokenizer = CharTokenizer(list(" .abc"))
+    model = LanguageModel(ModelConfig(vocab_size=5, cell="gru", layers=2, units=4, embedding=3, dropout=0.0))
+    save_lm_checkpoint(tmp_path / "lm.safetensors", model, tokenizer, epoch=1, extra={})
+    out = tmp_path / "out"
+    assert main(["inspect", str(tmp_path / "lm.safetensors"), "--text", "ab c.", "--out", str(out)]) == 0
+    assert "2 recurrent layer call(s) traced" in capsys.readouterr().out
+    lower, upper = trace(model, np.array([tokenizer.encode("ab c.")]))
+    saved = np.load(out / "trace.npz")
+    np.testing.assert_allclose(saved[f"1_{upper.layer}/h"], upper["h"], atol=1e-6)
+    names = sorted(p.name for p in out.glob("*.png"))
+    assert names == sorted(["gradients.png", f"trace_0_{lower.layer}.png", f"trace_1_{upper.layer}.png"])
+
+
+def test_classifier_checkpoint_traces_both_directions(tmp_path, capsys):
+    from rnnkit.data import CharTokenizer
+    from rnnkit.tasks.classification import ClassifierConfig, TextEncoder, build_classifier
+    from rnnkit.tasks.classification.text import CHAR_SPECIALS
+    from rnnkit.training.task_files import save_task_model
+
+    encoder = TextEncoder(CharTokenizer(CHAR_SPECIALS + list("abc ")), max_len=20)
+    config = ClassifierConfig(vocab_size=6, classes=2, units=3, embedding=4, dropout=0.0)
+    model = build_classifier(config)
+    path = tmp_path / "classifier.safetensors"
+    save_task_model(path, model, {"task": "classify", "config": config.to_json(), "encoder": encoder.to_json()})
+    out = tmp_path / "out"
+    assert main(["inspect", str(path), "--text", "ab ca", "--out", str(out)]) == 0
+    assert "2 recurrent layer call(s) traced" in capsys.readouterr().out
+    forward, backward = trace(model.eval(), np.array([encoder.encode("ab ca")]))
+    saved = np.load(out / "trace.npz")
+    np.testing.assert_allclose(saved[f"1_{backward.layer}/c"], backward["c"], atol=1e-6)
+    assert (out / "gradients.png").read_bytes().startswith(PNG)

@@ -1,12 +1,17 @@
-"""``rnnkit inspect MODEL``: gate and state traces of a saved model on one input, as arrays and heatmaps.
+"""``rnnkit inspect CKPT``: gate and state traces of a trained model on one input, as arrays and heatmaps.
 
-A model file (``model.save``: rnnkit's format, ``.keras``, ``.h5``) holds no vocabulary, so text
-needs ``--vocab``: a JSON list of tokens (position = id) or an object token -> id. Text is split
-into characters when every token is one character, else at whitespace. An integer-input model
-(one starting with Embedding) gets the ids; any other gets one-hot rows of the vocabulary size.
-Instead of text, ``--input x.npy`` gives any batch the model takes, (batch, time, ...); the
-heatmaps show its first sample.
-With ``--target y.npy`` the gradient through time is plotted as well.
+CKPT is a language-model or classifier checkpoint or run directory (``rnnkit train lm``,
+``rnnkit train classify``), which carries its tokenizer: the text is encoded with it and the
+heatmaps have its tokens on the time axis. The gradient plot follows the loss of predicting the
+text's last token (language model) or the loss of the class the classifier picks.
+
+CKPT may also be a model file (``model.save``: rnnkit's format, ``.keras``, ``.h5``). Those hold
+no vocabulary, so text needs ``--vocab``: a JSON list of tokens (position = id) or an object
+token -> id; text is split into characters when every token is one character, else at
+whitespace. An integer-input model (one starting with Embedding) gets the ids, any other one-hot
+rows of the vocabulary size. Instead of text, ``--input x.npy`` gives any batch the model takes,
+(batch, time, ...), and the heatmaps show its first sample; ``--target y.npy`` adds the gradient
+plot for the model's own output. Tagger and forecaster checkpoints are not readable here yet.
 """
 
 from __future__ import annotations
@@ -15,26 +20,36 @@ import argparse
 import json
 import os
 import sys
+from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
+import safetensors
+import torch
 
 from .. import inspect as rnn_inspect
 from ..layers import Embedding, InputLayer, Layer
 from ..models import Model
-from ..saving import load_model
+from ..saving import load_model, sniff
+from ..tasks import classification, language_model
+from ..tasks.checkpoints import checkpoint_task
+from ..tasks.language_model.checkpoint import KEY as LANGUAGE_MODEL_KEY
+from ..training.task_files import KEY as TASK_KEY
+from ..training.task_files import MODEL_FILE
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "inspect",
         help="trace the gates and states of a saved model on a text or an input array, with plots",
-        description='Example: rnnkit inspect model.rnnkit --text "to be or not" --vocab vocab.json --out inspect/',
+        description='Examples: rnnkit inspect runs/lm --text "To be, or not to be" --out inspect/ ; '
+        'rnnkit inspect model.rnnkit --text "to be or not" --vocab vocab.json --out inspect/',
     )
-    parser.add_argument("model", metavar="MODEL", help="a model file saved by model.save (.keras, .h5 or rnnkit's format)")
+    parser.add_argument("model", metavar="CKPT", help="a language-model or classifier checkpoint or run directory, or a model file (.keras, .h5, rnnkit)")
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--text", help="text to run the model on (needs --vocab)")
     source.add_argument("--input", help="a .npy batch to run the model on, (batch, time, ...)")
-    parser.add_argument("--vocab", help="JSON list of tokens (index = id) or object token -> id, for --text")
+    parser.add_argument("--vocab", help="for --text with a model file: JSON list of tokens (index = id) or object token -> id")
     parser.add_argument("--target", help="a .npy target for the model's output: adds the gradient through time")
     parser.add_argument("--loss", default="mse", help="Keras loss name for --target (default mse)")
     parser.add_argument("--out", required=True, help="folder for trace.npz, heatmaps and the gradient plot")
@@ -67,30 +82,93 @@ def _first_layer(model: Model) -> Layer:
     return next(layer for layer in model.layers if not isinstance(layer, InputLayer))
 
 
-def model_input(args: argparse.Namespace, model: Model) -> tuple[np.ndarray, list[str] | None]:
+@dataclass(frozen=True)
+class Subject:
+    """A model to inspect; ``encode(text) -> (ids, token strings)`` when it carries a tokenizer."""
+
+    model: Model
+    kind: str  # "language model", "classifier" or "model file"
+    encode: Callable[[str], tuple[list[int], list[str]]] | None = None
+
+
+def checkpoint_kind(path: str) -> str:
+    """What ``path`` holds, from a run directory's files or an rnnkit file's header."""
+    if os.path.isdir(path):
+        return "task" if os.path.isfile(os.path.join(path, MODEL_FILE)) else "language model"
+    if sniff(path) != "rnnkit":
+        return "model file"
+    with safetensors.safe_open(path, "pt") as stream:
+        metadata = stream.metadata() or {}
+    if LANGUAGE_MODEL_KEY in metadata:
+        return "language model"
+    return "task" if TASK_KEY in metadata else "model file"
+
+
+def load_subject(path: str) -> Subject:
+    kind = checkpoint_kind(path)
+    if kind == "language model":
+        model, tokenizer = language_model.load(path)
+        return Subject(model, kind, lambda text: _with_tokens(tokenizer.encode(text), tokenizer.decode))
+    if kind == "task":
+        task = checkpoint_task(path)
+        if task != "classify":
+            raise ValueError(f"{path}: a '{task}' checkpoint; rnnkit inspect reads language models, classifiers and model files")
+        model, encoder, _ = classification.load_classifier(path)
+        vocabulary = encoder.tokens()
+        return Subject(model, "classifier", lambda text: _with_tokens(encoder.encode(text), lambda ids: vocabulary[ids[0]]))
+    return Subject(load_model(path), kind)
+
+
+def _with_tokens(ids: list[int], decode: Callable[[list[int]], str]) -> tuple[list[int], list[str]]:
+    if not ids:
+        raise ValueError("--text holds no tokens")
+    return ids, [decode([i]) for i in ids]
+
+
+def model_input(args: argparse.Namespace, subject: Subject) -> tuple[np.ndarray, list[str] | None]:
     if args.input is not None:
         return np.load(args.input), None
+    if subject.encode is not None:
+        ids, tokens = subject.encode(args.text)
+        return np.array([ids], dtype=np.int64), tokens
     if args.vocab is None:
-        raise ValueError(
-            "--text needs --vocab: a model file carries no vocabulary (checkpoints of rnnkit's "
-            "language models and classifiers, which do, are not readable here yet)"
-        )
+        raise ValueError("--text needs --vocab: a model file carries no vocabulary (language-model and classifier checkpoints do)")
     vocabulary = read_vocabulary(args.vocab)
     tokens, ids = encode(args.text, vocabulary)
-    if isinstance(_first_layer(model), Embedding):
+    if isinstance(_first_layer(subject.model), Embedding):
         return np.array([ids], dtype=np.int64), tokens
     size = max(vocabulary.values()) + 1
     return np.eye(size, dtype=np.float32)[ids][None], tokens
 
 
+def _last_token_loss(y_true: torch.Tensor, logits: torch.Tensor) -> torch.Tensor:
+    return torch.nn.functional.cross_entropy(logits[:, -1], y_true)
+
+
+def _chosen_class_loss(y_true: torch.Tensor, logits: torch.Tensor) -> torch.Tensor:
+    return torch.nn.functional.cross_entropy(logits, logits.argmax(-1))
+
+
+def gradients(args: argparse.Namespace, subject: Subject, x: np.ndarray) -> list | None:
+    """The loss behind the gradient plot: see the module docstring; None when there is none."""
+    model = subject.model
+    if args.target is not None:
+        return rnn_inspect.gradient_through_time(model, x, np.load(args.target), loss=args.loss)
+    if args.input is not None or subject.kind == "model file":
+        return None
+    if subject.kind == "classifier":
+        return rnn_inspect.gradient_through_time(model, x, np.zeros(len(x)), loss=_chosen_class_loss)
+    if x.shape[1] < 2:
+        return None
+    return rnn_inspect.gradient_through_time(model, x[:, :-1], torch.as_tensor(x[:, -1]), loss=_last_token_loss)
+
+
 def run(args: argparse.Namespace) -> int:
     try:
-        model = load_model(args.model)
-        x, tokens = model_input(args, model)
-        traces = rnn_inspect.trace(model, x)
-        grads = None
-        if args.target is not None:
-            grads = rnn_inspect.gradient_through_time(model, x, np.load(args.target), loss=args.loss)
+        subject = load_subject(args.model)
+        x, tokens = model_input(args, subject)
+        traces = rnn_inspect.trace(subject.model, x)
+        grads = gradients(args, subject, x)
     except (ValueError, OSError) as error:
         print(f"rnnkit inspect: error: {error}", file=sys.stderr)
         return 2
