@@ -72,5 +72,6 @@ def run(args: argparse.Namespace) -> int:
           f"{last['val_bits_per_char']:.3f} bits/char")
     print(f"model: {result.best}")
     print(f"plot:  {result.plot}")
-    print(f"next:  rnnkit sample {result.out} --prime 'ROMEO:' --temperature 0.8")
+    prime = " --prime 'ROMEO:'" if args.data is None else ""
+    print(f"next:  rnnkit sample {result.out}{prime} --temperature 0.8")
     return 1 if result.stopped_by == "nan" else 0

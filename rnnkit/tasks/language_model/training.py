@@ -94,21 +94,14 @@ def train(
 
     Stops after ``epochs`` (default 10 without ``minutes``), or after ``minutes`` of training,
     whichever comes first. The held-out loss after each epoch is measured on the first
-    ``eval_tokens`` tokens of the held-out 10% (all of it when None). With ``resume`` it continues the run in ``out`` from its latest checkpoint
-    (architecture, tokenizer and data settings come from the checkpoint).
+    ``eval_tokens`` tokens of the held-out 10% (all of it when None). With ``resume`` it continues
+    the run in ``out`` from its latest checkpoint (architecture, tokenizer and data settings come
+    from the checkpoint; ``epochs`` counts from the run's start, as Keras's ``initial_epoch`` does).
     """
     out_dir = Path(out)
-    history: list[dict[str, Any]] = []
-    offset_seconds = 0.0
     if resume:
-        path, _, record = read_lm_checkpoint(out_dir / LATEST) if (out_dir / LATEST).exists() else _no_run(out_dir)
-        settings = dict(record["settings"])
-        config = ModelConfig.from_json(record["config"])
-        tokenizer = tokenizer_from_json(record["tokenizer"])
-        history = list(record.get("history", []))
-        offset_seconds = history[-1].get("seconds", 0.0) if history else 0.0
-        data = settings["data"] if data is None else data
-        text, description = load_corpus(data)
+        tokenizer, config, settings, history, path = _resumed(out_dir)
+        text, description = load_corpus(settings["data"] if data is None else data)
     else:
         for name, value in (("epochs", epochs), ("steps-per-epoch", steps_per_epoch), ("seq-len", seq_len), ("batch-size", batch_size)):
             if value is not None and (not isinstance(value, int) or value < 1):
@@ -119,6 +112,7 @@ def train(
         settings = {"data": None if data is None else str(Path(data).resolve()), "tokens": tokens, "seq_len": seq_len,
                     "batch_size": batch_size, "steps_per_epoch": steps_per_epoch, "learning_rate": learning_rate,
                     "clipnorm": clipnorm, "seed": seed}
+        history = []
     if minutes is not None and not minutes > 0:
         raise ValueError(f"--minutes must be > 0; got {minutes}")
     if epochs is None:
@@ -155,10 +149,10 @@ def train(
         + (f"; {minutes:g} minutes" if minutes is not None else f"; epochs {initial_epoch + 1}-{epochs}"))
 
     clock = TimeLimit(None if minutes is None else 60.0 * minutes)
-    interrupt = StopOnInterrupt(say)
     bar = ProgressBar(clock, None if minutes is not None else len(loader) * (epochs - initial_epoch))
+    interrupt = StopOnInterrupt(bar.write)
+    offset_seconds = history[-1].get("seconds", 0.0) if history else 0.0
     report = EpochReport(tokenizer, torch.tensor(evaluated), len(tokenizer.decode(evaluated)), clock, bar.write, samples, sample_length, offset_seconds)
-    interrupt.say = bar.write
     files = RunFiles(out_dir, tokenizer, settings, history)
     out_dir.mkdir(parents=True, exist_ok=True)
     model.fit(loader, epochs=epochs, initial_epoch=initial_epoch, verbose=0, callbacks=[clock, interrupt, report, files, bar])
@@ -169,5 +163,10 @@ def train(
     return TrainResult(out_dir, history, stopped_by, model.eval(), tokenizer)
 
 
-def _no_run(out_dir: Path) -> Any:
-    raise ValueError(f"--resume: {out_dir / LATEST} does not exist; start the run without --resume first")
+def _resumed(out_dir: Path) -> tuple[Any, ModelConfig, dict[str, Any], list[dict[str, Any]], Path]:
+    """Tokenizer, config, settings, history and file of the run in ``out_dir``, from its latest checkpoint."""
+    if not (out_dir / LATEST).exists():
+        raise ValueError(f"--resume: {out_dir / LATEST} does not exist; start the run without --resume first")
+    path, _, record = read_lm_checkpoint(out_dir / LATEST)
+    tokenizer = tokenizer_from_json(record["tokenizer"])
+    return tokenizer, ModelConfig.from_json(record["config"]), dict(record["settings"]), list(record.get("history", [])), path
