@@ -34,9 +34,9 @@ def main() -> None:
     parser.add_argument("--embedding", type=int, default=64)
     parser.add_argument("--dropout", type=float, default=0.0)
     parser.add_argument("--seq-len", type=int, default=128)
-    parser.add_argument("--batch-size", type=int, default=64)
-    parser.add_argument("--lr", type=float, default=2e-3)
-    parser.add_argument("--steps-per-epoch", type=int, default=50)
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--lr", type=float, default=4e-3)
+    parser.add_argument("--steps-per-epoch", type=int, default=100)
     parser.add_argument("--threads", type=int, help="torch threads (default: torch's choice); 1 copes best with a crowded machine")
     args = parser.parse_args()
     if args.threads:

@@ -9,7 +9,7 @@ import torch
 from rnnkit.cli import main
 from rnnkit.tasks import language_model as lm
 from rnnkit.tasks.language_model.checkpoint import read_lm_checkpoint
-from rnnkit.tasks.language_model.generation import pick_next
+from rnnkit.tasks.language_model.generation import generate_ids, pick_next, prime_ids_for
 
 DOMINANT, RARE = "the cat sat on the mat.", "the mat sat on the cat."
 TINY = ["--layers", "1", "--units", "48", "--embedding", "16", "--seq-len", "32", "--batch-size", "16", "--samples", "1"]
@@ -133,6 +133,10 @@ def test_time_limit_and_word_model_with_unknown_prime_words(run, tmp_path, capsy
     assert "Stopped by time" in capsys.readouterr().out
     code, text, _ = sample_cli(capsys, out, "--prime", "the zebra", "--length", "5", "--seed", "0")
     assert code == 0 and text.startswith("the zebra")  # unknown words are read as <unk>
+    model, tokenizer = lm.load(out)
+    context, shown = prime_ids_for(tokenizer, "the zebra")
+    ids = list(generate_ids(model, context, 5, seed=0))
+    assert text == "the zebra" + tokenizer.decode(shown + ids)[len("the <unk>"):] + "\n"  # streamed pieces add up
 
 
 @pytest.mark.parametrize(

@@ -72,18 +72,20 @@ def prime_ids_for(tokenizer: Any, prime: str) -> tuple[list[int], list[int]]:
     return [tokenizer.start_id(), *shown], shown
 
 
+CONTEXT_FOR_DECODING = 8  # tokens decoded with each new one (any neighbour effect is shorter)
+
+
 def stream_text(model: LanguageModel, tokenizer: Any, prime: str = "", length: int = 500, temperature: float = 1.0,
                 top_k: int | None = None, top_p: float | None = None, seed: int | None = None) -> Iterator[str]:
     """Yield the generated text piece by piece as the tokens come (the prime itself is not yielded)."""
     context, shown = prime_ids_for(tokenizer, prime)
-    ids = list(shown)
-    printed = tokenizer.decode(ids)
+    recent = shown[-CONTEXT_FOR_DECODING:]
     for next_id in generate_ids(model, context, length, temperature, top_k, top_p, seed):
-        ids.append(next_id)
-        text = tokenizer.decode(ids)  # decode the whole text: word and subword spacing depends on neighbours
-        if text.startswith(printed):
-            yield text[len(printed):]
-        printed = text
+        # Spacing of words and subwords depends on their neighbours: decode the new token with a
+        # few before it and yield what it added.
+        before, after = tokenizer.decode(recent), tokenizer.decode([*recent, next_id])
+        yield after[len(before):] if after.startswith(before) else tokenizer.decode([next_id])
+        recent = [*recent, next_id][-CONTEXT_FOR_DECODING:]
 
 
 def sample_text(model: LanguageModel, tokenizer: Any, prime: str = "", length: int = 500, **options: Any) -> str:
