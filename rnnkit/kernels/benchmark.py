@@ -11,6 +11,8 @@ three times that for training.
 
 from __future__ import annotations
 
+import gc
+import random
 import statistics
 import time
 from dataclasses import asdict, dataclass, field
@@ -174,16 +176,35 @@ def run(cells=CELLS, shapes=tuple(SHAPES), modes=MODES, paths=PATHS, repeats: in
 
 def _time_interleaved(contenders: dict[str, Callable[[], object]], repeats: int,
                       warmup: int, timer: Callable[[], float]) -> dict[str, float]:
+    """Median seconds per contender. Each round runs the contenders in a fresh random order
+    (the call right after torch.nn's per-step loop measured up to 2x slow on this machine, so no
+    contender may always follow the same one), and Python's garbage collector is paused while
+    timing (as timeit does), so one contender's garbage is not collected on another's clock."""
+    started = time.perf_counter()
     for fn in contenders.values():
         for _ in range(warmup):
             fn()
-    samples: dict[str, list[float]] = {name: [] for name in contenders}
-    for _ in range(repeats):
-        for name, fn in contenders.items():
-            start = timer()
-            fn()
-            samples[name].append(timer() - start)
-    return {name: statistics.median(s) for name, s in samples.items()}
+    if warmup and (time.perf_counter() - started) / (warmup * len(contenders)) < 0.005:
+        repeats *= 5  # cases under ~5 ms: more rounds, same total time, steadier medians
+    names = list(contenders)
+    shuffle = random.Random(0).shuffle
+    samples: dict[str, list[float]] = {name: [] for name in names}
+    was_enabled = gc.isenabled()
+    try:
+        for _ in range(repeats):
+            gc.collect()
+            gc.disable()
+            shuffle(names)
+            for name in names:
+                start = timer()
+                contenders[name]()
+                samples[name].append(timer() - start)
+            if was_enabled:
+                gc.enable()
+    finally:
+        if was_enabled:
+            gc.enable()
+    return {name: statistics.median(samples[name]) for name in contenders}
 
 
 HEADER = f"{'cell':<10} {'shape':<11} {'mode':<5} {'contender':<17} {'ms':>9} {'GFLOP/s':>8} {'vs torch':>8}  note"
