@@ -45,7 +45,7 @@ def test_conllu_train_eval_predict(tmp_path, capsys):
 
 def test_accuracy_counts_words_only_and_padding_never_changes_tags(tmp_path):
     out = tmp_path / "pos"
-    assert main(["train", "tag", "--data", EWT_TRAIN, "--out", str(out), "--epochs", "1", "--cell", "gru", "--layers", "2", *TINY]) == 0
+    assert main(["train", "tag", "--data", EWT_TRAIN, "--out", str(out), "--epochs", "1", "--cell", "gru", "--layers", "2", "--char-units", "4", *TINY]) == 0
     model, features, record = tagging.load_tagger(out)
     sentences = read_tagged(EWT_DEV)
     words = [w for w, _ in sentences]
@@ -53,7 +53,7 @@ def test_accuracy_counts_words_only_and_padding_never_changes_tags(tmp_path):
     alone = [tagging.tag_sentences(model, features, record["tags"], [w])[0] for w in words]
     assert together == alone
     x = torch.tensor([features.encode(words[0])])
-    padded = torch.cat([x, torch.zeros(1, 9, 3, dtype=torch.long)], dim=1)
+    padded = torch.cat([x, torch.zeros(1, 9, x.shape[2], dtype=torch.long)], dim=1)  # 3 + 16 character ids per word
     with torch.inference_mode():
         np.testing.assert_allclose(model(x).numpy(), model(padded)[:, : x.shape[1]].numpy(), atol=1e-6)
     right = sum(t == g for (_, truth), guess in zip(sentences, alone) for t, g in zip(truth, guess))

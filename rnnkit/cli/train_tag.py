@@ -41,6 +41,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--epochs", type=int, default=5, help="epochs (default 5)")
     parser.add_argument("--minutes", type=float, help="stop after this many minutes of training")
     parser.add_argument("--lr", type=float, default=2e-3, help="Adam learning rate (default 0.002)")
+    parser.add_argument("--char-units", type=int, default=0, help="character-level word features: units of a char BiLSTM (default 0: off)")
     parser.add_argument("--vectors", help="pretrained word vectors (GloVe/word2vec text, word2vec .bin) for the word embedding")
     parser.add_argument("--freeze-vectors", action="store_true", help="keep the pretrained vectors fixed while training")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
@@ -54,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
             bidirectional=args.bidirectional, layers=args.layers, units=args.units, embedding=args.embedding,
             dropout=args.dropout, word_dropout=args.word_dropout, max_vocab=args.max_vocab, batch_size=args.batch_size,
             epochs=args.epochs, minutes=args.minutes, learning_rate=args.lr, vectors=args.vectors,
-            freeze_vectors=args.freeze_vectors, seed=args.seed,
+            freeze_vectors=args.freeze_vectors, char_units=args.char_units, seed=args.seed,
         )
     except ValueError as error:
         print(f"rnnkit train tag: error: {error}", file=sys.stderr)

@@ -5,7 +5,9 @@
     features (B, T, 3) -> [word (B,T,E) | suffix (B,T,E/4) | shape (B,T,8)] -> (B, T, 1.25E + 8)
         -> Bidirectional(LSTM|GRU, return_sequences) x layers (B, T, 2*units) -> Dropout -> Dense (B, T, tags)
 
-Padding (word id 0) is masked in every recurrent layer, and the logits carry the mask, so the loss
+With ``char_units`` each word's characters also run through a small bidirectional LSTM whose two
+final states join the word's features (``(B*T, char_len)`` -> ``(B*T, 2*char_units)``), so the
+spelling of an unseen word speaks for it. Padding (word id 0) is masked in every recurrent layer, and the logits carry the mask, so the loss
 and the accuracy count real words only.
 """
 
@@ -35,6 +37,9 @@ class TaggerConfig:
     units: int = 128
     embedding: int = 100
     dropout: float = 0.3
+    char_vocab: int = 0
+    char_len: int = 0
+    char_units: int = 0
 
     def __post_init__(self) -> None:
         if self.cell not in CELLS:
@@ -64,21 +69,35 @@ class Tagger(Model):
         self.word_embedding = Embedding(words, config.embedding, name="word_embedding")
         self.suffix_embedding = Embedding(suffixes, max(8, config.embedding // 4), name="suffix_embedding")
         self.shape_embedding = Embedding(shapes, 8, name="shape_embedding")
+        self.char_layers = nn.ModuleList()
+        if config.char_units:
+            self.char_layers.extend([Embedding(config.char_vocab, 16, mask_zero=True, name="char_embedding"),
+                                     Bidirectional(LSTM(config.char_units), name="char_bidirectional")])
         cell = CELLS[config.cell]
         recurrent = [cell(config.units, return_sequences=True, name=f"{config.cell}_{i}") for i in range(config.layers)]
         self.recurrent = nn.ModuleList(Bidirectional(r, name=f"bidirectional_{i}") if config.bidirectional else r
                                        for i, r in enumerate(recurrent))
         self.dropout = Dropout(config.dropout, name="dropout")
         self.head = Dense(config.tags, name="tag_logits")
-        self.layers = nn.ModuleList([self.word_embedding, self.suffix_embedding, self.shape_embedding, *self.recurrent, self.dropout, self.head])
+        self.layers = nn.ModuleList([self.word_embedding, self.suffix_embedding, self.shape_embedding, *self.char_layers,
+                                     *self.recurrent, self.dropout, self.head])
         with torch.no_grad():  # build every weight now, so optimizers and checkpoints see them
-            self(torch.ones(1, 1, 3, dtype=torch.long))
+            self(torch.ones(1, 1, 3 + config.char_len, dtype=torch.long))
 
     def call(self, inputs: torch.Tensor, mask: Any = None, training: bool = False) -> torch.Tensor:
         ids = inputs.long()
         mask = ids[..., 0] != 0  # (B, T)
-        x = torch.cat([self.word_embedding(ids[..., 0], training=training), self.suffix_embedding(ids[..., 1], training=training),
-                       self.shape_embedding(ids[..., 2], training=training)], dim=-1)  # (B, T, features)
+        parts = [self.word_embedding(ids[..., 0], training=training), self.suffix_embedding(ids[..., 1], training=training),
+                 self.shape_embedding(ids[..., 2], training=training)]
+        if self.config.char_units:
+            batch, steps = ids.shape[:2]
+            chars = ids[..., 3:].reshape(batch * steps, -1)  # (B*T, char_len)
+            chars = chars.clone()
+            chars[:, 0] = torch.where(chars[:, 0] == 0, torch.ones_like(chars[:, 0]), chars[:, 0])  # padding words: one unknown char
+            embedding, char_rnn = self.char_layers
+            spelled = char_rnn(embedding(chars, training=training), training=training)  # (B*T, 2*char_units)
+            parts.append(spelled.reshape(batch, steps, -1))
+        x = torch.cat(parts, dim=-1)  # (B, T, features)
         for layer in self.recurrent:
             x = self.dropout(layer(x, mask=mask, training=training), training=training)  # (B, T, units or 2*units)
         logits = self.head(x, training=training)  # (B, T, tags)

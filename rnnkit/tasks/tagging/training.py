@@ -45,7 +45,8 @@ class TaggedSentences(Dataset):
 
     def collate(self, indices: list[int]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         longest = max(len(self.features[i]) for i in indices)
-        x = torch.zeros(len(indices), longest, 3, dtype=torch.long)  # (B, T, 3)
+        width = len(self.features[indices[0]][0])  # 3 ids per word, plus its characters' with char features
+        x = torch.zeros(len(indices), longest, width, dtype=torch.long)  # (B, T, width)
         y = torch.zeros(len(indices), longest, dtype=torch.long)  # (B, T)
         for row, i in enumerate(indices):
             x[row, : len(self.features[i])] = torch.tensor(self.features[i])
@@ -98,6 +99,7 @@ def train(
     learning_rate: float = 2e-3,
     vectors: str | None = None,
     freeze_vectors: bool = False,
+    char_units: int = 0,
     val_fraction: float = 0.1,
     seed: int = 0,
     say: Callable[[str], None] = print,
@@ -123,9 +125,12 @@ def train(
     tag_index = {t: i for i, t in enumerate(tags)}
 
     set_random_seed(seed)
-    features = WordFeatures.train([w for w, _ in sentences], min_frequency, max_vocab)
+    if not isinstance(char_units, int) or char_units < 0:
+        raise ValueError(f"--char-units must be 0 (off) or a positive integer; got {char_units!r}")
+    features = WordFeatures.train([w for w, _ in sentences], min_frequency, max_vocab, char_len=16 if char_units else 0)
     table = read_vectors(vectors) if vectors is not None else None
-    config = TaggerConfig(features.sizes, len(tags), cell, bidirectional, layers, units, table.dimension if table else embedding, dropout)
+    config = TaggerConfig(features.sizes, len(tags), cell, bidirectional, layers, units, table.dimension if table else embedding, dropout,
+                          len(features.chars), features.char_len, char_units)
     model = Tagger(config)
     vector_note = "" if table is None else "; " + load_vectors_into(model.word_embedding, features.words, table, trainable=not freeze_vectors)
     model.compile(optimizer=optimizers.Adam(learning_rate=learning_rate, clipnorm=5.0),
