@@ -57,6 +57,8 @@ def test_nsmc_train_eval_predict(tmp_path, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert [line.split("\t")[0] in ("0", "1") for line in lines] == [True, True]
     assert all(0.5 <= float(line.split("\t")[1]) <= 1.0 for line in lines)
+    assert main(["predict", str(out)]) == 2
+    assert "give one or more texts" in capsys.readouterr().err
 
 
 def test_learns_a_three_class_toy_set_from_jsonl(tmp_path, capsys):

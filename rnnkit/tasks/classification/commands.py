@@ -24,5 +24,7 @@ def eval_text(checkpoint: str | os.PathLike, data: str | None, out: str | None, 
 
 def predict_text(checkpoint: str | os.PathLike, inputs: list[str], options: dict[str, Any]) -> str:
     """One line per text: label, probability, text."""
+    if not inputs:
+        raise ValueError("give one or more texts to classify")
     rows = predict(checkpoint, inputs)
     return "\n".join(f"{label}\t{probability:.3f}\t{text}" for (label, probability, _), text in zip(rows, inputs))
