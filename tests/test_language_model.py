@@ -31,7 +31,7 @@ def run(tmp_path_factory):
     data = folder / "tiny.txt"
     data.write_text(tiny_corpus(), encoding="utf-8")
     out = folder / "run"
-    code = main(["train", "lm", "--data", str(data), "--out", str(out), "--epochs", "3", "--steps-per-epoch", "60", *TINY])
+    code = main(["train", "lm", "--data", str(data), "--out", str(out), "--epochs", "3", "--steps-per-epoch", "40", *TINY])
     assert code == 0
     return {"data": data, "out": out}
 
