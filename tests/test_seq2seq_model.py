@@ -167,7 +167,7 @@ def test_smoke_shared_embedding_and_config_errors():
         Seq2SeqConfig(12, 13, attention="luong")
     with pytest.raises(ValueError, match="cell must be one of"):
         Seq2SeqConfig(12, 13, cell="simple")
-    assert math.isfinite(float(model([np.array([[3, 4]]), np.array([[1, 5]])]).sum()))
+    assert math.isfinite(float(model([np.array([[3, 4]]), np.array([[1, 5]])]).detach().sum()))
 
 
 def test_summary_lists_every_layer_of_the_subclassed_model():
