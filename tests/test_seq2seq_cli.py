@@ -95,3 +95,26 @@ def test_bad_checkpoints_and_texts_give_clear_errors(tmp_path, capsys):
     assert "empty text" in capsys.readouterr().err
     assert main(["eval", str(run)]) == 2  # trained on a file: eval needs --data
     assert "--data" in capsys.readouterr().err
+
+
+SENTENCES = ["the cat sat", "a dog ran", "the dog sat", "a cat ran", "the cat ran", "a dog sat"] * 3
+
+
+@pytest.mark.parametrize("tokens", [["--source-tokens", "word", "--target-tokens", "word"],
+                                    ["--source-tokens", "bpe", "--target-tokens", "char", "--max-vocab", "40"],
+                                    ["--source-tokens", "word", "--target-tokens", "word", "--shared-vocabulary"]],
+                         ids=["word-word", "bpe-char", "shared-word"])
+def test_word_and_subword_sides(tmp_path, capsys, tokens):
+    data = write_pairs(tmp_path / "swap.tsv", [f"{s}\t{' '.join(reversed(s.split()))}" for s in SENTENCES])
+    run = tmp_path / "run"
+    assert main(["train", "seq2seq", "--data", str(data), "--out", str(run), "--epochs", "1", *tokens, *SMALL]) == 0
+    model, source, target, _ = seq2seq.load_seq2seq(run)
+    assert model.config.shared_embedding == ("--shared-vocabulary" in tokens)
+    assert source.decode(source.encode("the cat sat")) == "the cat sat"
+    capsys.readouterr()
+    assert main(["translate", str(run), "the dog ran"]) == 0
+    if tokens[1] == "word":
+        assert main(["translate", str(run), "the zebra ran"]) == 2
+        err = capsys.readouterr().err
+        assert "outside the model's vocabulary: 'zebra'" in err and "--allow-unknown" in err
+        assert main(["translate", str(run), "the zebra ran", "--allow-unknown"]) == 0
