@@ -112,7 +112,7 @@ def beam_search(model: Seq2Seq, source: torch.Tensor, beam_width: int = 4, max_l
         prefixes = torch.zeros(batch, width, 0, dtype=torch.long)  # (B, K, t)
         ids = torch.full((batch * width,), START, dtype=torch.long)
         ended: list[list[Hypothesis]] = [[] for _ in range(batch)]
-        for step in range(max_length):
+        for _ in range(max_length):
             logits, states, _ = model.decode(ids[:, None], states, memory)  # (B*K, 1, V)
             log_p = _next_log_probs(logits)  # (B*K, V)
             vocab = log_p.shape[-1]
