@@ -64,9 +64,13 @@ class LanguageModel(Model):
         )
         self.dropout = Dropout(config.dropout, name="dropout")
         self.head = Dense(config.vocab_size, name="logits")
-        self.layers = nn.ModuleList([self.embedding, *self.recurrent, self.dropout, self.head])
         with torch.no_grad():  # build every weight now, so optimizers and checkpoints see them
             self.step(torch.zeros(1, 1, dtype=torch.long))
+
+    @property
+    def layers(self) -> list:
+        """The layers in order (a plain list, so each weight is registered once, under its attribute)."""
+        return [self.embedding, *self.recurrent, self.dropout, self.head]
 
     def step(self, ids: torch.Tensor, states: States | None = None, training: bool = False) -> tuple[torch.Tensor, States]:
         """Logits for ``ids`` (B, T) starting from ``states`` (zeros when None), and the states after."""
