@@ -29,7 +29,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--out", default="runs/bench-lm")
-    parser.add_argument("--layers", type=int, default=2)
+    parser.add_argument("--layers", type=int, default=1)
     parser.add_argument("--units", type=int, default=256)
     parser.add_argument("--embedding", type=int, default=64)
     parser.add_argument("--dropout", type=float, default=0.0)

@@ -28,7 +28,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--min-frequency", type=int, default=1, help="word tokens: rarer words become <unk> (default 1)")
     parser.add_argument("--max-vocab", type=int, help="word tokens: vocabulary cap; bpe/unigram: vocabulary size (default 2000)")
     parser.add_argument("--cell", choices=["lstm", "gru", "simple"], default="lstm", help="recurrent layer (default lstm)")
-    parser.add_argument("--layers", type=int, default=2, help="stacked recurrent layers (default 2)")
+    parser.add_argument("--layers", type=int, default=1, help="stacked recurrent layers (default 1; 2-3 for long runs)")
     parser.add_argument("--units", type=int, default=256, help="units per recurrent layer (default 256)")
     parser.add_argument("--embedding", type=int, default=64, help="embedding size (default 64)")
     parser.add_argument("--dropout", type=float, default=0.0, help="dropout between layers (default 0; try 0.2-0.5 on small texts)")

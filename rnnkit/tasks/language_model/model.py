@@ -27,10 +27,10 @@ class ModelConfig:
 
     vocab_size: int
     cell: str = "lstm"
-    layers: int = 2
-    units: int = 512
+    layers: int = 1
+    units: int = 256
     embedding: int = 64
-    dropout: float = 0.1
+    dropout: float = 0.0
 
     def __post_init__(self) -> None:
         if self.cell not in CELLS:

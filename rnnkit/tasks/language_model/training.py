@@ -70,7 +70,7 @@ def train(
     out: str = "runs/lm",
     tokens: str = "char",
     cell: str = "lstm",
-    layers: int = 2,
+    layers: int = 1,
     units: int = 256,
     embedding: int = 64,
     dropout: float = 0.0,
