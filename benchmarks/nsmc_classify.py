@@ -3,6 +3,12 @@
 Not collected by pytest. Run from the project root (the data lives in ../shared, outside the project)::
 
     .venv/bin/python benchmarks/nsmc_classify.py --minutes 12 --threads 1
+
+Measured 2026-11-23 on the shared 2-core machine under heavy load from other jobs, one thread:
+- defaults (BPE 8000, BiLSTM 128, embedding 128, batch 64): 2 epochs in 12.8 minutes (the first
+  includes a one-time kernel build), dev accuracy 0.8581.
+- ``-- --cell gru --max-vocab 16000 --units 96 --dropout 0.4 --batch-size 128 --lr 0.003``:
+  3 epochs in 13.1 minutes, best held-out epoch 1, dev accuracy 0.8603.
 """
 
 from __future__ import annotations

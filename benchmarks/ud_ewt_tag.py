@@ -3,6 +3,10 @@
 Not collected by pytest. Run from the project root (the data lives in ../shared, outside the project)::
 
     .venv/bin/python benchmarks/ud_ewt_tag.py --minutes 12 --threads 1
+
+Measured 2026-11-23 on the shared 2-core machine under heavy load, one thread, defaults (BiLSTM
+128 over word, suffix and shape embeddings, no character features): 12 epochs in 12.2 minutes,
+best held-out epoch 7, dev UPOS accuracy 0.9403 (known words 0.9545, unseen words 0.7521).
 """
 
 from __future__ import annotations
