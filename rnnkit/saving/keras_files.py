@@ -22,7 +22,7 @@ from .keras_models import model_from_config
 from .keras_weights import read_keras3, read_legacy, write_keras3
 
 _MAX_CONFIG_BYTES = 64 << 20
-_H5PY_FAILURES = (OSError, RuntimeError, KeyError, ValueError, UnicodeError)
+_H5PY_FAILURES = (OSError, RuntimeError, KeyError, TypeError, ValueError, UnicodeError)
 # The Keras release whose .keras layout rnnkit writes and was checked against.
 KERAS_FORMAT_VERSION = "3.15.1"
 
@@ -107,9 +107,9 @@ def save_weights_h5(model: Model, stream: io.BufferedIOBase) -> None:
 class open_hdf5:
     """``with open_hdf5(path, source, what) as root``: an h5py.File whose failures name ``path``.
 
-    h5py reports damaged files with OSError, RuntimeError, KeyError, ValueError or UnicodeError
-    from wherever the damage is met (opening, an attribute, a data block); inside the block each
-    becomes a ModelFileError saying the file is damaged.
+    h5py reports damaged files with OSError, RuntimeError, KeyError, TypeError, ValueError or
+    UnicodeError from wherever the damage is met (opening, an attribute, a data block); inside
+    the block each becomes a ModelFileError saying the file is damaged.
     """
 
     def __init__(self, path: str, source: Any, what: str):

@@ -61,7 +61,7 @@ def _sequential(path: str, body: Any, keras2: bool) -> Sequential:
         build_shape = body.get("build_input_shape")
         if not model.built and build_shape:
             model.build(tuple(build_shape))
-    except ValueError as error:
+    except (TypeError, ValueError) as error:
         raise ModelFileError(path, f"Sequential model: {error}") from None
     if not model.built:
         raise ModelFileError(path, "the Sequential model does not record its input shape, so its weights cannot be built")
@@ -76,8 +76,8 @@ def _functional(path: str, body: dict, keras2: bool) -> Model:
     for entry in entries:
         layer = layer_from_config(path, entry, keras2)
         name = entry.get("name", layer.name)
-        if name in layers:
-            raise ModelFileError(path, f"two layers are named {name!r}")
+        if not isinstance(name, str) or name in layers:
+            raise ModelFileError(path, f"{describe(entry)}: its name {name!r} is not a string or is used twice")
         layers[name] = (layer, entry)
 
     produced: dict[tuple[str, int], list[KerasTensor]] = {}
