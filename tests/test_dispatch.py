@@ -46,7 +46,6 @@ def test_forced_native_refuses_what_torch_cannot_compute(cell):
 def test_forced_fused_refuses_what_the_kernels_do_not_cover(cell):
     x, _, _ = make_case(cell)
     refusals = [
-        ({"recurrent_mask": torch.ones(3, 5)}, "recurrent dropout"),
         ({"activation": "linear"}, "activation 'linear'"),
         ({"activation": torch.sin}, "custom callable"),
     ]
@@ -106,17 +105,19 @@ def test_auto_equals_reference(cell, options, training):
 
 def test_auto_explains_its_choice_and_its_fallbacks():
     x, _, _ = make_case("lstm")
-    fallback = dispatch.choose("lstm", "auto", x, {"recurrent_mask": torch.ones(3, 5)})
+    fallback = dispatch.choose("lstm", "auto", x, {"activation": torch.sin})
     assert fallback.implementation == "reference"
-    assert "recurrent dropout" in fallback.reason and "no recurrent dropout" in fallback.reason
+    assert "custom callable" in fallback.reason and "fixed to tanh/sigmoid" in fallback.reason
+    dropout = dispatch.choose("lstm", "auto", x, {"recurrent_mask": torch.ones(3, 5)})
+    assert dropout.implementation == "fused"  # recurrent dropout runs fused
 
     x = x.detach().float()
     layer = rnnkit.layers.GRU(5)
     layer(x)
     text = kernels.explain(layer, x)
     assert text.startswith(f"{layer.name}: ")
-    masked = kernels.explain(layer, x, mask=make_mask(3, 7), recurrent_mask=torch.ones(3, 5))
-    assert "reference" in masked and "recurrent dropout" in masked
+    masked = kernels.explain(layer, x, mask=make_mask(3, 7), activation="linear")
+    assert "reference" in masked and "activation 'linear'" in masked
 
 
 def test_layers_run_every_path_to_the_same_numbers():

@@ -154,21 +154,21 @@ def test_inference_saves_nothing(cell):
     xw = torch.zeros(2, 3, GATES[cell] * 4)
     h0, u = torch.zeros(2, 4), torch.zeros(4, GATES[cell] * 4)
     if cell == "simple_rnn":
-        saved = torch.ops.rnnkit.simple_rnn_forward(xw, h0, u, None, 1, False, False)[2:]
+        saved = torch.ops.rnnkit.simple_rnn_forward(xw, h0, u, None, None, 1, False, False)[2:]
     elif cell == "lstm":
-        saved = torch.ops.rnnkit.lstm_forward(xw, h0, h0, u, None, 1, 2, False, False)[3:]
+        saved = torch.ops.rnnkit.lstm_forward(xw, h0, h0, u, None, None, 1, 2, False, False)[3:]
     else:
-        saved = torch.ops.rnnkit.gru_forward(xw, h0, u, torch.zeros(12), None, 1, 2, True, False,
-                                             False)[2:]
+        saved = torch.ops.rnnkit.gru_forward(xw, h0, u, torch.zeros(12), None, None, 1, 2, True,
+                                             False, False)[2:]
     assert all(t.numel() == 0 for t in saved)
 
 
 def test_ops_reject_activation_codes_they_were_not_built_for():
     xw, h0, u = torch.zeros(1, 2, 4), torch.zeros(1, 1), torch.zeros(1, 4)
     with pytest.raises(RuntimeError, match="unsupported activation code 2"):
-        torch.ops.rnnkit.simple_rnn_forward(xw[..., :1], h0, u[:, :1], None, 2, False, False)
+        torch.ops.rnnkit.simple_rnn_forward(xw[..., :1], h0, u[:, :1], None, None, 2, False, False)
     with pytest.raises(RuntimeError, match="unsupported recurrent activation code 1"):
-        torch.ops.rnnkit.lstm_forward(xw, h0, h0, u, None, 1, 1, False, False)
+        torch.ops.rnnkit.lstm_forward(xw, h0, h0, u, None, None, 1, 1, False, False)
 
 
 # ---------------------------------------------------------------- gradcheck and opcheck
@@ -189,11 +189,14 @@ def _gradcheck_case(cell, reset_after=True, **options):
 
 @pytest.mark.parametrize("cell, reset_after", [("simple_rnn", True), ("lstm", True),
                                                ("gru", True), ("gru", False)])
-@pytest.mark.parametrize("variant", ["plain", "masked-backwards"])
+@pytest.mark.parametrize("variant", ["plain", "masked-backwards", "recurrent-dropout"])
 def test_gradcheck_float64(cell, reset_after, variant):
     options = {}
-    if variant != "plain":
+    if variant == "masked-backwards":
         options = {"mask": make_mask(2, 4, seed=1), "go_backwards": True}
+    elif variant == "recurrent-dropout":
+        options = {"recurrent_mask": torch.tensor([[2.0, 0.0, 2.0], [0.0, 2.0, 2.0]],
+                                                  dtype=torch.float64)}
     fn, leaves = _gradcheck_case(cell, reset_after, **options)
     assert torch.autograd.gradcheck(fn, leaves, eps=1e-6, atol=1e-7)
 
@@ -207,29 +210,31 @@ def _op_samples():
         return torch.randn(*shape, generator=g, dtype=torch.float64).requires_grad_(grad)
 
     mask = torch.tensor([[True, False, True], [False, False, True]])
+    drop = (torch.rand(B, H, generator=g) > 0.3).double() / 0.7
     ops = torch.ops.rnnkit
     samples = []
-    for m in (None, mask):
-        fwd = (r(B, T, H, grad=True), r(B, H, grad=True), r(H, H, grad=True), m, 1, False, True)
+    for m, rm in ((None, None), (mask, drop)):
+        fwd = (r(B, T, H, grad=True), r(B, H, grad=True), r(H, H, grad=True), m, rm, 1, False,
+               True)
         y, h, hs, acts = ops.simple_rnn_forward(*fwd)
         samples += [(ops.simple_rnn_forward.default, fwd),
                     (ops.simple_rnn_backward.default,
-                     (r(B, T, H), r(B, H), fwd[2].detach(), m, hs.detach(), acts.detach(), 1,
+                     (r(B, T, H), r(B, H), fwd[2].detach(), m, rm, hs.detach(), acts.detach(), 1,
                       False))]
         fwd = (r(B, T, 4 * H, grad=True), r(B, H, grad=True), r(B, H, grad=True),
-               r(H, 4 * H, grad=True), m, 1, 2, True, True)
+               r(H, 4 * H, grad=True), m, rm, 1, 2, True, True)
         out = ops.lstm_forward(*fwd)
         samples += [(ops.lstm_forward.default, fwd),
                     (ops.lstm_backward.default,
-                     (r(B, T, H), r(B, H), r(B, H), fwd[3].detach(), m,
+                     (r(B, T, H), r(B, H), r(B, H), fwd[3].detach(), m, rm,
                       *[t.detach() for t in out[3:]], 1, 2, True))]
         for reset_after in (True, False):
             fwd = (r(B, T, 3 * H, grad=True), r(B, H, grad=True), r(H, 3 * H, grad=True),
-                   r(3 * H, grad=True), m, 1, 3, reset_after, False, True)
+                   r(3 * H, grad=True), m, rm, 1, 3, reset_after, False, True)
             out = ops.gru_forward(*fwd)
             samples += [(ops.gru_forward.default, fwd),
                         (ops.gru_backward.default,
-                         (r(B, T, H), r(B, H), fwd[2].detach(), m, out[2].detach(),
+                         (r(B, T, H), r(B, H), fwd[2].detach(), m, rm, out[2].detach(),
                           out[3].detach(), 1, 3, reset_after, False))]
     return samples
 
@@ -332,3 +337,17 @@ def test_float32_accuracy_is_that_of_the_reference(cell):
         fused_error = (f.double() - t).abs().max().item() / scale
         reference_error = (r.double() - t).abs().max().item() / scale
         assert fused_error <= 3 * reference_error + 1e-6
+
+
+@pytest.mark.parametrize("cell, reset_after", [("simple_rnn", True), ("lstm", True),
+                                               ("gru", True), ("gru", False)])
+@pytest.mark.parametrize("masked", [False, True])
+@pytest.mark.parametrize("dtype", [torch.float64, torch.float32], ids=["f64", "f32"])
+def test_recurrent_dropout_matches_reference(cell, reset_after, masked, dtype):
+    """Keras recurrent dropout: one (B, H) mask scales the state where it enters the product."""
+    B, T, H = 3, 7, 5
+    keep = (torch.rand(B, H, generator=torch.Generator().manual_seed(4)) > 0.4).to(dtype)
+    options = {"recurrent_mask": keep / 0.6}
+    if masked:
+        options["mask"] = make_mask(B, T)
+    assert_matches_reference(cell, dtype, B=B, T=T, reset_after=reset_after, **options)

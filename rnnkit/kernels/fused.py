@@ -29,8 +29,6 @@ def unsupported_reason(cell: str, x: torch.Tensor, options: dict[str, Any]) -> s
         return f"fused kernels support float32 and float64, not {x.dtype}"
     if x.dim() != 3 or x.shape[1] == 0:
         return f"fused kernels need a (B, T>0, I) input, got shape {tuple(x.shape)}"
-    if options.get("recurrent_mask") is not None:
-        return "recurrent dropout (recurrent_mask) is not fused"
     act = activations.name_of(options.get("activation", "tanh"))
     if act not in ACTIVATIONS:
         return f"activation {act or 'custom callable'!r} is not fused (fused: {ACTIVATIONS})"
@@ -80,7 +78,7 @@ def simple_rnn_sequence(x, h0, kernel, recurrent_kernel, bias, *, activation="ta
     x, mask = _prepare("simple_rnn", x, mask, go_backwards, options)
     xw = _project(x, kernel, bias)  # (B, T, H)
     y, h, _, _ = torch.ops.rnnkit.simple_rnn_forward(
-        xw, h0, recurrent_kernel, mask, _code(activation), zero_output_for_mask,
+        xw, h0, recurrent_kernel, mask, recurrent_mask, _code(activation), zero_output_for_mask,
         _save(xw, h0, recurrent_kernel),
     )
     return y, (h,)
@@ -94,8 +92,8 @@ def lstm_sequence(x, h0, c0, kernel, recurrent_kernel, bias, *, activation="tanh
     x, mask = _prepare("lstm", x, mask, go_backwards, options)
     xw = _project(x, kernel, bias)  # (B, T, 4H)
     y, h, c, _, _, _ = torch.ops.rnnkit.lstm_forward(
-        xw, h0, c0, recurrent_kernel, mask, _code(activation), _code(recurrent_activation),
-        zero_output_for_mask, _save(xw, h0, c0, recurrent_kernel),
+        xw, h0, c0, recurrent_kernel, mask, recurrent_mask, _code(activation),
+        _code(recurrent_activation), zero_output_for_mask, _save(xw, h0, c0, recurrent_kernel),
     )
     return y, (h, c)
 
@@ -111,7 +109,7 @@ def gru_sequence(x, h0, kernel, recurrent_kernel, bias, *, activation="tanh",
         recurrent_bias = x.new_zeros(recurrent_kernel.shape[1])
     xw = _project(x, kernel, input_bias)  # (B, T, 3H)
     y, h, _, _ = torch.ops.rnnkit.gru_forward(
-        xw, h0, recurrent_kernel, recurrent_bias, mask, _code(activation),
+        xw, h0, recurrent_kernel, recurrent_bias, mask, recurrent_mask, _code(activation),
         _code(recurrent_activation), reset_after, zero_output_for_mask,
         _save(xw, h0, recurrent_kernel, recurrent_bias),
     )

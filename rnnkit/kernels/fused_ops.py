@@ -28,7 +28,8 @@ def _saved(xw: torch.Tensor, save: bool, *shape: int) -> torch.Tensor:
 # ------------------------------------------------------------------ fake (shape-only) kernels
 
 
-def _simple_rnn_forward_fake(xw, h0, recurrent_kernel, mask, activation, zero_output, save):
+def _simple_rnn_forward_fake(xw, h0, recurrent_kernel, mask, recurrent_mask, activation,
+                             zero_output, save):
     B, T, _ = xw.shape
     H = recurrent_kernel.shape[0]
     return (
@@ -39,12 +40,13 @@ def _simple_rnn_forward_fake(xw, h0, recurrent_kernel, mask, activation, zero_ou
     )
 
 
-def _simple_rnn_backward_fake(dy, dh, recurrent_kernel, mask, hs, acts, activation, zero_output):
+def _simple_rnn_backward_fake(dy, dh, recurrent_kernel, mask, recurrent_mask, hs, acts, activation,
+                              zero_output):
     return torch.empty_like(dy), torch.empty_like(dh), torch.empty_like(recurrent_kernel)
 
 
-def _lstm_forward_fake(xw, h0, c0, recurrent_kernel, mask, activation, recurrent_activation,
-                       zero_output, save):
+def _lstm_forward_fake(xw, h0, c0, recurrent_kernel, mask, recurrent_mask, activation,
+                       recurrent_activation, zero_output, save):
     B, T, _ = xw.shape
     H = recurrent_kernel.shape[0]
     return (
@@ -57,8 +59,8 @@ def _lstm_forward_fake(xw, h0, c0, recurrent_kernel, mask, activation, recurrent
     )
 
 
-def _lstm_backward_fake(dy, dh, dc, recurrent_kernel, mask, hs, cs, gates, activation,
-                        recurrent_activation, zero_output):
+def _lstm_backward_fake(dy, dh, dc, recurrent_kernel, mask, recurrent_mask, hs, cs, gates,
+                        activation, recurrent_activation, zero_output):
     B, T, H = dy.shape
     return (
         dy.new_empty((B, T, 4 * H)),
@@ -68,7 +70,7 @@ def _lstm_backward_fake(dy, dh, dc, recurrent_kernel, mask, hs, cs, gates, activ
     )
 
 
-def _gru_forward_fake(xw, h0, recurrent_kernel, recurrent_bias, mask, activation,
+def _gru_forward_fake(xw, h0, recurrent_kernel, recurrent_bias, mask, recurrent_mask, activation,
                       recurrent_activation, reset_after, zero_output, save):
     B, T, _ = xw.shape
     H = recurrent_kernel.shape[0]
@@ -80,7 +82,7 @@ def _gru_forward_fake(xw, h0, recurrent_kernel, recurrent_bias, mask, activation
     )
 
 
-def _gru_backward_fake(dy, dh, recurrent_kernel, mask, hs, gates, activation,
+def _gru_backward_fake(dy, dh, recurrent_kernel, mask, recurrent_mask, hs, gates, activation,
                        recurrent_activation, reset_after, zero_output):
     B, T, H = dy.shape
     return (
@@ -95,52 +97,56 @@ def _gru_backward_fake(dy, dh, recurrent_kernel, mask, hs, gates, activation,
 
 
 def _simple_rnn_setup(ctx, inputs, output):
-    _, _, recurrent_kernel, mask, activation, zero_output, _ = inputs
+    _, _, recurrent_kernel, mask, recurrent_mask, activation, zero_output, _ = inputs
     _, _, hs, acts = output
     ctx.save_for_backward(recurrent_kernel, hs, acts)
-    ctx.mask, ctx.activation, ctx.zero_output = mask, activation, zero_output
+    ctx.masks = (mask, recurrent_mask)
+    ctx.activation, ctx.zero_output = activation, zero_output
 
 
 def _simple_rnn_backward(ctx, dy, dh, _dhs, _dacts):
     recurrent_kernel, hs, acts = ctx.saved_tensors
     dxw, dh0, du = torch.ops.rnnkit.simple_rnn_backward(
-        dy, dh, recurrent_kernel, ctx.mask, hs, acts, ctx.activation, ctx.zero_output
+        dy, dh, recurrent_kernel, *ctx.masks, hs, acts, ctx.activation, ctx.zero_output
     )
-    return dxw, dh0, du, None, None, None, None
+    return dxw, dh0, du, None, None, None, None, None
 
 
 def _lstm_setup(ctx, inputs, output):
-    _, _, _, recurrent_kernel, mask, activation, recurrent_activation, zero_output, _ = inputs
+    (_, _, _, recurrent_kernel, mask, recurrent_mask, activation, recurrent_activation,
+     zero_output, _) = inputs
     _, _, _, hs, cs, gates = output
     ctx.save_for_backward(recurrent_kernel, hs, cs, gates)
-    ctx.mask, ctx.zero_output = mask, zero_output
+    ctx.masks, ctx.zero_output = (mask, recurrent_mask), zero_output
     ctx.activations = (activation, recurrent_activation)
 
 
 def _lstm_backward(ctx, dy, dh, dc, _dhs, _dcs, _dgates):
     recurrent_kernel, hs, cs, gates = ctx.saved_tensors
     dxw, dh0, dc0, du = torch.ops.rnnkit.lstm_backward(
-        dy, dh, dc, recurrent_kernel, ctx.mask, hs, cs, gates, *ctx.activations, ctx.zero_output
+        dy, dh, dc, recurrent_kernel, *ctx.masks, hs, cs, gates, *ctx.activations,
+        ctx.zero_output,
     )
-    return dxw, dh0, dc0, du, None, None, None, None, None
+    return dxw, dh0, dc0, du, None, None, None, None, None, None
 
 
 def _gru_setup(ctx, inputs, output):
-    (_, _, recurrent_kernel, _, mask, activation, recurrent_activation, reset_after,
-     zero_output, _) = inputs
+    (_, _, recurrent_kernel, _, mask, recurrent_mask, activation, recurrent_activation,
+     reset_after, zero_output, _) = inputs
     _, _, hs, gates = output
     ctx.save_for_backward(recurrent_kernel, hs, gates)
-    ctx.mask, ctx.zero_output, ctx.reset_after = mask, zero_output, reset_after
+    ctx.masks = (mask, recurrent_mask)
+    ctx.zero_output, ctx.reset_after = zero_output, reset_after
     ctx.activations = (activation, recurrent_activation)
 
 
 def _gru_backward(ctx, dy, dh, _dhs, _dgates):
     recurrent_kernel, hs, gates = ctx.saved_tensors
     dxw, dh0, du, db = torch.ops.rnnkit.gru_backward(
-        dy, dh, recurrent_kernel, ctx.mask, hs, gates, *ctx.activations, ctx.reset_after,
+        dy, dh, recurrent_kernel, *ctx.masks, hs, gates, *ctx.activations, ctx.reset_after,
         ctx.zero_output,
     )
-    return dxw, dh0, du, db, None, None, None, None, None, None
+    return dxw, dh0, du, db, None, None, None, None, None, None, None
 
 
 def register() -> None:

@@ -36,6 +36,20 @@ inline Tensor mask_of(const c10::optional<Tensor>& mask, const Tensor& xw) {
   return mask->to(at::kBool).contiguous();
 }
 
+// Recurrent-dropout mask as a contiguous (B, H) tensor of the input dtype, or undefined.
+inline Tensor recurrent_mask_of(const c10::optional<Tensor>& rm, const Tensor& like, int64_t batch,
+                                int64_t units) {
+  if (!rm.has_value() || !rm->defined()) return Tensor();
+  TORCH_CHECK(rm->dim() == 2 && rm->size(0) == batch && rm->size(1) == units,
+              "recurrent_mask must be (B, H) = (", batch, ", ", units, "), got ", rm->sizes());
+  return rm->to(like.scalar_type()).contiguous();
+}
+
+// hs (B, T, H) times the recurrent-dropout mask: the states as the recurrent products saw them.
+inline Tensor dropped_states(const Tensor& hs, const Tensor& rm) {
+  return rm.defined() ? (hs * rm.unsqueeze(1)).contiguous() : hs;
+}
+
 inline const bool* mask_ptr(const Tensor& m) { return m.defined() ? m.data_ptr<bool>() : nullptr; }
 
 template <typename T>

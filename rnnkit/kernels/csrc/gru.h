@@ -29,6 +29,8 @@ struct GruForward {
   T* gates;     // null in inference
   T* product;   // (B, 3H) scratch
   T* reset_h;   // (B, H) scratch for r * h_{t-1} (reset_before only)
+  const T* rmask = nullptr;  // (B, H) recurrent-dropout mask, or null: the product sees h * rmask
+  T* dropped_h = nullptr;    // (B, H) scratch when rmask is set
 
   int64_t saved_width() const { return (reset_after ? 4 : 3) * H; }
 
@@ -41,14 +43,15 @@ struct GruForward {
     const StepWeights<T> u_h(U + 2 * H, H, H, G, reset_after ? 0 : B);
     for (int64_t t = 0; t < steps; ++t) {
       const Rows<T> h_in = h.entering(t), h_out = h.leaving(t);
+      const Rows<T> h_mul = dropped(h_in, rmask, dropped_h, B, H);
       if (reset_after) {
-        u.multiply(h_in.data, h_in.ld, T(0), product, G);
+        u.multiply(h_mul.data, h_mul.ld, T(0), product, G);
       } else {
-        u.multiply(h_in.data, h_in.ld, T(0), product, G);
+        u.multiply(h_mul.data, h_mul.ld, T(0), product, G);
         for_rows(B, G, [&](int64_t b0, int64_t b1) {
           for (int64_t b = b0; b < b1; ++b) {
             const T* x = xw + (b * steps + t) * G;
-            const T* hp = h_in.row(b);
+            const T* hp = h_mul.row(b);
             T* p = product + b * G;  // z, r stored back activated
             T* rh = reset_h + b * H;
 #pragma omp simd
@@ -125,6 +128,8 @@ struct GruBackward {
   T* drec;
   T* dh0;
   T* work;
+  const T* rmask = nullptr;  // (B, H) recurrent-dropout mask, or null
+  T* d_dropped = nullptr;    // (B, H) scratch when rmask is set
 
   template <class Act, class RAct>
   void run() const {
@@ -184,7 +189,12 @@ struct GruBackward {
         }
       });
       if (reset_after) {
-        ut.multiply(drec + t * G, steps * G, T(1), dh_prev, H);
+        if (rmask == nullptr) {
+          ut.multiply(drec + t * G, steps * G, T(1), dh_prev, H);
+        } else {
+          ut.multiply(drec + t * G, steps * G, T(0), d_dropped, H);
+          add_dropped(dh_prev, d_dropped, rmask, B * H);
+        }
       } else {
         // d(r * h_{t-1}) = dhh_pre @ U_h^T, then split between r and h_{t-1}.
         ut_h.multiply(dxw + t * G + 2 * H, steps * G, T(0), d_reset_h, H);
@@ -194,17 +204,32 @@ struct GruBackward {
             const T* s = gates + bt * K;
             const T* hp = hs + bt * H;
             const T* drh = d_reset_h + b * H;
+            const T* rm = rmask ? rmask + b * H : nullptr;
             T* gx = dxw + bt * G;
             T* dp = dh_prev + b * H;
+            if (rm == nullptr) {
 #pragma omp simd
-            for (int64_t j = 0; j < H; ++j) {
-              const T r = s[H + j];
-              gx[H + j] = drh[j] * hp[j] * RAct::slope(r);
-              dp[j] += drh[j] * r;
+              for (int64_t j = 0; j < H; ++j) {
+                const T r = s[H + j];
+                gx[H + j] = drh[j] * hp[j] * RAct::slope(r);
+                dp[j] += drh[j] * r;
+              }
+            } else {
+#pragma omp simd
+              for (int64_t j = 0; j < H; ++j) {
+                const T r = s[H + j];
+                gx[H + j] = drh[j] * hp[j] * rm[j] * RAct::slope(r);
+                dp[j] += drh[j] * r * rm[j];
+              }
             }
           }
         });
-        ut.multiply(dxw + t * G, steps * G, T(1), dh_prev, H);
+        if (rmask == nullptr) {
+          ut.multiply(dxw + t * G, steps * G, T(1), dh_prev, H);
+        } else {
+          ut.multiply(dxw + t * G, steps * G, T(0), d_dropped, H);
+          add_dropped(dh_prev, d_dropped, rmask, B * H);
+        }
       }
       std::swap(dh, dh_prev);
     }

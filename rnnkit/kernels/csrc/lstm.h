@@ -27,6 +27,8 @@ struct LstmForward {
   T* y;
   T* gates;    // null in inference
   T* product;  // (B, 4H) scratch
+  const T* rmask = nullptr;  // (B, H) recurrent-dropout mask, or null
+  T* dropped_h = nullptr;    // (B, H) scratch when rmask is set
 
   template <class Act, class RAct>
   void run() const {
@@ -37,7 +39,8 @@ struct LstmForward {
     for (int64_t t = 0; t < steps; ++t) {
       const Rows<T> h_in = h.entering(t), h_out = h.leaving(t);
       const Rows<T> c_in = c.entering(t), c_out = c.leaving(t);
-      u.multiply(h_in.data, h_in.ld, T(0), product, G);
+      const Rows<T> h_mul = dropped(h_in, rmask, dropped_h, B, H);
+      u.multiply(h_mul.data, h_mul.ld, T(0), product, G);
       for_rows(B, G, [&](int64_t b0, int64_t b1) {
         for (int64_t b = b0; b < b1; ++b) {
           T* y_row = y + (b * steps + t) * H;
@@ -109,6 +112,9 @@ struct LstmBackward {
   T* dc0;
   T* dU;
   T* work;
+  const T* rmask = nullptr;       // (B, H) recurrent-dropout mask, or null
+  const T* hs_dropped = nullptr;  // (B, T, H) hs * rmask, for dU, when rmask is set
+  T* d_dropped = nullptr;         // (B, H) scratch when rmask is set
 
   template <class Act, class RAct>
   void run() const {
@@ -152,11 +158,16 @@ struct LstmBackward {
           }
         }
       });
-      ut.multiply(dxw + t * G, steps * G, T(1), dh_prev, H);
+      if (rmask == nullptr) {
+        ut.multiply(dxw + t * G, steps * G, T(1), dh_prev, H);
+      } else {
+        ut.multiply(dxw + t * G, steps * G, T(0), d_dropped, H);
+        add_dropped(dh_prev, d_dropped, rmask, B * H);
+      }
       std::swap(dh, dh_prev);
     }
     for (int64_t i = 0; i < B * H; ++i) dh0[i] = dh[i], dc0[i] = dc[i];
-    gemm<T>(true, false, H, G, B * steps, hs, H, dxw, G, T(0), dU, G);
+    gemm<T>(true, false, H, G, B * steps, rmask ? hs_dropped : hs, H, dxw, G, T(0), dU, G);
   }
 };
 

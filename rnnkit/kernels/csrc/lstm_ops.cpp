@@ -11,8 +11,8 @@ using at::Tensor;
 
 std::tuple<Tensor, Tensor, Tensor, Tensor, Tensor, Tensor> lstm_forward(
     const Tensor& xw_in, const Tensor& h0_in, const Tensor& c0_in, const Tensor& u_in,
-    const c10::optional<Tensor>& mask_in, int64_t activation, int64_t recurrent_activation,
-    bool zero_output, bool save) {
+    const c10::optional<Tensor>& mask_in, const c10::optional<Tensor>& rmask_in,
+    int64_t activation, int64_t recurrent_activation, bool zero_output, bool save) {
   check_sequence(xw_in, 4, u_in, "lstm_forward");
   const Tensor xw = xw_in.contiguous(), u = u_in.contiguous();
   const Tensor h0 = h0_in.contiguous(), c0 = c0_in.contiguous();
@@ -24,7 +24,8 @@ std::tuple<Tensor, Tensor, Tensor, Tensor, Tensor, Tensor> lstm_forward(
   Tensor hT = at::empty({B, H}, xw.options()), cT = at::empty({B, H}, xw.options());
   Tensor hs = empty_unless(save, {B, T, H}, xw), cs = empty_unless(save, {B, T, H}, xw);
   Tensor gates = empty_unless(save, {B, T, 5 * H}, xw);
-  Tensor work = at::empty({8 * B * H}, xw.options());
+  const Tensor rmask = recurrent_mask_of(rmask_in, xw, B, H);
+  Tensor work = at::empty({9 * B * H}, xw.options());
   AT_DISPATCH_FLOATING_TYPES(xw.scalar_type(), "lstm_forward", [&] {
     using T_ = scalar_t;
     T_* w = work.data_ptr<T_>();
@@ -34,6 +35,7 @@ std::tuple<Tensor, Tensor, Tensor, Tensor, Tensor, Tensor> lstm_forward(
                       StateSlots<T_>{c0.data_ptr<T_>(), ptr_or_null<T_>(cs), w + 6 * B * H,
                                      cT.data_ptr<T_>(), B, T, H},
                       y.data_ptr<T_>(), ptr_or_null<T_>(gates), w};
+    if (rmask.defined()) k.rmask = rmask.data_ptr<T_>(), k.dropped_h = w + 8 * B * H;
     with_activations(activation, recurrent_activation, [&](auto a, auto r) {
       k.template run<decltype(a), decltype(r)>();
     });
@@ -43,8 +45,9 @@ std::tuple<Tensor, Tensor, Tensor, Tensor, Tensor, Tensor> lstm_forward(
 
 std::tuple<Tensor, Tensor, Tensor, Tensor> lstm_backward(
     const Tensor& dy_in, const Tensor& dh_in, const Tensor& dc_in, const Tensor& u_in,
-    const c10::optional<Tensor>& mask_in, const Tensor& hs_in, const Tensor& cs_in,
-    const Tensor& gates_in, int64_t activation, int64_t recurrent_activation, bool zero_output) {
+    const c10::optional<Tensor>& mask_in, const c10::optional<Tensor>& rmask_in,
+    const Tensor& hs_in, const Tensor& cs_in, const Tensor& gates_in, int64_t activation,
+    int64_t recurrent_activation, bool zero_output) {
   const Tensor dy = dy_in.contiguous(), dh = dh_in.contiguous(), dc = dc_in.contiguous();
   const Tensor u = u_in.contiguous(), hs = hs_in.contiguous(), cs = cs_in.contiguous();
   const Tensor gates = gates_in.contiguous();
@@ -55,7 +58,9 @@ std::tuple<Tensor, Tensor, Tensor, Tensor> lstm_backward(
   const Tensor mask = mask_of(mask_in, dy);
   Tensor dxw = at::empty({B, T, 4 * H}, dy.options());
   Tensor dh0 = at::empty({B, H}, dy.options()), dc0 = at::empty({B, H}, dy.options());
-  Tensor du = at::empty({H, 4 * H}, dy.options()), work = at::empty({4, B, H}, dy.options());
+  Tensor du = at::empty({H, 4 * H}, dy.options()), work = at::empty({5, B, H}, dy.options());
+  const Tensor rmask = recurrent_mask_of(rmask_in, dy, B, H);
+  const Tensor hs_dropped = dropped_states(hs, rmask);
   const Tensor ut = u.t().contiguous();
   AT_DISPATCH_FLOATING_TYPES(dy.scalar_type(), "lstm_backward", [&] {
     using T_ = scalar_t;
@@ -64,6 +69,11 @@ std::tuple<Tensor, Tensor, Tensor, Tensor> lstm_backward(
                        cs.data_ptr<T_>(), gates.data_ptr<T_>(), dxw.data_ptr<T_>(),
                        dh0.data_ptr<T_>(), dc0.data_ptr<T_>(), du.data_ptr<T_>(),
                        work.data_ptr<T_>()};
+    if (rmask.defined()) {
+      k.rmask = rmask.data_ptr<T_>();
+      k.hs_dropped = hs_dropped.data_ptr<T_>();
+      k.d_dropped = work.data_ptr<T_>() + 4 * B * H;
+    }
     with_activations(activation, recurrent_activation, [&](auto a, auto r) {
       k.template run<decltype(a), decltype(r)>();
     });

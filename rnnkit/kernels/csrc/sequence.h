@@ -44,6 +44,28 @@ struct StateSlots {
   }
 };
 
+// The state as it enters the recurrent product: itself, or times the recurrent-dropout mask
+// rmask (B, H), written into scratch (B, H).
+template <typename T>
+Rows<T> dropped(const Rows<T>& h, const T* rmask, T* scratch, int64_t batch, int64_t width) {
+  if (rmask == nullptr) return h;
+  for (int64_t b = 0; b < batch; ++b) {
+    const T* hb = h.row(b);
+    const T* mb = rmask + b * width;
+    T* sb = scratch + b * width;
+#pragma omp simd
+    for (int64_t j = 0; j < width; ++j) sb[j] = hb[j] * mb[j];
+  }
+  return {scratch, width};
+}
+
+// dst += src * rmask over n elements: the gradient through a dropped state.
+template <typename T>
+void add_dropped(T* dst, const T* src, const T* rmask, int64_t n) {
+#pragma omp simd
+  for (int64_t i = 0; i < n; ++i) dst[i] += src[i] * rmask[i];
+}
+
 // Keras masking of one output row at a masked step: zeros, or the previous step's output
 // (zeros before the first step).
 template <typename T>

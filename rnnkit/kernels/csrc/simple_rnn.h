@@ -23,6 +23,8 @@ struct SimpleRnnForward {
   T* y;
   T* acts;     // null in inference
   T* product;  // (B, H) scratch
+  const T* rmask = nullptr;  // (B, H) recurrent-dropout mask, or null
+  T* dropped_h = nullptr;    // (B, H) scratch when rmask is set
 
   template <class Act>
   void run() const {
@@ -30,7 +32,8 @@ struct SimpleRnnForward {
     const StepWeights<T> u(U, H, H, H, B);
     for (int64_t t = 0; t < steps; ++t) {
       const Rows<T> h_in = h.entering(t), h_out = h.leaving(t);
-      u.multiply(h_in.data, h_in.ld, T(0), product, H);
+      const Rows<T> h_mul = dropped(h_in, rmask, dropped_h, B, H);
+      u.multiply(h_mul.data, h_mul.ld, T(0), product, H);
       for_rows(B, H, [&](int64_t b0, int64_t b1) {
         for (int64_t b = b0; b < b1; ++b) {
           T* y_row = y + (b * steps + t) * H;
@@ -74,6 +77,9 @@ struct SimpleRnnBackward {
   T* dh0;
   T* dU;
   T* work;
+  const T* rmask = nullptr;       // (B, H) recurrent-dropout mask, or null
+  const T* hs_dropped = nullptr;  // (B, T, H) hs * rmask, for dU, when rmask is set
+  T* d_dropped = nullptr;         // (B, H) scratch when rmask is set
 
   template <class Act>
   void run() const {
@@ -106,12 +112,17 @@ struct SimpleRnnBackward {
           }
         }
       });
-      ut.multiply(dxw + t * H, steps * H, T(1), dh_prev, H);
+      if (rmask == nullptr) {
+        ut.multiply(dxw + t * H, steps * H, T(1), dh_prev, H);
+      } else {
+        ut.multiply(dxw + t * H, steps * H, T(0), d_dropped, H);
+        add_dropped(dh_prev, d_dropped, rmask, B * H);
+      }
       std::swap(dh, dh_prev);
     }
     for (int64_t i = 0; i < B * H; ++i) dh0[i] = dh[i];
     // dU = sum over steps of h_{t-1}^T @ dpre_t: one product over all B * T rows.
-    gemm<T>(true, false, H, H, B * steps, hs, H, dxw, H, T(0), dU, H);
+    gemm<T>(true, false, H, H, B * steps, rmask ? hs_dropped : hs, H, dxw, H, T(0), dU, H);
   }
 };
 
