@@ -242,7 +242,8 @@ def _op_samples():
 def test_opcheck_every_op():
     samples = _op_samples()
     checked = {op.name() for op, _ in samples}
-    assert checked == {f"rnnkit::{cell}_{part}" for cell in GATES for part in ("forward", "backward")}
+    parts = ("forward", "backward")
+    assert checked == {f"rnnkit::{cell}_{part}" for cell in GATES for part in parts}
     for op, args in samples:
         torch.library.opcheck(op, args)
 

@@ -59,8 +59,9 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     fused_ready = build.load() if "fused" in args.paths or "auto" in args.paths else False
     load_seconds = time.perf_counter() - started
+    state = "ready" if fused_ready else "unavailable"
     print(f"rnnkit bench: torch {torch.__version__}, {torch.get_num_threads()} threads, "
-          f"fused kernels {'ready' if fused_ready else 'unavailable'} ({load_seconds:.2f} s to load)")
+          f"fused kernels {state} ({load_seconds:.2f} s to load)")
     paths = tuple(p for p in args.paths if p != "fused" or fused_ready)
     print(benchmark.HEADER)
     report = benchmark.run(cells=args.cells, shapes=args.shapes, modes=args.modes, paths=paths,

@@ -9,7 +9,14 @@ if needed), and ``fused_is_built()`` whether that would need no compile.
 from .build import FusedUnavailable
 from .build import is_built as fused_is_built
 from .build import unavailable_reason as fused_unavailable_reason
-from .dispatch import IMPLEMENTATIONS, Choice, UnsupportedImplementation, choose, explain, run_sequence
+from .dispatch import (
+    IMPLEMENTATIONS,
+    Choice,
+    UnsupportedImplementation,
+    choose,
+    explain,
+    run_sequence,
+)
 
 __all__ = [
     "IMPLEMENTATIONS",

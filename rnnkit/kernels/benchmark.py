@@ -207,7 +207,8 @@ def _time_interleaved(contenders: dict[str, Callable[[], object]], repeats: int,
     return {name: statistics.median(samples[name]) for name in contenders}
 
 
-HEADER = f"{'cell':<10} {'shape':<11} {'mode':<5} {'contender':<17} {'ms':>9} {'GFLOP/s':>8} {'vs torch':>8}  note"
+HEADER = (f"{'cell':<10} {'shape':<11} {'mode':<5} {'contender':<17} {'ms':>9} {'GFLOP/s':>8} "
+          f"{'vs torch':>8}  note")
 
 
 def format_row(r: Row) -> str:
@@ -219,8 +220,8 @@ def format_row(r: Row) -> str:
 def markdown(report: Report) -> str:
     lines = [
         f"torch {report.torch_version}, {report.threads} threads, {report.clock} clock, median of "
-        f"{report.repeats} interleaved repeats after warm-up. `vs torch` = torch time / contender time "
-        "(above 1 = faster than torch.nn).",
+        f"{report.repeats} interleaved repeats after warm-up. `vs torch` = torch time / "
+        "contender time (above 1 = faster than torch.nn).",
         "",
         "| cell | shape | mode | contender | ms | GFLOP/s | vs torch | note |",
         "|---|---|---|---|---:|---:|---:|---|",
