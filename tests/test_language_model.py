@@ -101,12 +101,12 @@ def test_stepping_one_token_at_a_time_equals_running_the_whole_prefix(run):
 
 def test_scoring_ranks_the_dominant_phrasing_first(run, capsys):
     assert main(["score", str(run["out"]), RARE, DOMINANT]) == 0
-    lines = capsys.readouterr().out.strip().splitlines()
-    assert lines[0].startswith("log-probability")
-    assert lines[1].endswith(DOMINANT) and lines[2].endswith(RARE)
+    lines = [line.split("\t") for line in capsys.readouterr().out.strip().splitlines()]
+    assert [text for _, _, text in lines] == [DOMINANT, RARE]
     rows = lm.score(run["out"] / "best.safetensors", [RARE, DOMINANT])
     (best_logp, best_ppl, best_text), (other_logp, _, _) = rows
     assert best_text == DOMINANT and best_logp > other_logp
+    assert float(lines[0][0]) == pytest.approx(best_logp, abs=1e-3)
     assert best_ppl == pytest.approx(math.exp(-best_logp / len(DOMINANT)))
 
 

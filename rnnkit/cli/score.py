@@ -12,7 +12,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "score",
         help="log-probability and perplexity of sentences under a language model",
-        description="Example: rnnkit score runs/lm 'The apple and pear salad' 'The apple and pair salad'",
+        description="Prints one line per text, most probable first: its log-probability (natural log), "
+        "its perplexity per token, and the text, separated by tabs. "
+        "Example: rnnkit score runs/lm 'The apple and pear salad' 'The apple and pair salad'",
     )
     parser.add_argument("checkpoint", metavar="CKPT", help="a checkpoint file, or a run directory (its best checkpoint)")
     parser.add_argument("texts", metavar="TEXT", nargs="+", help="sentences to score")
@@ -25,7 +27,6 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"rnnkit score: error: {error}", file=sys.stderr)
         return 2
-    print("log-probability (nats)  perplexity/token  text")
-    for log_probability, perplexity, text in rows:
-        print(f"{log_probability:22.3f}  {perplexity:16.3f}  {text}")
+    for log_probability, perplexity, text in rows:  # natural-log probability, perplexity per token, text
+        print(f"{log_probability:.3f}\t{perplexity:.3f}\t{text}")
     return 0

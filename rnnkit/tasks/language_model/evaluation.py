@@ -41,5 +41,3 @@ def metrics_from_nats(nats: float, tokens: int, characters: int) -> dict[str, fl
         "val_perplexity": math.exp(min(nats / tokens, 700.0)),
         "val_bits_per_char": nats / max(characters, 1) / math.log(2),
     }
-
-
