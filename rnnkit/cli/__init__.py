@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import convert, demo, eval, experiment, inspect, predict, sample, score, summary, train, translate, word2vec
+from . import bench, convert, demo, eval, experiment, inspect, predict, sample, score, summary, train, translate, word2vec
 
-SUBCOMMANDS = [demo, train, translate, eval, predict, sample, score, summary, convert, inspect, experiment, word2vec]
+SUBCOMMANDS = [demo, train, translate, eval, predict, sample, score, summary, convert, inspect, experiment, word2vec, bench]
 
 
 def main(argv: list[str] | None = None) -> int:
