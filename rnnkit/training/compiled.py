@@ -100,7 +100,8 @@ class Compiled:
                 self.trackers[key][1] += batch
         for metrics, target, output in zip(self.metrics, targets, outputs):
             for metric in metrics:
-                metric.update_state(torch.as_tensor(target, device=output.device), output.detach(), sample_weight)
+                # not detached: update_state runs under no_grad, and the output's mask must reach it
+                metric.update_state(torch.as_tensor(target, device=output.device), output, sample_weight)
 
     # ----- per epoch ----------------------------------------------------------------------
     def _named_metrics(self) -> list[tuple[str, MeanMetric]]:
