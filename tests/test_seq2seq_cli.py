@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import torch
 
@@ -53,7 +55,8 @@ def test_dates_need_no_data_argument(tmp_path, capsys):
             "--attention", "additive"]
     assert main(["train", "seq2seq", "--out", str(run), *args, *SMALL]) == 0
     out = capsys.readouterr().out
-    assert "generated dates (200 to train on, 16 held out)" in out and "Stopped by time after 1 epochs" in out
+    assert "generated dates (200 to train on, 16 held out)" in out
+    assert re.search(r"Stopped by time after \d+ epochs", out)  # how many fit depends on the machine
     assert main(["eval", str(run)]) == 0
     out = capsys.readouterr().out
     assert "on 16 held-out generated dates" in out and (run / "eval.tsv").is_file()
