@@ -59,7 +59,7 @@ def read_task_model(checkpoint: str | os.PathLike) -> tuple[Path, dict[str, torc
     if KEY not in metadata:
         if "rnnkit-language-model" in metadata:
             raise ValueError(f"{path}: a language-model checkpoint; use 'rnnkit sample' or 'rnnkit score' with it")
-        raise ValueError(f"{path}: a safetensors file, but not a checkpoint of 'rnnkit train classify|tag|forecast'")
+        raise ValueError(f"{path}: a safetensors file, but not a checkpoint of 'rnnkit train classify|tag|forecast|seq2seq'")
     weights = {key.removeprefix("model/"): value for key, value in tensors.items() if key.startswith("model/")}
     return path, weights, json.loads(metadata[KEY])
 
