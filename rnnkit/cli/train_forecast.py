@@ -10,6 +10,7 @@ from ..tasks import forecasting
 EXAMPLE = """examples:
   rnnkit train forecast                                      # bundled monthly Mauna Loa CO2, window 24, horizon 12
   rnnkit train forecast --dataset sunspots --window 22 --horizon 5 --out runs/sunspots
+  rnnkit train forecast --output sequence                    # also learn the next 12 values after every month of the window
   rnnkit train forecast --data prices.csv --target close --features volume --window 30 --horizon 5 --season 5
   rnnkit eval runs/forecast                                  # MAE, RMSE, MASE vs naive and seasonal naive; forecast.png
   rnnkit predict runs/forecast                               # the next K values after the series
@@ -35,6 +36,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--cell", choices=["lstm", "gru", "simple"], default="lstm", help="recurrent layer (default lstm)")
     parser.add_argument("--layers", type=int, default=1, help="stacked recurrent layers (default 1)")
     parser.add_argument("--units", type=int, default=32, help="units per layer (default 32)")
+    parser.add_argument("--output", choices=["last", "sequence"], default="last",
+                        help="last: forecast from the window's last state; sequence: train on the next K values after "
+                             "every step of the window and forecast from the last step (default last)")
     parser.add_argument("--relative", action=argparse.BooleanOptionalAction, default=True,
                         help="predict changes from the window's last value (default yes; copes with trends)")
     parser.add_argument("--train", type=float, default=0.7, help="fraction of rows (the earliest) to train on (default 0.7)")
@@ -54,8 +58,9 @@ def run(args: argparse.Namespace) -> int:
         result = forecasting.train(
             data=args.data, target=args.target, features=features, dataset=args.dataset, window=args.window,
             horizon=args.horizon, season=args.season, out=args.out, cell=args.cell, layers=args.layers, units=args.units,
-            relative=args.relative, train_fraction=args.train, val_fraction=args.val, batch_size=args.batch_size,
-            epochs=args.epochs, patience=args.patience, minutes=args.minutes, learning_rate=args.lr, seed=args.seed,
+            output=args.output, relative=args.relative, train_fraction=args.train, val_fraction=args.val,
+            batch_size=args.batch_size, epochs=args.epochs, patience=args.patience, minutes=args.minutes,
+            learning_rate=args.lr, seed=args.seed,
         )
         text = forecasting.eval_text(result.out, None, None, {})
     except ValueError as error:

@@ -19,7 +19,7 @@ import torch
 from ...training.scores import mean_absolute_scaled_error
 from ...training.task_files import load_weights_into, read_task_model, resolve_task_checkpoint
 from .model import ForecasterConfig, build_forecaster
-from .series import Scaler, Split, read_series, windows
+from .series import Scaler, Split, read_series, sequence_windows, windows
 from .training import prepared
 
 
@@ -33,9 +33,12 @@ def load_forecaster(checkpoint: str | os.PathLike) -> tuple[Any, dict[str, Any]]
 
 
 def forecast(model: Any, record: dict[str, Any], x: np.ndarray, last_scaled: np.ndarray) -> np.ndarray:
-    """Forecasts in the series' own units ``(N, horizon)`` for scaled windows ``x`` (relative when trained so)."""
+    """Forecasts in the series' own units ``(N, horizon)`` for scaled windows ``x`` (relative when trained so);
+    a sequence-output model's forecast is its last step's output."""
     with torch.inference_mode():
-        scaled = model(torch.from_numpy(x)).numpy()  # (N, horizon)
+        scaled = model(torch.from_numpy(x)).numpy()  # (N, [window,] horizon)
+    if ForecasterConfig.from_json(record["config"]).output == "sequence":
+        scaled = scaled[:, -1]  # (N, horizon)
     if record["relative"]:
         scaled = scaled + last_scaled[:, None]
     return Scaler.from_json(record["scaler"]).inverse_target(scaled)
@@ -56,7 +59,7 @@ def evaluate(checkpoint: str | os.PathLike, data: str | None = None) -> tuple[di
     values = read_series(path, record["target"], record["features"])
     split = Split.of(len(values), record["train_fraction"], record["val_fraction"])
     scaler = Scaler.from_json(record["scaler"])
-    parts = prepared(values, split, scaler, config.window, config.horizon, record["relative"], str(path))
+    parts = prepared(values, split, scaler, config, record["relative"], str(path))
     x, _, origins = parts["test"]
     series = values[:, 0]
     last_scaled = scaler.transform(values)[origins - 1, 0]
@@ -110,8 +113,9 @@ def next_values(checkpoint: str | os.PathLike, data: str | None = None) -> np.nd
         raise ValueError(f"{data or record['data']}: {len(values)} rows, fewer than the model's window of {config.window}")
     scaler = Scaler.from_json(record["scaler"])
     scaled = scaler.transform(values[-config.window :])
-    x, _, _ = windows(np.concatenate([scaled, np.zeros((config.horizon, scaled.shape[1]))]), config.window, config.horizon,
-                      config.window, config.window + config.horizon, record["relative"])
+    make = sequence_windows if config.output == "sequence" else windows
+    x, _, _ = make(np.concatenate([scaled, np.zeros((config.horizon, scaled.shape[1]))]), config.window, config.horizon,
+                   config.window, config.window + config.horizon, record["relative"])
     return forecast(model, record, x, scaled[-1:, 0])[0]
 
 

@@ -2,10 +2,15 @@
 
 ::
 
-    window (B, window, F) -> (LSTM|GRU|SimpleRNN) x layers -> last state (B, units) -> Dense (B, horizon)
+    output "last":      window (B, window, F) -> (LSTM|GRU|SimpleRNN) x layers -> last state (B, units) -> Dense (B, horizon)
+    output "sequence":  window (B, window, F) -> (LSTM|GRU|SimpleRNN) x layers -> every state (B, window, units)
+                        -> Dense per step (B, window, horizon); the last step's row is the forecast
 
 Predicting every step of the horizon from one state (direct multi-step) avoids feeding the
-model's own errors back in, as a one-step model rolled forward would.
+model's own errors back in, as a one-step model rolled forward would. The sequence output trains
+on the ``horizon`` values after every step of the window, not only after its last: ``window``
+times the targets from the same windows (the sequence-to-sequence setup of TensorFlow's
+time-series tutorial).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from ...layers import GRU, LSTM, Dense, Input, SimpleRNN
 from ...models import Model
 
 CELLS = {"lstm": LSTM, "gru": GRU, "simple": SimpleRNN}
+OUTPUTS = ("last", "sequence")
 
 
 @dataclass(frozen=True)
@@ -27,10 +33,13 @@ class ForecasterConfig:
     cell: str = "lstm"
     layers: int = 1
     units: int = 32
+    output: str = "last"  # checkpoints from before sequence outputs have no such key: they are "last"
 
     def __post_init__(self) -> None:
         if self.cell not in CELLS:
             raise ValueError(f"--cell must be one of {sorted(CELLS)}; got {self.cell!r}")
+        if self.output not in OUTPUTS:
+            raise ValueError(f"--output must be one of {list(OUTPUTS)}; got {self.output!r}")
         for name in ("window", "horizon", "layers", "units"):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:
@@ -48,7 +57,8 @@ def build_forecaster(config: ForecasterConfig) -> Model:
     inputs = Input(shape=(config.window, config.features), name="window")
     x = inputs
     cell = CELLS[config.cell]
+    every_step = config.output == "sequence"
     for i in range(config.layers):
-        x = cell(config.units, return_sequences=i < config.layers - 1, name=f"{config.cell}_{i}")(x)  # (B, [window,] units)
-    outputs = Dense(config.horizon, name="forecast")(x)  # (B, horizon)
+        x = cell(config.units, return_sequences=every_step or i < config.layers - 1, name=f"{config.cell}_{i}")(x)  # (B, [window,] units)
+    outputs = Dense(config.horizon, name="forecast")(x)  # (B, [window,] horizon)
     return Model(inputs, outputs, name="forecaster")

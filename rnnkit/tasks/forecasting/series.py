@@ -114,3 +114,23 @@ def windows(scaled: np.ndarray, window: int, horizon: int, first_target: int, en
         x[:, :, 0] -= last
         y = y - last
     return x.astype(np.float32), y.astype(np.float32), origins
+
+
+def sequence_windows(scaled: np.ndarray, window: int, horizon: int, first_target: int, end: int, relative: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The windows of :func:`windows` with targets ``(N, window, horizon)``: at step ``t`` of a window, the
+    ``horizon`` rows after row ``t``. The last step's targets are :func:`windows`' targets, so every
+    target lies in rows before ``end``, as there.
+
+    With ``relative`` the inputs are taken relative to the window's first target value and each step's
+    targets relative to that step's value: both are known at the step, which the window's last value is
+    not (earlier steps could read their targets off an input measured from it).
+    """
+    origins = np.arange(max(first_target, window), end - horizon + 1)
+    rows = origins[:, None] - window + np.arange(window)  # (N, window): the row read at each step
+    x = scaled[rows]  # (N, window, F)
+    y = scaled[rows[:, :, None] + np.arange(1, horizon + 1), 0]  # (N, window, horizon)
+    if relative:
+        at_step = x[:, :, 0].copy()  # (N, window)
+        x[:, :, 0] -= at_step[:, :1]
+        y = y - at_step[:, :, None]
+    return x.astype(np.float32), y.astype(np.float32), origins

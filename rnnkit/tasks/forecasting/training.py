@@ -16,7 +16,7 @@ from ... import optimizers
 from ...training import callbacks, losses, set_random_seed
 from ...training.task_files import MODEL_FILE, SaveBest, TimeLimit, load_weights_into, read_task_model
 from .model import ForecasterConfig, build_forecaster
-from .series import Scaler, Split, bundled, read_series, windows
+from .series import Scaler, Split, bundled, read_series, sequence_windows, windows
 
 TASK = "forecast"
 
@@ -46,14 +46,16 @@ def resolve_data(data: str | None, dataset: str, target: str | None, season: int
     return str(Path(data).resolve()), target, season or 1, str(data)
 
 
-def prepared(values: np.ndarray, split: Split, scaler: Scaler, window: int, horizon: int, relative: bool, source: str) -> dict[str, tuple]:
-    """Windows of the training, validation and test parts (targets inside each part)."""
+def prepared(values: np.ndarray, split: Split, scaler: Scaler, config: ForecasterConfig, relative: bool, source: str) -> dict[str, tuple]:
+    """Windows of the training, validation and test parts (targets inside each part), shaped for ``config.output``."""
+    window, horizon = config.window, config.horizon
     if window + horizon > split.train:
         raise ValueError(f"{source}: --window {window} + --horizon {horizon} is longer than the training part "
                          f"({split.train} of {split.total} rows); give a longer series or a shorter window")
     scaled = scaler.transform(values)
     parts = {"train": (0, split.train), "val": (split.train, split.val_end), "test": (split.val_end, split.total)}
-    result = {name: windows(scaled, window, horizon, start, end, relative) for name, (start, end) in parts.items()}
+    make = sequence_windows if config.output == "sequence" else windows
+    result = {name: make(scaled, window, horizon, start, end, relative) for name, (start, end) in parts.items()}
     for name, (x, _, _) in result.items():
         if len(x) == 0:
             rows = parts[name][1] - parts[name][0]
@@ -74,6 +76,7 @@ def train(
     cell: str = "lstm",
     layers: int = 1,
     units: int = 32,
+    output: str = "last",
     relative: bool = True,
     train_fraction: float = 0.7,
     val_fraction: float = 0.15,
@@ -93,14 +96,22 @@ def train(
     values = read_series(path, target, features)
     split = Split.of(len(values), train_fraction, val_fraction)
     scaler = Scaler.fit(values[: split.train])  # the training rows only
-    parts = prepared(values, split, scaler, window, horizon, relative, description)
+    config = ForecasterConfig(window, horizon, values.shape[1], cell, layers, units, output)
+    parts = prepared(values, split, scaler, config, relative, description)
     (x, y, _), (val_x, val_y, _) = parts["train"], parts["val"]
+    validation = (val_x, val_y)
+    if output == "sequence":
+        # Choose the epoch on the forecasts alone (the last step), as eval scores them: the earlier steps'
+        # targets are mostly training rows. The loss averages over all steps, so the last one weighs `window`.
+        last_step_only = np.zeros(val_y.shape[:2], np.float32)  # (N, window)
+        last_step_only[:, -1] = window
+        validation = (val_x, val_y, last_step_only)
 
     set_random_seed(seed)
-    config = ForecasterConfig(window, horizon, values.shape[1], cell, layers, units)
     model = build_forecaster(config)
     model.compile(optimizer=optimizers.Adam(learning_rate=learning_rate, clipnorm=1.0), loss=losses.MeanSquaredError())
-    say(f"Training a {layers}-layer {cell.upper()}({units}) forecaster on {description}: {len(values)} rows "
+    kind = "sequence-output " if output == "sequence" else ""
+    say(f"Training a {layers}-layer {cell.upper()}({units}) {kind}forecaster on {description}: {len(values)} rows "
         f"(train {split.train}, validation {split.val_end - split.train}, test {split.total - split.val_end}), "
         f"window {window}, horizon {horizon}, {len(x)} training windows, season {season}")
     out_dir = Path(out)
@@ -110,7 +121,7 @@ def train(
     quiet = lambda line: None
     saver = SaveBest(out_dir / MODEL_FILE, record, monitor="val_loss", mode="min", say=quiet)
     stop = callbacks.EarlyStopping(monitor="val_loss", patience=patience)
-    model.fit(x, y, batch_size=batch_size, epochs=epochs, validation_data=(val_x, val_y), verbose=0,
+    model.fit(x, y, batch_size=batch_size, epochs=epochs, validation_data=validation, verbose=0,
               callbacks=[TimeLimit(minutes), saver, stop])
     if not saver.best_epoch:
         raise ValueError("no epoch finished with a finite validation loss; nothing was saved (try a smaller --lr)")
