@@ -1,4 +1,4 @@
-"""``rnnkit train classify``: a recurrent text classifier (sentiment, topics) from a labelled table."""
+"""``rnnkit train classify``: a recurrent classifier of texts (sentiment, topics) or of numeric sequences."""
 
 from __future__ import annotations
 
@@ -12,22 +12,33 @@ EXAMPLE = """examples:
   rnnkit train classify --data reviews.csv --text-col review --label-col stars --tokens bpe --class-weights balanced
   rnnkit eval runs/nsmc --data ratings_test.txt
   rnnkit predict runs/nsmc "정말 재밌어요" "시간이 아깝다"
+  rnnkit train classify --sequence-of-features --out runs/vowels                # bundled Japanese Vowels (9 speakers)
+  rnnkit eval runs/vowels                                                       # its test part
+  rnnkit train classify --data steps.csv --sequence-of-features --id-col trial --time-col t --features ax,ay,az
 """
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "classify",
-        help="a text classifier: one label per text (TSV/CSV/JSONL)",
+        help="a classifier: one label per text (TSV/CSV/JSONL) or per numeric sequence (NPZ, long CSV)",
         description="Train a recurrent classifier; writes OUT/model.safetensors (best validation accuracy).",
         epilog=EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--data", required=True, help="labelled rows: .tsv/.txt (tab-separated, header line), .csv or .jsonl; or numeric sequences: .npz with x (N, T, F), y (N,) [, lengths (N,)]")
+    parser.add_argument("--data", help="labelled rows: .tsv/.txt (tab-separated, header line), .csv or .jsonl; or numeric sequences: "
+                        ".npz with x (N, T, F), y (N,) [, lengths (N,)], or a table with --sequence-of-features")
+    parser.add_argument("--sequence-of-features", action="store_true",
+                        help="--data is a long table of numeric sequences, one row per time step (id, label, [time,] "
+                             "features); without --data: the bundled Japanese Vowels set (UCI, 9 speakers)")
+    parser.add_argument("--id-col", help="sequences: sequence-id column (default: id, sequence, series, ...)")
+    parser.add_argument("--time-col", help="sequences: column that orders a sequence's rows (default: time, step, t or frame "
+                                           "if present, else file order)")
+    parser.add_argument("--features", help="sequences: feature columns, comma-separated (default: every other numeric column)")
     parser.add_argument("--val", help="validation rows in the same format (default: a random 10%% of --data)")
     parser.add_argument("--out", default="runs/classify", help="run directory (default runs/classify)")
     parser.add_argument("--text-col", help="text column (default: text, document, sentence, review, ...)")
-    parser.add_argument("--label-col", help="label column (default: label, sentiment, class, ...)")
+    parser.add_argument("--label-col", help="label column (default: label, sentiment, class, ...); one label per sequence")
     parser.add_argument("--tokens", choices=["char", "word", "bpe"], default="word", help="what a token is (default word)")
     parser.add_argument("--max-vocab", type=int, default=20000, help="vocabulary size cap (default 20000)")
     parser.add_argument("--min-frequency", type=int, default=1, help="rarer tokens become unknown (default 1)")
@@ -39,7 +50,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--embedding", type=int, default=64, help="embedding size (default 64; the vectors' size with --vectors)")
     parser.add_argument("--dropout", type=float, default=0.3, help="dropout after each recurrent layer (default 0.3)")
     parser.add_argument("--batch-size", type=int, default=64, help="texts per batch (default 64)")
-    parser.add_argument("--epochs", type=int, default=5, help="epochs (default 5)")
+    parser.add_argument("--epochs", type=int, help="epochs (default 5 for texts, 30 for numeric sequences)")
     parser.add_argument("--minutes", type=float, help="stop after this many minutes of training")
     parser.add_argument("--lr", type=float, default=2e-3, help="Adam learning rate (default 0.002)")
     parser.add_argument("--class-weights", choices=["none", "balanced"], default="none", help="weight rare classes up (default none)")
@@ -50,6 +61,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    features = [c.strip() for c in args.features.split(",") if c.strip()] if args.features else None
     try:
         result = classification.train(
             data=args.data, val=args.val, out=args.out, text_col=args.text_col, label_col=args.label_col, tokens=args.tokens,
@@ -57,11 +69,15 @@ def run(args: argparse.Namespace) -> int:
             bidirectional=args.bidirectional, layers=args.layers, units=args.units, embedding=args.embedding,
             dropout=args.dropout, batch_size=args.batch_size, epochs=args.epochs, minutes=args.minutes, learning_rate=args.lr,
             class_weights=args.class_weights, vectors=args.vectors, freeze_vectors=args.freeze_vectors, seed=args.seed,
+            sequence_of_features=args.sequence_of_features, id_col=args.id_col, time_col=args.time_col, features=features,
         )
     except ValueError as error:
         print(f"rnnkit train classify: error: {error}", file=sys.stderr)
         return 2
     print(f"best validation accuracy {result.val_accuracy:.4f} (epoch {result.best_epoch})")
     print(f"model: {result.checkpoint}")
-    print(f"next:  rnnkit eval {result.out} --data FILE;  rnnkit predict {result.out} 'some text'")
+    if result.encoder is None:
+        print(f"next:  rnnkit eval {result.out}{'' if args.data is None else ' --data FILE'}")
+    else:
+        print(f"next:  rnnkit eval {result.out} --data FILE;  rnnkit predict {result.out} 'some text'")
     return 0

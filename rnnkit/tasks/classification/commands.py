@@ -12,14 +12,16 @@ from .evaluation import evaluate, predict
 
 
 def eval_text(checkpoint: str | os.PathLike, data: str | None, out: str | None, options: dict[str, Any]) -> str:
-    """The report (headline ``accuracy 0.873`` first); writes ``confusion.png`` and ``eval.json`` to ``out``."""
-    if data is None:
-        raise ValueError("--data FILE is required to evaluate a classifier (a labelled TSV/CSV/JSONL file)")
+    """The report (headline ``accuracy 0.873`` first); writes ``confusion.png`` and ``eval.json`` to ``out``.
+
+    Without ``data``, a model trained on the bundled Japanese Vowels set is scored on its test part.
+    """
     folder = Path(out) if out else resolve_task_checkpoint(checkpoint).parent
     plot = folder / "confusion.png"
     report = evaluate(checkpoint, data, options.get("text_col"), options.get("label_col"), plot=plot)
-    (folder / "eval.json").write_text(json.dumps({"data": str(data), **report.to_json()}, indent=1))
-    return f"{report.as_text()}\n\nplot: {plot}"
+    scored = str(data) if data else "the bundled Japanese Vowels test part"
+    (folder / "eval.json").write_text(json.dumps({"data": scored, **report.to_json()}, indent=1))
+    return f"{report.as_text()}\n\ndata: {scored}\nplot: {plot}"
 
 
 def predict_text(checkpoint: str | os.PathLike, inputs: list[str], options: dict[str, Any]) -> str:

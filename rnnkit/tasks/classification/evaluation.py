@@ -14,7 +14,7 @@ from ...data.tables import read_labelled_texts
 from ...training.scores import ClassReport, confusion_matrix
 from ...training.task_files import load_weights_into, read_task_model
 from .model import ClassifierConfig, build_classifier
-from .sequences import feature_probabilities, read_feature_sequences, standardise
+from .sequences import JAPANESE_VOWELS, feature_probabilities, read_sequences, standardise
 from .text import TextEncoder
 
 
@@ -45,7 +45,7 @@ def predict(checkpoint: str | os.PathLike, texts: list[str]) -> list[tuple[str, 
     """``(label, its probability, every class's probability)`` for each text."""
     model, encoder, record = load_classifier(checkpoint)
     if encoder is None:
-        raise ValueError(f"{checkpoint}: this model classifies numeric sequences, not texts; score an NPZ file with 'rnnkit eval CKPT --data FILE.npz'")
+        raise ValueError(f"{checkpoint}: this model classifies numeric sequences, not texts; score a file of them with 'rnnkit eval CKPT --data FILE'")
     classes = record["classes"]
     rows = []
     for p in probabilities(model, encoder, texts):
@@ -54,13 +54,26 @@ def predict(checkpoint: str | os.PathLike, texts: list[str]) -> list[tuple[str, 
     return rows
 
 
-def evaluate(checkpoint: str | os.PathLike, data: str, text_col: str | None = None, label_col: str | None = None,
+def evaluate(checkpoint: str | os.PathLike, data: str | None = None, text_col: str | None = None, label_col: str | None = None,
              plot: str | os.PathLike | None = None) -> ClassReport:
-    """Accuracy, per-class precision/recall/F1 and the confusion matrix on a labelled table; a PNG at ``plot``."""
+    """Accuracy, per-class precision/recall/F1 and the confusion matrix on labelled data; a PNG at ``plot``.
+
+    ``data`` is read as the model was trained: texts, an NPZ file, or a long table with the training
+    run's columns. A model trained on the bundled Japanese Vowels set is scored on its test part
+    when ``data`` is None.
+    """
     model, encoder, record = load_classifier(checkpoint)
     classes = record["classes"]
+    if data is None:
+        if not record.get("bundled"):
+            raise ValueError("--data FILE is required to evaluate this classifier (labelled data like its training data)")
+        data = str(JAPANESE_VOWELS["test"])
     if encoder is None:
-        sequences, labels = read_feature_sequences(data, "--data")
+        columns = dict(record.get("columns") or {}, **({"label_col": label_col} if label_col else {}))
+        sequences, labels = read_sequences(data, columns, "--data")
+        features = record["config"]["features"]
+        if sequences[0].shape[1] != features:
+            raise ValueError(f"--data {data}: sequences of {sequences[0].shape[1]} features, but the model reads {features}")
         scores = feature_probabilities(model, standardise(sequences, record["scaler"]))
     else:
         texts, labels = read_labelled_texts(data, text_col or record.get("text_col"), label_col or record.get("label_col"), "--data")

@@ -1,23 +1,35 @@
-"""Numeric sequences to classify (sensor, speech-feature or activity data), read from an NPZ file.
+"""Numeric sequences to classify (sensor, speech-feature or activity data), from an NPZ file or a long table.
 
-The file holds ``x``: floats ``(N, T, F)`` and ``y``: ``(N,)`` integer or string labels, and
+The NPZ file holds ``x``: floats ``(N, T, F)`` and ``y``: ``(N,)`` integer or string labels, and
 optionally ``lengths``: ``(N,)`` the real steps of each sequence (the rest of its ``T`` steps is
-padding). It is read with ``allow_pickle=False``. Features are standardised with the mean and
-standard deviation of the training sequences' real steps; padding is all-zero steps, which the
-model's ``Masking`` layer skips (so a real step of exact zeros after scaling would be skipped too,
-as in Keras).
+padding). It is read with ``allow_pickle=False``. A long table (CSV/TSV/JSONL) has one row per
+time step: a sequence-id column, a label column (one label per sequence), optionally a time
+column that orders the rows of a sequence (else file order), and numeric feature columns; both
+read to the same ``(sequences, labels)``. Features are standardised with the mean and standard
+deviation of the training sequences' real steps; padding is all-zero steps, which the model's
+``Masking`` layer skips (so a real step of exact zeros after scaling would be skipped too, as in
+Keras).
 """
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
 from torch.utils.data import DataLoader, Dataset
 
 from ...data.padding import LengthBuckets
+from ...data.tables import LABEL_COLUMNS, pick_column, read_table
+
+ID_COLUMNS = ("id", "sequence", "series", "sequence_id", "series_id")
+TIME_COLUMNS = ("time", "step", "t", "frame")
+DATA_DIR = Path(__file__).parent / "data"
+# UCI Japanese Vowels, the data set's own split (see data/LICENSES.md)
+JAPANESE_VOWELS = {"train": DATA_DIR / "japanese_vowels_train.npz", "test": DATA_DIR / "japanese_vowels_test.npz"}
 
 
 def read_feature_sequences(path: str | os.PathLike, argument: str = "--data") -> tuple[list[np.ndarray], list[str]]:
@@ -44,6 +56,90 @@ def read_feature_sequences(path: str | os.PathLike, argument: str = "--data") ->
     if not np.isfinite(x).all():
         raise ValueError(f"{argument} {path}: x holds NaN or infinite values")
     return [x[i, : int(n)].astype(np.float32) for i, n in enumerate(lengths)], [str(v) for v in y.tolist()]
+
+
+def read_sequence_table(path: str | os.PathLike, id_col: str | None = None, label_col: str | None = None,
+                        time_col: str | None = None, features: list[str] | None = None,
+                        argument: str = "--data") -> tuple[list[np.ndarray], list[str], dict[str, Any]]:
+    """``(sequences, labels, columns)`` from a long table, sequences in order of their ids' first rows.
+
+    Columns not named are found by name (``id``/``sequence``/``series``, ``label``/``class``/...,
+    ``time``/``step``/``t``/``frame`` or none); the features default to every other column whose
+    first row holds a number. ``columns`` records the choice, so ``--val`` and ``eval`` files are
+    read the same way (``read_sequence_table(other, **columns)``).
+    """
+    header, records = read_table(path, argument)
+    id_name = pick_column(header, id_col, ID_COLUMNS, "sequence-id", path, "--id-col")
+    label_name = pick_column(header, label_col, LABEL_COLUMNS, "label", path, "--label-col")
+    if time_col is not None:
+        time_name = pick_column(header, time_col, (), "time", path, "--time-col")
+    else:
+        time_name = next((name for name in header if name.lower() in TIME_COLUMNS), None)
+    taken = [name for name in (id_name, label_name, time_name) if name is not None]
+    if features is None:
+        first = records[0][1]
+        names = [name for name in header if name not in taken and _is_number(first.get(name, ""))]
+        if not names:
+            raise ValueError(f"{path}: no numeric feature column besides {taken} (line {records[0][0]}); name them with --features")
+    else:
+        for name in features:
+            if name not in header:
+                raise ValueError(f"--features {name!r}: {path} has no such column; its columns are {header}")
+            if name in taken:
+                raise ValueError(f"--features {name!r}: in {path} that is the id, label or time column")
+        names = list(features)
+
+    steps: dict[str, list[tuple[float, int, list[float]]]] = {}  # id -> (order, line, values) per row
+    first_label: dict[str, tuple[str, int]] = {}  # id -> (label, line it was first given on)
+    for number, row in records:
+        key = row.get(id_name, "").strip()
+        if not key:
+            raise ValueError(f"{path}, line {number}, column {id_name!r}: empty sequence id")
+        label = row.get(label_name, "").strip()
+        if not label:
+            raise ValueError(f"{path}, line {number}, column {label_name!r}: empty label")
+        known, line = first_label.setdefault(key, (label, number))
+        if label != known:
+            raise ValueError(f"{path}, line {number}, column {label_name!r}: sequence {key!r} is labelled {label!r} here "
+                             f"but {known!r} on line {line}; each sequence takes one label")
+        order = _number(path, number, time_name, row.get(time_name, "")) if time_name else float(number)
+        steps.setdefault(key, []).append((order, number, [_number(path, number, name, row.get(name, "")) for name in names]))
+    sequences = []
+    for key, rows in steps.items():
+        rows.sort(key=lambda r: r[0])
+        for before, after in zip(rows, rows[1:]):
+            if before[0] == after[0]:
+                raise ValueError(f"{path}, line {after[1]}, column {time_name!r}: sequence {key!r} has time {after[0]:g} "
+                                 f"already on line {before[1]}")
+        sequences.append(np.array([values for _, _, values in rows], dtype=np.float32))  # (T_i, F)
+    labels = [first_label[key][0] for key in steps]
+    return sequences, labels, {"id_col": id_name, "label_col": label_name, "time_col": time_name, "features": names}
+
+
+def read_sequences(path: str | os.PathLike, columns: dict[str, Any], argument: str = "--data") -> tuple[list[np.ndarray], list[str]]:
+    """``(sequences, labels)`` from an NPZ file (by its suffix) or a long table read with ``columns``."""
+    if is_feature_file(path):
+        return read_feature_sequences(path, argument)
+    return read_sequence_table(path, argument=argument, **columns)[:2]
+
+
+def is_feature_file(path: str | os.PathLike) -> bool:
+    return str(path).lower().endswith(".npz")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
+
+
+def _number(path: str | os.PathLike, line: int, column: str, text: str) -> float:
+    text = text.strip()
+    if not _is_number(text):
+        found = "empty" if not text else f"{text!r} is not a finite number"
+        raise ValueError(f"{path}, line {line}, column {column!r}: {found}; expected a number (fill or drop the row)")
+    return float(text)
 
 
 def fit_standardiser(sequences: list[np.ndarray]) -> dict[str, list[float]]:

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
-import torch
 from torch.utils.data import DataLoader
 
 from ... import optimizers
@@ -22,7 +21,7 @@ from ...data.vectors import load_vectors_into, read_vectors
 from ...training import losses, set_random_seed
 from ...training.task_files import MODEL_FILE, SaveBest, TimeLimit, load_weights_into, read_task_model
 from .model import ClassifierConfig, build_classifier
-from .sequences import feature_loader, fit_standardiser, read_feature_sequences, standardise
+from .sequences import JAPANESE_VOWELS, feature_loader, fit_standardiser, is_feature_file, read_sequence_table, read_sequences, standardise
 from .text import TextEncoder
 
 TASK = "classify"
@@ -78,7 +77,7 @@ def loader(ids: list[list[int]], targets: list, batch_size: int, shuffle: bool, 
 
 
 def train(
-    data: str,
+    data: str | None = None,
     val: str | None = None,
     out: str = "runs/classify",
     text_col: str | None = None,
@@ -94,7 +93,7 @@ def train(
     embedding: int = 64,
     dropout: float = 0.3,
     batch_size: int = 64,
-    epochs: int = 5,
+    epochs: int | None = None,
     minutes: float | None = None,
     learning_rate: float = 2e-3,
     class_weights: str | None = None,
@@ -102,23 +101,45 @@ def train(
     freeze_vectors: bool = False,
     val_fraction: float = 0.1,
     seed: int = 0,
+    sequence_of_features: bool = False,
+    id_col: str | None = None,
+    time_col: str | None = None,
+    features: list[str] | None = None,
     say: Callable[[str], None] = print,
 ) -> ClassifyResult:
-    """Train a text classifier on ``data`` (TSV/CSV/JSONL) and write ``out/model.safetensors``."""
+    """Train a classifier on ``data`` and write ``out/model.safetensors``.
+
+    ``data`` is a table of texts (TSV/CSV/JSONL), or numeric sequences: an NPZ file, or with
+    ``sequence_of_features`` a long table (one row per step, see :func:`read_sequence_table`).
+    ``sequence_of_features`` without ``data`` trains on the bundled Japanese Vowels training part.
+    ``epochs`` defaults to 5 for texts and 30 for numeric sequences (small sets, quick epochs).
+    """
+    bundled = data is None
+    if bundled:
+        if not sequence_of_features:
+            raise ValueError("--data FILE is required (or --sequence-of-features alone, to train on the bundled Japanese Vowels set)")
+        data = str(JAPANESE_VOWELS["train"])
+    numeric = sequence_of_features or is_feature_file(data)  # numeric sequences instead of texts
+    if epochs is None:
+        epochs = 30 if numeric else 5
     for name, value in (("epochs", epochs), ("batch-size", batch_size)):
         if not isinstance(value, int) or value < 1:
             raise ValueError(f"--{name} must be a positive integer; got {value!r}")
-    numeric = is_feature_file(data)  # numeric sequences (NPZ) instead of texts
-    read = (lambda path, argument: read_feature_sequences(path, argument)) if numeric else \
+    columns: dict[str, Any] = {}
+    if numeric and not is_feature_file(data):
+        texts, labels, columns = read_sequence_table(data, id_col, label_col, time_col, features, "--data")
+        label_col = columns["label_col"]
+    read = (lambda path, argument: read_sequences(path, columns, argument)) if numeric else \
         (lambda path, argument: read_labelled_texts(path, text_col, label_col, argument))
-    texts, labels = read(data, "--data")
+    if not columns:
+        texts, labels = read(data, "--data")
     if val is None:
         (texts, labels), (val_texts, val_labels) = split_validation(texts, labels, val_fraction, seed)
     else:
         val_texts, val_labels = read(val, "--val")
     classes = sorted_labels(labels)
     if len(classes) < 2:
-        column = label_col or "label"
+        column = label_col or ("y" if is_feature_file(data) else "label")
         raise ValueError(f"--data {data}: the label column ({column}) has one class only ({classes[0]!r}); a classifier needs two or more")
     unseen = sorted(set(val_labels) - set(classes))
     if unseen:
@@ -127,7 +148,9 @@ def train(
 
     set_random_seed(seed)
     if numeric:
-        return _train_on_features(texts, labels, val_texts, val_labels, classes, data, out, cell, bidirectional, layers, units,
+        source = {"data": "the bundled Japanese Vowels training part" if bundled else str(data), "columns": columns,
+                  "bundled": "japanese_vowels" if bundled else None}
+        return _train_on_features(texts, labels, val_texts, val_labels, classes, source, out, cell, bidirectional, layers, units,
                                   dropout, batch_size, epochs, minutes, learning_rate, class_weights, say)
     encoder = TextEncoder.train(tokens, texts, max_len=max_len, max_vocab=max_vocab, min_frequency=min_frequency)
     table = read_vectors(vectors) if vectors is not None else None
@@ -159,15 +182,15 @@ def train(
     return _fit(model, train_data, val_data, record, out, epochs, minutes, say, encoder, classes)
 
 
-def is_feature_file(path: str) -> bool:
-    return str(path).lower().endswith(".npz")
-
-
-def _train_on_features(sequences: list, labels: list[str], val_sequences: list, val_labels: list[str], classes: list[str], data: str,
-                       out: str, cell: str, bidirectional: bool, layers: int, units: int, dropout: float, batch_size: int,
+def _train_on_features(sequences: list, labels: list[str], val_sequences: list, val_labels: list[str], classes: list[str],
+                       source: dict[str, Any], out: str, cell: str, bidirectional: bool, layers: int, units: int, dropout: float, batch_size: int,
                        epochs: int, minutes: float | None, learning_rate: float, class_weights: str | None,
                        say: Callable[[str], None]) -> ClassifyResult:
-    """The same classifier over feature vectors ``(T, F)`` (``Masking`` instead of ``Embedding``)."""
+    """The same classifier over feature vectors ``(T, F)`` (``Masking`` instead of ``Embedding``).
+
+    ``source`` (the data's name, the table's ``columns``, the ``bundled`` set) goes into the checkpoint,
+    so ``eval`` reads other files the same way and finds the bundled test part by itself.
+    """
     index = {c: i for i, c in enumerate(classes)}
     scaler = fit_standardiser(sequences)  # the training sequences only
     features = sequences[0].shape[1]
@@ -180,9 +203,15 @@ def _train_on_features(sequences: list, labels: list[str], val_sequences: list, 
     weights = None if per_class is None else [per_class[t] for t in targets]
     train_data = feature_loader(standardise(sequences, scaler), targets, batch_size, True, weights)
     val_data = feature_loader(standardise(val_sequences, scaler), [index[label] for label in val_labels], batch_size, False)
-    say(f"Training a {'bidirectional ' if bidirectional else ''}{layers}-layer {cell.upper()}({units}) on {data}: "
-        f"{len(sequences):,} training and {len(val_sequences):,} validation sequences of {features} features, {len(classes)} classes")
-    record = lambda: {"task": TASK, "config": config.to_json(), "encoder": None, "scaler": scaler, "classes": classes, "data": str(data)}
+    columns = source["columns"]
+    read_as = f" (id {columns['id_col']!r}, label {columns['label_col']!r}, " \
+              f"{'time ' + repr(columns['time_col']) if columns['time_col'] else 'rows in file order'}, " \
+              f"features {', '.join(columns['features'])})" if columns else ""
+    lengths = [len(s) for s in sequences]
+    say(f"Training a {'bidirectional ' if bidirectional else ''}{layers}-layer {cell.upper()}({units}) on {source['data']}{read_as}: "
+        f"{len(sequences):,} training and {len(val_sequences):,} validation sequences of {features} features "
+        f"and {min(lengths)}-{max(lengths)} steps, {len(classes)} classes")
+    record = lambda: {"task": TASK, "config": config.to_json(), "encoder": None, "scaler": scaler, "classes": classes, **source}
     return _fit(model, train_data, val_data, record, out, epochs, minutes, say, None, classes)
 
 
