@@ -1,0 +1,50 @@
+"""Test MASE of the last-state and the sequence-output forecaster against both naive baselines, on each bundled series.
+
+Not collected by pytest. Run from the project root::
+
+    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/forecast_bundled.py --seeds 0 1 2
+
+Each run uses the command's defaults (LSTM(32), Adam 0.003, at most 200 epochs, patience 20)
+with co2 at window 24, horizon 12 and sunspots at window 22, horizon 5, capped at ``--minutes``.
+MASE is scaled by the in-sample one-step naive error, so the four columns compare directly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+import torch
+
+from rnnkit.tasks import forecasting
+
+SETTINGS = {"co2": {"window": 24, "horizon": 12}, "sunspots": {"window": 22, "horizon": 5}}
+
+
+def run() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--minutes", type=float, default=0.2, help="training time cap per run (default 0.2)")
+    parser.add_argument("--out", default="runs/bench_forecast")
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    started = time.monotonic()
+    print(f"{'series':<9} {'output':<9} {'seed':>4} {'epochs':>6} {'mase':>7} {'naive':>7} {'seasonal':>8}")
+    for dataset, settings in SETTINGS.items():
+        for output in ("last", "sequence"):
+            scores = []
+            for seed in args.seeds:
+                result = forecasting.train(dataset=dataset, output=output, seed=seed, minutes=args.minutes,
+                                           out=f"{args.out}/{dataset}-{output}-{seed}", say=lambda line: None, **settings)
+                score, _ = forecasting.evaluate(result.out)
+                scores.append(score["mase"])
+                print(f"{dataset:<9} {output:<9} {seed:>4} {len(result.history):>6} {score['mase']:>7.3f} "
+                      f"{score['naive_mase']:>7.3f} {score['seasonal_naive_mase']:>8.3f}", flush=True)
+            print(f"{dataset:<9} {output:<9} mean MASE {np.mean(scores):.3f} (min {min(scores):.3f}, max {max(scores):.3f})")
+    print(f"{(time.monotonic() - started) / 60:.1f} minutes in all, one thread")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(run())
