@@ -1,4 +1,4 @@
-"""Text classification (sentiment, topics) with recurrent networks, end to end.
+"""Classification of texts (sentiment, topics) or numeric sequences with recurrent networks, end to end.
 
 In a notebook::
 
@@ -6,13 +6,18 @@ In a notebook::
     run = classification.train("ratings_train.txt", out="runs/nsmc", epochs=3)
     print(classification.predict(run.out, ["최고의 영화", "시간 낭비"]))
     print(classification.evaluate(run.out, "ratings_dev.txt").as_text())
+
+    run = classification.train(sequence_of_features=True, out="runs/vowels")   # bundled Japanese Vowels
+    print(classification.evaluate(run.out).accuracy)                            # on its test part
 """
 
 from .commands import eval_text, predict_text
 from .evaluation import evaluate, load_classifier, plot_confusion, predict, probabilities
 from .model import ClassifierConfig, build_classifier
+from .sequences import JAPANESE_VOWELS, read_feature_sequences, read_sequence_table
 from .text import TextEncoder
 from .training import ClassifyResult, train
 
-__all__ = ["ClassifierConfig", "ClassifyResult", "TextEncoder", "build_classifier", "eval_text", "evaluate", "load_classifier",
-           "plot_confusion", "predict", "predict_text", "probabilities", "train"]
+__all__ = ["JAPANESE_VOWELS", "ClassifierConfig", "ClassifyResult", "TextEncoder", "build_classifier", "eval_text", "evaluate",
+           "load_classifier", "plot_confusion", "predict", "predict_text", "probabilities", "read_feature_sequences",
+           "read_sequence_table", "train"]
