@@ -62,8 +62,19 @@ def test_long_csv_train_eval_end_to_end(tmp_path, capsys):
     assert (out / "confusion.png").read_bytes()[:4] == b"\x89PNG"
     assert main(["eval", str(out)]) == 2
     assert "--data FILE is required" in capsys.readouterr().err
+
+    unlabelled = tmp_path / "new.csv"  # no label column; the rows of 'b' before those of 'a'
+    rising, falling = [f"{3 + k / 5}" for k in range(6)], [f"{3 - k / 5}" for k in range(6)]
+    unlabelled.write_text("time,noise,id,accel\n" + "".join(f"{t},0.0,b,{v}\n" for t, v in enumerate(falling))
+                          + "".join(f"{t},0.0,a,{v}\n" for t, v in enumerate(rising)))
+    assert main(["predict", str(out), "--data", str(unlabelled)]) == 0
+    lines = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
+    assert [line[:2] for line in lines] == [["b", "down"], ["a", "up"]]
+    assert all(0.5 <= float(line[2]) <= 1.0 for line in lines)
     assert main(["predict", str(out), "some text"]) == 2
     assert "numeric sequences, not texts" in capsys.readouterr().err
+    assert main(["predict", str(out), "some text", "--data", str(unlabelled)]) == 2
+    assert "not both" in capsys.readouterr().err
 
 
 def test_csv_reader_gives_the_npz_readers_sequences(tmp_path):
@@ -78,12 +89,13 @@ def test_csv_reader_gives_the_npz_readers_sequences(tmp_path):
     in_order.write_text("label,noise,sequence,accel\n" + "".join(f"{label},{float(s[t, 1])!r},{i},{float(s[t, 0])!r}\n"
                         for i, (s, label) in enumerate(zip(sequences, labels)) for t in range(len(s))))
     ordered = read_sequence_table(in_order, features=["accel", "noise"])
-    assert shuffled[2] == {"id_col": "id", "label_col": "label", "time_col": "time", "features": ["accel", "noise"]}
-    assert ordered[2]["time_col"] is None
-    for got, labels_got, _ in (shuffled, ordered):
-        assert labels_got == from_npz[1]
-        assert len(got) == len(from_npz[0])
-        for a, b in zip(got, from_npz[0]):
+    assert shuffled.columns == {"id_col": "id", "label_col": "label", "time_col": "time", "features": ["accel", "noise"]}
+    assert ordered.columns["time_col"] is None
+    assert shuffled.ids == [f"seq{i}" for i in range(20)] and ordered.ids == [str(i) for i in range(20)]
+    for table in (shuffled, ordered):
+        assert table.labels == from_npz[1]
+        assert len(table.sequences) == len(from_npz[0])
+        for a, b in zip(table.sequences, from_npz[0]):
             assert a.dtype == np.float32
             np.testing.assert_array_equal(a, b)
 
@@ -166,3 +178,8 @@ def test_eval_reads_a_table_with_the_training_columns_and_checks_the_feature_cou
     np.savez(npz, x=np.ones((2, 3, 3)), y=np.array(["up", "down"]))
     assert main(["eval", str(out), "--data", str(npz)]) == 2
     assert f"--data {npz}: sequences of 3 features, but the model reads 1" in capsys.readouterr().err
+    np.savez(npz, x=np.ones((2, 3, 1)))  # no y: fine for predict, ids are row numbers
+    assert main(["predict", str(out), "--data", str(npz)]) == 0
+    assert [line.split("\t")[0] for line in capsys.readouterr().out.splitlines()] == ["0", "1"]
+    assert main(["eval", str(out), "--data", str(npz)]) == 2
+    assert "no array 'y'" in capsys.readouterr().err

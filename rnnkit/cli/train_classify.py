@@ -14,6 +14,7 @@ EXAMPLE = """examples:
   rnnkit predict runs/nsmc "정말 재밌어요" "시간이 아깝다"
   rnnkit train classify --sequence-of-features --out runs/vowels                # bundled Japanese Vowels (9 speakers)
   rnnkit eval runs/vowels                                                       # its test part
+  rnnkit predict runs/vowels --data new_utterances.npz                          # id, speaker, probability
   rnnkit train classify --data steps.csv --sequence-of-features --id-col trial --time-col t --features ax,ay,az
 """
 
@@ -77,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"best validation accuracy {result.val_accuracy:.4f} (epoch {result.best_epoch})")
     print(f"model: {result.checkpoint}")
     if result.encoder is None:
-        print(f"next:  rnnkit eval {result.out}{'' if args.data is None else ' --data FILE'}")
+        print(f"next:  rnnkit eval {result.out}{'' if args.data is None else ' --data FILE'};  rnnkit predict {result.out} --data FILE")
     else:
         print(f"next:  rnnkit eval {result.out} --data FILE;  rnnkit predict {result.out} 'some text'")
     return 0

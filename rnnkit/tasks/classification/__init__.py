@@ -12,12 +12,12 @@ In a notebook::
 """
 
 from .commands import eval_text, predict_text
-from .evaluation import evaluate, load_classifier, plot_confusion, predict, probabilities
+from .evaluation import evaluate, load_classifier, plot_confusion, predict, predict_sequences, probabilities
 from .model import ClassifierConfig, build_classifier
 from .sequences import JAPANESE_VOWELS, read_feature_sequences, read_sequence_table
 from .text import TextEncoder
 from .training import ClassifyResult, train
 
 __all__ = ["JAPANESE_VOWELS", "ClassifierConfig", "ClassifyResult", "TextEncoder", "build_classifier", "eval_text", "evaluate",
-           "load_classifier", "plot_confusion", "predict", "predict_text", "probabilities", "read_feature_sequences",
+           "load_classifier", "plot_confusion", "predict", "predict_sequences", "predict_text", "probabilities", "read_feature_sequences",
            "read_sequence_table", "train"]

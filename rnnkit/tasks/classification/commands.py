@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ...training.task_files import resolve_task_checkpoint
-from .evaluation import evaluate, predict
+from .evaluation import evaluate, predict, predict_sequences
 
 
 def eval_text(checkpoint: str | os.PathLike, data: str | None, out: str | None, options: dict[str, Any]) -> str:
@@ -25,8 +25,13 @@ def eval_text(checkpoint: str | os.PathLike, data: str | None, out: str | None, 
 
 
 def predict_text(checkpoint: str | os.PathLike, inputs: list[str], options: dict[str, Any]) -> str:
-    """One line per text: label, probability, text."""
+    """One line per text: label, probability, text; or per sequence of ``--data``: id, label, probability."""
+    if options.get("data") is not None:
+        if inputs:
+            raise ValueError("give texts or --data FILE (numeric sequences), not both")
+        rows = predict_sequences(checkpoint, options["data"])
+        return "\n".join(f"{key}\t{label}\t{probability:.3f}" for key, label, probability, _ in rows)
     if not inputs:
-        raise ValueError("give one or more texts to classify")
+        raise ValueError("give one or more texts to classify (or --data FILE for a model of numeric sequences)")
     rows = predict(checkpoint, inputs)
     return "\n".join(f"{label}\t{probability:.3f}\t{text}" for (label, probability, _), text in zip(rows, inputs))

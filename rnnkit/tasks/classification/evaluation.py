@@ -45,13 +45,37 @@ def predict(checkpoint: str | os.PathLike, texts: list[str]) -> list[tuple[str, 
     """``(label, its probability, every class's probability)`` for each text."""
     model, encoder, record = load_classifier(checkpoint)
     if encoder is None:
-        raise ValueError(f"{checkpoint}: this model classifies numeric sequences, not texts; score a file of them with 'rnnkit eval CKPT --data FILE'")
-    classes = record["classes"]
+        raise ValueError(f"{checkpoint}: this model classifies numeric sequences, not texts; give them with --data FILE")
+    return _best(probabilities(model, encoder, texts), record["classes"])
+
+
+def predict_sequences(checkpoint: str | os.PathLike, data: str | os.PathLike) -> list[tuple[str, str, float, dict[str, float]]]:
+    """``(sequence id, label, its probability, every class's probability)`` for each sequence of ``data``.
+
+    ``data`` is an NPZ file (ids are row numbers, ``y`` is not needed) or a long table read with the
+    training run's columns (it may lack the label column).
+    """
+    model, encoder, record = load_classifier(checkpoint)
+    if encoder is not None:
+        raise ValueError(f"{checkpoint}: this model classifies texts, not numeric sequences; give the texts as arguments")
+    sequences, _, ids = read_sequences(data, record.get("columns") or {}, "--data", labelled=False)
+    rows = _best(_sequence_probabilities(model, record, sequences, data), record["classes"])
+    return [(i, *row) for i, row in zip(ids, rows)]
+
+
+def _best(scores: np.ndarray, classes: list[str]) -> list[tuple[str, float, dict[str, float]]]:
     rows = []
-    for p in probabilities(model, encoder, texts):
+    for p in scores:
         best = int(p.argmax())
         rows.append((classes[best], float(p[best]), {c: float(v) for c, v in zip(classes, p)}))
     return rows
+
+
+def _sequence_probabilities(model: Any, record: dict[str, Any], sequences: list[np.ndarray], data: str | os.PathLike) -> np.ndarray:
+    features = record["config"]["features"]
+    if sequences[0].shape[1] != features:
+        raise ValueError(f"--data {data}: sequences of {sequences[0].shape[1]} features, but the model reads {features}")
+    return feature_probabilities(model, standardise(sequences, record["scaler"]))
 
 
 def evaluate(checkpoint: str | os.PathLike, data: str | None = None, text_col: str | None = None, label_col: str | None = None,
@@ -70,11 +94,8 @@ def evaluate(checkpoint: str | os.PathLike, data: str | None = None, text_col: s
         data = str(JAPANESE_VOWELS["test"])
     if encoder is None:
         columns = dict(record.get("columns") or {}, **({"label_col": label_col} if label_col else {}))
-        sequences, labels = read_sequences(data, columns, "--data")
-        features = record["config"]["features"]
-        if sequences[0].shape[1] != features:
-            raise ValueError(f"--data {data}: sequences of {sequences[0].shape[1]} features, but the model reads {features}")
-        scores = feature_probabilities(model, standardise(sequences, record["scaler"]))
+        sequences, labels, _ = read_sequences(data, columns, "--data")
+        scores = _sequence_probabilities(model, record, sequences, data)
     else:
         texts, labels = read_labelled_texts(data, text_col or record.get("text_col"), label_col or record.get("label_col"), "--data")
         scores = probabilities(model, encoder, texts)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import torch
@@ -32,8 +32,8 @@ DATA_DIR = Path(__file__).parent / "data"
 JAPANESE_VOWELS = {"train": DATA_DIR / "japanese_vowels_train.npz", "test": DATA_DIR / "japanese_vowels_test.npz"}
 
 
-def read_feature_sequences(path: str | os.PathLike, argument: str = "--data") -> tuple[list[np.ndarray], list[str]]:
-    """``(sequences, labels)``: each sequence ``(T_i, F)`` float32 without its padding."""
+def read_feature_sequences(path: str | os.PathLike, argument: str = "--data", labelled: bool = True) -> tuple[list[np.ndarray], list[str]]:
+    """``(sequences, labels)``: each sequence ``(T_i, F)`` float32 without its padding (labels "" without ``y`` if not ``labelled``)."""
     path = Path(path)
     if not path.is_file():
         raise ValueError(f"{argument} {path}: no such file")
@@ -42,10 +42,11 @@ def read_feature_sequences(path: str | os.PathLike, argument: str = "--data") ->
             arrays = {k: archive[k] for k in archive.files}
     except (ValueError, OSError) as error:
         raise ValueError(f"{argument} {path}: not a readable NPZ file without pickled objects ({error})") from None
-    for name in ("x", "y"):
+    for name in ("x", "y") if labelled else ("x",):
         if name not in arrays:
             raise ValueError(f"{argument} {path}: no array {name!r}; it has {sorted(arrays)} (expected x: (N, T, F), y: (N,))")
-    x, y = arrays["x"], arrays["y"]
+    x = arrays["x"]
+    y = arrays.get("y", np.full(len(x), ""))
     if x.ndim != 3 or x.dtype.kind not in "fiu":
         raise ValueError(f"{argument} {path}: x must be numbers shaped (N, T, F); got {x.dtype} {x.shape}")
     if y.shape != (len(x),):
@@ -58,19 +59,29 @@ def read_feature_sequences(path: str | os.PathLike, argument: str = "--data") ->
     return [x[i, : int(n)].astype(np.float32) for i, n in enumerate(lengths)], [str(v) for v in y.tolist()]
 
 
+class SequenceTable(NamedTuple):
+    sequences: list[np.ndarray]  # (T_i, F) float32 each, in the order of their ids' first rows
+    labels: list[str]  # one per sequence; "" when the table was read without labels
+    ids: list[str]
+    columns: dict[str, Any]  # id_col, label_col, time_col (or None: file order), features
+
+
 def read_sequence_table(path: str | os.PathLike, id_col: str | None = None, label_col: str | None = None,
                         time_col: str | None = None, features: list[str] | None = None,
-                        argument: str = "--data") -> tuple[list[np.ndarray], list[str], dict[str, Any]]:
-    """``(sequences, labels, columns)`` from a long table, sequences in order of their ids' first rows.
+                        argument: str = "--data", labelled: bool = True) -> SequenceTable:
+    """The sequences of a long table: one row per time step, a sequence's rows sharing its id.
 
     Columns not named are found by name (``id``/``sequence``/``series``, ``label``/``class``/...,
     ``time``/``step``/``t``/``frame`` or none); the features default to every other column whose
-    first row holds a number. ``columns`` records the choice, so ``--val`` and ``eval`` files are
-    read the same way (``read_sequence_table(other, **columns)``).
+    first row holds a number. ``columns`` records the choice, so ``--val``, ``eval`` and ``predict``
+    files are read the same way (``read_sequence_table(other, **table.columns)``). Without
+    ``labelled``, a missing label column is no error (the labels are then "").
     """
     header, records = read_table(path, argument)
     id_name = pick_column(header, id_col, ID_COLUMNS, "sequence-id", path, "--id-col")
-    label_name = pick_column(header, label_col, LABEL_COLUMNS, "label", path, "--label-col")
+    label_name = None
+    if labelled or label_col in header or (label_col is None and any(name.lower() in LABEL_COLUMNS for name in header)):
+        label_name = pick_column(header, label_col, LABEL_COLUMNS, "label", path, "--label-col")
     if time_col is not None:
         time_name = pick_column(header, time_col, (), "time", path, "--time-col")
     else:
@@ -95,8 +106,8 @@ def read_sequence_table(path: str | os.PathLike, id_col: str | None = None, labe
         key = row.get(id_name, "").strip()
         if not key:
             raise ValueError(f"{path}, line {number}, column {id_name!r}: empty sequence id")
-        label = row.get(label_name, "").strip()
-        if not label:
+        label = row.get(label_name, "").strip() if label_name else ""
+        if label_name and not label:
             raise ValueError(f"{path}, line {number}, column {label_name!r}: empty label")
         known, line = first_label.setdefault(key, (label, number))
         if label != known:
@@ -112,15 +123,18 @@ def read_sequence_table(path: str | os.PathLike, id_col: str | None = None, labe
                 raise ValueError(f"{path}, line {after[1]}, column {time_name!r}: sequence {key!r} has time {after[0]:g} "
                                  f"already on line {before[1]}")
         sequences.append(np.array([values for _, _, values in rows], dtype=np.float32))  # (T_i, F)
-    labels = [first_label[key][0] for key in steps]
-    return sequences, labels, {"id_col": id_name, "label_col": label_name, "time_col": time_name, "features": names}
+    columns = {"id_col": id_name, "label_col": label_name, "time_col": time_name, "features": names}
+    return SequenceTable(sequences, [first_label[key][0] for key in steps], list(steps), columns)
 
 
-def read_sequences(path: str | os.PathLike, columns: dict[str, Any], argument: str = "--data") -> tuple[list[np.ndarray], list[str]]:
-    """``(sequences, labels)`` from an NPZ file (by its suffix) or a long table read with ``columns``."""
+def read_sequences(path: str | os.PathLike, columns: dict[str, Any], argument: str = "--data",
+                   labelled: bool = True) -> tuple[list[np.ndarray], list[str], list[str]]:
+    """``(sequences, labels, ids)`` from an NPZ file (by its suffix; ids are row numbers) or a long table read with ``columns``."""
     if is_feature_file(path):
-        return read_feature_sequences(path, argument)
-    return read_sequence_table(path, argument=argument, **columns)[:2]
+        sequences, labels = read_feature_sequences(path, argument, labelled)
+        return sequences, labels, [str(i) for i in range(len(sequences))]
+    table = read_sequence_table(path, argument=argument, labelled=labelled, **columns)
+    return table.sequences, table.labels, table.ids
 
 
 def is_feature_file(path: str | os.PathLike) -> bool:

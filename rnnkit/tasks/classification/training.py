@@ -127,9 +127,9 @@ def train(
             raise ValueError(f"--{name} must be a positive integer; got {value!r}")
     columns: dict[str, Any] = {}
     if numeric and not is_feature_file(data):
-        texts, labels, columns = read_sequence_table(data, id_col, label_col, time_col, features, "--data")
+        texts, labels, _, columns = read_sequence_table(data, id_col, label_col, time_col, features, "--data")
         label_col = columns["label_col"]
-    read = (lambda path, argument: read_sequences(path, columns, argument)) if numeric else \
+    read = (lambda path, argument: read_sequences(path, columns, argument)[:2]) if numeric else \
         (lambda path, argument: read_labelled_texts(path, text_col, label_col, argument))
     if not columns:
         texts, labels = read(data, "--data")
