@@ -125,13 +125,12 @@ def train(
     for name, value in (("epochs", epochs), ("batch-size", batch_size)):
         if not isinstance(value, int) or value < 1:
             raise ValueError(f"--{name} must be a positive integer; got {value!r}")
-    columns: dict[str, Any] = {}
-    if numeric and not is_feature_file(data):
-        texts, labels, _, columns = read_sequence_table(data, id_col, label_col, time_col, features, "--data")
-        label_col = columns["label_col"]
+    columns: dict[str, Any] = {}  # a long table's id, label, time and feature columns: found in --data, used for --val
     read = (lambda path, argument: read_sequences(path, columns, argument)[:2]) if numeric else \
         (lambda path, argument: read_labelled_texts(path, text_col, label_col, argument))
-    if not columns:
+    if numeric and not is_feature_file(data):
+        texts, labels, _, columns = read_sequence_table(data, id_col, label_col, time_col, features, "--data")
+    else:
         texts, labels = read(data, "--data")
     if val is None:
         (texts, labels), (val_texts, val_labels) = split_validation(texts, labels, val_fraction, seed)
@@ -139,7 +138,7 @@ def train(
         val_texts, val_labels = read(val, "--val")
     classes = sorted_labels(labels)
     if len(classes) < 2:
-        column = label_col or ("y" if is_feature_file(data) else "label")
+        column = columns.get("label_col") or label_col or ("y" if is_feature_file(data) else "label")
         raise ValueError(f"--data {data}: the label column ({column}) has one class only ({classes[0]!r}); a classifier needs two or more")
     unseen = sorted(set(val_labels) - set(classes))
     if unseen:
@@ -183,8 +182,8 @@ def train(
 
 
 def _train_on_features(sequences: list, labels: list[str], val_sequences: list, val_labels: list[str], classes: list[str],
-                       source: dict[str, Any], out: str, cell: str, bidirectional: bool, layers: int, units: int, dropout: float, batch_size: int,
-                       epochs: int, minutes: float | None, learning_rate: float, class_weights: str | None,
+                       source: dict[str, Any], out: str, cell: str, bidirectional: bool, layers: int, units: int,
+                       dropout: float, batch_size: int, epochs: int, minutes: float | None, learning_rate: float, class_weights: str | None,
                        say: Callable[[str], None]) -> ClassifyResult:
     """The same classifier over feature vectors ``(T, F)`` (``Masking`` instead of ``Embedding``).
 
