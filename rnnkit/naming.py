@@ -9,9 +9,10 @@ _counts: defaultdict[str, int] = defaultdict(int)
 
 
 def snake_case(class_name: str) -> str:
-    """``SimpleRNN`` -> ``simple_rnn``, ``LSTMCell`` -> ``lstm_cell``, ``InputLayer`` -> ``input_layer``."""
-    s = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", class_name)
-    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", s).lower()
+    """``SimpleRNN`` -> ``simple_rnn``, ``LSTMCell`` -> ``lstm_cell``, ``GlobalMaxPooling1D`` ->
+    ``global_max_pooling1d`` (a digit does not start a new word, as in Keras 3)."""
+    s = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", re.sub(r"\W+", "", class_name))
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", s).lower()
 
 
 def unique_name(prefix: str) -> str:

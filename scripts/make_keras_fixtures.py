@@ -357,6 +357,24 @@ def _():
                layers.Activation("tanh"))
 
 
+@case("average_pooling_masked",
+      "Input(7,) int32 -> Embedding(15,4,mask_zero=True) -> Bidirectional(LSTM(3, return_sequences=True)) -> GlobalAveragePooling1D -> Dense(2); trailing-zero padded ids, lengths [7,4,2,1]",
+      [ids_trailing(15, 7, [7, 4, 2, 1])],
+      notes=["the average skips masked steps"])
+def _():
+    return seq(keras.Input((7,), dtype="int32"), layers.Embedding(15, 4, mask_zero=True),
+               layers.Bidirectional(layers.LSTM(3, return_sequences=True)), layers.GlobalAveragePooling1D(), layers.Dense(2))
+
+
+@case("max_pooling_masked",
+      "Input(7,) int32 -> Embedding(15,4,mask_zero=True) -> Bidirectional(GRU(3, return_sequences=True)) -> GlobalMaxPooling1D -> Dense(2); trailing-zero padded ids, lengths [7,4,2,1]",
+      [ids_trailing(15, 7, [7, 4, 2, 1])],
+      notes=["Keras 3's max ignores the mask: the zeros Bidirectional outputs at padded steps take part"])
+def _():
+    return seq(keras.Input((7,), dtype="int32"), layers.Embedding(15, 4, mask_zero=True),
+               layers.Bidirectional(layers.GRU(3, return_sequences=True)), layers.GlobalMaxPooling1D(), layers.Dense(2))
+
+
 # ---- Keras 2 (tf_keras) cases: only .h5 (+ npz/json), run with --keras2
 @case("keras2_gru_default",
       "saved by tf_keras (Keras 2): Sequential Input(5,2) -> GRU(3) with Keras 2's defaults",

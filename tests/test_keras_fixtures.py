@@ -133,6 +133,12 @@ BUILDERS = {
         L.Dense(1, activation="sigmoid"),
     ),
     "concat_two_branches": _concat_two_branches,
+    "average_pooling_masked": lambda: seq(
+        _ids(7), L.Embedding(15, 4, mask_zero=True), L.Bidirectional(L.LSTM(3, return_sequences=True)),
+        L.GlobalAveragePooling1D(), L.Dense(2)),
+    "max_pooling_masked": lambda: seq(
+        _ids(7), L.Embedding(15, 4, mask_zero=True), L.Bidirectional(L.GRU(3, return_sequences=True)),
+        L.GlobalMaxPooling1D(), L.Dense(2)),
     "time_distributed_dense_relu": lambda: seq(
         keras.Input(shape=(5, 2)),
         L.SimpleRNN(4, return_sequences=True),

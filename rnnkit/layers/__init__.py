@@ -2,9 +2,13 @@
 
 from .base import Input, InputLayer, KerasTensor, Layer
 from .core import Activation, Concatenate, Dense, Dropout, Embedding, Flatten, Masking, Reshape
+from .pooling import GlobalAveragePooling1D, GlobalMaxPooling1D
 from .recurrent import GRU, LSTM, RNN, SimpleRNN
 from .recurrent_cells import GRUCell, LSTMCell, SimpleRNNCell
 from .wrappers import Bidirectional, TimeDistributed
+
+GlobalAvgPool1D = GlobalAveragePooling1D  # Keras's short names
+GlobalMaxPool1D = GlobalMaxPooling1D
 
 __all__ = [
     "Activation",
@@ -16,6 +20,10 @@ __all__ = [
     "Flatten",
     "GRU",
     "GRUCell",
+    "GlobalAveragePooling1D",
+    "GlobalAvgPool1D",
+    "GlobalMaxPool1D",
+    "GlobalMaxPooling1D",
     "Input",
     "InputLayer",
     "KerasTensor",

@@ -27,6 +27,8 @@ LAYER_CLASSES: dict[str, type[Layer]] = {
     "Activation": L.Activation,
     "Reshape": L.Reshape,
     "Concatenate": L.Concatenate,
+    "GlobalAveragePooling1D": L.GlobalAveragePooling1D,
+    "GlobalMaxPooling1D": L.GlobalMaxPooling1D,
     "SimpleRNN": L.SimpleRNN,
     "LSTM": L.LSTM,
     "GRU": L.GRU,
