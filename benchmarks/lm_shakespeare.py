@@ -29,6 +29,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--out", default="runs/bench-lm")
+    parser.add_argument("--cell", default="lstm", choices=["lstm", "gru", "simple"])
     parser.add_argument("--layers", type=int, default=1)
     parser.add_argument("--units", type=int, default=256)
     parser.add_argument("--embedding", type=int, default=64)
@@ -36,6 +37,7 @@ def main() -> None:
     parser.add_argument("--seq-len", type=int, default=128)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--lr", type=float, default=4e-3)
+    parser.add_argument("--lr-schedule", default="cosine", choices=["cosine", "constant"])
     parser.add_argument("--steps-per-epoch", type=int, default=100)
     parser.add_argument("--threads", type=int, help="torch threads (default: torch's choice); 1 copes best with a crowded machine")
     args = parser.parse_args()
@@ -45,8 +47,8 @@ def main() -> None:
     config = {key: value for key, value in vars(args).items() if key not in ("minutes", "out")}
     print(f"config: {json.dumps(config)}; torch threads {torch.get_num_threads()}; load average {os.getloadavg()}")
     started = time.perf_counter()
-    run = lm.train(None, out=args.out, layers=args.layers, units=args.units, embedding=args.embedding, dropout=args.dropout,
-                   seq_len=args.seq_len, batch_size=args.batch_size, learning_rate=args.lr, minutes=args.minutes,
+    run = lm.train(None, out=args.out, cell=args.cell, layers=args.layers, units=args.units, embedding=args.embedding, dropout=args.dropout,
+                   seq_len=args.seq_len, batch_size=args.batch_size, learning_rate=args.lr, lr_schedule=args.lr_schedule, minutes=args.minutes,
                    steps_per_epoch=args.steps_per_epoch, eval_tokens=20_000, samples=0)
     trained = time.perf_counter() - started
 

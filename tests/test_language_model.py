@@ -205,3 +205,40 @@ def test_first_ctrl_c_stops_after_the_batch_and_the_handler_is_put_back():
     assert callback.model.stop_training
     callback.on_train_end()
     assert signal.getsignal(signal.SIGINT) is before
+
+
+def test_cosine_warm_down_follows_the_step_or_time_budget():
+    from rnnkit.tasks.language_model.callbacks import CosineWarmDown, TimeLimit
+
+    class FakeOptimizer:
+        learning_rate = 0.0
+
+    class FakeModel:
+        optimizer = FakeOptimizer()
+
+    by_steps = CosineWarmDown(0.01, TimeLimit(None), total_steps=4)
+    by_steps.set_model(FakeModel())
+    rates = []
+    for step in range(4):
+        by_steps.on_train_batch_begin(step)
+        rates.append(FakeModel.optimizer.learning_rate)
+    assert rates[0] == pytest.approx(0.01)
+    assert rates == sorted(rates, reverse=True)
+    assert rates[2] == pytest.approx(0.01 * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * 0.5))))
+
+    clock = TimeLimit(100.0)
+    clock.started -= 100.0  # the whole budget has passed
+    by_time = CosineWarmDown(0.01, clock, total_steps=None)
+    by_time.set_model(FakeModel())
+    by_time.on_train_batch_begin(0)
+    assert FakeModel.optimizer.learning_rate == pytest.approx(0.0005)
+
+
+def test_constant_schedule_keeps_the_rate_and_a_bad_schedule_is_refused(run, tmp_path, capsys):
+    out = tmp_path / "constant"
+    args = ["train", "lm", "--data", str(run["data"]), "--out", str(out), "--epochs", "1", "--steps-per-epoch", "3", *TINY]
+    assert main([*args, "--lr-schedule", "constant", "--lr", "0.003"]) == 0
+    _, _, record = read_lm_checkpoint(out)
+    assert record["settings"]["lr_schedule"] == "constant"
+    with pytest.raises(ValueError, match="--lr-schedule must be one of cosine, constant"):
+        lm.train(str(run["data"]), out=str(tmp_path / "bad"), lr_schedule="linear", epochs=1)
