@@ -46,18 +46,19 @@ class UnsupportedImplementation(ValueError):
     """A forced implementation cannot run this call; the message says why."""
 
 
-def preference(cell: str, training: bool, x: torch.Tensor) -> tuple[str, ...]:
+def preference(cell: str, x: torch.Tensor) -> tuple[str, ...]:
     """Paths in order of measured speed for this cell, mode and shape (benchmarks/RESULTS.md).
 
     SimpleRNN and GRU: the fused kernels beat torch's per-step ATen loops at every benchmark
     shape, in inference and training (1.1x at large to 10x at tiny-stream). LSTM: torch's oneDNN
-    kernel runs its per-step product faster than ours once a step has more than a few rows
-    (inference at batch 8-64: oneDNN 1.15-1.4x ahead; training at batch 16-64: 1.2-1.4x). The
-    fused kernel wins at batch <= 4 (tiny-stream: 1.8x inference, 1.3-1.5x training) and in
-    training at batch 8 (long: 1.1-1.2x), where oneDNN's training kernel is slower.
+    kernel runs its per-step product faster than ours once a step has more than a few rows (batch
+    8-64, two threads: oneDNN 1.2-1.6x ahead in inference and training). The fused kernel wins at
+    batch <= 4 (tiny-stream: 2.3-2.6x inference, 1.35-1.4x training). On one thread the fused
+    kernel also won LSTM training at batch 8 (long, 1.2x), but with two threads oneDNN is 1.4x
+    ahead there, and two threads is the common case, so the split is at 4 in both modes.
     """
     batch = x.shape[0] if x.dim() == 3 else 1
-    if cell == "lstm" and batch > (8 if training else 4):
+    if cell == "lstm" and batch > 4:
         return ("native", "fused", "reference")
     return ("fused", "native", "reference")
 
@@ -90,13 +91,12 @@ def choose(cell: str, implementation: str, x: torch.Tensor, options: dict[str, A
         return Choice(implementation, _FUNCTIONS[implementation][cell],
                       f"forced by implementation={implementation!r}")
     training = torch.is_grad_enabled()
-    order = preference(cell, training, x)
+    order = preference(cell, x)
     skipped = []
     for path in order:
         reason = _unsupported(path, cell, x, options)
         if reason is None:
-            mode = "training" if training else "inference"
-            why = f"fastest measured path for {cell} {mode} at batch {x.shape[0]}"
+            why = f"fastest measured path for {cell} {'training' if training else 'inference'} at batch {x.shape[0]}"
             if skipped:
                 why += "; skipped " + "; ".join(skipped)
             return Choice(path, _FUNCTIONS[path][cell], why)
