@@ -79,9 +79,10 @@ def test_learns_a_three_class_toy_set_from_jsonl(tmp_path, capsys):
 
 
 def test_char_and_bpe_tokens_and_padding_never_change_predictions(tmp_path):
-    for tokens in ("char", "bpe"):
+    for tokens in ("char", "bpe", "char-mean"):
         out = tmp_path / tokens
-        extra = ["--max-vocab", "300"] if tokens == "bpe" else []
+        extra = ["--max-vocab", "300"] if tokens == "bpe" else ["--pooling", "mean"] if tokens == "char-mean" else []
+        tokens = tokens.split("-")[0]
         assert main(["train", "classify", "--data", NSMC_TRAIN, "--out", str(out), "--epochs", "1", "--tokens", tokens,
                      "--layers", "2", *TINY, *extra]) == 0
         model, encoder, _ = classification.load_classifier(out)

@@ -3,7 +3,8 @@
 ::
 
     ids (B, T) -> Embedding(mask_zero) (B, T, E) -> [Bidirectional](LSTM|GRU|SimpleRNN) x layers
-               -> last step of each sequence (B, units or 2*units) -> Dropout -> Dense (B, classes)
+               -> last step of each sequence, or the mean over its steps (B, units or 2*units)
+               -> Dropout -> Dense (B, classes)
 
 The mask makes every recurrent layer stop at each sequence's own end, so padding never changes a
 prediction. With ``features`` > 0 the input is a sequence of feature vectors ``(B, T, features)``
@@ -16,10 +17,11 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 
-from ...layers import GRU, LSTM, Bidirectional, Dense, Dropout, Embedding, Input, Masking, SimpleRNN
+from ...layers import GRU, LSTM, Bidirectional, Dense, Dropout, Embedding, GlobalAveragePooling1D, Input, Masking, SimpleRNN
 from ...models import Model
 
 CELLS = {"lstm": LSTM, "gru": GRU, "simple": SimpleRNN}
+POOLING = ("last", "mean")  # what the last recurrent layer hands to the classifier
 
 
 @dataclass(frozen=True)
@@ -35,10 +37,13 @@ class ClassifierConfig:
     embedding: int = 64
     dropout: float = 0.3
     features: int = 0
+    pooling: str = "last"
 
     def __post_init__(self) -> None:
         if self.cell not in CELLS:
             raise ValueError(f"--cell must be one of {sorted(CELLS)}; got {self.cell!r}")
+        if self.pooling not in POOLING:
+            raise ValueError(f"--pooling must be one of {', '.join(POOLING)}; got {self.pooling!r}")
         for name in ("layers", "units", "embedding", "classes"):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:
@@ -67,8 +72,10 @@ def build_classifier(config: ClassifierConfig) -> Model:
     cell = CELLS[config.cell]
     for i in range(config.layers):
         last = i == config.layers - 1
-        layer = cell(config.units, return_sequences=not last, name=f"{config.cell}_{i}")
+        layer = cell(config.units, return_sequences=not last or config.pooling == "mean", name=f"{config.cell}_{i}")
         x = Bidirectional(layer, name=f"bidirectional_{i}")(x) if config.bidirectional else layer(x)
+        if last and config.pooling == "mean":
+            x = GlobalAveragePooling1D(name="mean_over_steps")(x)  # masked steps are left out of the mean
         x = Dropout(config.dropout, name=f"dropout_{i}")(x)
     logits = Dense(config.classes, name="logits")(x)  # (B, classes)
     return Model(inputs, logits, name="classifier")

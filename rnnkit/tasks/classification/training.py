@@ -92,6 +92,7 @@ def train(
     units: int = 64,
     embedding: int = 64,
     dropout: float = 0.3,
+    pooling: str = "last",
     batch_size: int = 64,
     epochs: int | None = None,
     minutes: float | None = None,
@@ -155,7 +156,7 @@ def train(
     table = read_vectors(vectors) if vectors is not None else None
     if table is not None:
         embedding = table.dimension
-    config = ClassifierConfig(encoder.vocab_size, len(classes), cell, bidirectional, layers, units, embedding, dropout)
+    config = ClassifierConfig(encoder.vocab_size, len(classes), cell, bidirectional, layers, units, embedding, dropout, pooling=pooling)
     model = build_classifier(config)
     vector_note = ""
     if table is not None:
