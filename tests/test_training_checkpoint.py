@@ -142,3 +142,14 @@ def test_backup_and_restore_resumes_an_interrupted_fit_with_identical_losses(tmp
     history = build(seed=7).fit(x, y, batch_size=16, epochs=4, verbose=0, callbacks=[backup])
     assert history.epoch == [3] and history.history["loss"] == whole[3:]
     assert os.listdir(tmp_path) == []  # finished: the backup is gone
+
+
+def test_save_best_breaks_a_tie_on_the_monitored_score_by_validation_loss(tmp_path, monkeypatch):
+    from rnnkit.training import task_files
+
+    saved = []
+    monkeypatch.setattr(task_files, "save_task_model", lambda path, model, record: saved.append(record["best_epoch"]))
+    best = task_files.SaveBest(tmp_path / "m.safetensors", dict, monitor="val_accuracy", mode="max", say=lambda line: None)
+    for epoch, (accuracy, loss) in enumerate([(0.9, 0.5), (1.0, 0.4), (1.0, 0.2), (1.0, 0.3), (0.9, 0.1)]):
+        best.on_epoch_end(epoch, {"val_accuracy": accuracy, "val_loss": loss})
+    assert saved == [1, 2, 3] and best.best_epoch == 3

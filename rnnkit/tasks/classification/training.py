@@ -151,7 +151,7 @@ def train(
         source = {"data": "the bundled Japanese Vowels training part" if bundled else str(data), "columns": columns,
                   "bundled": "japanese_vowels" if bundled else None}
         return _train_on_features(texts, labels, val_texts, val_labels, classes, source, out, cell, bidirectional, layers, units,
-                                  dropout, batch_size, epochs, minutes, learning_rate, class_weights, say)
+                                  dropout, pooling, batch_size, epochs, minutes, learning_rate, class_weights, say)
     encoder = TextEncoder.train(tokens, texts, max_len=max_len, max_vocab=max_vocab, min_frequency=min_frequency)
     table = read_vectors(vectors) if vectors is not None else None
     if table is not None:
@@ -184,7 +184,8 @@ def train(
 
 def _train_on_features(sequences: list, labels: list[str], val_sequences: list, val_labels: list[str], classes: list[str],
                        source: dict[str, Any], out: str, cell: str, bidirectional: bool, layers: int, units: int,
-                       dropout: float, batch_size: int, epochs: int, minutes: float | None, learning_rate: float, class_weights: str | None,
+                       dropout: float, pooling: str, batch_size: int, epochs: int, minutes: float | None, learning_rate: float,
+                       class_weights: str | None,
                        say: Callable[[str], None]) -> ClassifyResult:
     """The same classifier over feature vectors ``(T, F)`` (``Masking`` instead of ``Embedding``).
 
@@ -194,7 +195,7 @@ def _train_on_features(sequences: list, labels: list[str], val_sequences: list, 
     index = {c: i for i, c in enumerate(classes)}
     scaler = fit_standardiser(sequences)  # the training sequences only
     features = sequences[0].shape[1]
-    config = ClassifierConfig(0, len(classes), cell, bidirectional, layers, units, 1, dropout, features=features)
+    config = ClassifierConfig(0, len(classes), cell, bidirectional, layers, units, 1, dropout, features=features, pooling=pooling)
     model = build_classifier(config)
     model.compile(optimizer=optimizers.Adam(learning_rate=learning_rate, clipnorm=5.0),
                   loss=losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
