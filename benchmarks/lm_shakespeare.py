@@ -38,6 +38,7 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--lr", type=float, default=4e-3)
     parser.add_argument("--lr-schedule", default="cosine", choices=["cosine", "constant"])
+    parser.add_argument("--precision", default="float32", choices=["float32", "mixed_bfloat16"])
     parser.add_argument("--steps-per-epoch", type=int, default=100)
     parser.add_argument("--threads", type=int, help="torch threads (default: torch's choice); 1 copes best with a crowded machine")
     args = parser.parse_args()
@@ -48,7 +49,7 @@ def main() -> None:
     print(f"config: {json.dumps(config)}; torch threads {torch.get_num_threads()}; load average {os.getloadavg()}")
     started = time.perf_counter()
     run = lm.train(None, out=args.out, cell=args.cell, layers=args.layers, units=args.units, embedding=args.embedding, dropout=args.dropout,
-                   seq_len=args.seq_len, batch_size=args.batch_size, learning_rate=args.lr, lr_schedule=args.lr_schedule, minutes=args.minutes,
+                   seq_len=args.seq_len, batch_size=args.batch_size, learning_rate=args.lr, lr_schedule=args.lr_schedule, precision=args.precision, minutes=args.minutes,
                    steps_per_epoch=args.steps_per_epoch, eval_tokens=20_000, samples=0)
     trained = time.perf_counter() - started
 

@@ -227,3 +227,15 @@ def test_bench_smoke_writes_json_and_markdown(tmp_path, capsys):
     assert {r["contender"] for r in data["rows"]} == {"torch", "rnnkit-auto", "rnnkit-native"}
     assert "| gru | tiny-stream | infer | torch |" in (tmp_path / "bench.md").read_text()
     assert "rnnkit-auto" in capsys.readouterr().out
+
+
+def test_autocast_sends_auto_past_the_fused_kernels_and_a_forced_fused_call_raises():
+    x = torch.randn(2, 5, 3)  # batch 2: auto would pick the fused kernel
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        for cell in CELLS:
+            choice = dispatch.choose(cell, "auto", x, {})
+            assert choice.implementation != "fused" and "autocast" in choice.reason
+            with pytest.raises(dispatch.UnsupportedImplementation, match="autocast"):
+                dispatch.choose(cell, "fused", x, {})
+        y = rnnkit.layers.LSTM(4, return_sequences=True)(x)
+    assert y.shape == (2, 5, 4)

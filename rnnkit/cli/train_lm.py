@@ -40,6 +40,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--lr", type=float, default=4e-3, help="Adam learning rate (default 0.004)")
     parser.add_argument("--lr-schedule", choices=["cosine", "constant"], default="cosine",
                         help="cosine: the rate falls to 5%% of --lr over the --minutes or --epochs budget (default); constant: it stays")
+    parser.add_argument("--precision", choices=["float32", "mixed_bfloat16"], default="float32",
+                        help="mixed_bfloat16: products in bfloat16, weights in float32; ~1.5x faster on CPUs with AVX512-BF16 (default float32)")
     parser.add_argument("--clipnorm", type=float, default=5.0, help="clip each weight's gradient to this norm (default 5)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument("--samples", type=int, default=2, help="samples printed after each epoch (default 2)")
@@ -53,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
             data=args.data, out=args.out, tokens=args.tokens, cell=args.cell, layers=args.layers, units=args.units,
             embedding=args.embedding, dropout=args.dropout, seq_len=args.seq_len, batch_size=args.batch_size,
             epochs=args.epochs, minutes=args.minutes, steps_per_epoch=args.steps_per_epoch, learning_rate=args.lr,
-            clipnorm=args.clipnorm, lr_schedule=args.lr_schedule, min_frequency=args.min_frequency, max_vocab=args.max_vocab, seed=args.seed,
+            clipnorm=args.clipnorm, lr_schedule=args.lr_schedule, precision=args.precision, min_frequency=args.min_frequency, max_vocab=args.max_vocab, seed=args.seed,
             samples=args.samples, resume=args.resume,
         )
     except ValueError as error:

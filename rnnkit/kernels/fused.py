@@ -27,6 +27,8 @@ def unsupported_reason(cell: str, x: torch.Tensor, options: dict[str, Any]) -> s
         return f"fused kernels run on CPU only (input is on {x.device})"
     if x.dtype not in (torch.float32, torch.float64):
         return f"fused kernels support float32 and float64, not {x.dtype}"
+    if torch.is_autocast_enabled("cpu"):
+        return "CPU autocast (mixed precision) is on, and the fused kernels compute in float32 and float64 only"
     if x.dim() != 3 or x.shape[1] == 0:
         return f"fused kernels need a (B, T>0, I) input, got shape {tuple(x.shape)}"
     act = activations.name_of(options.get("activation", "tanh"))

@@ -63,6 +63,31 @@ class CosineWarmDown(Callback):
         self.steps += 1
 
 
+class MixedBfloat16(Callback):
+    """Runs each training step (forward, loss, backward) under CPU autocast to bfloat16.
+
+    One autocast region per step, not one around all of ``fit``: autocast keeps its bfloat16
+    copies of the weights until its region ends, so a region spanning many optimizer steps would
+    keep computing with the first step's weights. Evaluation between epochs runs in float32.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.region: Any = None
+
+    def on_train_batch_begin(self, batch: int, logs: dict | None = None) -> None:
+        self.region = torch.autocast("cpu", dtype=torch.bfloat16)
+        self.region.__enter__()
+
+    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
+        if self.region is not None:
+            self.region.__exit__(None, None, None)
+            self.region = None
+
+    def on_train_end(self, logs: dict | None = None) -> None:
+        self.on_train_batch_end(0)
+
+
 class StopOnInterrupt(Callback):
     """Turns the first Ctrl-C into a clean stop after the current batch; a second one interrupts at once."""
 

@@ -20,12 +20,13 @@ from torch.utils.data import DataLoader, RandomSampler, TensorDataset
 from ... import optimizers
 from ...data import load_corpus, split_held_out, tokenizer_from_json, train_tokenizer
 from ...training import load_checkpoint, losses, set_random_seed
-from .callbacks import CosineWarmDown, EpochReport, ProgressBar, RunFiles, StopOnInterrupt, TimeLimit
+from .callbacks import CosineWarmDown, EpochReport, MixedBfloat16, ProgressBar, RunFiles, StopOnInterrupt, TimeLimit
 from .checkpoint import BEST, LATEST, read_lm_checkpoint
 from .model import LanguageModel, ModelConfig
 
 HELD_OUT_FRACTION = 0.1
 LR_SCHEDULES = ("cosine", "constant")
+PRECISIONS = ("float32", "mixed_bfloat16")  # Keras's dtype-policy names
 MAX_STEPS_PER_EPOCH = 100  # so a long text still reports, samples and checkpoints every few minutes
 
 
@@ -83,6 +84,7 @@ def train(
     learning_rate: float = 4e-3,
     clipnorm: float | None = 5.0,
     lr_schedule: str = "cosine",
+    precision: str = "float32",
     min_frequency: int = 1,
     max_vocab: int | None = None,
     seed: int = 0,
@@ -96,7 +98,9 @@ def train(
 
     Stops after ``epochs`` (default 10 without ``minutes``), or after ``minutes`` of training,
     whichever comes first. With ``lr_schedule="cosine"`` the learning rate falls along a cosine to
-    5% of ``learning_rate`` over that budget (``"constant"`` keeps it). The held-out loss after each epoch is measured on the first
+    5% of ``learning_rate`` over that budget (``"constant"`` keeps it). ``precision="mixed_bfloat16"``
+    runs the products in bfloat16 (weights, optimizer and held-out loss stay float32): about 1.5x
+    faster on CPUs with bfloat16 instructions (AVX512-BF16, AMX), slower on others. The held-out loss after each epoch is measured on the first
     ``eval_tokens`` tokens of the held-out 10% (all of it when None). With ``resume`` it continues
     the run in ``out`` from its latest checkpoint (architecture, tokenizer and data settings come
     from the checkpoint; ``epochs`` counts from the run's start, as Keras's ``initial_epoch`` does).
@@ -114,8 +118,10 @@ def train(
         config = ModelConfig(tokenizer.vocab_size, cell, layers, units, embedding, dropout)
         settings = {"data": None if data is None else str(Path(data).resolve()), "tokens": tokens, "seq_len": seq_len,
                     "batch_size": batch_size, "steps_per_epoch": steps_per_epoch, "learning_rate": learning_rate,
-                    "clipnorm": clipnorm, "lr_schedule": lr_schedule, "seed": seed}
+                    "clipnorm": clipnorm, "lr_schedule": lr_schedule, "precision": precision, "seed": seed}
         history = []
+    if precision not in PRECISIONS:
+        raise ValueError(f"--precision must be one of {', '.join(PRECISIONS)}; got {precision!r}")
     if lr_schedule not in LR_SCHEDULES:
         raise ValueError(f"--lr-schedule must be one of {', '.join(LR_SCHEDULES)}; got {lr_schedule!r}")
     if minutes is not None and not minutes > 0:
@@ -161,8 +167,12 @@ def train(
     report = EpochReport(tokenizer, torch.tensor(evaluated), len(tokenizer.decode(evaluated)), clock, bar.write, samples, sample_length, offset_seconds)
     files = RunFiles(out_dir, tokenizer, settings, history)
     out_dir.mkdir(parents=True, exist_ok=True)
-    model.fit(loader, epochs=epochs, initial_epoch=initial_epoch, verbose=0, callbacks=[clock, interrupt, report, files, bar]
-              + ([CosineWarmDown(settings["learning_rate"], clock, planned_steps)] if lr_schedule == "cosine" else []))
+    callbacks = [clock, interrupt, report, files, bar]
+    if lr_schedule == "cosine":
+        callbacks.append(CosineWarmDown(settings["learning_rate"], clock, planned_steps))
+    if precision == "mixed_bfloat16":
+        callbacks.append(MixedBfloat16())
+    model.fit(loader, epochs=epochs, initial_epoch=initial_epoch, verbose=0, callbacks=callbacks)
 
     stopped_by = "interrupt" if interrupt.interrupted else "time" if clock.reached else "epochs"
     if history and not math.isfinite(history[-1].get("loss", 0.0)):
