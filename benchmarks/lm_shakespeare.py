@@ -7,6 +7,10 @@ last 10% of the corpus, with the recurrent state carried through it. Target (iss
 
     .venv/bin/python benchmarks/lm_shakespeare.py --minutes 10 --out runs/bench-lm
 
+Measured 2026-11-23 on the quiet 2-core machine (AMD EPYC Zen 4, AVX512-BF16), two threads:
+``--units 512 --precision mixed_bfloat16`` (cosine schedule, the default) -> 1.4212 nats/char on
+the whole held-out 10%, 37 epochs; results/lm/mixed-bfloat16-512.*.
+
 Not collected by pytest. Timings on a shared machine are noisy: report the load with the numbers.
 """
 

@@ -179,3 +179,11 @@ def test_numeric_sequences_from_npz(tmp_path, capsys):
     np.savez(bad, x=np.zeros((3, 4, 2)), labels=np.zeros(3))
     assert main(["train", "classify", "--data", str(bad)]) == 2
     assert f"{bad}: no array 'y'" in capsys.readouterr().err
+
+
+def test_cosine_schedule_ends_near_the_floor_and_a_bad_schedule_is_refused(tmp_path):
+    run = classification.train(NSMC_TRAIN, out=str(tmp_path / "cos"), units=8, embedding=8, epochs=2, learning_rate=0.004,
+                               lr_schedule="cosine", say=lambda line: None)
+    assert run.model.optimizer.learning_rate < 0.004 * 0.15  # the last of its 2 * 9 steps is near 5%
+    with pytest.raises(ValueError, match="--lr-schedule must be constant or cosine"):
+        classification.train(NSMC_TRAIN, out=str(tmp_path / "bad"), lr_schedule="step", say=lambda line: None)

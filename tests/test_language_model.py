@@ -208,7 +208,7 @@ def test_first_ctrl_c_stops_after_the_batch_and_the_handler_is_put_back():
 
 
 def test_cosine_warm_down_follows_the_step_or_time_budget():
-    from rnnkit.tasks.language_model.callbacks import CosineWarmDown, TimeLimit
+    from rnnkit.training.callbacks import CosineWarmDown
 
     class FakeOptimizer:
         learning_rate = 0.0
@@ -216,8 +216,9 @@ def test_cosine_warm_down_follows_the_step_or_time_budget():
     class FakeModel:
         optimizer = FakeOptimizer()
 
-    by_steps = CosineWarmDown(0.01, TimeLimit(None), total_steps=4)
+    by_steps = CosineWarmDown(0.01, steps=4)
     by_steps.set_model(FakeModel())
+    by_steps.on_train_begin()
     rates = []
     for step in range(4):
         by_steps.on_train_batch_begin(step)
@@ -226,12 +227,14 @@ def test_cosine_warm_down_follows_the_step_or_time_budget():
     assert rates == sorted(rates, reverse=True)
     assert rates[2] == pytest.approx(0.01 * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * 0.5))))
 
-    clock = TimeLimit(100.0)
-    clock.started -= 100.0  # the whole budget has passed
-    by_time = CosineWarmDown(0.01, clock, total_steps=None)
+    by_time = CosineWarmDown(0.01, seconds=100.0)
     by_time.set_model(FakeModel())
+    by_time.on_train_begin()
+    by_time.started -= 100.0  # the whole budget has passed
     by_time.on_train_batch_begin(0)
     assert FakeModel.optimizer.learning_rate == pytest.approx(0.0005)
+    with pytest.raises(ValueError, match="seconds or as steps"):
+        CosineWarmDown(0.01)
 
 
 def test_constant_schedule_keeps_the_rate_and_a_bad_schedule_is_refused(run, tmp_path, capsys):

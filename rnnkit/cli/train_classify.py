@@ -56,6 +56,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--epochs", type=int, help="epochs (default 5 for texts, 30 for numeric sequences)")
     parser.add_argument("--minutes", type=float, help="stop after this many minutes of training")
     parser.add_argument("--lr", type=float, default=2e-3, help="Adam learning rate (default 0.002)")
+    parser.add_argument("--lr-schedule", choices=["constant", "cosine"], default="constant",
+                        help="cosine: the rate falls to 5%% of --lr over --minutes (or over all --epochs); default constant")
     parser.add_argument("--class-weights", choices=["none", "balanced"], default="none", help="weight rare classes up (default none)")
     parser.add_argument("--vectors", help="pretrained word vectors (GloVe/word2vec text, word2vec .bin) for the embedding")
     parser.add_argument("--freeze-vectors", action="store_true", help="keep the pretrained vectors fixed while training")
@@ -70,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
             data=args.data, val=args.val, out=args.out, text_col=args.text_col, label_col=args.label_col, tokens=args.tokens,
             max_vocab=args.max_vocab, min_frequency=args.min_frequency, max_len=args.max_len, cell=args.cell,
             bidirectional=args.bidirectional, layers=args.layers, units=args.units, embedding=args.embedding,
-            dropout=args.dropout, pooling=args.pooling, batch_size=args.batch_size, epochs=args.epochs, minutes=args.minutes, learning_rate=args.lr,
+            dropout=args.dropout, pooling=args.pooling, batch_size=args.batch_size, epochs=args.epochs, minutes=args.minutes, learning_rate=args.lr, lr_schedule=args.lr_schedule,
             class_weights=args.class_weights, vectors=args.vectors, freeze_vectors=args.freeze_vectors, seed=args.seed,
             sequence_of_features=args.sequence_of_features, id_col=args.id_col, time_col=args.time_col, features=features,
         )

@@ -19,6 +19,7 @@ from ...data.padding import LengthBuckets, PaddedSequences
 from ...data.tables import read_labelled_texts
 from ...data.vectors import load_vectors_into, read_vectors
 from ...training import losses, set_random_seed
+from ...training.callbacks import CosineWarmDown
 from ...training.task_files import MODEL_FILE, SaveBest, TimeLimit, load_weights_into, read_task_model
 from .model import ClassifierConfig, build_classifier
 from .sequences import JAPANESE_VOWELS, feature_loader, fit_standardiser, is_feature_file, read_sequence_table, read_sequences, standardise
@@ -97,6 +98,7 @@ def train(
     epochs: int | None = None,
     minutes: float | None = None,
     learning_rate: float = 2e-3,
+    lr_schedule: str = "constant",
     class_weights: str | None = None,
     vectors: str | None = None,
     freeze_vectors: bool = False,
@@ -123,6 +125,8 @@ def train(
     numeric = sequence_of_features or is_feature_file(data)  # numeric sequences instead of texts
     if epochs is None:
         epochs = 30 if numeric else 5
+    if lr_schedule not in ("constant", "cosine"):
+        raise ValueError(f"--lr-schedule must be constant or cosine; got {lr_schedule!r}")
     for name, value in (("epochs", epochs), ("batch-size", batch_size)):
         if not isinstance(value, int) or value < 1:
             raise ValueError(f"--{name} must be a positive integer; got {value!r}")
@@ -151,7 +155,7 @@ def train(
         source = {"data": "the bundled Japanese Vowels training part" if bundled else str(data), "columns": columns,
                   "bundled": "japanese_vowels" if bundled else None}
         return _train_on_features(texts, labels, val_texts, val_labels, classes, source, out, cell, bidirectional, layers, units,
-                                  dropout, pooling, batch_size, epochs, minutes, learning_rate, class_weights, say)
+                                  dropout, pooling, batch_size, epochs, minutes, learning_rate, lr_schedule, class_weights, say)
     encoder = TextEncoder.train(tokens, texts, max_len=max_len, max_vocab=max_vocab, min_frequency=min_frequency)
     table = read_vectors(vectors) if vectors is not None else None
     if table is not None:
@@ -179,13 +183,13 @@ def train(
 
     record = lambda: {"task": TASK, "config": config.to_json(), "encoder": encoder.to_json(), "classes": classes,
                       "data": str(data), "text_col": text_col, "label_col": label_col}
-    return _fit(model, train_data, val_data, record, out, epochs, minutes, say, encoder, classes)
+    return _fit(model, train_data, val_data, record, out, epochs, minutes, lr_schedule, say, encoder, classes)
 
 
 def _train_on_features(sequences: list, labels: list[str], val_sequences: list, val_labels: list[str], classes: list[str],
                        source: dict[str, Any], out: str, cell: str, bidirectional: bool, layers: int, units: int,
                        dropout: float, pooling: str, batch_size: int, epochs: int, minutes: float | None, learning_rate: float,
-                       class_weights: str | None,
+                       lr_schedule: str, class_weights: str | None,
                        say: Callable[[str], None]) -> ClassifyResult:
     """The same classifier over feature vectors ``(T, F)`` (``Masking`` instead of ``Embedding``).
 
@@ -213,14 +217,19 @@ def _train_on_features(sequences: list, labels: list[str], val_sequences: list, 
         f"{len(sequences):,} training and {len(val_sequences):,} validation sequences of {features} features "
         f"and {min(lengths)}-{max(lengths)} steps, {len(classes)} classes")
     record = lambda: {"task": TASK, "config": config.to_json(), "encoder": None, "scaler": scaler, "classes": classes, **source}
-    return _fit(model, train_data, val_data, record, out, epochs, minutes, say, None, classes)
+    return _fit(model, train_data, val_data, record, out, epochs, minutes, lr_schedule, say, None, classes)
 
 
 def _fit(model: Any, train_data: DataLoader, val_data: DataLoader, record: Callable[[], dict], out: str, epochs: int,
-         minutes: float | None, say: Callable[[str], None], encoder: TextEncoder | None, classes: list[str]) -> ClassifyResult:
+         minutes: float | None, lr_schedule: str, say: Callable[[str], None], encoder: TextEncoder | None,
+         classes: list[str]) -> ClassifyResult:
     out_dir = Path(out)
     saver = SaveBest(out_dir / MODEL_FILE, record, monitor="val_accuracy", mode="max", say=say)
-    model.fit(train_data, epochs=epochs, validation_data=val_data, verbose=0, callbacks=[TimeLimit(minutes), saver])
+    callbacks = [TimeLimit(minutes), saver]
+    if lr_schedule == "cosine":  # over the time budget when there is one, else over all epochs
+        callbacks.append(CosineWarmDown(model.optimizer.learning_rate, seconds=None if minutes is None else 60.0 * minutes,
+                                        steps=epochs * len(train_data) if minutes is None else None))
+    model.fit(train_data, epochs=epochs, validation_data=val_data, verbose=0, callbacks=callbacks)
     if not saver.best_epoch:
         raise ValueError("no epoch finished with a finite validation accuracy; nothing was saved (try a smaller --lr)")
     path, weights_saved, _ = read_task_model(out_dir / MODEL_FILE)

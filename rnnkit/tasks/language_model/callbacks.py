@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import signal
 import sys
 import threading
@@ -35,32 +34,6 @@ class TimeLimit(Callback):
         if self.seconds is not None and self.elapsed() >= self.seconds:
             self.reached = True
             self.model.stop_training = True
-
-
-class CosineWarmDown(Callback):
-    """Lowers the learning rate along half a cosine, from its start value to ``floor`` times it, over the run.
-
-    Progress is the share of the time budget used (``--minutes``) or of the steps planned
-    (``--epochs``). With a fixed budget a rate that ends low reaches a lower loss than a constant
-    one: the last stretch of training settles into the minimum instead of bouncing around it.
-    """
-
-    def __init__(self, rate: float, clock: TimeLimit, total_steps: int | None, floor: float = 0.05):
-        super().__init__()
-        self.rate, self.clock, self.total_steps, self.floor = rate, clock, total_steps, floor
-        self.steps = 0
-
-    def progress(self) -> float:
-        if self.clock.seconds is not None:
-            done = self.clock.elapsed() / self.clock.seconds
-        else:
-            done = self.steps / max(self.total_steps or 1, 1)
-        return min(max(done, 0.0), 1.0)
-
-    def on_train_batch_begin(self, batch: int, logs: dict | None = None) -> None:
-        scale = self.floor + (1.0 - self.floor) * 0.5 * (1.0 + math.cos(math.pi * self.progress()))
-        self.model.optimizer.learning_rate = self.rate * scale
-        self.steps += 1
 
 
 class MixedBfloat16(Callback):

@@ -20,7 +20,8 @@ from torch.utils.data import DataLoader, RandomSampler, TensorDataset
 from ... import optimizers
 from ...data import load_corpus, split_held_out, tokenizer_from_json, train_tokenizer
 from ...training import load_checkpoint, losses, set_random_seed
-from .callbacks import CosineWarmDown, EpochReport, MixedBfloat16, ProgressBar, RunFiles, StopOnInterrupt, TimeLimit
+from ...training.callbacks import CosineWarmDown
+from .callbacks import EpochReport, MixedBfloat16, ProgressBar, RunFiles, StopOnInterrupt, TimeLimit
 from .checkpoint import BEST, LATEST, read_lm_checkpoint
 from .model import LanguageModel, ModelConfig
 
@@ -169,7 +170,7 @@ def train(
     out_dir.mkdir(parents=True, exist_ok=True)
     callbacks = [clock, interrupt, report, files, bar]
     if lr_schedule == "cosine":
-        callbacks.append(CosineWarmDown(settings["learning_rate"], clock, planned_steps))
+        callbacks.append(CosineWarmDown(settings["learning_rate"], seconds=clock.seconds, steps=planned_steps))
     if precision == "mixed_bfloat16":
         callbacks.append(MixedBfloat16())
     model.fit(loader, epochs=epochs, initial_epoch=initial_epoch, verbose=0, callbacks=callbacks)
