@@ -187,3 +187,32 @@ def test_cosine_schedule_ends_near_the_floor_and_a_bad_schedule_is_refused(tmp_p
     assert run.model.optimizer.learning_rate < 0.004 * 0.15  # the last of its 2 * 9 steps is near 5%
     with pytest.raises(ValueError, match="--lr-schedule must be constant or cosine"):
         classification.train(NSMC_TRAIN, out=str(tmp_path / "bad"), lr_schedule="step", say=lambda line: None)
+
+
+def test_several_checkpoints_are_scored_as_one_ensemble(tmp_path, capsys):
+    runs = []
+    for tokens in ("char", "word"):
+        runs.append(str(tmp_path / tokens))
+        assert main(["train", "classify", "--data", NSMC_TRAIN, "--out", runs[-1], "--epochs", "1", "--tokens", tokens, *TINY]) == 0
+    capsys.readouterr()
+    assert main(["eval", *runs, "--data", NSMC_DEV, "--out", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out
+    texts, labels = read_labelled_texts(NSMC_DEV)
+    mean = sum(classification.probabilities(*classification.load_classifier(run)[:2], texts) for run in runs) / 2
+    classes = classification.load_classifier(runs[0])[2]["classes"]
+    expected = np.mean([classes[i] == label for i, label in zip(mean.argmax(axis=1), labels)])
+    assert printed.startswith(f"accuracy {expected:.3f}")
+    assert (tmp_path / "eval.json").exists() and (tmp_path / "confusion.png").exists()
+
+
+def test_an_ensemble_needs_the_same_classes_and_the_classify_task(tmp_path, capsys):
+    other = tmp_path / "three.tsv"
+    other.write_text("text\tlabel\n" + "".join(f"t{i}\t{i % 3}\n" for i in range(30)))
+    runs = [str(tmp_path / "two"), str(tmp_path / "three")]
+    assert main(["train", "classify", "--data", NSMC_TRAIN, "--out", runs[0], "--epochs", "1", *TINY]) == 0
+    assert main(["train", "classify", "--data", str(other), "--out", runs[1], "--epochs", "1", *TINY]) == 0
+    assert main(["eval", *runs, "--data", NSMC_DEV]) == 2
+    assert "an ensemble needs the same classes" in capsys.readouterr().err
+    assert main(["train", "forecast", "--out", str(tmp_path / "f"), "--epochs", "1", "--units", "4"]) == 0
+    assert main(["eval", runs[0], str(tmp_path / "f"), "--data", NSMC_DEV]) == 2
+    assert "only for classify" in capsys.readouterr().err

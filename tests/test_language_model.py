@@ -233,7 +233,13 @@ def test_cosine_warm_down_follows_the_step_or_time_budget():
     by_time.started -= 100.0  # the whole budget has passed
     by_time.on_train_batch_begin(0)
     assert FakeModel.optimizer.learning_rate == pytest.approx(0.0005)
-    with pytest.raises(ValueError, match="seconds or as steps"):
+    both = CosineWarmDown(0.01, seconds=1000.0, steps=2)  # the steps run out first
+    both.set_model(FakeModel())
+    both.on_train_begin()
+    both.on_train_batch_begin(0)
+    both.on_train_batch_begin(1)
+    assert FakeModel.optimizer.learning_rate == pytest.approx(0.01 * (0.05 + 0.95 * 0.5))
+    with pytest.raises(ValueError, match="seconds, steps or both"):
         CosineWarmDown(0.01)
 
 

@@ -23,7 +23,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="evaluate a classify/tag/forecast checkpoint (or run directory) on data",
         description="Example: rnnkit eval runs/nsmc --data ratings_dev.txt   (prints 'accuracy 0.873' first, then the report)",
     )
-    parser.add_argument("checkpoint", metavar="CKPT", help="a checkpoint file, or the run directory written by --out")
+    parser.add_argument("checkpoint", metavar="CKPT", nargs="+",
+                        help="a checkpoint file, or the run directory written by --out; classify: several are scored as an ensemble (mean probabilities)")
     parser.add_argument("--data", help="labelled data in the format the task was trained on")
     parser.add_argument("--out", help="folder for the report's files (default: the checkpoint's folder)")
     parser.add_argument("--text-col", help="classify: text column (default: the one used in training)")
@@ -35,10 +36,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     options = {"text_col": args.text_col, "label_col": args.label_col, "column": args.column}
     try:
-        task = checkpoint_task(args.checkpoint)
+        tasks = [checkpoint_task(path) for path in args.checkpoint]
+        task = tasks[0]
         if task not in EVALUATE:
-            raise ValueError(f"{args.checkpoint}: rnnkit eval does not know task {task!r} (it knows {sorted(EVALUATE)})")
-        print(EVALUATE[task](args.checkpoint, args.data, args.out, options))
+            raise ValueError(f"{args.checkpoint[0]}: rnnkit eval does not know task {task!r} (it knows {sorted(EVALUATE)})")
+        if len(args.checkpoint) > 1 and (task != "classify" or set(tasks) != {"classify"}):
+            raise ValueError(f"several checkpoints are scored together only for classify; got tasks {tasks}")
+        checkpoint = args.checkpoint if len(args.checkpoint) > 1 else args.checkpoint[0]
+        print(EVALUATE[task](checkpoint, args.data, args.out, options))
     except ValueError as error:
         print(f"rnnkit eval: error: {error}", file=sys.stderr)
         return 2

@@ -57,7 +57,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--minutes", type=float, help="stop after this many minutes of training")
     parser.add_argument("--lr", type=float, default=2e-3, help="Adam learning rate (default 0.002)")
     parser.add_argument("--lr-schedule", choices=["constant", "cosine"], default="constant",
-                        help="cosine: the rate falls to 5%% of --lr over --minutes (or over all --epochs); default constant")
+                        help="cosine: the rate falls to 5%% of --lr over the --epochs or --minutes, whichever end first; default constant")
     parser.add_argument("--class-weights", choices=["none", "balanced"], default="none", help="weight rare classes up (default none)")
     parser.add_argument("--vectors", help="pretrained word vectors (GloVe/word2vec text, word2vec .bin) for the embedding")
     parser.add_argument("--freeze-vectors", action="store_true", help="keep the pretrained vectors fixed while training")

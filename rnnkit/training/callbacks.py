@@ -359,7 +359,7 @@ class LearningRateScheduler(Callback):
 
 class CosineWarmDown(Callback):
     """Lowers the learning rate along half a cosine, from ``rate`` to ``floor * rate``, over a budget
-    of ``seconds`` of training or of ``steps`` batches (one of the two).
+    of ``seconds`` of training or of ``steps`` batches, whichever runs out first.
 
     With a fixed budget, a rate that ends low reaches a lower loss than a constant one: the last
     stretch of training settles into a minimum instead of bouncing around it. Keras's
@@ -368,8 +368,8 @@ class CosineWarmDown(Callback):
 
     def __init__(self, rate: float, seconds: float | None = None, steps: int | None = None, floor: float = 0.05):
         super().__init__()
-        if (seconds is None) == (steps is None):
-            raise ValueError(f"CosineWarmDown: give the budget as seconds or as steps, not both or neither; got {seconds=}, {steps=}")
+        if seconds is None and steps is None:
+            raise ValueError("CosineWarmDown: give the budget as seconds, steps or both")
         self.rate, self.seconds, self.steps, self.floor = rate, seconds, steps, floor
         self.started, self.done = time.monotonic(), 0
 
@@ -377,8 +377,9 @@ class CosineWarmDown(Callback):
         self.started, self.done = time.monotonic(), 0
 
     def progress(self) -> float:
-        done = (time.monotonic() - self.started) / self.seconds if self.seconds is not None else self.done / max(self.steps, 1)
-        return min(max(done, 0.0), 1.0)
+        by_time = (time.monotonic() - self.started) / self.seconds if self.seconds is not None else 0.0
+        by_steps = self.done / max(self.steps, 1) if self.steps is not None else 0.0
+        return min(max(by_time, by_steps, 0.0), 1.0)
 
     def on_train_batch_begin(self, batch: int, logs: Logs | None = None) -> None:
         scale = self.floor + (1.0 - self.floor) * 0.5 * (1.0 + math.cos(math.pi * self.progress()))

@@ -11,12 +11,14 @@ from ...training.task_files import resolve_task_checkpoint
 from .evaluation import evaluate, predict, predict_sequences
 
 
-def eval_text(checkpoint: str | os.PathLike, data: str | None, out: str | None, options: dict[str, Any]) -> str:
+def eval_text(checkpoint: str | os.PathLike | list[str], data: str | None, out: str | None, options: dict[str, Any]) -> str:
     """The report (headline ``accuracy 0.873`` first); writes ``confusion.png`` and ``eval.json`` to ``out``.
 
     Without ``data``, a model trained on the bundled Japanese Vowels set is scored on its test part.
+    A list of checkpoints is scored as an ensemble; its files go to the first one's folder.
     """
-    folder = Path(out) if out else resolve_task_checkpoint(checkpoint).parent
+    first = checkpoint[0] if isinstance(checkpoint, list) else checkpoint
+    folder = Path(out) if out else resolve_task_checkpoint(first).parent
     plot = folder / "confusion.png"
     report = evaluate(checkpoint, data, options.get("text_col"), options.get("label_col"), plot=plot)
     scored = str(data) if data else "the bundled Japanese Vowels test part"

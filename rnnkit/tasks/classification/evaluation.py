@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 import torch
@@ -78,16 +78,41 @@ def _sequence_probabilities(model: Any, record: dict[str, Any], sequences: list[
     return feature_probabilities(model, standardise(sequences, record["scaler"]))
 
 
-def evaluate(checkpoint: str | os.PathLike, data: str | None = None, text_col: str | None = None, label_col: str | None = None,
-             plot: str | os.PathLike | None = None) -> ClassReport:
+def evaluate(checkpoint: str | os.PathLike | Sequence[str | os.PathLike], data: str | None = None, text_col: str | None = None,
+             label_col: str | None = None, plot: str | os.PathLike | None = None) -> ClassReport:
     """Accuracy, per-class precision/recall/F1 and the confusion matrix on labelled data; a PNG at ``plot``.
 
     ``data`` is read as the model was trained: texts, an NPZ file, or a long table with the training
     run's columns. A model trained on the bundled Japanese Vowels set is scored on its test part
-    when ``data`` is None.
+    when ``data`` is None. Several checkpoints (a list) are scored as one ensemble: the mean of their
+    class probabilities, so models that read the texts differently (characters, BPE) pool what
+    each got right; they must have the same classes.
     """
-    model, encoder, record = load_classifier(checkpoint)
-    classes = record["classes"]
+    checkpoints = [checkpoint] if isinstance(checkpoint, (str, os.PathLike)) else list(checkpoint)
+    if not checkpoints:
+        raise ValueError("give at least one checkpoint to evaluate")
+    total, labels, classes = None, None, None
+    for each in checkpoints:
+        model, encoder, record = load_classifier(each)
+        if classes is not None and record["classes"] != classes:
+            raise ValueError(f"{each}: classes {record['classes']} differ from {checkpoints[0]}'s {classes}; an ensemble needs the same classes")
+        classes = record["classes"]
+        scores, labels = _scores_and_labels(model, encoder, record, data, text_col, label_col)
+        total = scores if total is None else total + scores
+    unknown = sorted(set(labels) - set(classes))
+    if unknown:
+        raise ValueError(f"--data {data}: labels {unknown[:5]} are not among the model's classes {classes}")
+    index = {c: i for i, c in enumerate(classes)}
+    predicted = total.argmax(axis=1)
+    report = ClassReport(classes, confusion_matrix(np.array([index[label] for label in labels]), predicted, len(classes)))
+    if plot is not None:
+        plot_confusion(report, plot)
+    return report
+
+
+def _scores_and_labels(model: Any, encoder: TextEncoder | None, record: dict[str, Any], data: str | None, text_col: str | None,
+                       label_col: str | None) -> tuple[np.ndarray, list[str]]:
+    """Class probabilities for ``data`` read as this model was trained, and the labels it holds."""
     if data is None:
         if not record.get("bundled"):
             raise ValueError("--data FILE is required to evaluate this classifier (labelled data like its training data)")
@@ -95,19 +120,9 @@ def evaluate(checkpoint: str | os.PathLike, data: str | None = None, text_col: s
     if encoder is None:
         columns = dict(record.get("columns") or {}, **({"label_col": label_col} if label_col else {}))
         sequences, labels, _ = read_sequences(data, columns, "--data")
-        scores = _sequence_probabilities(model, record, sequences, data)
-    else:
-        texts, labels = read_labelled_texts(data, text_col or record.get("text_col"), label_col or record.get("label_col"), "--data")
-        scores = probabilities(model, encoder, texts)
-    unknown = sorted(set(labels) - set(classes))
-    if unknown:
-        raise ValueError(f"--data {data}: labels {unknown[:5]} are not among the model's classes {classes}")
-    index = {c: i for i, c in enumerate(classes)}
-    predicted = scores.argmax(axis=1)
-    report = ClassReport(classes, confusion_matrix(np.array([index[label] for label in labels]), predicted, len(classes)))
-    if plot is not None:
-        plot_confusion(report, plot)
-    return report
+        return _sequence_probabilities(model, record, sequences, data), labels
+    texts, labels = read_labelled_texts(data, text_col or record.get("text_col"), label_col or record.get("label_col"), "--data")
+    return probabilities(model, encoder, texts), labels
 
 
 def plot_confusion(report: ClassReport, path: str | os.PathLike) -> Path:
