@@ -19,13 +19,7 @@ NSMC_TRAIN, NSMC_DEV = str(FIXTURES / "nsmc_train_300.tsv"), str(FIXTURES / "nsm
 TINY = ["--units", "8", "--embedding", "8", "--batch-size", "32"]
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Small batches run far faster on one thread than on two contended ones (and the same either way)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")  # small networks: one thread is fastest and steadiest
 
 
 def toy_rows(count: int, seed: int) -> list[dict]:

@@ -14,12 +14,7 @@ from rnnkit.training.scores import mean_absolute_scaled_error
 from rnnkit.training.task_files import read_task_model, save_task_model
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")  # small networks: one thread is fastest and steadiest
 
 
 def write_series(path: Path, values: np.ndarray, extra: np.ndarray | None = None) -> Path:

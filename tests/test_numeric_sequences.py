@@ -15,12 +15,7 @@ from rnnkit.tasks.classification.sequences import (JAPANESE_VOWELS, feature_prob
 TINY = ["--units", "8", "--batch-size", "32"]
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")  # small networks: one thread is fastest and steadiest
 
 
 def toy_sequences(count: int, seed: int) -> tuple[list[np.ndarray], list[str]]:

@@ -18,12 +18,7 @@ EWT_TRAIN, EWT_DEV = str(FIXTURES / "ewt_train_80.conllu"), str(FIXTURES / "ewt_
 TINY = ["--units", "16", "--embedding", "16"]
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")  # small networks: one thread is fastest and steadiest
 
 
 def test_conllu_train_eval_predict(tmp_path, capsys):

@@ -4,7 +4,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import torch
 
 from rnnkit.cli import main
 from rnnkit.tasks import classification
@@ -13,12 +12,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "tasks"
 NSMC_TRAIN = str(FIXTURES / "nsmc_train_300.tsv")
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")  # small networks: one thread is fastest and steadiest
 
 
 def toy_csv(path: Path) -> Path:

@@ -5,35 +5,17 @@ from __future__ import annotations
 import signal
 import sys
 import threading
-import time
 from pathlib import Path
 from typing import Any, Callable
 
 import torch
 
 from ...training.callbacks import Callback
+from ...training.task_files import TimeLimit
 from .checkpoint import BEST, LATEST, save_lm_checkpoint
 from .evaluation import held_out_nats, metrics_from_nats
 from .generation import sample_text
 from .plot import write_loss_plot
-
-
-class TimeLimit(Callback):
-    """Ends training at the first batch that finishes after ``seconds`` (the epoch is then closed normally)."""
-
-    def __init__(self, seconds: float | None):
-        super().__init__()
-        self.seconds = seconds
-        self.started = time.monotonic()
-        self.reached = False
-
-    def elapsed(self) -> float:
-        return time.monotonic() - self.started
-
-    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
-        if self.seconds is not None and self.elapsed() >= self.seconds:
-            self.reached = True
-            self.model.stop_training = True
 
 
 class MixedBfloat16(Callback):

@@ -21,7 +21,8 @@ from ... import optimizers
 from ...data import load_corpus, split_held_out, tokenizer_from_json, train_tokenizer
 from ...training import load_checkpoint, losses, set_random_seed
 from ...training.callbacks import CosineWarmDown
-from .callbacks import EpochReport, MixedBfloat16, ProgressBar, RunFiles, StopOnInterrupt, TimeLimit
+from ...training.task_files import TimeLimit
+from .callbacks import EpochReport, MixedBfloat16, ProgressBar, RunFiles, StopOnInterrupt
 from .checkpoint import BEST, LATEST, read_lm_checkpoint
 from .model import LanguageModel, ModelConfig
 
@@ -160,7 +161,7 @@ def train(
         f"{parameters:,} weights; held-out loss on {len(evaluated):,} tokens; {len(loader)} batches of {settings['batch_size']}x{settings['seq_len']} per epoch"
         + (f"; {minutes:g} minutes" if minutes is not None else f"; epochs {initial_epoch + 1}-{epochs}"))
 
-    clock = TimeLimit(None if minutes is None else 60.0 * minutes)
+    clock = TimeLimit(minutes)
     planned_steps = None if minutes is not None else len(loader) * (epochs - initial_epoch)
     bar = ProgressBar(clock, planned_steps)
     interrupt = StopOnInterrupt(bar.write)

@@ -23,6 +23,7 @@ from ... import optimizers
 from ...models.seq2seq import Seq2Seq, Seq2SeqConfig
 from ...training import losses, set_random_seed
 from ...training.callbacks import Callback
+from ...training.task_files import TimeLimit
 from .checkpoint import MODEL_FILE, load_seq2seq, save_seq2seq
 from .data import Pair, PairDataset, Side, read_pairs
 from .dates import dates_task
@@ -44,27 +45,6 @@ class TrainResult:
     @property
     def checkpoint(self) -> Path:
         return self.out / MODEL_FILE
-
-
-CLOCKS = {"wall": time.monotonic, "cpu": time.process_time}
-
-
-class TimeLimit(Callback):
-    """Stops training after the first batch that ends past ``seconds`` of the clock: wall time, or this
-    process's CPU time (which a crowded machine does not eat into; with one thread it is the wall time
-    the run would take on an idle core)."""
-
-    def __init__(self, seconds: float | None, clock: str = "wall"):
-        super().__init__()
-        if clock not in CLOCKS:
-            raise ValueError(f"clock must be one of {sorted(CLOCKS)}; got {clock!r}")
-        self.clock = CLOCKS[clock]
-        self.seconds, self.started, self.reached = seconds, self.clock(), False
-
-    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
-        if self.seconds is not None and self.clock() - self.started >= self.seconds:
-            self.reached = True
-            self.model.stop_training = True
 
 
 class EpochReport(Callback):
@@ -160,7 +140,7 @@ def train(data: str | None = None, out: str = "runs/seq2seq", *, source_tokens: 
                 "target_tokens": target_tokens, "batch_size": batch_size, "learning_rate": learning_rate, "seed": seed}
     record = {"settings": settings, "max_length": max_length, "bleu_tokens": level,
               "dates": None if data is not None else {"seed": seed, "train": train_size, "held_out": held_out_size}}
-    limit = TimeLimit(None if minutes is None else 60.0 * minutes, clock)
+    limit = TimeLimit(minutes, clock)
     report = EpochReport(held_out[:eval_size], source, target, level, max_length, out_dir / MODEL_FILE, record, say)
     weights = sum(p.numel() for p in model.parameters())
     say(f"Training a {'bidirectional ' if bidirectional else ''}{cell.upper()}({units}) x{layers} encoder-decoder, attention "
