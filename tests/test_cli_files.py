@@ -49,3 +49,28 @@ def test_convert_to_weights_file_and_refusals(tmp_path, capsys):
     assert main(["convert", source, str(target), "--force"]) == 0
     assert main(["convert", source, str(tmp_path / "legacy.h5")]) == 1
     assert "does not write legacy HDF5" in capsys.readouterr().err
+
+
+def test_a_reader_that_goes_away_stops_the_command_quietly(tmp_path):
+    """``rnnkit sample ... | head``: a closed pipe ends the command with 141 and no traceback."""
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent("""
+        import sys
+        from rnnkit import cli
+        from rnnkit.cli import summary
+
+        def flood(args):
+            for _ in range(100_000):
+                print("x" * 80)
+            return 0
+
+        summary.run = flood
+        sys.exit(cli.main(["summary", "anything.keras"]))
+    """)
+    run = subprocess.run(f"{sys.executable} -c '{script}' | head -c 10; exit ${{PIPESTATUS[0]}}", shell=True,
+                         executable="/bin/bash", capture_output=True, text=True, cwd=tmp_path)
+    assert run.returncode == 141 and run.stdout == "x" * 10
+    assert "Traceback" not in run.stderr and "BrokenPipe" not in run.stderr
