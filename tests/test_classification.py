@@ -12,6 +12,7 @@ from rnnkit.cli import main
 from rnnkit.data.padding import pad_sequences
 from rnnkit.data.tables import read_labelled_texts
 from rnnkit.tasks import classification
+from rnnkit.tasks.classification.text import TextEncoder
 from rnnkit.training.scores import ClassReport
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tasks"
@@ -73,9 +74,10 @@ def test_learns_a_three_class_toy_set_from_jsonl(tmp_path, capsys):
 
 
 def test_char_and_bpe_tokens_and_padding_never_change_predictions(tmp_path):
-    for tokens in ("char", "bpe", "char-mean"):
+    for tokens in ("char", "bpe", "char-mean", "bpe+char-mean"):
         out = tmp_path / tokens
-        extra = ["--max-vocab", "300"] if tokens == "bpe" else ["--pooling", "mean"] if tokens == "char-mean" else []
+        extra = ["--max-vocab", "300"] if tokens.startswith("bpe") else []
+        extra += ["--pooling", "mean"] if tokens.endswith("-mean") else []
         tokens = tokens.split("-")[0]
         assert main(["train", "classify", "--data", NSMC_TRAIN, "--out", str(out), "--epochs", "1", "--tokens", tokens,
                      "--layers", "2", *TINY, *extra]) == 0
@@ -210,3 +212,20 @@ def test_an_ensemble_needs_the_same_classes_and_the_classify_task(tmp_path, caps
     assert main(["train", "forecast", "--out", str(tmp_path / "f"), "--epochs", "1", "--units", "4"]) == 0
     assert main(["eval", runs[0], str(tmp_path / "f"), "--data", NSMC_DEV]) == 2
     assert "only for classify" in capsys.readouterr().err
+
+
+def test_bpe_plus_char_reads_each_text_twice_and_survives_a_round_trip():
+    texts = ["정말 재밌다", "시간이 아깝다 정말", "재밌다 최고"] * 20
+    encoder = TextEncoder.train("bpe+char", texts, max_len=4, max_vocab=40)
+    bpe, char = encoder.tokenizers
+    ids = encoder.encode("정말 재밌다")
+    assert encoder.kind == "bpe+char" and encoder.vocab_size == bpe.vocab_size + char.vocab_size
+    assert ids[-4:] == [bpe.vocab_size + char.index["정"], bpe.vocab_size + char.index["말"], bpe.vocab_size + char.index[" "],
+                        bpe.vocab_size + char.index["재"]]  # the characters follow the subwords, cut at max_len
+    assert all(0 < i < bpe.vocab_size for i in ids[:-4]) and len(ids) <= 8
+    assert len(encoder.tokens()) == encoder.vocab_size
+    again = TextEncoder.from_json(json.loads(json.dumps(encoder.to_json())))
+    assert again.encode("시간이 아깝다") == encoder.encode("시간이 아깝다") and again.kind == "bpe+char"
+    assert TextEncoder.from_json(TextEncoder.train("word", texts).to_json()).kind == "word"  # checkpoints from before
+    with pytest.raises(ValueError, match="--tokens must be one of char, word, bpe, bpe\\+char"):
+        TextEncoder.train("char+word", texts)

@@ -40,7 +40,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", default="runs/classify", help="run directory (default runs/classify)")
     parser.add_argument("--text-col", help="text column (default: text, document, sentence, review, ...)")
     parser.add_argument("--label-col", help="label column (default: label, sentiment, class, ...); one label per sequence")
-    parser.add_argument("--tokens", choices=["char", "word", "bpe"], default="word", help="what a token is (default word)")
+    parser.add_argument("--tokens", choices=["char", "word", "bpe", "bpe+char"], default="word",
+                        help="what a token is (default word); bpe+char reads each text as subwords, then as characters, in one sequence")
     parser.add_argument("--max-vocab", type=int, default=20000, help="vocabulary size cap (default 20000)")
     parser.add_argument("--min-frequency", type=int, default=1, help="rarer tokens become unknown (default 1)")
     parser.add_argument("--max-len", type=int, default=100, help="tokens kept per text (default 100)")
