@@ -77,7 +77,7 @@ def test_char_and_bpe_tokens_and_padding_never_change_predictions(tmp_path):
     for tokens in ("char", "bpe", "char-mean", "bpe+char-mean"):
         out = tmp_path / tokens
         extra = ["--max-vocab", "300"] if tokens.startswith("bpe") else []
-        extra += ["--pooling", "mean"] if tokens.endswith("-mean") else []
+        extra += ["--pooling", "mean", "--token-dropout", "0.2"] if tokens.endswith("-mean") else []
         tokens = tokens.split("-")[0]
         assert main(["train", "classify", "--data", NSMC_TRAIN, "--out", str(out), "--epochs", "1", "--tokens", tokens,
                      "--layers", "2", *TINY, *extra]) == 0
@@ -229,3 +229,15 @@ def test_bpe_plus_char_reads_each_text_twice_and_survives_a_round_trip():
     assert TextEncoder.from_json(TextEncoder.train("word", texts).to_json()).kind == "word"  # checkpoints from before
     with pytest.raises(ValueError, match="--tokens must be one of char, word, bpe, bpe\\+char"):
         TextEncoder.train("char+word", texts)
+
+
+def test_token_dropout_drops_whole_tokens_in_training_only():
+    model = classification.build_classifier(classification.ClassifierConfig(20, 2, token_dropout=0.5))
+    layer = model.get_layer("token_dropout")
+    x = torch.ones(4, 50, 8)
+    dropped = layer(x, training=True)
+    per_token = dropped.amax(dim=-1)  # (B, T): 0 where a token was dropped, 2 (= 1 / (1 - 0.5)) where kept
+    assert set(per_token.unique().tolist()) == {0.0, 2.0} and torch.equal(dropped.amin(dim=-1), per_token)
+    assert torch.equal(layer(x, training=False), x)
+    with pytest.raises(ValueError, match="--token-dropout must be in"):
+        classification.ClassifierConfig(20, 2, token_dropout=1.0)

@@ -51,6 +51,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--units", type=int, default=64, help="units per recurrent layer and direction (default 64)")
     parser.add_argument("--embedding", type=int, default=64, help="embedding size (default 64; the vectors' size with --vectors)")
     parser.add_argument("--dropout", type=float, default=0.3, help="dropout after each recurrent layer (default 0.3)")
+    parser.add_argument("--token-dropout", type=float, default=0.0,
+                        help="texts: the share of tokens dropped whole in each training batch (default 0; 0.2-0.3 against overfitting)")
     parser.add_argument("--pooling", choices=["last", "mean"], default="last",
                         help="what the classifier reads: the last recurrent step (default) or the mean over a text's steps")
     parser.add_argument("--batch-size", type=int, default=64, help="texts per batch (default 64)")
@@ -73,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
             data=args.data, val=args.val, out=args.out, text_col=args.text_col, label_col=args.label_col, tokens=args.tokens,
             max_vocab=args.max_vocab, min_frequency=args.min_frequency, max_len=args.max_len, cell=args.cell,
             bidirectional=args.bidirectional, layers=args.layers, units=args.units, embedding=args.embedding,
-            dropout=args.dropout, pooling=args.pooling, batch_size=args.batch_size, epochs=args.epochs, minutes=args.minutes, learning_rate=args.lr, lr_schedule=args.lr_schedule,
+            dropout=args.dropout, pooling=args.pooling, token_dropout=args.token_dropout, batch_size=args.batch_size, epochs=args.epochs, minutes=args.minutes, learning_rate=args.lr, lr_schedule=args.lr_schedule,
             class_weights=args.class_weights, vectors=args.vectors, freeze_vectors=args.freeze_vectors, seed=args.seed,
             sequence_of_features=args.sequence_of_features, id_col=args.id_col, time_col=args.time_col, features=features,
         )

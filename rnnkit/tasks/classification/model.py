@@ -38,6 +38,7 @@ class ClassifierConfig:
     dropout: float = 0.3
     features: int = 0
     pooling: str = "last"
+    token_dropout: float = 0.0
 
     def __post_init__(self) -> None:
         if self.cell not in CELLS:
@@ -52,6 +53,8 @@ class ClassifierConfig:
             raise ValueError("a classifier needs at least two classes")
         if not 0.0 <= self.dropout < 1.0:
             raise ValueError(f"--dropout must be in [0, 1); got {self.dropout}")
+        if not 0.0 <= self.token_dropout < 1.0:
+            raise ValueError(f"--token-dropout must be in [0, 1); got {self.token_dropout}")
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -69,6 +72,8 @@ def build_classifier(config: ClassifierConfig) -> Model:
     else:
         inputs = Input(shape=(None,), dtype="int64", name="ids")
         x = Embedding(config.vocab_size, config.embedding, mask_zero=True, name="embedding")(inputs)  # (B, T, E)
+        if config.token_dropout:  # in training, whole tokens vanish: the model cannot lean on memorised rare ones
+            x = Dropout(config.token_dropout, noise_shape=(None, None, 1), name="token_dropout")(x)
     cell = CELLS[config.cell]
     for i in range(config.layers):
         last = i == config.layers - 1

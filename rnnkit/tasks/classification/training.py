@@ -94,6 +94,7 @@ def train(
     embedding: int = 64,
     dropout: float = 0.3,
     pooling: str = "last",
+    token_dropout: float = 0.0,
     batch_size: int = 64,
     epochs: int | None = None,
     minutes: float | None = None,
@@ -160,7 +161,8 @@ def train(
     table = read_vectors(vectors) if vectors is not None else None
     if table is not None:
         embedding = table.dimension
-    config = ClassifierConfig(encoder.vocab_size, len(classes), cell, bidirectional, layers, units, embedding, dropout, pooling=pooling)
+    config = ClassifierConfig(encoder.vocab_size, len(classes), cell, bidirectional, layers, units, embedding, dropout, pooling=pooling,
+                              token_dropout=token_dropout)
     model = build_classifier(config)
     vector_note = ""
     if table is not None:
