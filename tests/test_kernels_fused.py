@@ -82,8 +82,9 @@ def outputs_and_grads(fn, x, states, weights, **options):
     return [y, *final, *torch.autograd.grad(loss, leaves)]
 
 
-def assert_matches_reference(cell, dtype, B=3, T=7, bias=True, reset_after=True, **options):
-    x, states, weights = make_case(cell, B=B, T=T, dtype=dtype, bias=bias, reset_after=reset_after)
+def assert_matches_reference(cell, dtype, B=3, T=7, H=5, bias=True, reset_after=True, **options):
+    x, states, weights = make_case(cell, B=B, T=T, H=H, dtype=dtype, bias=bias,
+                                   reset_after=reset_after)
     if cell == "gru":
         options["reset_after"] = reset_after
     expected = outputs_and_grads(REFERENCE[cell], x, states, weights, **options)
@@ -352,3 +353,25 @@ def test_recurrent_dropout_matches_reference(cell, reset_after, masked, dtype):
     if masked:
         options["mask"] = make_mask(B, T)
     assert_matches_reference(cell, dtype, B=B, T=T, reset_after=reset_after, **options)
+
+
+@pytest.mark.parametrize("threads", [2, 3])
+@pytest.mark.parametrize("cell, reset_after", [("simple_rnn", True), ("lstm", True),
+                                               ("gru", True), ("gru", False)])
+@pytest.mark.parametrize("B, H", [(3, 70), (20, 40)])
+def test_column_teams_match_reference(monkeypatch, threads, cell, reset_after, B, H):
+    """Several threads each owning a slice of the hidden units, one barrier per step (team.h),
+    forced on small shapes: slices of unequal width, small_gemm and BLAS products, masks with an
+    all-masked row, go_backwards and recurrent dropout, forward and backward."""
+    monkeypatch.setenv("RNNKIT_TEAM_MIN_MACS", "0")
+    keep = (torch.rand(B, H, generator=torch.Generator().manual_seed(6)) > 0.4).double() / 0.6
+    previous = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        for dtype in (torch.float64, torch.float32):
+            assert_matches_reference(cell, dtype, B=B, T=6, H=H, reset_after=reset_after,
+                                     mask=make_mask(B, 6), go_backwards=True)
+            assert_matches_reference(cell, dtype, B=B, T=5, H=H, reset_after=reset_after,
+                                     recurrent_mask=keep.to(dtype))
+    finally:
+        torch.set_num_threads(previous)

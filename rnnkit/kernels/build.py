@@ -29,7 +29,7 @@ SOURCE_DIR = Path(__file__).parent / "csrc"
 SOURCES = ("ops.cpp", "simple_rnn_ops.cpp", "lstm_ops.cpp", "gru_ops.cpp")
 HEADERS = (
     "binding.h", "blas.h", "gru.h", "lstm.h", "sequence.h", "simple_rnn.h", "small_gemm.h",
-    "vector_math.h",
+    "team.h", "vector_math.h",
 )
 
 _lock = threading.Lock()
@@ -68,7 +68,10 @@ def _cpu_signature() -> str:
 
 
 def compile_flags() -> list[str]:
-    flags = ["-O3", "-march=native", "-fopenmp-simd"]
+    # -fopenmp: at::parallel_for is a header template that runs its body on one thread unless
+    # the extension itself is compiled with OpenMP. The library it then needs (libgomp.so.1) is
+    # the one libtorch_cpu has already loaded, so there is one OpenMP runtime, torch's.
+    flags = ["-O3", "-march=native", "-fopenmp"]
     if _blas_symbols_exported():
         flags.append("-DRNNKIT_FORTRAN_BLAS")
     return flags
@@ -136,6 +139,7 @@ def _build() -> None:
             name="rnnkit_fused",
             sources=[str(SOURCE_DIR / s) for s in SOURCES],
             extra_cflags=compile_flags(),
+            extra_ldflags=["-fopenmp"],
             extra_include_paths=[str(SOURCE_DIR)],
             build_directory=str(directory),
             is_python_module=False,

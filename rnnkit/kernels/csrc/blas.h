@@ -1,10 +1,9 @@
-// The two primitives the sequence kernels need from outside: a row-major matrix product on
-// strided rows, and a parallel loop over batch rows. Both go to what torch itself uses: the BLAS
-// linked into libtorch_cpu (MKL's Fortran sgemm_/dgemm_, when the loader found them exported)
-// and at::parallel_for with torch's configured thread count.
+// The matrix products the sequence kernels need: a row-major product on strided rows, and a
+// weight matrix reused at every step. Both go to what torch itself uses: the BLAS linked into
+// libtorch_cpu (MKL's Fortran sgemm_/dgemm_, when the loader found them exported). Called inside
+// a team (team.h), MKL sees the enclosing parallel region and runs on the calling thread.
 #pragma once
 
-#include <ATen/Parallel.h>
 #include <ATen/ATen.h>
 
 #include <algorithm>
@@ -37,25 +36,6 @@ namespace rnnkit {
 // measured on the 2-core Zen 4 machine: as fast as MKL at 16 rows, faster below.
 constexpr int64_t kFewRows = 16;
 
-// small_gemm split over column tiles across torch's threads once a product has this many
-// multiply-adds (about 10 us on one core); below it a thread hand-off costs more than it saves.
-constexpr int64_t kParallelMacs = int64_t(1) << 20;
-
-template <typename T>
-void small_gemm_parallel(int64_t m, int64_t n, int64_t k, const T* a, int64_t lda, const T* b,
-                         int64_t ldb, T beta, T* c, int64_t ldc) {
-  constexpr int64_t NB = 4 * Vec64<T>::lanes;
-  const int64_t tiles = (n + NB - 1) / NB;
-  if (m * n * k < kParallelMacs || tiles < 2 || at::get_num_threads() == 1) {
-    small_gemm(m, n, k, a, lda, b, ldb, beta, c, ldc);
-    return;
-  }
-  at::parallel_for(0, tiles, 1, [&](int64_t t0, int64_t t1) {
-    const int64_t j0 = t0 * NB, j1 = std::min(n, t1 * NB);
-    small_gemm(m, j1 - j0, k, a, lda, b + j0, ldb, beta, c + j0, ldc);
-  });
-}
-
 // C (m, n) = op(A) (m, k) @ op(B) (k, n) + beta * C, all row-major with leading dimensions
 // (distance between rows) lda, ldb, ldc. trans_a means A is stored (k, m) and read transposed.
 template <typename T>
@@ -63,7 +43,7 @@ void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const T* 
           const T* b, int64_t ldb, T beta, T* c, int64_t ldc) {
   if (m == 0 || n == 0) return;
   if (m <= kFewRows && !trans_a && !trans_b) {
-    small_gemm_parallel(m, n, k, a, lda, b, ldb, beta, c, ldc);
+    small_gemm(m, n, k, a, lda, b, ldb, beta, c, ldc);
     return;
   }
 #ifdef RNNKIT_FORTRAN_BLAS
@@ -106,9 +86,11 @@ class StepWeights {
       if (rows > kFewRows && k > 0 && n > 0) {
         constexpr int kRowMajor = 101, kBMatrix = 162, kNoTrans = 111;
         const size_t bytes = cblas_sgemm_pack_get_size(kBMatrix, int(rows), int(n), int(k));
+        // Inside a team nothing may throw (the others would wait at the barrier forever): if
+        // the memory is not there, multiply() uses the plain product instead.
         packed_ = static_cast<float*>(std::aligned_alloc(64, (bytes + 63) / 64 * 64));
-        TORCH_CHECK(packed_ != nullptr, "rnnkit: out of memory packing a recurrent kernel");
-        cblas_sgemm_pack(kRowMajor, kBMatrix, kNoTrans, int(rows), int(n), int(k), 1.0f, w,
+        if (packed_ != nullptr)
+          cblas_sgemm_pack(kRowMajor, kBMatrix, kNoTrans, int(rows), int(n), int(k), 1.0f, w,
                          int(ldb), packed_);
       }
     }
@@ -137,18 +119,5 @@ class StepWeights {
   int64_t k_, n_, ldb_, rows_;
   float* packed_ = nullptr;
 };
-
-// Run fn(begin, end) over batch rows [0, rows), split across torch's threads only when each
-// thread gets at least `min_elements` elements of work (rows * row_elements in all).
-template <typename F>
-void for_rows(int64_t rows, int64_t row_elements, F&& fn) {
-  constexpr int64_t min_elements = 16384;
-  const int64_t grain = std::max<int64_t>(1, min_elements / std::max<int64_t>(1, row_elements));
-  if (rows <= grain || at::get_num_threads() == 1) {
-    fn(int64_t(0), rows);
-    return;
-  }
-  at::parallel_for(0, rows, grain, fn);
-}
 
 }  // namespace rnnkit

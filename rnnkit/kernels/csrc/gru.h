@@ -10,9 +10,11 @@
 #pragma once
 
 #include <utility>
+#include <vector>
 
 #include "blas.h"
 #include "sequence.h"
+#include "team.h"
 
 namespace rnnkit {
 
@@ -30,7 +32,7 @@ struct GruForward {
   T* product;   // (B, 3H) scratch
   T* reset_h;   // (B, H) scratch for r * h_{t-1} (reset_before only)
   const T* rmask = nullptr;  // (B, H) recurrent-dropout mask, or null: the product sees h * rmask
-  T* dropped_h = nullptr;    // (B, H) scratch when rmask is set
+  T* dropped_h = nullptr;    // (2, B, H) scratch when rmask is set
 
   int64_t saved_width() const { return (reset_after ? 4 : 3) * H; }
 
@@ -38,54 +40,66 @@ struct GruForward {
   void run() const {
     h.start();
     const int64_t G = 3 * H, K = saved_width();
-    // reset_after multiplies by all of U; reset_before by U_zr, then by U_h.
-    const StepWeights<T> u(U, H, reset_after ? G : 2 * H, G, B);
-    const StepWeights<T> u_h(U + 2 * H, H, H, G, reset_after ? 0 : B);
-    for (int64_t t = 0; t < steps; ++t) {
-      const Rows<T> h_in = h.entering(t), h_out = h.leaving(t);
-      const Rows<T> h_mul = dropped(h_in, rmask, dropped_h, B, H);
-      if (reset_after) {
-        u.multiply(h_mul.data, h_mul.ld, T(0), product, G);
-      } else {
-        u.multiply(h_mul.data, h_mul.ld, T(0), product, G);
-        for_rows(B, G, [&](int64_t b0, int64_t b1) {
-          for (int64_t b = b0; b < b1; ++b) {
+    const Team team(H, B * H * G);
+    std::vector<T> gathered(team.slices() > 1 ? H * G : 0);
+    team.run([&](Columns cols, StepBarrier& barrier) {
+      const int64_t c0 = cols.begin, c1 = cols.end, w = cols.width();
+      // This member's columns of z, r and h side by side: U_s (H, 3w). reset_after multiplies
+      // by all of them; reset_before by the z, r part, then (after r is known) by the h part.
+      const T* U_s = gather_columns(U, H, G, 3, H, c0, w, gathered.data() + H * 3 * c0);
+      const StepWeights<T> u(U_s, H, reset_after ? 3 * w : 2 * w, 3 * w, B);
+      const StepWeights<T> u_h(U_s + 2 * w, H, w, 3 * w, reset_after ? 0 : B);
+      T* p_all = product + B * 3 * c0;  // (B, 3w): this member's z, r, h columns
+      for (int64_t t = 0; t < steps; ++t) {
+        const Rows<T> h_in = h.entering(t), h_out = h.leaving(t);
+        Rows<T> h_mul = h_in;
+        if (rmask != nullptr) {
+          h_mul = {dropped_h + (t % 2) * B * H, H};
+          drop_columns(h_in, rmask, h_mul.data, B, H, c0, c1);
+        }
+        barrier.wait(cols.weight);  // every column of this step's input state is written
+        u.multiply(h_mul.data, h_mul.ld, T(0), p_all, 3 * w);
+        if (!reset_after) {
+          for (int64_t b = 0; b < B; ++b) {
             const T* x = xw + (b * steps + t) * G;
             const T* hp = h_mul.row(b);
-            T* p = product + b * G;  // z, r stored back activated
+            T* p = p_all + b * 3 * w;  // z, r stored back activated
             T* rh = reset_h + b * H;
 #pragma omp simd
-            for (int64_t j = 0; j < H; ++j) {
-              p[j] = RAct::value(x[j] + p[j]);
-              const T r = RAct::value(x[H + j] + p[H + j]);
-              p[H + j] = r;
+            for (int64_t j = c0; j < c1; ++j) {
+              const int64_t i = j - c0;
+              p[i] = RAct::value(x[j] + p[i]);
+              const T r = RAct::value(x[H + j] + p[w + i]);
+              p[w + i] = r;
               rh[j] = r * hp[j];
             }
           }
-        });
-        u_h.multiply(reset_h, H, T(0), product + 2 * H, G);
-      }
-      for_rows(B, G, [&](int64_t b0, int64_t b1) {
-        for (int64_t b = b0; b < b1; ++b) {
+          barrier.wait(cols.weight);  // every column of r * h_{t-1}
+          u_h.multiply(reset_h, H, T(0), p_all + 2 * w, 3 * w);
+        }
+        for (int64_t b = 0; b < B; ++b) {
           T* y_row = y + (b * steps + t) * H;
           const T* hp = h_in.row(b);
           T* hn = h_out.row(b);
           T* s = gates ? gates + (b * steps + t) * K : nullptr;
           if (mask != nullptr && !mask[b * steps + t]) {
-            for (int64_t j = 0; j < H; ++j) hn[j] = hp[j];
-            masked_output(y_row, t > 0 ? y_row - H : nullptr, zero_output, H);
-            if (s) for (int64_t j = 0; j < K; ++j) s[j] = T(0);
+            for (int64_t j = c0; j < c1; ++j) hn[j] = hp[j];
+            masked_output(y_row + c0, t > 0 ? y_row - H + c0 : nullptr, zero_output, w);
+            if (s)
+              for (int64_t g = 0; g < K / H; ++g)
+                for (int64_t j = c0; j < c1; ++j) s[g * H + j] = T(0);
             continue;
           }
           const T* x = xw + (b * steps + t) * G;
-          const T* p = product + b * G;
+          const T* p = p_all + b * 3 * w;
           if (reset_after) {
             const T* bz = b_rec;
 #pragma omp simd
-            for (int64_t j = 0; j < H; ++j) {
-              const T z = RAct::value(x[j] + p[j] + bz[j]);
-              const T r = RAct::value(x[H + j] + p[H + j] + bz[H + j]);
-              const T rec = p[2 * H + j] + bz[2 * H + j];
+            for (int64_t j = c0; j < c1; ++j) {
+              const int64_t i = j - c0;
+              const T z = RAct::value(x[j] + p[i] + bz[j]);
+              const T r = RAct::value(x[H + j] + p[w + i] + bz[H + j]);
+              const T rec = p[2 * w + i] + bz[2 * H + j];
               const T hh = Act::value(x[2 * H + j] + r * rec);
               const T hv = z * hp[j] + (T(1) - z) * hh;
               hn[j] = hv;
@@ -94,18 +108,19 @@ struct GruForward {
             }
           } else {
 #pragma omp simd
-            for (int64_t j = 0; j < H; ++j) {
-              const T z = p[j];
-              const T hh = Act::value(x[2 * H + j] + p[2 * H + j]);
+            for (int64_t j = c0; j < c1; ++j) {
+              const int64_t i = j - c0;
+              const T z = p[i];
+              const T hh = Act::value(x[2 * H + j] + p[2 * w + i]);
               const T hv = z * hp[j] + (T(1) - z) * hh;
               hn[j] = hv;
               y_row[j] = hv;
-              if (s) s[j] = z, s[H + j] = p[H + j], s[2 * H + j] = hh;
+              if (s) s[j] = z, s[H + j] = p[w + i], s[2 * H + j] = hh;
             }
           }
         }
-      });
-    }
+      }
+    });
   }
 };
 
@@ -134,17 +149,24 @@ struct GruBackward {
   template <class Act, class RAct>
   void run() const {
     const int64_t G = 3 * H, K = (reset_after ? 4 : 3) * H;
-    T* dh = work;
-    T* dh_prev = work + B * H;
+    T* const dh_last = work;
+    T* const dh_first = work + B * H;
     T* carry = work + 2 * B * H;
     T* d_reset_h = work + 3 * B * H;
-    for (int64_t i = 0; i < B * H; ++i) dh[i] = dhT[i], carry[i] = T(0);
-    // Transposed: reset_after multiplies by all of U^T; reset_before by U_h^T, then U_zr^T.
-    const StepWeights<T> ut(Ut, reset_after ? G : 2 * H, H, H, B);
-    const StepWeights<T> ut_h(Ut + 2 * H * H, H, H, H, reset_after ? 0 : B);
-    for (int64_t t = steps - 1; t >= 0; --t) {
-      for_rows(B, G, [&](int64_t b0, int64_t b1) {
-        for (int64_t b = b0; b < b1; ++b) {
+    for (int64_t i = 0; i < B * H; ++i) dh_last[i] = dhT[i], carry[i] = T(0);
+    const Team team(H, B * H * G);
+    std::vector<T> gathered(team.slices() > 1 ? G * H : 0);
+    team.run([&](Columns cols, StepBarrier& barrier) {
+      const int64_t c0 = cols.begin, c1 = cols.end, w = cols.width();
+      // This member's columns of U^T (3H, w): reset_after multiplies by all of it;
+      // reset_before by its h rows, then by its z, r rows.
+      const T* Ut_s = gather_columns(Ut, G, H, 1, H, c0, w, gathered.data() + G * c0);
+      const StepWeights<T> ut(Ut_s, reset_after ? G : 2 * H, w, w, B);
+      const StepWeights<T> ut_h(Ut_s + 2 * H * w, H, w, w, reset_after ? 0 : B);
+      T* dh = dh_last;
+      T* dh_prev = dh_first;
+      for (int64_t t = steps - 1; t >= 0; --t) {
+        for (int64_t b = 0; b < B; ++b) {
           const int64_t bt = b * steps + t;
           T* d = dh + b * H;
           T* dp = dh_prev + b * H;
@@ -152,10 +174,13 @@ struct GruBackward {
           T* gx = dxw + bt * G;
           T* gr = reset_after ? drec + bt * G : nullptr;
           if (mask != nullptr && !mask[bt]) {
-            carry_masked_gradient(dy + bt * H, cr, zero_output, H);
-            for (int64_t j = 0; j < G; ++j) gx[j] = T(0);
-            if (gr) for (int64_t j = 0; j < G; ++j) gr[j] = T(0);
-            for (int64_t j = 0; j < H; ++j) dp[j] = d[j];
+            carry_masked_gradient(dy + bt * H + c0, cr + c0, zero_output, w);
+            for (int64_t g = 0; g < 3; ++g)
+              for (int64_t j = c0; j < c1; ++j) {
+                gx[g * H + j] = T(0);
+                if (gr) gr[g * H + j] = T(0);
+              }
+            for (int64_t j = c0; j < c1; ++j) dp[j] = d[j];
             continue;
           }
           const T* s = gates + bt * K;
@@ -163,7 +188,7 @@ struct GruBackward {
           const T* dyr = dy + bt * H;
           if (reset_after) {
 #pragma omp simd
-            for (int64_t j = 0; j < H; ++j) {
+            for (int64_t j = c0; j < c1; ++j) {
               const T z = s[j], r = s[H + j], hh = s[2 * H + j], rec = s[3 * H + j];
               const T total = d[j] + dyr[j] + cr[j];
               cr[j] = T(0);
@@ -176,7 +201,7 @@ struct GruBackward {
             }
           } else {
 #pragma omp simd
-            for (int64_t j = 0; j < H; ++j) {
+            for (int64_t j = c0; j < c1; ++j) {
               const T z = s[j], hh = s[2 * H + j];
               const T total = d[j] + dyr[j] + cr[j];
               cr[j] = T(0);
@@ -187,19 +212,11 @@ struct GruBackward {
             }
           }
         }
-      });
-      if (reset_after) {
-        if (rmask == nullptr) {
-          ut.multiply(drec + t * G, steps * G, T(1), dh_prev, H);
-        } else {
-          ut.multiply(drec + t * G, steps * G, T(0), d_dropped, H);
-          add_dropped(dh_prev, d_dropped, rmask, B * H);
-        }
-      } else {
-        // d(r * h_{t-1}) = dhh_pre @ U_h^T, then split between r and h_{t-1}.
-        ut_h.multiply(dxw + t * G + 2 * H, steps * G, T(0), d_reset_h, H);
-        for_rows(B, G, [&](int64_t b0, int64_t b1) {
-          for (int64_t b = b0; b < b1; ++b) {
+        barrier.wait(cols.weight);  // every column of this step's gate gradients
+        if (!reset_after) {
+          // d(r * h_{t-1}) = dhh_pre @ U_h^T, then split between r and h_{t-1}.
+          ut_h.multiply(dxw + t * G + 2 * H, steps * G, T(0), d_reset_h + c0, H);
+          for (int64_t b = 0; b < B; ++b) {
             const int64_t bt = b * steps + t;
             const T* s = gates + bt * K;
             const T* hp = hs + bt * H;
@@ -209,30 +226,33 @@ struct GruBackward {
             T* dp = dh_prev + b * H;
             if (rm == nullptr) {
 #pragma omp simd
-              for (int64_t j = 0; j < H; ++j) {
+              for (int64_t j = c0; j < c1; ++j) {
                 const T r = s[H + j];
                 gx[H + j] = drh[j] * hp[j] * RAct::slope(r);
                 dp[j] += drh[j] * r;
               }
             } else {
 #pragma omp simd
-              for (int64_t j = 0; j < H; ++j) {
+              for (int64_t j = c0; j < c1; ++j) {
                 const T r = s[H + j];
                 gx[H + j] = drh[j] * hp[j] * rm[j] * RAct::slope(r);
                 dp[j] += drh[j] * r * rm[j];
               }
             }
           }
-        });
-        if (rmask == nullptr) {
-          ut.multiply(dxw + t * G, steps * G, T(1), dh_prev, H);
-        } else {
-          ut.multiply(dxw + t * G, steps * G, T(0), d_dropped, H);
-          add_dropped(dh_prev, d_dropped, rmask, B * H);
+          barrier.wait(cols.weight);  // every column of the r gradient
         }
+        const T* d_pre = reset_after ? drec : dxw;
+        if (rmask == nullptr) {
+          ut.multiply(d_pre + t * G, steps * G, T(1), dh_prev + c0, H);
+        } else {
+          ut.multiply(d_pre + t * G, steps * G, T(0), d_dropped + c0, H);
+          add_dropped_columns(dh_prev, d_dropped, rmask, B, H, c0, c1);
+        }
+        std::swap(dh, dh_prev);
       }
-      std::swap(dh, dh_prev);
-    }
+    });
+    const T* dh = steps % 2 == 0 ? dh_last : dh_first;
     for (int64_t i = 0; i < B * H; ++i) dh0[i] = dh[i];
   }
 };

@@ -26,7 +26,7 @@ std::tuple<Tensor, Tensor, Tensor, Tensor> gru_forward(
   Tensor y = at::empty({B, T, H}, xw.options()), hT = at::empty({B, H}, xw.options());
   Tensor hs = empty_unless(save, {B, T, H}, xw), gates = empty_unless(save, {B, T, K}, xw);
   const Tensor rmask = recurrent_mask_of(rmask_in, xw, B, H);
-  Tensor work = at::empty({7 * B * H}, xw.options());
+  Tensor work = at::empty({8 * B * H}, xw.options());
   AT_DISPATCH_FLOATING_TYPES(xw.scalar_type(), "gru_forward", [&] {
     using T_ = scalar_t;
     T_* w = work.data_ptr<T_>();

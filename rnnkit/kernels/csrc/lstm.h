@@ -10,9 +10,11 @@
 #pragma once
 
 #include <utility>
+#include <vector>
 
 #include "blas.h"
 #include "sequence.h"
+#include "team.h"
 
 namespace rnnkit {
 
@@ -28,21 +30,32 @@ struct LstmForward {
   T* gates;    // null in inference
   T* product;  // (B, 4H) scratch
   const T* rmask = nullptr;  // (B, H) recurrent-dropout mask, or null
-  T* dropped_h = nullptr;    // (B, H) scratch when rmask is set
+  T* dropped_h = nullptr;    // (2, B, H) scratch when rmask is set
 
   template <class Act, class RAct>
   void run() const {
     h.start();
     c.start();
     const int64_t G = 4 * H;
-    const StepWeights<T> u(U, H, G, G, B);
-    for (int64_t t = 0; t < steps; ++t) {
-      const Rows<T> h_in = h.entering(t), h_out = h.leaving(t);
-      const Rows<T> c_in = c.entering(t), c_out = c.leaving(t);
-      const Rows<T> h_mul = dropped(h_in, rmask, dropped_h, B, H);
-      u.multiply(h_mul.data, h_mul.ld, T(0), product, G);
-      for_rows(B, G, [&](int64_t b0, int64_t b1) {
-        for (int64_t b = b0; b < b1; ++b) {
+    const Team team(H, B * H * G);
+    std::vector<T> gathered(team.slices() > 1 ? H * G : 0);
+    team.run([&](Columns cols, StepBarrier& barrier) {
+      const int64_t c0 = cols.begin, c1 = cols.end, w = cols.width();
+      // This member's columns of i, f, c, o side by side: (H, 4w).
+      const StepWeights<T> u(gather_columns(U, H, G, 4, H, c0, w, gathered.data() + H * 4 * c0),
+                             H, 4 * w, 4 * w, B);
+      T* p_all = product + B * 4 * c0;  // (B, 4w)
+      for (int64_t t = 0; t < steps; ++t) {
+        const Rows<T> h_in = h.entering(t), h_out = h.leaving(t);
+        const Rows<T> c_in = c.entering(t), c_out = c.leaving(t);
+        Rows<T> h_mul = h_in;
+        if (rmask != nullptr) {
+          h_mul = {dropped_h + (t % 2) * B * H, H};
+          drop_columns(h_in, rmask, h_mul.data, B, H, c0, c1);
+        }
+        barrier.wait(cols.weight);  // every column of this step's input state is written
+        u.multiply(h_mul.data, h_mul.ld, T(0), p_all, 4 * w);
+        for (int64_t b = 0; b < B; ++b) {
           T* y_row = y + (b * steps + t) * H;
           const T* hp = h_in.row(b);
           const T* cp = c_in.row(b);
@@ -51,14 +64,15 @@ struct LstmForward {
           T* s = gates ? gates + (b * steps + t) * 5 * H : nullptr;
           if (mask == nullptr || mask[b * steps + t]) {
             const T* x = xw + (b * steps + t) * G;
-            const T* p = product + b * G;
+            const T* p = p_all + b * 4 * w;
             if (s == nullptr) {
 #pragma omp simd
-              for (int64_t j = 0; j < H; ++j) {
-                const T i = RAct::value(x[j] + p[j]);
-                const T f = RAct::value(x[H + j] + p[H + j]);
-                const T g = Act::value(x[2 * H + j] + p[2 * H + j]);
-                const T o = RAct::value(x[3 * H + j] + p[3 * H + j]);
+              for (int64_t j = c0; j < c1; ++j) {
+                const int64_t q = j - c0;
+                const T i = RAct::value(x[j] + p[q]);
+                const T f = RAct::value(x[H + j] + p[w + q]);
+                const T g = Act::value(x[2 * H + j] + p[2 * w + q]);
+                const T o = RAct::value(x[3 * H + j] + p[3 * w + q]);
                 const T cv = f * cp[j] + i * g;
                 const T hv = o * Act::value(cv);
                 cn[j] = cv;
@@ -67,11 +81,12 @@ struct LstmForward {
               }
             } else {
 #pragma omp simd
-              for (int64_t j = 0; j < H; ++j) {
-                const T i = RAct::value(x[j] + p[j]);
-                const T f = RAct::value(x[H + j] + p[H + j]);
-                const T g = Act::value(x[2 * H + j] + p[2 * H + j]);
-                const T o = RAct::value(x[3 * H + j] + p[3 * H + j]);
+              for (int64_t j = c0; j < c1; ++j) {
+                const int64_t q = j - c0;
+                const T i = RAct::value(x[j] + p[q]);
+                const T f = RAct::value(x[H + j] + p[w + q]);
+                const T g = Act::value(x[2 * H + j] + p[2 * w + q]);
+                const T o = RAct::value(x[3 * H + j] + p[3 * w + q]);
                 const T cv = f * cp[j] + i * g;
                 const T ac = Act::value(cv);
                 const T hv = o * ac;
@@ -82,13 +97,15 @@ struct LstmForward {
               }
             }
           } else {
-            for (int64_t j = 0; j < H; ++j) hn[j] = hp[j], cn[j] = cp[j];
-            masked_output(y_row, t > 0 ? y_row - H : nullptr, zero_output, H);
-            if (s) for (int64_t j = 0; j < 5 * H; ++j) s[j] = T(0);
+            for (int64_t j = c0; j < c1; ++j) hn[j] = hp[j], cn[j] = cp[j];
+            masked_output(y_row + c0, t > 0 ? y_row - H + c0 : nullptr, zero_output, w);
+            if (s)
+              for (int64_t g = 0; g < 5; ++g)
+                for (int64_t j = c0; j < c1; ++j) s[g * H + j] = T(0);
           }
         }
-      });
-    }
+      }
+    });
   }
 };
 
@@ -119,15 +136,21 @@ struct LstmBackward {
   template <class Act, class RAct>
   void run() const {
     const int64_t G = 4 * H;
-    T* dh = work;
-    T* dh_prev = work + B * H;
+    T* const dh_last = work;
+    T* const dh_first = work + B * H;
     T* dc = work + 2 * B * H;  // updated in place: gradient at c_t, then at c_{t-1}
     T* carry = work + 3 * B * H;
-    for (int64_t i = 0; i < B * H; ++i) dh[i] = dhT[i], dc[i] = dcT[i], carry[i] = T(0);
-    const StepWeights<T> ut(Ut, G, H, H, B);
-    for (int64_t t = steps - 1; t >= 0; --t) {
-      for_rows(B, G, [&](int64_t b0, int64_t b1) {
-        for (int64_t b = b0; b < b1; ++b) {
+    for (int64_t i = 0; i < B * H; ++i) dh_last[i] = dhT[i], dc[i] = dcT[i], carry[i] = T(0);
+    const Team team(H, B * H * G);
+    std::vector<T> gathered(team.slices() > 1 ? G * H : 0);
+    team.run([&](Columns cols, StepBarrier& barrier) {
+      const int64_t c0 = cols.begin, c1 = cols.end, w = cols.width();
+      const StepWeights<T> ut(gather_columns(Ut, G, H, 1, H, c0, w, gathered.data() + G * c0),
+                              G, w, w, B);
+      T* dh = dh_last;
+      T* dh_prev = dh_first;
+      for (int64_t t = steps - 1; t >= 0; --t) {
+        for (int64_t b = 0; b < B; ++b) {
           const int64_t bt = b * steps + t;
           T* d = dh + b * H;
           T* dp = dh_prev + b * H;
@@ -139,7 +162,7 @@ struct LstmBackward {
             const T* cp = cs + bt * H;
             const T* dyr = dy + bt * H;
 #pragma omp simd
-            for (int64_t j = 0; j < H; ++j) {
+            for (int64_t j = c0; j < c1; ++j) {
               const T i = s[j], f = s[H + j], g = s[2 * H + j], o = s[3 * H + j], ac = s[4 * H + j];
               const T dh_total = d[j] + dyr[j] + cr[j];
               cr[j] = T(0);
@@ -152,20 +175,23 @@ struct LstmBackward {
               dp[j] = T(0);
             }
           } else {
-            carry_masked_gradient(dy + bt * H, cr, zero_output, H);
-            for (int64_t j = 0; j < G; ++j) gx[j] = T(0);
-            for (int64_t j = 0; j < H; ++j) dp[j] = d[j];
+            carry_masked_gradient(dy + bt * H + c0, cr + c0, zero_output, w);
+            for (int64_t g = 0; g < 4; ++g)
+              for (int64_t j = c0; j < c1; ++j) gx[g * H + j] = T(0);
+            for (int64_t j = c0; j < c1; ++j) dp[j] = d[j];
           }
         }
-      });
-      if (rmask == nullptr) {
-        ut.multiply(dxw + t * G, steps * G, T(1), dh_prev, H);
-      } else {
-        ut.multiply(dxw + t * G, steps * G, T(0), d_dropped, H);
-        add_dropped(dh_prev, d_dropped, rmask, B * H);
+        barrier.wait(cols.weight);  // every column of this step's gate gradients
+        if (rmask == nullptr) {
+          ut.multiply(dxw + t * G, steps * G, T(1), dh_prev + c0, H);
+        } else {
+          ut.multiply(dxw + t * G, steps * G, T(0), d_dropped + c0, H);
+          add_dropped_columns(dh_prev, d_dropped, rmask, B, H, c0, c1);
+        }
+        std::swap(dh, dh_prev);
       }
-      std::swap(dh, dh_prev);
-    }
+    });
+    const T* dh = steps % 2 == 0 ? dh_last : dh_first;
     for (int64_t i = 0; i < B * H; ++i) dh0[i] = dh[i], dc0[i] = dc[i];
     gemm<T>(true, false, H, G, B * steps, rmask ? hs_dropped : hs, H, dxw, G, T(0), dU, G);
   }

@@ -25,7 +25,7 @@ std::tuple<Tensor, Tensor, Tensor, Tensor, Tensor, Tensor> lstm_forward(
   Tensor hs = empty_unless(save, {B, T, H}, xw), cs = empty_unless(save, {B, T, H}, xw);
   Tensor gates = empty_unless(save, {B, T, 5 * H}, xw);
   const Tensor rmask = recurrent_mask_of(rmask_in, xw, B, H);
-  Tensor work = at::empty({9 * B * H}, xw.options());
+  Tensor work = at::empty({10 * B * H}, xw.options());
   AT_DISPATCH_FLOATING_TYPES(xw.scalar_type(), "lstm_forward", [&] {
     using T_ = scalar_t;
     T_* w = work.data_ptr<T_>();

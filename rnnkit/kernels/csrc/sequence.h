@@ -44,26 +44,30 @@ struct StateSlots {
   }
 };
 
-// The state as it enters the recurrent product: itself, or times the recurrent-dropout mask
-// rmask (B, H), written into scratch (B, H).
+// Recurrent dropout: the product sees the state times the mask rmask (B, H). Each team member
+// writes its own columns [c0, c1) of dst (B, H) = h * rmask.
 template <typename T>
-Rows<T> dropped(const Rows<T>& h, const T* rmask, T* scratch, int64_t batch, int64_t width) {
-  if (rmask == nullptr) return h;
+void drop_columns(const Rows<T>& h, const T* rmask, T* dst, int64_t batch, int64_t width,
+                  int64_t c0, int64_t c1) {
   for (int64_t b = 0; b < batch; ++b) {
     const T* hb = h.row(b);
     const T* mb = rmask + b * width;
-    T* sb = scratch + b * width;
+    T* db = dst + b * width;
 #pragma omp simd
-    for (int64_t j = 0; j < width; ++j) sb[j] = hb[j] * mb[j];
+    for (int64_t j = c0; j < c1; ++j) db[j] = hb[j] * mb[j];
   }
-  return {scratch, width};
 }
 
-// dst += src * rmask over n elements: the gradient through a dropped state.
+// dst += src * rmask on the columns [c0, c1) of (B, H) matrices: the gradient through a dropped
+// state.
 template <typename T>
-void add_dropped(T* dst, const T* src, const T* rmask, int64_t n) {
+void add_dropped_columns(T* dst, const T* src, const T* rmask, int64_t batch, int64_t width,
+                         int64_t c0, int64_t c1) {
+  for (int64_t b = 0; b < batch; ++b) {
+    const int64_t o = b * width;
 #pragma omp simd
-  for (int64_t i = 0; i < n; ++i) dst[i] += src[i] * rmask[i];
+    for (int64_t j = c0; j < c1; ++j) dst[o + j] += src[o + j] * rmask[o + j];
+  }
 }
 
 // Keras masking of one output row at a masked step: zeros, or the previous step's output

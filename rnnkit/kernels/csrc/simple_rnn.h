@@ -1,14 +1,18 @@
 // SimpleRNN over a whole sequence: h_t = act(xw_t + h_{t-1} @ U), with Keras masking.
 //
-// Framework-free: raw pointers to contiguous batch-first arrays, plus rnnkit::gemm / for_rows.
+// Framework-free: raw pointers to contiguous batch-first arrays, plus rnnkit's products and teams.
 //   xw    (B, T, H)  input projection x @ kernel + bias, already in processing order
 //   U     (H, H)     recurrent kernel
 //   mask  (B, T)     true = real step, or null
 //   y     (B, T, H)  outputs;  acts (B, T, H) act(...) per step, kept for backward (or null)
 #pragma once
 
+#include <utility>
+#include <vector>
+
 #include "blas.h"
 #include "sequence.h"
+#include "team.h"
 
 namespace rnnkit {
 
@@ -24,40 +28,50 @@ struct SimpleRnnForward {
   T* acts;     // null in inference
   T* product;  // (B, H) scratch
   const T* rmask = nullptr;  // (B, H) recurrent-dropout mask, or null
-  T* dropped_h = nullptr;    // (B, H) scratch when rmask is set
+  T* dropped_h = nullptr;    // (2, B, H) scratch when rmask is set
 
   template <class Act>
   void run() const {
     h.start();
-    const StepWeights<T> u(U, H, H, H, B);
-    for (int64_t t = 0; t < steps; ++t) {
-      const Rows<T> h_in = h.entering(t), h_out = h.leaving(t);
-      const Rows<T> h_mul = dropped(h_in, rmask, dropped_h, B, H);
-      u.multiply(h_mul.data, h_mul.ld, T(0), product, H);
-      for_rows(B, H, [&](int64_t b0, int64_t b1) {
-        for (int64_t b = b0; b < b1; ++b) {
+    const Team team(H, B * H * H);
+    std::vector<T> gathered(team.slices() > 1 ? H * H : 0);
+    team.run([&](Columns cols, StepBarrier& barrier) {
+      const int64_t c0 = cols.begin, c1 = cols.end, w = cols.width();
+      const StepWeights<T> u(gather_columns(U, H, H, 1, H, c0, w, gathered.data() + H * c0), H,
+                             w, w, B);
+      T* p_all = product + B * c0;  // (B, w): this member's columns of the product
+      for (int64_t t = 0; t < steps; ++t) {
+        const Rows<T> h_in = h.entering(t), h_out = h.leaving(t);
+        Rows<T> h_mul = h_in;
+        if (rmask != nullptr) {
+          h_mul = {dropped_h + (t % 2) * B * H, H};
+          drop_columns(h_in, rmask, h_mul.data, B, H, c0, c1);
+        }
+        barrier.wait(cols.weight);  // every column of this step's input state is written
+        u.multiply(h_mul.data, h_mul.ld, T(0), p_all, w);
+        for (int64_t b = 0; b < B; ++b) {
           T* y_row = y + (b * steps + t) * H;
           T* next = h_out.row(b);
           const T* prev = h_in.row(b);
           T* a_row = acts ? acts + (b * steps + t) * H : nullptr;
           if (mask == nullptr || mask[b * steps + t]) {
             const T* x = xw + (b * steps + t) * H;
-            const T* p = product + b * H;
+            const T* p = p_all + b * w;
 #pragma omp simd
-            for (int64_t j = 0; j < H; ++j) {
-              const T v = Act::value(x[j] + p[j]);
+            for (int64_t j = c0; j < c1; ++j) {
+              const T v = Act::value(x[j] + p[j - c0]);
               next[j] = v;
               y_row[j] = v;
             }
-            if (a_row) for (int64_t j = 0; j < H; ++j) a_row[j] = y_row[j];
+            if (a_row) for (int64_t j = c0; j < c1; ++j) a_row[j] = y_row[j];
           } else {
-            for (int64_t j = 0; j < H; ++j) next[j] = prev[j];
-            masked_output(y_row, t > 0 ? y_row - H : nullptr, zero_output, H);
-            if (a_row) for (int64_t j = 0; j < H; ++j) a_row[j] = T(0);
+            for (int64_t j = c0; j < c1; ++j) next[j] = prev[j];
+            masked_output(y_row + c0, t > 0 ? y_row - H + c0 : nullptr, zero_output, w);
+            if (a_row) for (int64_t j = c0; j < c1; ++j) a_row[j] = T(0);
           }
         }
-      });
-    }
+      }
+    });
   }
 };
 
@@ -83,14 +97,20 @@ struct SimpleRnnBackward {
 
   template <class Act>
   void run() const {
-    T* dh = work;              // gradient at the state leaving step t
-    T* dh_prev = work + B * H;  // gradient at the state entering step t
+    T* const dh_last = work;  // gradient at the state leaving step t
+    T* const dh_first = work + B * H;  // gradient at the state entering step t
     T* carry = work + 2 * B * H;
-    for (int64_t i = 0; i < B * H; ++i) dh[i] = dhT[i], carry[i] = T(0);
-    const StepWeights<T> ut(Ut, H, H, H, B);
-    for (int64_t t = steps - 1; t >= 0; --t) {
-      for_rows(B, H, [&](int64_t b0, int64_t b1) {
-        for (int64_t b = b0; b < b1; ++b) {
+    for (int64_t i = 0; i < B * H; ++i) dh_last[i] = dhT[i], carry[i] = T(0);
+    const Team team(H, B * H * H);
+    std::vector<T> gathered(team.slices() > 1 ? H * H : 0);
+    team.run([&](Columns cols, StepBarrier& barrier) {
+      const int64_t c0 = cols.begin, c1 = cols.end, w = cols.width();
+      const StepWeights<T> ut(gather_columns(Ut, H, H, 1, H, c0, w, gathered.data() + H * c0),
+                              H, w, w, B);
+      T* dh = dh_last;
+      T* dh_prev = dh_first;
+      for (int64_t t = steps - 1; t >= 0; --t) {
+        for (int64_t b = 0; b < B; ++b) {
           const int64_t at = (b * steps + t) * H;
           T* d = dh + b * H;
           T* dp = dh_prev + b * H;
@@ -100,26 +120,28 @@ struct SimpleRnnBackward {
             const T* a = acts + at;
             const T* dyr = dy + at;
 #pragma omp simd
-            for (int64_t j = 0; j < H; ++j) {
+            for (int64_t j = c0; j < c1; ++j) {
               const T total = d[j] + dyr[j] + c[j];
               c[j] = T(0);
               g[j] = total * Act::slope(a[j]);
               dp[j] = T(0);
             }
           } else {
-            carry_masked_gradient(dy + at, c, zero_output, H);
-            for (int64_t j = 0; j < H; ++j) g[j] = T(0), dp[j] = d[j];
+            carry_masked_gradient(dy + at + c0, c + c0, zero_output, w);
+            for (int64_t j = c0; j < c1; ++j) g[j] = T(0), dp[j] = d[j];
           }
         }
-      });
-      if (rmask == nullptr) {
-        ut.multiply(dxw + t * H, steps * H, T(1), dh_prev, H);
-      } else {
-        ut.multiply(dxw + t * H, steps * H, T(0), d_dropped, H);
-        add_dropped(dh_prev, d_dropped, rmask, B * H);
+        barrier.wait(cols.weight);  // every column of this step's pre-activation gradient
+        if (rmask == nullptr) {
+          ut.multiply(dxw + t * H, steps * H, T(1), dh_prev + c0, H);
+        } else {
+          ut.multiply(dxw + t * H, steps * H, T(0), d_dropped + c0, H);
+          add_dropped_columns(dh_prev, d_dropped, rmask, B, H, c0, c1);
+        }
+        std::swap(dh, dh_prev);
       }
-      std::swap(dh, dh_prev);
-    }
+    });
+    const T* dh = steps % 2 == 0 ? dh_last : dh_first;
     for (int64_t i = 0; i < B * H; ++i) dh0[i] = dh[i];
     // dU = sum over steps of h_{t-1}^T @ dpre_t: one product over all B * T rows.
     gemm<T>(true, false, H, H, B * steps, rmask ? hs_dropped : hs, H, dxw, H, T(0), dU, H);

@@ -21,7 +21,7 @@ std::tuple<Tensor, Tensor, Tensor, Tensor> simple_rnn_forward(
   Tensor y = at::empty({B, T, H}, xw.options()), hT = at::empty({B, H}, xw.options());
   Tensor hs = empty_unless(save, {B, T, H}, xw), acts = empty_unless(save, {B, T, H}, xw);
   const Tensor rmask = recurrent_mask_of(rmask_in, xw, B, H);
-  Tensor work = at::empty({4, B, H}, xw.options());
+  Tensor work = at::empty({5, B, H}, xw.options());
   AT_DISPATCH_FLOATING_TYPES(xw.scalar_type(), "simple_rnn_forward", [&] {
     using T_ = scalar_t;
     T_* w = work.data_ptr<T_>();
