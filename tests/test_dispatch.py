@@ -239,3 +239,17 @@ def test_autocast_sends_auto_past_the_fused_kernels_and_a_forced_fused_call_rais
                 dispatch.choose(cell, "fused", x, {})
         y = rnnkit.layers.LSTM(4, return_sequences=True)(x)
     assert y.shape == (2, 5, 4)
+
+
+@pytest.mark.parametrize("batch, units, expected", [(4, 512, "fused"), (8, 128, "fused"),
+                                                    (8, 256, "native"), (16, 64, "native"),
+                                                    (8, None, "native")])
+def test_auto_lstm_rule_follows_batch_and_units(batch, units, expected):
+    """The measured LSTM split (dispatch.preference): small steps fused, larger ones oneDNN."""
+    x = torch.randn(batch, 3, 2)
+    choice = dispatch.choose("lstm", "auto", x, {}, units)
+    assert choice.implementation == expected
+    if units is not None:  # a layer passes its own units
+        layer = rnnkit.layers.LSTM(units)
+        layer(x)
+        assert kernels.explain(layer, x).split(": ")[1].startswith(expected)
