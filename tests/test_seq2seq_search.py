@@ -46,7 +46,9 @@ def test_scores_are_model_log_probabilities_sorted_and_never_below_greedy(seed):
         assert 1 <= len(hypotheses) <= 3
         scores = [h.score for h in hypotheses]
         assert scores == sorted(scores, reverse=True)
-        assert hypotheses[0].log_prob >= g.log_prob - 1e-9  # alpha = 0: the score is the log-probability
+        # alpha = 0: the score is the log-probability. 1e-6: beams run at another batch size than
+        # greedy, so `auto` may take another kernel path (float32 rounding, ~1e-8 apart).
+        assert hypotheses[0].log_prob >= g.log_prob - 1e-6
         for h in hypotheses + [g]:
             assert PAD not in h.tokens and START not in h.tokens and END not in h.tokens
             assert h.log_prob == pytest.approx(teacher_forced_log_prob(model, source[row], h.tokens, h.finished), abs=1e-4)
