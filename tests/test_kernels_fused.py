@@ -375,3 +375,18 @@ def test_column_teams_match_reference(monkeypatch, threads, cell, reset_after, B
                                      recurrent_mask=keep.to(dtype))
     finally:
         torch.set_num_threads(previous)
+
+
+@pytest.mark.parametrize("cell", ["simple_rnn", "lstm", "gru"])
+@pytest.mark.parametrize("used", ["y", "final"])
+def test_gradients_when_only_some_outputs_are_used(cell, used):
+    """Unused outputs reach the backward as None (no zero-filled (B, T, H) gradients)."""
+    grads = []
+    for fn in (REFERENCE[cell], fused.SEQUENCES[cell]):
+        x, states, weights = make_case(cell, seed=8)
+        y, final = fn(x, *states, *weights)
+        loss = (y ** 2).sum() if used == "y" else (final[-1] ** 2).sum()
+        leaves = [t for t in (x, *states, *weights) if t is not None]
+        grads.append(torch.autograd.grad(loss, leaves))
+    for a, e in zip(*grads[::-1]):
+        assert_close(a, e)

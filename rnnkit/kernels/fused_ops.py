@@ -96,16 +96,25 @@ def _gru_backward_fake(dy, dh, recurrent_kernel, mask, recurrent_mask, hs, gates
 # ------------------------------------------------------------------ autograd
 
 
+# The saved outputs (states, gates) never receive gradients: without set_materialize_grads(False)
+# autograd would fill (B, T, K*H) zeros for them at every backward, to be ignored. Outputs that
+# were not used (y or a final state) arrive as None and become zeros here.
+def _or_zeros(grad: torch.Tensor | None, like: torch.Tensor) -> torch.Tensor:
+    return torch.zeros_like(like) if grad is None else grad
+
+
 def _simple_rnn_setup(ctx, inputs, output):
     _, _, recurrent_kernel, mask, recurrent_mask, activation, zero_output, _ = inputs
     _, _, hs, acts = output
     ctx.save_for_backward(recurrent_kernel, hs, acts)
+    ctx.set_materialize_grads(False)
     ctx.masks = (mask, recurrent_mask)
     ctx.activation, ctx.zero_output = activation, zero_output
 
 
 def _simple_rnn_backward(ctx, dy, dh, _dhs, _dacts):
     recurrent_kernel, hs, acts = ctx.saved_tensors
+    dy, dh = _or_zeros(dy, hs), _or_zeros(dh, hs[:, 0])
     dxw, dh0, du = torch.ops.rnnkit.simple_rnn_backward(
         dy, dh, recurrent_kernel, *ctx.masks, hs, acts, ctx.activation, ctx.zero_output
     )
@@ -117,12 +126,14 @@ def _lstm_setup(ctx, inputs, output):
      zero_output, _) = inputs
     _, _, _, hs, cs, gates = output
     ctx.save_for_backward(recurrent_kernel, hs, cs, gates)
+    ctx.set_materialize_grads(False)
     ctx.masks, ctx.zero_output = (mask, recurrent_mask), zero_output
     ctx.activations = (activation, recurrent_activation)
 
 
 def _lstm_backward(ctx, dy, dh, dc, _dhs, _dcs, _dgates):
     recurrent_kernel, hs, cs, gates = ctx.saved_tensors
+    dy, dh, dc = _or_zeros(dy, hs), _or_zeros(dh, hs[:, 0]), _or_zeros(dc, hs[:, 0])
     dxw, dh0, dc0, du = torch.ops.rnnkit.lstm_backward(
         dy, dh, dc, recurrent_kernel, *ctx.masks, hs, cs, gates, *ctx.activations,
         ctx.zero_output,
@@ -135,6 +146,7 @@ def _gru_setup(ctx, inputs, output):
      reset_after, zero_output, _) = inputs
     _, _, hs, gates = output
     ctx.save_for_backward(recurrent_kernel, hs, gates)
+    ctx.set_materialize_grads(False)
     ctx.masks = (mask, recurrent_mask)
     ctx.zero_output, ctx.reset_after = zero_output, reset_after
     ctx.activations = (activation, recurrent_activation)
@@ -142,6 +154,7 @@ def _gru_setup(ctx, inputs, output):
 
 def _gru_backward(ctx, dy, dh, _dhs, _dgates):
     recurrent_kernel, hs, gates = ctx.saved_tensors
+    dy, dh = _or_zeros(dy, hs), _or_zeros(dh, hs[:, 0])
     dxw, dh0, du, db = torch.ops.rnnkit.gru_backward(
         dy, dh, recurrent_kernel, *ctx.masks, hs, gates, *ctx.activations, ctx.reset_after,
         ctx.zero_output,
