@@ -241,15 +241,13 @@ def test_autocast_sends_auto_past_the_fused_kernels_and_a_forced_fused_call_rais
     assert y.shape == (2, 5, 4)
 
 
-@pytest.mark.parametrize("batch, units, expected", [(4, 512, "fused"), (8, 128, "fused"),
-                                                    (8, 256, "native"), (16, 64, "native"),
-                                                    (8, None, "native")])
-def test_auto_lstm_rule_follows_batch_and_units(batch, units, expected):
-    """The measured LSTM split (dispatch.preference): small steps fused, larger ones oneDNN."""
+@pytest.mark.parametrize("batch, training, expected", [(8, False, "fused"), (9, False, "native"),
+                                                       (64, True, "fused"), (1, True, "fused")])
+def test_auto_lstm_rule_follows_batch_and_mode(batch, training, expected):
+    """The measured LSTM split (dispatch.preference): oneDNN only for inference beyond batch 8."""
     x = torch.randn(batch, 3, 2)
-    choice = dispatch.choose("lstm", "auto", x, {}, units)
-    assert choice.implementation == expected
-    if units is not None:  # a layer passes its own units
-        layer = rnnkit.layers.LSTM(units)
+    with torch.set_grad_enabled(training):
+        assert dispatch.choose("lstm", "auto", x, {}).implementation == expected
+        layer = rnnkit.layers.LSTM(4)
         layer(x)
         assert kernels.explain(layer, x).split(": ")[1].startswith(expected)

@@ -303,11 +303,11 @@ def test_reference_and_fused_match_an_independent_statement(cell, reset_after):
 
 
 @pytest.mark.parametrize("cell", ["simple_rnn", "lstm", "gru"])
-@pytest.mark.parametrize("B, H", [(1, 70), (3, 20), (5, 70), (17, 20)])
+@pytest.mark.parametrize("B, H", [(1, 70), (3, 20), (5, 70), (17, 20), (70, 20)])
 @pytest.mark.parametrize("dtype", [torch.float64, torch.float32], ids=["f64", "f32"])
 def test_products_of_every_tiling(cell, B, H, dtype):
-    """Widths and batch sizes that exercise the register tiles (4, 2, 1 rows), the column
-    remainder, and the BLAS path above 16 rows, forward and backward."""
+    """Widths and batch sizes that exercise the register tiles (6, 4, 2, 1 rows), the column
+    remainder, and the BLAS path above 64 rows, forward and backward."""
     x, states, weights = make_case(cell, B=B, T=5, I=6, H=H, dtype=dtype, seed=B + H)
     options = {"mask": make_mask(B, 5)} if B > 2 else {}
     if cell == "gru":

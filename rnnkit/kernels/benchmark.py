@@ -100,7 +100,7 @@ def _rnnkit_contender(cell: str, path: str, x: torch.Tensor, H: int, mode: str):
     options = {"reset_after": True} if cell == "gru" else {}
     if path == "auto":
         with torch.set_grad_enabled(mode == "train"):
-            choice = choose(cell, "auto", xi, options, H)
+            choice = choose(cell, "auto", xi, options)
         fn_seq, note = choice.function, f"-> {choice.implementation}"
     else:
         table = {"fused": fused.SEQUENCES, "native": native.SEQUENCES, "reference": REFERENCE}

