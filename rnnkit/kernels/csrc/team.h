@@ -29,10 +29,12 @@ inline int64_t team_min_macs() {
   return env != nullptr ? std::atoll(env) : int64_t(1) << 17;
 }
 
-// A barrier for the members of one team, spinning because its waits are microseconds long, then
-// yielding so that a member descheduled on a busy machine is not starved by the others' spinning.
-// Each member arrives with a weight, the number of slices it owns; the barrier opens when the
-// weights add up to the team's slice count.
+// A barrier for the members of one team. It spins briefly, because its waits are microseconds
+// long, then yields, so that on a busy machine a waiting member hands its core to one that was
+// descheduled. Measured with two threads forced onto one core: spinning 20000 times before
+// yielding made a GRU layer at batch 16 19x slower than one thread, 100 times 1.2x; with two
+// free cores both counts run equally fast. Each member arrives with a weight, the number of
+// slices it owns; the barrier opens when the weights add up to the team's slice count.
 class StepBarrier {
  public:
   explicit StepBarrier(int64_t slices) : slices_(slices) {}
@@ -46,7 +48,7 @@ class StepBarrier {
       return;
     }
     for (int64_t spins = 0; generation_.load(std::memory_order_acquire) == generation; ++spins) {
-      if (spins < 20000) {
+      if (spins < 100) {
 #if defined(__x86_64__) || defined(__i386__)
         __builtin_ia32_pause();
 #endif
