@@ -24,8 +24,8 @@ constexpr int64_t kSliceAlign = 16;
 // A team is used once a step's product has this many multiply-adds (about half a microsecond on
 // one core). Measured (two threads, batch 1-32, 32-256 units): at 2^15 teams were as fast or
 // faster than one thread on every shape but SimpleRNN inference at 32 units (15% slower); at
-// batch 1 with 64 units (2^12-2^14) one thread is ahead. RNNKIT_TEAM_MIN_MACS overrides it
-// (tests set 0 to run the team path on small shapes).
+// batch 1 with 64 units (2^12-2^14) a forced team gained nothing (GRU, LSTM) or lost (SimpleRNN
+// inference, 1.3x slower). RNNKIT_TEAM_MIN_MACS overrides it (tests set 0 to force teams).
 inline int64_t team_min_macs() {
   const char* env = std::getenv("RNNKIT_TEAM_MIN_MACS");
   return env != nullptr ? std::atoll(env) : int64_t(1) << 15;
