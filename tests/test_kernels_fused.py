@@ -237,6 +237,8 @@ def _op_samples():
                         (ops.gru_backward.default,
                          (r(B, T, H), r(B, H), fwd[2].detach(), m, rm, out[2].detach(),
                           out[3].detach(), 1, 3, reset_after, False))]
+    for bias in (None, r(5, grad=True)):
+        samples.append((ops.projection.default, (r(6, 3, grad=True), r(3, 5, grad=True), bias)))
     return samples
 
 
@@ -244,7 +246,8 @@ def test_opcheck_every_op():
     samples = _op_samples()
     checked = {op.name() for op, _ in samples}
     parts = ("forward", "backward")
-    assert checked == {f"rnnkit::{cell}_{part}" for cell in GATES for part in parts}
+    assert checked == {f"rnnkit::{cell}_{part}" for cell in GATES for part in parts} | {
+        "rnnkit::projection"}
     for op, args in samples:
         torch.library.opcheck(op, args)
 
@@ -390,3 +393,32 @@ def test_gradients_when_only_some_outputs_are_used(cell, used):
         grads.append(torch.autograd.grad(loss, leaves))
     for a, e in zip(*grads[::-1]):
         assert_close(a, e)
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+@pytest.mark.parametrize("m, k, n", [(1, 1, 1), (7, 3, 5), (200, 33, 130), (97, 64, 300),
+                                     (5, 0, 70)])
+@pytest.mark.parametrize("dtype", [torch.float64, torch.float32], ids=["f64", "f32"])
+def test_projection_matches_addmm(threads, m, k, n, dtype):
+    """The input projection op: column slices per thread, 96-row blocks, every tile width."""
+    g = torch.Generator().manual_seed(m + k + n)
+    x, w, b = (torch.randn(*s, generator=g, dtype=dtype) for s in ((m, k), (k, n), (n,)))
+    previous = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        for bias in (b, None):
+            expected = x @ w if bias is None else torch.addmm(bias, x, w)
+            assert_close(torch.ops.rnnkit.projection(x, w, bias), expected)
+    finally:
+        torch.set_num_threads(previous)
+
+
+def test_projection_gradcheck_and_clear_errors():
+    g = torch.Generator().manual_seed(1)
+    leaves = [torch.randn(*s, generator=g, dtype=torch.float64, requires_grad=True)
+              for s in ((4, 3), (3, 5), (5,))]
+    assert torch.autograd.gradcheck(torch.ops.rnnkit.projection, leaves)
+    with pytest.raises(RuntimeError, match="do not match"):
+        torch.ops.rnnkit.projection(torch.zeros(2, 3), torch.zeros(4, 5), None)
+    with pytest.raises(RuntimeError, match="bias must be"):
+        torch.ops.rnnkit.projection(torch.zeros(2, 3), torch.zeros(3, 5), torch.zeros(4))

@@ -26,10 +26,12 @@ from pathlib import Path
 import torch
 
 SOURCE_DIR = Path(__file__).parent / "csrc"
-SOURCES = ("ops.cpp", "simple_rnn_ops.cpp", "lstm_ops.cpp", "gru_ops.cpp")
+SOURCES = (
+    "ops.cpp", "simple_rnn_ops.cpp", "lstm_ops.cpp", "gru_ops.cpp", "projection_ops.cpp",
+)
 HEADERS = (
-    "binding.h", "blas.h", "gru.h", "lstm.h", "sequence.h", "simple_rnn.h", "small_gemm.h",
-    "team.h", "vector_math.h",
+    "binding.h", "blas.h", "gru.h", "lstm.h", "projection.h", "sequence.h", "simple_rnn.h",
+    "small_gemm.h", "team.h", "vector_math.h",
 )
 
 _lock = threading.Lock()

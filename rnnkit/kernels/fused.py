@@ -1,8 +1,9 @@
 """The fused path: whole-sequence C++ kernels with the signatures of :mod:`rnnkit.recurrence`.
 
-The input projection for all steps is one matrix product here, in torch, so its autograd gives
-the gradients of ``x``, ``kernel`` and the input bias; the C++ op runs the time loop (one matrix
-product per step, all gate math in one pass over B*H) and its own backward through time.
+The input projection for all steps is one matrix product (``rnnkit::projection``, whose autograd
+gives the gradients of ``x``, ``kernel`` and the input bias); the sequence op then runs the time
+loop (one matrix product per step, all gate math in one pass over B*H) and its own backward
+through time.
 ``go_backwards`` flips the input (and mask) in time, which keeps the outputs in processing order.
 """
 
@@ -65,8 +66,7 @@ def _prepare(cell: str, x: torch.Tensor, mask: torch.Tensor | None, go_backwards
 def _project(x: torch.Tensor, kernel: torch.Tensor, bias: torch.Tensor | None) -> torch.Tensor:
     """x @ kernel + bias for all steps as one product: (B, T, I) -> (B, T, G*H)."""
     B, T, I = x.shape
-    x2 = x.reshape(B * T, I)
-    xw = x2 @ kernel if bias is None else torch.addmm(bias, x2, kernel)
+    xw = torch.ops.rnnkit.projection(x.reshape(B * T, I), kernel, bias)
     return xw.view(B, T, kernel.shape[1])
 
 

@@ -3,8 +3,8 @@
 Each ``rnnkit::<cell>_forward`` op takes the input projection ``xw`` (B, T, G*H) and returns the
 outputs plus what backward needs (empty tensors when ``save`` is false, the inference variant).
 Backward is a second op, ``rnnkit::<cell>_backward``, that returns the gradient at ``xw``;
-the gradients of ``kernel``, ``bias`` and ``x`` then come from torch's autograd of the input
-projection, which stays an ordinary matrix product in Python.
+the gradients of ``kernel``, ``bias`` and ``x`` then come from the autograd formula of
+``rnnkit::projection``, the input projection x @ kernel + bias.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ OPS = (
     "rnnkit::lstm_backward",
     "rnnkit::gru_forward",
     "rnnkit::gru_backward",
+    "rnnkit::projection",
 )
 
 
@@ -93,6 +94,10 @@ def _gru_backward_fake(dy, dh, recurrent_kernel, mask, recurrent_mask, hs, gates
     )
 
 
+def _projection_fake(x, kernel, bias):
+    return x.new_empty((x.shape[0], kernel.shape[1]))
+
+
 # ------------------------------------------------------------------ autograd
 
 
@@ -162,6 +167,24 @@ def _gru_backward(ctx, dy, dh, _dhs, _dgates):
     return dxw, dh0, du, db, None, None, None, None, None, None, None
 
 
+def _projection_setup(ctx, inputs, output):
+    x, kernel, bias = inputs
+    ctx.save_for_backward(x, kernel)
+    ctx.has_bias = bias is not None
+
+
+def _projection_backward(ctx, dy):
+    x, kernel = ctx.saved_tensors
+    dx = dkernel = dbias = None
+    if ctx.needs_input_grad[0]:
+        dx = torch.ops.rnnkit.projection(dy, kernel.t().contiguous(), None)
+    if ctx.needs_input_grad[1]:
+        dkernel = x.t() @ dy
+    if ctx.has_bias and ctx.needs_input_grad[2]:
+        dbias = dy.sum(0)
+    return dx, dkernel, dbias
+
+
 def register() -> None:
     """Attach fake kernels and autograd formulas; called once, right after the library loads."""
     fakes = {
@@ -171,6 +194,7 @@ def register() -> None:
         "rnnkit::lstm_backward": _lstm_backward_fake,
         "rnnkit::gru_forward": _gru_forward_fake,
         "rnnkit::gru_backward": _gru_backward_fake,
+        "rnnkit::projection": _projection_fake,
     }
     for name, fake in fakes.items():
         torch.library.register_fake(name)(fake)
@@ -181,3 +205,6 @@ def register() -> None:
         "rnnkit::lstm_forward", _lstm_backward, setup_context=_lstm_setup
     )
     torch.library.register_autograd("rnnkit::gru_forward", _gru_backward, setup_context=_gru_setup)
+    torch.library.register_autograd(
+        "rnnkit::projection", _projection_backward, setup_context=_projection_setup
+    )

@@ -1,6 +1,7 @@
 // The op schemas, declared once under the `rnnkit` namespace. CPU implementations live in
-// simple_rnn_ops.cpp, lstm_ops.cpp and gru_ops.cpp (compiled in parallel); autograd formulas and
-// shape-only fake kernels are registered from Python (rnnkit/kernels/fused_ops.py).
+// simple_rnn_ops.cpp, lstm_ops.cpp, gru_ops.cpp and projection_ops.cpp (compiled in parallel);
+// autograd formulas and shape-only fake kernels are registered from Python
+// (rnnkit/kernels/fused_ops.py).
 // `mask` is Keras's (B, T) step mask; `recurrent_mask` the (B, H) recurrent-dropout mask.
 #include <torch/library.h>
 
@@ -24,4 +25,5 @@ TORCH_LIBRARY(rnnkit, m) {
         "Tensor? recurrent_mask, Tensor hs, Tensor gates, int activation, "
         "int recurrent_activation, bool reset_after, bool zero_output) "
         "-> (Tensor, Tensor, Tensor, Tensor)");
+  m.def("projection(Tensor x, Tensor kernel, Tensor? bias) -> Tensor");
 }
