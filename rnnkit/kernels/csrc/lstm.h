@@ -48,12 +48,7 @@ struct LstmForward {
       for (int64_t t = 0; t < steps; ++t) {
         const Rows<T> h_in = h.entering(t), h_out = h.leaving(t);
         const Rows<T> c_in = c.entering(t), c_out = c.leaving(t);
-        Rows<T> h_mul = h_in;
-        if (rmask != nullptr) {
-          h_mul = {dropped_h + (t % 2) * B * H, H};
-          drop_columns(h_in, rmask, h_mul.data, B, H, c0, c1);
-        }
-        barrier.wait(cols.weight);  // every column of this step's input state is written
+        const Rows<T> h_mul = step_input(h_in, rmask, dropped_h, t, B, H, cols, barrier);
         u.multiply(h_mul.data, h_mul.ld, T(0), p_all, 4 * w);
         for (int64_t b = 0; b < B; ++b) {
           T* y_row = y + (b * steps + t) * H;
@@ -182,12 +177,7 @@ struct LstmBackward {
           }
         }
         barrier.wait(cols.weight);  // every column of this step's gate gradients
-        if (rmask == nullptr) {
-          ut.multiply(dxw + t * G, steps * G, T(1), dh_prev + c0, H);
-        } else {
-          ut.multiply(dxw + t * G, steps * G, T(0), d_dropped + c0, H);
-          add_dropped_columns(dh_prev, d_dropped, rmask, B, H, c0, c1);
-        }
+        add_state_gradient(ut, dxw + t * G, steps * G, rmask, d_dropped, dh_prev, B, H, cols);
         std::swap(dh, dh_prev);
       }
     });

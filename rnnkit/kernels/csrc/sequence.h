@@ -9,6 +9,9 @@
 
 #include <cstdint>
 
+#include "blas.h"
+#include "team.h"
+
 namespace rnnkit {
 
 template <typename T>
@@ -67,6 +70,35 @@ void add_dropped_columns(T* dst, const T* src, const T* rmask, int64_t batch, in
     const int64_t o = b * width;
 #pragma omp simd
     for (int64_t j = c0; j < c1; ++j) dst[o + j] += src[o + j] * rmask[o + j];
+  }
+}
+
+// The state this step's product reads, complete in every column once the barrier opens: h_{t-1},
+// or with recurrent dropout h_{t-1} * rmask, each member writing its own columns into one of two
+// (B, H) buffers (`dropped`, 2 * B * H) that alternate by step.
+template <typename T>
+Rows<T> step_input(const Rows<T>& h_in, const T* rmask, T* dropped, int64_t t, int64_t batch,
+                   int64_t width, const Columns& cols, StepBarrier& barrier) {
+  Rows<T> h_mul = h_in;
+  if (rmask != nullptr) {
+    h_mul = {dropped + (t % 2) * batch * width, width};
+    drop_columns(h_in, rmask, h_mul.data, batch, width, cols.begin, cols.end);
+  }
+  barrier.wait(cols.weight);
+  return h_mul;
+}
+
+// Backward: this member's columns of the gradient at h_{t-1} gain d_pre_t (B rows, ld apart) @ its
+// columns of U^T, through the dropout mask when there is one (d_dropped: (B, H) scratch).
+template <typename T>
+void add_state_gradient(const StepWeights<T>& ut, const T* d_pre, int64_t ld, const T* rmask,
+                        T* d_dropped, T* dh_prev, int64_t batch, int64_t width,
+                        const Columns& cols) {
+  if (rmask == nullptr) {
+    ut.multiply(d_pre, ld, T(1), dh_prev + cols.begin, width);
+  } else {
+    ut.multiply(d_pre, ld, T(0), d_dropped + cols.begin, width);
+    add_dropped_columns(dh_prev, d_dropped, rmask, batch, width, cols.begin, cols.end);
   }
 }
 

@@ -42,12 +42,7 @@ struct SimpleRnnForward {
       T* p_all = product + B * c0;  // (B, w): this member's columns of the product
       for (int64_t t = 0; t < steps; ++t) {
         const Rows<T> h_in = h.entering(t), h_out = h.leaving(t);
-        Rows<T> h_mul = h_in;
-        if (rmask != nullptr) {
-          h_mul = {dropped_h + (t % 2) * B * H, H};
-          drop_columns(h_in, rmask, h_mul.data, B, H, c0, c1);
-        }
-        barrier.wait(cols.weight);  // every column of this step's input state is written
+        const Rows<T> h_mul = step_input(h_in, rmask, dropped_h, t, B, H, cols, barrier);
         u.multiply(h_mul.data, h_mul.ld, T(0), p_all, w);
         for (int64_t b = 0; b < B; ++b) {
           T* y_row = y + (b * steps + t) * H;
@@ -97,8 +92,10 @@ struct SimpleRnnBackward {
 
   template <class Act>
   void run() const {
-    T* const dh_last = work;  // gradient at the state leaving step t
-    T* const dh_first = work + B * H;  // gradient at the state entering step t
+    // Gradients at the states leaving and entering the current step: two buffers that swap roles
+    // every step, starting with dhT in dh_last.
+    T* const dh_last = work;
+    T* const dh_first = work + B * H;
     T* carry = work + 2 * B * H;
     for (int64_t i = 0; i < B * H; ++i) dh_last[i] = dhT[i], carry[i] = T(0);
     const Team team(H, B * H * H);
@@ -132,12 +129,7 @@ struct SimpleRnnBackward {
           }
         }
         barrier.wait(cols.weight);  // every column of this step's pre-activation gradient
-        if (rmask == nullptr) {
-          ut.multiply(dxw + t * H, steps * H, T(1), dh_prev + c0, H);
-        } else {
-          ut.multiply(dxw + t * H, steps * H, T(0), d_dropped + c0, H);
-          add_dropped_columns(dh_prev, d_dropped, rmask, B, H, c0, c1);
-        }
+        add_state_gradient(ut, dxw + t * H, steps * H, rmask, d_dropped, dh_prev, B, H, cols);
         std::swap(dh, dh_prev);
       }
     });
