@@ -69,11 +69,18 @@ def _cpu_signature() -> str:
     return platform.processor() or platform.machine()
 
 
+def _openmp_flag() -> str:
+    """-fopenmp where torch itself runs on GNU OpenMP (Linux wheels): at::parallel_for is a header
+    template that runs its body on one thread unless the extension is compiled with OpenMP, and
+    the libgomp.so.1 it then needs is the copy libtorch_cpu has already loaded (one runtime).
+    Elsewhere only the simd pragmas: the kernels stay correct, on one thread."""
+    if sys.platform.startswith("linux") and torch.backends.openmp.is_available():
+        return "-fopenmp"
+    return "-fopenmp-simd"
+
+
 def compile_flags() -> list[str]:
-    # -fopenmp: at::parallel_for is a header template that runs its body on one thread unless
-    # the extension itself is compiled with OpenMP. The library it then needs (libgomp.so.1) is
-    # the one libtorch_cpu has already loaded, so there is one OpenMP runtime, torch's.
-    flags = ["-O3", "-march=native", "-fopenmp"]
+    flags = ["-O3", "-march=native", _openmp_flag()]
     if _blas_symbols_exported():
         flags.append("-DRNNKIT_FORTRAN_BLAS")
     return flags
@@ -141,7 +148,7 @@ def _build() -> None:
             name="rnnkit_fused",
             sources=[str(SOURCE_DIR / s) for s in SOURCES],
             extra_cflags=compile_flags(),
-            extra_ldflags=["-fopenmp"],
+            extra_ldflags=["-fopenmp"] if _openmp_flag() == "-fopenmp" else [],
             extra_include_paths=[str(SOURCE_DIR)],
             build_directory=str(directory),
             is_python_module=False,
