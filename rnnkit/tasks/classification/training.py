@@ -155,8 +155,11 @@ def train(
     if numeric:
         source = {"data": "the bundled Japanese Vowels training part" if bundled else str(data), "columns": columns,
                   "bundled": "japanese_vowels" if bundled else None}
-        return _train_on_features(texts, labels, val_texts, val_labels, classes, source, out, cell, bidirectional, layers, units,
-                                  dropout, pooling, batch_size, epochs, minutes, learning_rate, lr_schedule, class_weights, say)
+        config = ClassifierConfig(0, len(classes), cell, bidirectional, layers, units, 1, dropout,
+                                  features=texts[0].shape[1], pooling=pooling)
+        return _train_on_features(texts, labels, val_texts, val_labels, classes, config, source, out=out,
+                                  batch_size=batch_size, epochs=epochs, minutes=minutes, learning_rate=learning_rate,
+                                  lr_schedule=lr_schedule, class_weights=class_weights, say=say)
     encoder = TextEncoder.train(tokens, texts, max_len=max_len, max_vocab=max_vocab, min_frequency=min_frequency)
     table = read_vectors(vectors) if vectors is not None else None
     if table is not None:
@@ -189,9 +192,8 @@ def train(
 
 
 def _train_on_features(sequences: list, labels: list[str], val_sequences: list, val_labels: list[str], classes: list[str],
-                       source: dict[str, Any], out: str, cell: str, bidirectional: bool, layers: int, units: int,
-                       dropout: float, pooling: str, batch_size: int, epochs: int, minutes: float | None, learning_rate: float,
-                       lr_schedule: str, class_weights: str | None,
+                       config: ClassifierConfig, source: dict[str, Any], *, out: str, batch_size: int, epochs: int,
+                       minutes: float | None, learning_rate: float, lr_schedule: str, class_weights: str | None,
                        say: Callable[[str], None]) -> ClassifyResult:
     """The same classifier over feature vectors ``(T, F)`` (``Masking`` instead of ``Embedding``).
 
@@ -200,8 +202,7 @@ def _train_on_features(sequences: list, labels: list[str], val_sequences: list, 
     """
     index = {c: i for i, c in enumerate(classes)}
     scaler = fit_standardiser(sequences)  # the training sequences only
-    features = sequences[0].shape[1]
-    config = ClassifierConfig(0, len(classes), cell, bidirectional, layers, units, 1, dropout, features=features, pooling=pooling)
+    features = config.features
     model = build_classifier(config)
     model.compile(optimizer=optimizers.Adam(learning_rate=learning_rate, clipnorm=5.0),
                   loss=losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
@@ -215,7 +216,8 @@ def _train_on_features(sequences: list, labels: list[str], val_sequences: list, 
               f"{'time ' + repr(columns['time_col']) if columns['time_col'] else 'rows in file order'}, " \
               f"features {', '.join(columns['features'])})" if columns else ""
     lengths = [len(s) for s in sequences]
-    say(f"Training a {'bidirectional ' if bidirectional else ''}{layers}-layer {cell.upper()}({units}) on {source['data']}{read_as}: "
+    say(f"Training a {'bidirectional ' if config.bidirectional else ''}{config.layers}-layer {config.cell.upper()}({config.units}) "
+        f"on {source['data']}{read_as}: "
         f"{len(sequences):,} training and {len(val_sequences):,} validation sequences of {features} features "
         f"and {min(lengths)}-{max(lengths)} steps, {len(classes)} classes")
     record = lambda: {"task": TASK, "config": config.to_json(), "encoder": None, "scaler": scaler, "classes": classes, **source}
