@@ -60,36 +60,20 @@ struct LstmForward {
           if (mask == nullptr || mask[b * steps + t]) {
             const T* x = xw + (b * steps + t) * G;
             const T* p = p_all + b * 4 * w;
-            if (s == nullptr) {
 #pragma omp simd
-              for (int64_t j = c0; j < c1; ++j) {
-                const int64_t q = j - c0;
-                const T i = RAct::value(x[j] + p[q]);
-                const T f = RAct::value(x[H + j] + p[w + q]);
-                const T g = Act::value(x[2 * H + j] + p[2 * w + q]);
-                const T o = RAct::value(x[3 * H + j] + p[3 * w + q]);
-                const T cv = f * cp[j] + i * g;
-                const T hv = o * Act::value(cv);
-                cn[j] = cv;
-                hn[j] = hv;
-                y_row[j] = hv;
-              }
-            } else {
-#pragma omp simd
-              for (int64_t j = c0; j < c1; ++j) {
-                const int64_t q = j - c0;
-                const T i = RAct::value(x[j] + p[q]);
-                const T f = RAct::value(x[H + j] + p[w + q]);
-                const T g = Act::value(x[2 * H + j] + p[2 * w + q]);
-                const T o = RAct::value(x[3 * H + j] + p[3 * w + q]);
-                const T cv = f * cp[j] + i * g;
-                const T ac = Act::value(cv);
-                const T hv = o * ac;
-                cn[j] = cv;
-                hn[j] = hv;
-                y_row[j] = hv;
-                s[j] = i, s[H + j] = f, s[2 * H + j] = g, s[3 * H + j] = o, s[4 * H + j] = ac;
-              }
+            for (int64_t j = c0; j < c1; ++j) {
+              const int64_t q = j - c0;
+              const T i = RAct::value(x[j] + p[q]);
+              const T f = RAct::value(x[H + j] + p[w + q]);
+              const T g = Act::value(x[2 * H + j] + p[2 * w + q]);
+              const T o = RAct::value(x[3 * H + j] + p[3 * w + q]);
+              const T cv = f * cp[j] + i * g;
+              const T ac = Act::value(cv);
+              const T hv = o * ac;
+              cn[j] = cv;
+              hn[j] = hv;
+              y_row[j] = hv;
+              if (s) s[j] = i, s[H + j] = f, s[2 * H + j] = g, s[3 * H + j] = o, s[4 * H + j] = ac;
             }
           } else {
             for (int64_t j = c0; j < c1; ++j) hn[j] = hp[j], cn[j] = cp[j];
