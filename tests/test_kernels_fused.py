@@ -361,11 +361,12 @@ def test_recurrent_dropout_matches_reference(cell, reset_after, masked, dtype):
 @pytest.mark.parametrize("threads", [2, 3])
 @pytest.mark.parametrize("cell, reset_after", [("simple_rnn", True), ("lstm", True),
                                                ("gru", True), ("gru", False)])
-@pytest.mark.parametrize("B, H", [(3, 70), (20, 40)])
+@pytest.mark.parametrize("B, H", [(3, 70), (20, 40), (70, 40)])
 def test_column_teams_match_reference(monkeypatch, threads, cell, reset_after, B, H):
     """Several threads each owning a slice of the hidden units, one barrier per step (team.h),
-    forced on small shapes: slices of unequal width, small_gemm and BLAS products, masks with an
-    all-masked row, go_backwards and recurrent dropout, forward and backward."""
+    forced on small shapes: slices of unequal width, small_gemm (up to 64 rows) and MKL's packed
+    products (70 rows) inside a team, masks with an all-masked row, go_backwards and recurrent
+    dropout, forward and backward."""
     monkeypatch.setenv("RNNKIT_TEAM_MIN_MACS", "0")
     keep = (torch.rand(B, H, generator=torch.Generator().manual_seed(6)) > 0.4).double() / 0.6
     previous = torch.get_num_threads()
