@@ -309,8 +309,8 @@ def test_reference_and_fused_match_an_independent_statement(cell, reset_after):
 @pytest.mark.parametrize("B, H", [(1, 70), (3, 20), (5, 70), (17, 20), (70, 20)])
 @pytest.mark.parametrize("dtype", [torch.float64, torch.float32], ids=["f64", "f32"])
 def test_products_of_every_tiling(cell, B, H, dtype):
-    """Widths and batch sizes that exercise the register tiles (6, 4, 2, 1 rows), the column
-    remainder, and the BLAS path above 64 rows, forward and backward."""
+    """Widths and batch sizes that exercise the register tiles (6, 4, 2, 1 rows; 1-4 vectors
+    wide), the scalar column remainder and the weight panels, forward and backward."""
     x, states, weights = make_case(cell, B=B, T=5, I=6, H=H, dtype=dtype, seed=B + H)
     options = {"mask": make_mask(B, 5)} if B > 2 else {}
     if cell == "gru":
@@ -364,9 +364,8 @@ def test_recurrent_dropout_matches_reference(cell, reset_after, masked, dtype):
 @pytest.mark.parametrize("B, H", [(3, 70), (20, 40), (70, 40)])
 def test_column_teams_match_reference(monkeypatch, threads, cell, reset_after, B, H):
     """Several threads each owning a slice of the hidden units, one barrier per step (team.h),
-    forced on small shapes: slices of unequal width, small_gemm (up to 64 rows) and MKL's packed
-    products (70 rows) inside a team, masks with an all-masked row, go_backwards and recurrent
-    dropout, forward and backward."""
+    forced on small shapes: slices of unequal width, 3 to 70 rows, masks with an all-masked row,
+    go_backwards and recurrent dropout, forward and backward."""
     monkeypatch.setenv("RNNKIT_TEAM_MIN_MACS", "0")
     keep = (torch.rand(B, H, generator=torch.Generator().manual_seed(6)) > 0.4).double() / 0.6
     previous = torch.get_num_threads()
