@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
         task = tasks[0]
         if task not in EVALUATE:
             raise ValueError(f"{args.checkpoint[0]}: rnnkit eval does not know task {task!r} (it knows {sorted(EVALUATE)})")
-        if len(args.checkpoint) > 1 and (task != "classify" or set(tasks) != {"classify"}):
+        if len(args.checkpoint) > 1 and set(tasks) != {"classify"}:
             raise ValueError(f"several checkpoints are scored together only for classify; got tasks {tasks}")
         checkpoint = args.checkpoint if len(args.checkpoint) > 1 else args.checkpoint[0]
         print(EVALUATE[task](checkpoint, args.data, args.out, options))

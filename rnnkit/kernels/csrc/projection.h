@@ -40,7 +40,7 @@ void project(int64_t m, int64_t k, int64_t n, const T* x, const T* w, const T* b
   const int64_t threads = at::get_num_threads();
   if (n / kColumnAlign >= threads) {
     at::parallel_for(0, threads, 1, [&](int64_t s0, int64_t s1) {
-      const int64_t c0 = s0 == 0 ? 0 : n * s0 / threads / kColumnAlign * kColumnAlign;
+      const int64_t c0 = n * s0 / threads / kColumnAlign * kColumnAlign;
       const int64_t c1 = s1 == threads ? n : n * s1 / threads / kColumnAlign * kColumnAlign;
       project_block(0, m, c0, c1, k, n, x, w, bias, y);
     });

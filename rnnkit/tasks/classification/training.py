@@ -229,10 +229,10 @@ def _fit(model: Any, train_data: DataLoader, val_data: DataLoader, record: Calla
          classes: list[str]) -> ClassifyResult:
     out_dir = Path(out)
     saver = SaveBest(out_dir / MODEL_FILE, record, monitor="val_accuracy", mode="max", say=say)
-    callbacks = [TimeLimit(minutes), saver]
+    limit = TimeLimit(minutes)
+    callbacks = [limit, saver]
     if lr_schedule == "cosine":  # over the epochs or the minutes, whichever end first
-        callbacks.append(CosineWarmDown(model.optimizer.learning_rate, seconds=None if minutes is None else 60.0 * minutes,
-                                        steps=epochs * len(train_data)))
+        callbacks.append(CosineWarmDown(model.optimizer.learning_rate, seconds=limit.seconds, steps=epochs * len(train_data)))
     model.fit(train_data, epochs=epochs, validation_data=val_data, verbose=0, callbacks=callbacks)
     if not saver.best_epoch:
         raise ValueError("no epoch finished with a finite validation accuracy; nothing was saved (try a smaller --lr)")
