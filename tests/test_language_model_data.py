@@ -14,7 +14,6 @@ from rnnkit.data import (
     tokenizer_from_json,
     train_tokenizer,
 )
-from rnnkit.data.corpus import play_from_markdown, python_help_text, shakespeare_files
 
 KOREAN = "안녕하세요, 세계!\n한국어 문장도 잘 됩니다.\n"
 
@@ -87,19 +86,8 @@ def test_text_files_and_folders(tmp_path):
         read_text(tmp_path / "missing.txt")
 
 
-def test_markdown_plays_become_plain_text():
-    markdown = "# Hamlet\n\n## ACT I\n\n_Enter BERNARDO_\n\n**BERNARDO**  \nWho's there?  \nStand\\-to.\n"
-    assert play_from_markdown(markdown) == "Hamlet\n\nACT I\n\n[Enter BERNARDO]\n\nBERNARDO:\nWho's there?\nStand-to.\n"
-
-
-def test_default_corpus_is_shakespeare_from_the_installed_package():
-    assert len(shakespeare_files()) == 38
+def test_default_corpus_is_shakespeare_bundled_with_the_package():
     text, description = default_corpus()
-    assert "Shakespeare" in description and len(text) > 4_000_000
+    assert "Shakespeare" in description and len(text) == 4_999_770
     assert "HAMLET:\nTo be, or not to be" in text
     assert "**" not in text
-
-
-def test_fallback_corpus_ships_with_python():
-    text = python_help_text()
-    assert len(text) > 10_000 and "if" in text

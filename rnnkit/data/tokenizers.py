@@ -18,6 +18,8 @@ import re
 import unicodedata
 from typing import Any
 
+from ..extras import require
+
 PAD, UNK, EOS = "<pad>", "<unk>", "<eos>"
 
 
@@ -141,20 +143,19 @@ class SubwordTokenizer:
 
     @classmethod
     def train(cls, text: str, algorithm: str = "bpe", vocab_size: int = 2000) -> "SubwordTokenizer":
-        from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers
-
+        hf = require("tokenizers", "training a subword tokenizer")
         specials = [PAD, UNK, EOS]
         if algorithm == "bpe":
-            tokenizer = Tokenizer(models.BPE(unk_token=UNK))
-            trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=specials, show_progress=False)
+            tokenizer = hf.Tokenizer(hf.models.BPE(unk_token=UNK))
+            trainer = hf.trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=specials, show_progress=False)
         elif algorithm == "unigram":
-            tokenizer = Tokenizer(models.Unigram())
-            trainer = trainers.UnigramTrainer(vocab_size=vocab_size, special_tokens=specials, unk_token=UNK, show_progress=False)
+            tokenizer = hf.Tokenizer(hf.models.Unigram())
+            trainer = hf.trainers.UnigramTrainer(vocab_size=vocab_size, special_tokens=specials, unk_token=UNK, show_progress=False)
         else:
             raise ValueError(f"subword algorithm must be 'bpe' or 'unigram'; got {algorithm!r}")
-        tokenizer.normalizer = normalizers.NFC()
-        tokenizer.pre_tokenizer = pre_tokenizers.Metaspace()
-        tokenizer.decoder = decoders.Metaspace()
+        tokenizer.normalizer = hf.normalizers.NFC()
+        tokenizer.pre_tokenizer = hf.pre_tokenizers.Metaspace()
+        tokenizer.decoder = hf.decoders.Metaspace()
         lines = normalize(text).split("\n")
         tokenizer.train_from_iterator(lines, trainer=trainer)
         return cls(tokenizer, algorithm)
@@ -224,9 +225,8 @@ def tokenizer_from_json(state: dict[str, Any]) -> Tokenizer:
     if kind == "word":
         return WordTokenizer(state["words"])
     if kind == "subword":
-        from tokenizers import Tokenizer as HFTokenizer
-
-        return SubwordTokenizer(HFTokenizer.from_str(state["tokenizer"]), state["algorithm"])
+        hf = require("tokenizers", "a subword tokenizer")
+        return SubwordTokenizer(hf.Tokenizer.from_str(state["tokenizer"]), state["algorithm"])
     raise ValueError(f"unknown tokenizer kind {kind!r} in saved state")
 
 

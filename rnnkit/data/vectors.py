@@ -18,6 +18,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from ..extras import require
+
 
 @dataclass
 class WordVectors:
@@ -54,10 +56,7 @@ def read_vectors(path: str | os.PathLike) -> WordVectors:
     if path.stat().st_size == 0:
         raise ValueError(f"--vectors {path}: the file is empty")
     fmt = vector_format(path)
-    try:
-        from gensim.models import KeyedVectors
-    except ImportError:
-        raise ValueError("--vectors needs gensim (pip install gensim)") from None
+    KeyedVectors = require("gensim.models", "reading word vectors").KeyedVectors
     try:
         keyed = KeyedVectors.load_word2vec_format(str(path), binary=fmt == "binary", no_header=fmt == "glove", unicode_errors="replace")
     except (ValueError, EOFError, UnicodeDecodeError, IndexError) as error:

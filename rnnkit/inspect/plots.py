@@ -10,14 +10,11 @@ from __future__ import annotations
 import os
 from typing import Sequence
 
-import matplotlib
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
-import numpy as np  # noqa: E402
-
-from .gradients import GradientTrace  # noqa: E402
-from .trace import LayerTrace  # noqa: E402
+from ..extras import pyplot
+from .gradients import GradientTrace
+from .trace import LayerTrace
 
 
 def _colour_range(values: np.ndarray) -> tuple[str, float, float]:
@@ -52,6 +49,7 @@ def plot_trace(
     units = layer_trace[names[0]].shape[2]
     width = min(4 + 0.25 * steps, 40)
     height = max(1.0, min(0.12 * units, 4)) + 0.8
+    plt = pyplot("plotting a trace")
     figure, axes = plt.subplots(len(names), 1, figsize=(width, height * len(names)), squeeze=False)
     for ax, name in zip(axes[:, 0], names):
         values = layer_trace[name][sample].T  # (units, time)
@@ -80,6 +78,7 @@ def plot_gradient_norms(
     A curve is a :class:`GradientTrace` or an array already indexed by distance; ``styles``
     gives matplotlib line options per label (colour, linestyle, ...).
     """
+    plt = pyplot("plotting gradient norms")
     figure, ax = plt.subplots(figsize=(6.5, 4))
     for label, curve in curves.items():
         values = curve.by_distance() if isinstance(curve, GradientTrace) else np.asarray(curve)

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..inspect.plots import plot_gradient_norms, plt
+from ..extras import pyplot
+from ..inspect.plots import plot_gradient_norms
 from .long_memory_problems import Problem
 
 if TYPE_CHECKING:  # the runner imports this module, so only the type checker imports the runner
@@ -16,6 +17,7 @@ if TYPE_CHECKING:  # the runner imports this module, so only the type checker im
 
 def plot_errors(problem: Problem, settings: "Settings", results: list["RunResult"], path: str | os.PathLike) -> None:
     """Final test error against sequence length, one line per cell, with the input-blind baseline."""
+    plt = pyplot("plotting the long-memory errors")
     figure, ax = plt.subplots(figsize=(6.5, 4))
     for cell in settings.cells:
         runs = sorted((r.length, r.error) for r in results if r.cell == cell)
@@ -35,6 +37,7 @@ def plot_errors(problem: Problem, settings: "Settings", results: list["RunResult
 def plot_curves(problem: Problem, settings: "Settings", results: list["RunResult"], path: str | os.PathLike) -> None:
     """Test error against training step: one panel per length, one line per cell."""
     lengths = list(settings.lengths)
+    plt = pyplot("plotting the long-memory curves")
     figure, axes = plt.subplots(1, len(lengths), figsize=(3.6 * len(lengths), 3.4), squeeze=False, sharey=True)
     for ax, length in zip(axes[0], lengths):
         for r in results:

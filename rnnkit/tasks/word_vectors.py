@@ -14,6 +14,7 @@ from pathlib import Path
 from ..data.corpus import read_text
 from ..data.tables import read_labelled_texts, table_format
 from ..data.tokenizers import EOS, WordTokenizer
+from ..extras import require
 
 
 @dataclass
@@ -39,7 +40,7 @@ def corpus_sentences(data: str, text_col: str | None = None) -> list[list[str]]:
 def train_word2vec(data: str, out: str = "vectors.bin", size: int = 100, window: int = 5, min_count: int = 2,
                    epochs: int = 5, skip_gram: bool = False, text_col: str | None = None, seed: int = 0) -> Word2VecResult:
     """Fit gensim's Word2Vec (CBOW, or skip-gram) and save the vectors as word2vec binary at ``out``."""
-    from gensim.models import Word2Vec
+    Word2Vec = require("gensim.models", "training word2vec").Word2Vec
 
     for name, value in (("size", size), ("window", window), ("min-count", min_count), ("epochs", epochs)):
         if not isinstance(value, int) or value < 1:

@@ -11,6 +11,7 @@ import torch
 
 from ...data.padding import LengthBuckets, PaddedSequences
 from ...data.tables import read_labelled_texts
+from ...extras import pyplot
 from ...training.scores import ClassReport, confusion_matrix
 from ...training.task_files import load_weights_into, read_task_model
 from .model import ClassifierConfig, build_classifier
@@ -127,10 +128,7 @@ def _scores_and_labels(model: Any, encoder: TextEncoder | None, record: dict[str
 
 def plot_confusion(report: ClassReport, path: str | os.PathLike) -> Path:
     """The confusion matrix as a PNG heatmap with counts in the cells (rows: true, columns: predicted)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
+    plt = pyplot("plotting the confusion matrix")
 
     matrix, names = report.matrix, report.names
     size = 2.5 + 0.5 * len(names)

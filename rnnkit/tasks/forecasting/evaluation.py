@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from ...extras import pyplot
 from ...training.scores import mean_absolute_scaled_error
 from ...training.task_files import load_weights_into, read_task_model, resolve_task_checkpoint
 from .model import ForecasterConfig, build_forecaster
@@ -79,10 +80,7 @@ def evaluate(checkpoint: str | os.PathLike, data: str | None = None) -> tuple[di
 
 def plot_forecasts(arrays: dict[str, Any], path: str | os.PathLike) -> Path:
     """The whole series, the split points, and forecasts from every ``horizon``-th test origin."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
+    plt = pyplot("plotting forecasts")
 
     series, origins, predicted, split = arrays["series"], arrays["origins"], arrays["predicted"], arrays["split"]
     horizon = predicted.shape[1]

@@ -6,13 +6,12 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ...extras import require
+
 
 def write_loss_plot(history: list[dict[str, Any]], path: str | os.PathLike) -> None:
     """Training and held-out loss per epoch, written to a temporary file and renamed over ``path``."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
+    Figure = require("matplotlib.figure", "the loss plot").Figure
 
     epochs = [row["epoch"] for row in history]
     figure = Figure(figsize=(6.4, 4.0), dpi=100)

@@ -1,17 +1,16 @@
-"""BLEU (Papineni et al., 2002) over a corpus, one reference per output, on word or character tokens.
+"""Corpus BLEU (Papineni et al., 2002), one reference per output, on word or character tokens.
 
-``p_n`` is the clipped n-gram precision summed over the corpus (each hypothesis n-gram counts at
-most as often as it appears in its reference), ``BP = min(1, exp(1 - r / c))`` with ``c`` and
-``r`` the total hypothesis and reference lengths, and ``BLEU = BP * exp(mean_n log p_n)`` for
-n = 1..``max_order``. It is 0 when some ``p_n`` is 0, unless ``smooth`` (Lin and Och, 2004: add one
-to the counts of n > 1).
+The score is sacrebleu's, the implementation published scores are computed with, on rnnkit's own
+tokens (``tokenize='none'``: the tokens are joined by spaces and split again), so word and
+character BLEU are the same computation. ``smooth`` is Lin and Och (2004), sacrebleu's ``add-k``
+with k = 1 on the counts of n > 1; without it BLEU is 0 when some n-gram precision is 0.
 """
 
 from __future__ import annotations
 
-import collections
-import math
 from typing import Sequence
+
+from ...extras import require
 
 
 def bleu_tokens(text: str, level: str) -> list[str]:
@@ -23,10 +22,6 @@ def bleu_tokens(text: str, level: str) -> list[str]:
     raise ValueError(f"BLEU tokens must be 'word' or 'char'; got {level!r}")
 
 
-def _ngrams(tokens: Sequence[str], n: int) -> collections.Counter:
-    return collections.Counter(tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
-
-
 def corpus_bleu(hypotheses: Sequence[Sequence[str]], references: Sequence[Sequence[str]], max_order: int = 4,
                 smooth: bool = False) -> float:
     """BLEU in [0, 1] of token lists ``hypotheses`` against ``references`` (one each)."""
@@ -34,24 +29,7 @@ def corpus_bleu(hypotheses: Sequence[Sequence[str]], references: Sequence[Sequen
         raise ValueError(f"BLEU needs one reference per hypothesis; got {len(hypotheses)} and {len(references)}")
     if not hypotheses:
         raise ValueError("BLEU of an empty corpus is undefined")
-    matches, totals = [0] * max_order, [0] * max_order
-    hypothesis_length = reference_length = 0
-    for hypothesis, reference in zip(hypotheses, references):
-        hypothesis_length += len(hypothesis)
-        reference_length += len(reference)
-        for n in range(1, max_order + 1):
-            counts, allowed = _ngrams(hypothesis, n), _ngrams(reference, n)
-            matches[n - 1] += sum(min(count, allowed[gram]) for gram, count in counts.items())
-            totals[n - 1] += max(len(hypothesis) - n + 1, 0)
-    if hypothesis_length == 0:
-        return 0.0
-    log_precision = 0.0
-    for n in range(max_order):
-        match, total = matches[n], totals[n]
-        if smooth and n > 0:
-            match, total = match + 1, total + 1
-        if match == 0 or total == 0:
-            return 0.0
-        log_precision += math.log(match / total) / max_order
-    brevity = min(0.0, 1.0 - reference_length / hypothesis_length)
-    return math.exp(brevity + log_precision)
+    metrics = require("sacrebleu.metrics", "BLEU")
+    bleu = metrics.BLEU(tokenize="none", smooth_method="add-k" if smooth else "none", max_ngram_order=max_order)
+    score = bleu.corpus_score([" ".join(h) for h in hypotheses], [[" ".join(r) for r in references]])
+    return score.score / 100.0

@@ -1,0 +1,46 @@
+"""Optional dependencies, imported where they are used, with the install line when one is missing.
+
+The core install (``pip install rnnkit``) is torch, numpy, safetensors, h5py, ninja and tqdm:
+enough for layers, models, Keras files, training and the fused kernels. Plots, subword tokenizers,
+BLEU and word vectors come as extras, so :func:`require` turns a missing module into one message
+that names the extra to install.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+#: Which extra of ``pyproject.toml`` brings each optional module.
+EXTRA_OF = {
+    "matplotlib": "plots",
+    "tokenizers": "text",
+    "sacrebleu": "text",
+    "gensim": "vectors",
+}
+
+
+class MissingExtraError(ImportError):
+    """An optional dependency is not installed; the message says which extra brings it."""
+
+
+def require(module: str, purpose: str) -> ModuleType:
+    """``import module``, or a :class:`MissingExtraError` saying that ``purpose`` needs it and how to get it."""
+    top = module.split(".")[0]
+    try:
+        return importlib.import_module(module)
+    except ImportError as error:
+        if error.name is not None and error.name.split(".")[0] != top:
+            raise  # the module is there but something it imports is broken: show that error
+        extra = EXTRA_OF[top]
+        raise MissingExtraError(
+            f"{purpose} needs {top}, which comes with rnnkit's '{extra}' extra: "
+            f"pip install 'rnnkit[{extra}]' (or 'rnnkit[all]')"
+        ) from None
+
+
+def pyplot(purpose: str) -> ModuleType:
+    """matplotlib's pyplot on the Agg backend (PNG files, no display needed)."""
+    matplotlib = require("matplotlib", purpose)
+    matplotlib.use("Agg")
+    return require("matplotlib.pyplot", purpose)

@@ -1,0 +1,28 @@
+"""A missing optional dependency names the extra that brings it."""
+
+import sys
+
+import pytest
+
+from rnnkit.extras import EXTRA_OF, MissingExtraError, pyplot, require
+
+
+def test_missing_module_names_its_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "gensim", None)  # makes `import gensim` raise ImportError
+    with pytest.raises(MissingExtraError, match=r"reading word vectors needs gensim.*pip install 'rnnkit\[vectors\]'"):
+        require("gensim.models", "reading word vectors")
+
+
+def test_every_extra_module_is_declared_in_pyproject():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text()
+    for module, extra in EXTRA_OF.items():
+        assert f'{extra} = [' in text and f'"{module}>=' in text
+
+
+def test_present_modules_import_and_pyplot_draws_without_a_display():
+    assert require("numpy", "anything").__name__ == "numpy"
+    plt = pyplot("a test plot")
+    figure, _ = plt.subplots()
+    plt.close(figure)
