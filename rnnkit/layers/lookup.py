@@ -5,8 +5,8 @@ Index layout (Keras's): in ``output_mode='int'`` a ``mask_token`` takes index 0,
 modes there is no mask index (mask tokens are simply not counted), so the OOV indices start at 0.
 
 ``adapt(data)`` counts tokens and keeps the most frequent ones (at most ``max_tokens`` indices in
-all); tokens of equal count are ordered by the token itself, largest first (by UTF-8 bytes for
-strings, by value for integers), which is the order Keras's lexicographic sort gives. In
+all); tokens of equal count are ordered by the token itself, largest first, as Keras's
+lexicographic sort does (for strings, code-point order is the UTF-8 byte order TensorFlow compares). In
 ``tf_idf`` mode it also counts documents (rows of ``data``) to weigh each token by
 ``log(1 + documents / (1 + documents with the token))``; the OOV indices get the mean weight.
 
@@ -237,7 +237,7 @@ class IndexLookup(Layer):
             return
         for special in (self.mask_token, self.oov_token):
             self._counts.pop(special, None)
-        ranked = sorted(self._counts, key=lambda token: (self._counts[token], self._tie_key(token)), reverse=True)
+        ranked = sorted(self._counts, key=lambda token: (self._counts[token], token), reverse=True)
         if self.max_tokens:
             ranked = ranked[: self.max_tokens - self._token_start_index()]
         self._set_tokens(ranked)
@@ -246,10 +246,6 @@ class IndexLookup(Layer):
             weights = np.log(1 + self._documents / (1 + documents)).astype(np.float32)
             self._set_idf(weights, self._token_start_index(), float(np.mean(weights)) if len(weights) else 0.0)
         self.reset_state()
-
-    @staticmethod
-    def _tie_key(token: Any) -> Any:
-        return token.encode("utf-8") if isinstance(token, str) else token
 
     # ----- calling ------------------------------------------------------------------------------
     def call(self, inputs: Any, mask: Any = None, training: bool = False) -> Any:
