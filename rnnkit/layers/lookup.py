@@ -13,7 +13,9 @@ lexicographic sort does (for strings, code-point order is the UTF-8 byte order T
 Inputs are text as Python or NumPy strings (torch has no string tensor) or integers; outputs are
 torch tensors: int64 indices ``(same shape as the input)`` in ``int`` mode, float32
 ``(batch, depth)`` in ``multi_hot``/``count``/``tf_idf`` (``(..., depth)`` for ``one_hot``), where
-``depth`` is ``vocabulary_size()`` (or ``max_tokens`` with ``pad_to_max_tokens``).
+``depth`` is ``vocabulary_size()`` (or ``max_tokens`` with ``pad_to_max_tokens``). Keras declares
+float32 for those modes; its TensorFlow eager call returns the same values as int64 except in
+``tf_idf``, and rnnkit keeps the declared float32, which a following ``Dense`` takes directly.
 """
 
 from __future__ import annotations
@@ -55,8 +57,9 @@ class IndexLookup(Layer):
                  output_mode: str = "int", pad_to_max_tokens: bool = False, sparse: bool = False,
                  name: str | None = None, **kwargs: Any):
         has_input_vocabulary = kwargs.pop("has_input_vocabulary", vocabulary is not None)
-        self._frozen_vocab_size = kwargs.pop("vocabulary_size", None)
+        frozen_vocab_size = kwargs.pop("vocabulary_size", None)
         super().__init__(name=name, **kwargs)
+        self._frozen_vocab_size = frozen_vocab_size
         kind = type(self).__name__
         if max_tokens is not None and max_tokens <= 1:
             raise ValueError(f"{kind}: `max_tokens` must be None or greater than 1; got {max_tokens!r}")
@@ -447,7 +450,8 @@ def as_strings(data: Any, owner: str, argument: str, encoding: str = "utf-8") ->
             item = item.decode(encoding)
         elif not isinstance(item, str):
             raise ValueError(
-                f"{owner}: `{argument}` must hold only strings; found {type(item).__name__} {item!r:.60}"
+                f"{owner}: `{argument}` must hold only strings (a rectangular array of them); found "
+                f"{type(item).__name__} {item!r:.60}"
             )
         out[i] = str(item)
     return out.reshape(array.shape)

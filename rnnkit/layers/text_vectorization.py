@@ -15,7 +15,9 @@ The pipeline, each step Keras's exactly:
 
 Input: strings ``(batch,)`` or ``(batch, 1)`` (Python lists or NumPy str/bytes/object arrays).
 Output (torch): int64 ``(batch, output_sequence_length or the longest row)`` padded with 0 in
-``'int'`` mode; float32 ``(batch, depth)`` in ``'multi_hot'``, ``'count'``, ``'tf_idf'``.
+``'int'`` mode; float32 ``(batch, depth)`` in ``'multi_hot'``, ``'count'``, ``'tf_idf'`` (the dtype
+Keras declares; see :mod:`rnnkit.layers.lookup`). ``adapt``'s ``batch_size`` is accepted and, as in
+Keras 3, unused.
 """
 
 from __future__ import annotations
@@ -157,19 +159,32 @@ class TextVectorization(Layer):
 
     # ----- calling ----------------------------------------------------------------------------
     def call(self, inputs: Any, mask: Any = None, training: bool = False) -> torch.Tensor:
-        scalar = isinstance(inputs, (str, bytes)) or (isinstance(inputs, np.ndarray) and inputs.ndim == 0)
-        rows = self._token_rows(inputs, "inputs")
         lookup = self._lookup_layer
-        indices = [lookup.indices_of(np.array(row, dtype=object)) for row in rows]
+        if self._split is None and self._ngrams is None:
+            return torch.from_numpy(self._unsplit_output(inputs))
+        scalar = isinstance(inputs, (str, bytes)) or (isinstance(inputs, np.ndarray) and inputs.ndim == 0)
+        indices = [lookup.indices_of(np.array(row, dtype=object)) for row in self._token_rows(inputs, "inputs")]
         if self._output_mode == "int":
-            length = self._output_sequence_length or max((len(row) for row in indices), default=0)
-            out = np.zeros((len(indices), length), dtype=np.int64)
-            for i, row in enumerate(indices):
-                kept = row[:length]
-                out[i, : len(kept)] = kept
+            out = _padded(indices, self._output_sequence_length)
         else:
             out = lookup.bags(indices)
         return torch.from_numpy(out[0] if scalar else out)
+
+    def _unsplit_output(self, inputs: Any) -> np.ndarray:
+        """With ``split=None`` every string is one token and the input keeps its shape, as in Keras:
+        ``(batch,)`` gives ``(batch,)`` indices (or, in the bag modes, ONE bag of the whole batch);
+        ``(batch, k)`` gives ``(batch, k)`` indices (padded/cut to ``output_sequence_length``) or
+        ``(batch, depth)`` bags."""
+        texts = self._standardized(as_strings(inputs, f"TextVectorization '{self.name}'", "inputs", self._encoding))
+        indices = self._lookup_layer.indices_of(texts.reshape(-1) if texts.ndim == 0 else texts)
+        if self._output_mode != "int":
+            return self._lookup_layer.encode(indices)
+        if indices.ndim == 1 and self._output_sequence_length is not None:
+            raise ValueError(
+                f"TextVectorization '{self.name}': with split=None and output_sequence_length, give inputs of "
+                f"shape (batch, 1); got {indices.shape}"
+            )
+        return _padded(list(indices), self._output_sequence_length) if indices.ndim == 2 else indices
 
     def compute_output_shape(self, input_shape: Any) -> Any:
         if self._output_mode == "int":
@@ -207,6 +222,16 @@ def _check_choice(value: Any, allowed: tuple[str, ...], argument: str) -> None:
 
 def _is_int(value: Any) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+def _padded(rows: list[np.ndarray], length: int | None) -> np.ndarray:
+    """``(len(rows), length or the longest row)`` int64: each row cut to ``length``, then 0-padded after."""
+    length = length or max((len(row) for row in rows), default=0)
+    out = np.zeros((len(rows), length), dtype=np.int64)
+    for i, row in enumerate(rows):
+        kept = row[:length]
+        out[i, : len(kept)] = kept
+    return out
 
 
 def _ngrams(tokens: list[str], n: int) -> list[str]:
