@@ -21,6 +21,7 @@ float32 for those modes; its TensorFlow eager call returns the same values as in
 from __future__ import annotations
 
 import collections
+import itertools
 import os
 from typing import Any, Iterable
 
@@ -31,6 +32,7 @@ from .base import STRING, Layer
 
 OUTPUT_MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
 _NOT_COUNTED = np.iinfo(np.int64).max  # a mask token's index outside 'int' mode: past every depth
+_MASK = -2  # what the lookup table gives for the mask token, before it becomes 0 or _NOT_COUNTED
 
 
 def canonical_output_mode(output_mode: str, layer: str, allowed: tuple[str, ...] = OUTPUT_MODES) -> str:
@@ -83,7 +85,7 @@ class IndexLookup(Layer):
         self.input_vocabulary = None if isinstance(vocabulary, (str, os.PathLike)) else vocabulary
         self.input_idf_weights = idf_weights
         self._tokens: list[Any] = []  # the vocabulary after the special indices, in index order
-        self._index: dict[Any, int] = {}
+        self._table = self._table_of(self._tokens)
         self.idf_weights: np.ndarray | None = None  # (depth,) float32 in 'tf_idf' mode
         self.reset_state()
         if vocabulary is not None:
@@ -176,10 +178,17 @@ class IndexLookup(Layer):
             self._set_idf(weights, front, float(np.average(weights)))
 
     def _set_tokens(self, tokens: list[Any]) -> None:
-        start = self._token_start_index()
         self._tokens = list(tokens)
-        self._index = {token: start + i for i, token in enumerate(self._tokens)}
+        self._table = self._table_of(self._tokens)
         self._record_vocabulary_size()
+
+    def _table_of(self, tokens: list[Any]) -> dict[Any, int]:
+        """token -> index for the vocabulary ``tokens``, and the mask token -> ``_MASK``."""
+        start = self._token_start_index()
+        table = {token: start + i for i, token in enumerate(tokens)}
+        if self.mask_token is not None:
+            table[self.mask_token] = _MASK
+        return table
 
     def _set_idf(self, weights: np.ndarray, front: int, front_value: float) -> None:
         """Pad token weights with ``front_value`` for the OOV indices and zeros up to ``max_tokens``."""
@@ -262,21 +271,17 @@ class IndexLookup(Layer):
     def indices_of(self, keys: np.ndarray) -> np.ndarray:
         """int64 indices of ``keys``, same shape (a mask token outside 'int' mode is past every depth)."""
         flat = keys.reshape(-1).tolist()
-        found = np.fromiter((self._index.get(key, -1) for key in flat), dtype=np.int64, count=len(flat))
-        if self.mask_token is not None:
-            is_mask = np.fromiter((key == self.mask_token for key in flat), dtype=bool, count=len(flat))
-            found[is_mask] = 0 if self.output_mode == "int" else _NOT_COUNTED
-            unknown = (found == -1) & ~is_mask
-        else:
-            unknown = found == -1
-        if unknown.any():
+        found = np.fromiter(map(self._table.get, flat, itertools.repeat(-1)), dtype=np.int64, count=len(flat))
+        found[found == _MASK] = 0 if self.output_mode == "int" else _NOT_COUNTED
+        unknown = np.flatnonzero(found == -1)
+        if len(unknown):
             if self.num_oov_indices == 0:
-                missing = sorted({repr(flat[i]) for i in np.flatnonzero(unknown)[:10]})
+                missing = sorted({repr(flat[i]) for i in unknown[:10]})
                 raise ValueError(
                     f"{type(self).__name__} '{self.name}': with num_oov_indices=0 every input must be in the "
                     f"vocabulary; found {', '.join(missing)} (set num_oov_indices=1 to map them to an OOV index)"
                 )
-            found[unknown] = self._oov_start_index() + self.oov_buckets([flat[i] for i in np.flatnonzero(unknown)])
+            found[unknown] = self._oov_start_index() + self.oov_buckets([flat[i] for i in unknown])
         return found.reshape(keys.shape)
 
     def oov_buckets(self, keys: list[Any]) -> np.ndarray:
@@ -313,17 +318,18 @@ class IndexLookup(Layer):
                 f"{type(self).__name__} '{self.name}': output_mode={self.output_mode!r} takes inputs of rank "
                 f"1 or 2 (one bag per row); got shape {indices.shape}"
             )
-        bags = self.bags(list(indices) if indices.ndim == 2 else [indices])
+        rows = len(indices) if indices.ndim == 2 else 1
+        bags = self.bags(indices.reshape(-1), np.repeat(np.arange(rows), indices.size // max(rows, 1)), rows)
         return bags if indices.ndim == 2 else bags[0]
 
-    def bags(self, rows: list[np.ndarray]) -> np.ndarray:
-        """``(len(rows), depth)`` float32: each row's indices counted ('count'), present ('multi_hot')
-        or counted and weighed by ``idf_weights`` ('tf_idf'); indices past the depth are skipped."""
+    def bags(self, indices: np.ndarray, row_of: np.ndarray, rows: int) -> np.ndarray:
+        """``(rows, depth)`` float32 bags of flat ``indices`` (``row_of`` gives each one's row): counts
+        ('count'), presence ('multi_hot') or counts weighed by ``idf_weights`` ('tf_idf'); indices
+        past the depth (mask tokens) are skipped."""
         depth = self._depth()
-        out = np.zeros((len(rows), depth), dtype=np.float32)
-        for row, indices in enumerate(rows):
-            kept = indices[(indices >= 0) & (indices < depth)]
-            out[row] = np.bincount(kept, minlength=depth)
+        valid = (indices >= 0) & (indices < depth)
+        out = np.zeros((rows, depth), dtype=np.float32)
+        np.add.at(out, (row_of[valid], indices[valid]), 1)
         if self.output_mode == "multi_hot":
             np.minimum(out, 1, out=out)
         elif self.output_mode == "tf_idf":

@@ -35,8 +35,10 @@ from .lookup import StringLookup, as_strings, canonical_output_mode, is_data_ite
 STANDARDIZE = ("lower_and_strip_punctuation", "lower", "strip_punctuation")
 SPLIT = ("whitespace", "character")
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
-_NO_PUNCTUATION = str.maketrans("", "", string.punctuation)
-_ASCII_WHITESPACE = re.compile("[ \t\n\r\v\f]+")  # TensorFlow's whitespace (str.split() also takes U+3000 and more)
+_PUNCTUATION = re.compile("[" + re.escape(string.punctuation) + "]")
+_ASCII_UPPER = re.compile("[A-Z]")
+_ASCII_WHITESPACE = re.compile("[ \t\n\r\v\f]+")  # TensorFlow's whitespace
+_OTHER_SPACE = re.compile("[\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")  # str.split()'s others
 
 
 class TextVectorization(Layer):
@@ -137,16 +139,17 @@ class TextVectorization(Layer):
             return as_strings(standardize(texts.astype(str)), f"TextVectorization '{self.name}'", "standardize's result")
         flat = texts.reshape(-1).tolist()
         if standardize in ("lower", "lower_and_strip_punctuation"):
-            flat = [text.translate(_ASCII_LOWER) for text in flat]
+            flat = [text.translate(_ASCII_LOWER) if _ASCII_UPPER.search(text) else text for text in flat]
         if standardize in ("strip_punctuation", "lower_and_strip_punctuation"):
-            flat = [text.translate(_NO_PUNCTUATION) for text in flat]
+            flat = [_PUNCTUATION.sub("", text) for text in flat]
         out = np.empty(len(flat), dtype=object)
         out[:] = flat
         return out.reshape(texts.shape)
 
     def _split_rows(self, texts: np.ndarray) -> list[list[str]]:
         if self._split == "whitespace":
-            return [[token for token in _ASCII_WHITESPACE.split(text) if token] for text in texts.tolist()]
+            return [[token for token in _ASCII_WHITESPACE.split(text) if token] if _OTHER_SPACE.search(text) else text.split()
+                    for text in texts.tolist()]
         if self._split == "character":
             return [list(text) for text in texts.tolist()]
         rows = [list(tokens) for tokens in self._split(texts.astype(str))]
@@ -163,11 +166,20 @@ class TextVectorization(Layer):
         if self._split is None and self._ngrams is None:
             return torch.from_numpy(self._unsplit_output(inputs))
         scalar = isinstance(inputs, (str, bytes)) or (isinstance(inputs, np.ndarray) and inputs.ndim == 0)
-        indices = [lookup.indices_of(np.array(row, dtype=object)) for row in self._token_rows(inputs, "inputs")]
+        rows = self._token_rows(inputs, "inputs")
+        lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+        flat = np.empty(int(lengths.sum()), dtype=object)
+        flat[:] = [token for row in rows for token in row]
+        indices = lookup.indices_of(flat)  # (total tokens,)
+        row_of = np.repeat(np.arange(len(rows)), lengths)
         if self._output_mode == "int":
-            out = _padded(indices, self._output_sequence_length)
+            length = self._output_sequence_length or int(lengths.max(initial=0))
+            position = np.arange(len(flat)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+            kept = position < length
+            out = np.zeros((len(rows), length), dtype=np.int64)
+            out[row_of[kept], position[kept]] = indices[kept]
         else:
-            out = lookup.bags(indices)
+            out = lookup.bags(indices, row_of, len(rows))
         return torch.from_numpy(out[0] if scalar else out)
 
     def _unsplit_output(self, inputs: Any) -> np.ndarray:
@@ -184,7 +196,12 @@ class TextVectorization(Layer):
                 f"TextVectorization '{self.name}': with split=None and output_sequence_length, give inputs of "
                 f"shape (batch, 1); got {indices.shape}"
             )
-        return _padded(list(indices), self._output_sequence_length) if indices.ndim == 2 else indices
+        if indices.ndim == 2 and self._output_sequence_length is not None:
+            out = np.zeros((len(indices), self._output_sequence_length), dtype=np.int64)
+            kept = indices[:, : self._output_sequence_length]
+            out[:, : kept.shape[1]] = kept
+            return out
+        return indices
 
     def compute_output_shape(self, input_shape: Any) -> Any:
         if self._output_mode == "int":
@@ -222,16 +239,6 @@ def _check_choice(value: Any, allowed: tuple[str, ...], argument: str) -> None:
 
 def _is_int(value: Any) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
-
-
-def _padded(rows: list[np.ndarray], length: int | None) -> np.ndarray:
-    """``(len(rows), length or the longest row)`` int64: each row cut to ``length``, then 0-padded after."""
-    length = length or max((len(row) for row in rows), default=0)
-    out = np.zeros((len(rows), length), dtype=np.int64)
-    for i, row in enumerate(rows):
-        kept = row[:length]
-        out[i, : len(kept)] = kept
-    return out
 
 
 def _ngrams(tokens: list[str], n: int) -> list[str]:

@@ -106,3 +106,9 @@ def test_vocabulary_from_a_file(tmp_path: Path) -> None:
     layer = StringLookup(vocabulary=str(path))
     assert layer.get_vocabulary() == ["[UNK]", "영화", "좋다"]
     assert layer(["좋다", "싫다"]).tolist() == [2, 0]
+
+
+def test_mask_token_maps_to_zero_before_any_vocabulary() -> None:
+    layer = StringLookup(mask_token="")
+    assert layer(["", "x"]).tolist() == [0, 1]
+    assert IntegerLookup(mask_token=0)(torch.tensor([0, 5])).tolist() == [0, 1]
