@@ -17,6 +17,8 @@ import os
 import sys
 from pathlib import Path
 
+if os.environ.get("PYTHONHASHSEED") != "0":  # Keras's word_docs follow set order: fix it so reruns give the same files
+    os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"})
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -332,6 +334,29 @@ def pad_cases() -> dict:
     return {"calls": results, "errors": errors}
 
 
+def skipgram_cases() -> dict:
+    import random
+
+    from keras.src.legacy.preprocessing.sequence import make_sampling_table, skipgrams
+
+    sequence = [3, 1, 4, 1, 5, 9, 2, 6, 0, 5, 3, 5, 8, 9, 7]
+    table = make_sampling_table(12, sampling_factor=0.05)
+    settings = {
+        "default": {}, "seeded": {"seed": 42}, "window_2": {"window_size": 2, "negative_samples": 0.5},
+        "no_shuffle": {"shuffle": False, "negative_samples": 2.0}, "categorical": {"categorical": True, "window_size": 1},
+        "no_negatives": {"negative_samples": 0.0, "window_size": 3}, "sampling_table": {"sampling_table": "table"},
+    }
+    cases = {}
+    for name, kwargs in settings.items():
+        random.seed(1234)
+        call = {k: (table if v == "table" else v) for k, v in kwargs.items()}
+        couples, labels = skipgrams(sequence, 12, **call)
+        cases[name] = {"kwargs": kwargs, "couples": couples, "labels": labels}
+    return {"sequence": sequence, "vocabulary_size": 12, "python_seed": 1234, "calls": cases,
+            "sampling_tables": {f"{size}_{factor}": make_sampling_table(size, factor).tolist()
+                                for size, factor in ((12, 0.05), (20, 1e-5), (5, 1.0))}}
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     korean = KOREAN_OWN + nsmc_reviews()
@@ -341,6 +366,7 @@ def main() -> None:
         "text_vectorization.json": vectorization_cases(korean),
         "lookup.json": lookup_cases(korean),
         "pad_sequences.json": pad_cases(),
+        "skipgrams.json": skipgram_cases(),
     }
     meta = {"keras": keras.__version__, "backend": keras.backend.backend(), "python": sys.version.split()[0],
             "korean_sources": "first 8 written for rnnkit; the rest from NSMC ratings_train.txt (CC0)"}

@@ -1,4 +1,5 @@
-"""``keras.preprocessing.sequence.pad_sequences`` (also ``keras.utils.pad_sequences``).
+"""``keras.preprocessing.sequence``: ``pad_sequences`` (also ``keras.utils.pad_sequences``), and the
+Keras 2 word2vec helpers ``skipgrams`` and ``make_sampling_table`` that Keras 3 still ships.
 
 Sequences of different lengths become one array ``(num_samples, maxlen, *sample_shape)`` that an
 ``Embedding(mask_zero=True)`` + recurrent stack can take: each sequence is cut to ``maxlen`` at
@@ -8,7 +9,8 @@ the start (``truncating='pre'``) or the end (``'post'``), then filled with ``val
 
 from __future__ import annotations
 
-from typing import Any
+import random
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -75,3 +77,53 @@ def _lengths_and_sample_shape(sequences: Any) -> tuple[list[int], tuple[int, ...
                     f"pad_sequences: sequences[{row}] is ragged inside (its items differ in shape): {error}"
                 ) from None
     return lengths, sample_shape or ()
+
+
+def make_sampling_table(size: int, sampling_factor: float = 1e-5) -> np.ndarray:
+    """Keras's word2vec subsampling table ``(size,)``: the keep probability of the word of rank ``i``.
+
+    Word frequencies are approximated by Zipf's law (rank 0 counts as rank 1); the table is
+    ``min(1, sqrt(sampling_factor * inv_fq))`` with ``inv_fq = i (ln i + gamma) + 1/2 - 1/(12 i)``.
+    """
+    rank = np.arange(size)
+    rank[0] = 1
+    inv_fq = rank * (np.log(rank) + 0.577) + 0.5 - 1.0 / (12.0 * rank)
+    f = sampling_factor * inv_fq
+    return np.minimum(1.0, f / np.sqrt(f))
+
+
+def skipgrams(sequence: Sequence[int], vocabulary_size: int, window_size: int = 4, negative_samples: float = 1.0,
+              shuffle: bool = True, categorical: bool = False, sampling_table: np.ndarray | None = None,
+              seed: int | None = None) -> tuple[list[list[int]], list]:
+    """Keras's skip-gram pairs: ``([[word, context], ...], labels)`` with 1 for a real context word
+    within ``window_size`` and 0 for a random one (``negative_samples`` of them per real pair).
+
+    Index 0 (padding) is never a word. Randomness comes from Python's ``random`` module, called in
+    Keras's order, so ``random.seed(n)`` before the call (or ``seed=``) gives Keras's pairs exactly.
+    ``categorical=True`` gives labels ``[0, 1]`` (real) and ``[1, 0]`` (negative).
+    """
+    if isinstance(vocabulary_size, bool) or not isinstance(vocabulary_size, (int, np.integer)) or vocabulary_size < 2:
+        raise ValueError(f"skipgrams: `vocabulary_size` must be an integer >= 2; got {vocabulary_size!r}")
+    positive, negative = ([0, 1], [1, 0]) if categorical else (1, 0)
+    couples: list[list[int]] = []
+    for i, word in enumerate(sequence):
+        if not word or (sampling_table is not None and sampling_table[word] < random.random()):
+            continue
+        for j in range(max(0, i - window_size), min(len(sequence), i + window_size + 1)):
+            if j != i and sequence[j]:
+                couples.append([word, sequence[j]])
+    labels: list = [positive] * len(couples)
+    if negative_samples > 0:
+        count = int(len(labels) * negative_samples)
+        words = [couple[0] for couple in couples]
+        random.shuffle(words)
+        couples += [[words[i % len(words)], random.randint(1, vocabulary_size - 1)] for i in range(count)]
+        labels += [negative] * count
+    if shuffle:
+        if seed is None:
+            seed = random.randint(0, 10_000_000)
+        random.seed(seed)
+        random.shuffle(couples)
+        random.seed(seed)
+        random.shuffle(labels)
+    return couples, labels

@@ -1,6 +1,8 @@
 """pad_sequences against real Keras 3 (tests/fixtures/keras_text/pad_sequences.json): every
 maxlen/padding/truncating combination, values, dtypes (strings too), items that are vectors; the
-bad inputs Keras refuses are refused here with a ValueError naming the argument."""
+bad inputs Keras refuses are refused here with a ValueError naming the argument. Also skipgrams
+(tests/fixtures/keras_text/skipgrams.json: Keras's pairs under the same Python random seed) and
+make_sampling_table."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import pytest
 
 import rnnkit
 from rnnkit.data.padding import pad_sequences as data_pad_sequences
-from rnnkit.preprocessing.sequence import pad_sequences
+from rnnkit.preprocessing.sequence import make_sampling_table, pad_sequences, skipgrams
 
 FIXTURE = json.loads((Path(__file__).resolve().parents[1] / "fixtures" / "keras_text" / "pad_sequences.json").read_text(encoding="utf-8"))
 CALLS = FIXTURE["cases"]["calls"]
@@ -75,3 +77,35 @@ def test_ragged_or_non_sequences_are_refused(args, match) -> None:
 def test_bad_maxlen_is_refused(maxlen) -> None:
     with pytest.raises(ValueError, match="`maxlen`"):
         pad_sequences([[1, 2]], maxlen=maxlen)
+
+
+SKIPGRAMS = json.loads((Path(__file__).resolve().parents[1] / "fixtures" / "keras_text" / "skipgrams.json").read_text(encoding="utf-8"))["cases"]
+
+
+@pytest.mark.parametrize("name", list(SKIPGRAMS["calls"]))
+def test_skipgrams_match_keras_under_the_same_python_seed(name: str) -> None:
+    import random
+
+    case = SKIPGRAMS["calls"][name]
+    kwargs = dict(case["kwargs"])
+    if kwargs.get("sampling_table") == "table":
+        kwargs["sampling_table"] = make_sampling_table(12, sampling_factor=0.05)
+    state = random.getstate()
+    try:
+        random.seed(SKIPGRAMS["python_seed"])
+        couples, labels = skipgrams(SKIPGRAMS["sequence"], SKIPGRAMS["vocabulary_size"], **kwargs)
+    finally:
+        random.setstate(state)
+    assert couples == case["couples"]
+    assert labels == case["labels"]
+
+
+@pytest.mark.parametrize("key", list(SKIPGRAMS["sampling_tables"]))
+def test_make_sampling_table_matches_keras(key: str) -> None:
+    size, factor = key.split("_")
+    np.testing.assert_allclose(make_sampling_table(int(size), float(factor)), SKIPGRAMS["sampling_tables"][key], rtol=1e-15)
+
+
+def test_skipgrams_bad_vocabulary_size() -> None:
+    with pytest.raises(ValueError, match="`vocabulary_size`"):
+        skipgrams([1, 2, 3], 1)
