@@ -241,6 +241,8 @@ def lookup_cases(korean: list[str]) -> dict:
         "count_mask": {"output_mode": "count", "mask_token": ""}, "tf_idf": {"output_mode": "tf_idf"},
         "tf_idf_padded": {"output_mode": "tf_idf", "max_tokens": 64, "pad_to_max_tokens": True},
         "oov_token": {"oov_token": "<?>"},
+        "oov_3": {"num_oov_indices": 3}, "oov_3_mask": {"num_oov_indices": 3, "mask_token": ""},
+        "oov_2_count": {"num_oov_indices": 2, "output_mode": "count"},
     }
     for name, kwargs in string_settings.items():
         layer = keras.layers.StringLookup(**kwargs)
@@ -269,6 +271,7 @@ def lookup_cases(korean: list[str]) -> dict:
         "int": {}, "mask": {"mask_token": 0}, "oov_3": {"num_oov_indices": 3}, "oov_3_mask": {"num_oov_indices": 3, "mask_token": 0},
         "max_tokens": {"max_tokens": 4}, "multi_hot": {"output_mode": "multi_hot"}, "count": {"output_mode": "count", "mask_token": 0},
         "tf_idf": {"output_mode": "tf_idf"}, "one_hot": {"output_mode": "one_hot"}, "oov_token": {"oov_token": 99},
+        "farmhash_4": {"num_oov_indices": 4, "oov_method": "farmhash"},
     }
     for name, kwargs in integer_settings.items():
         layer = keras.layers.IntegerLookup(**kwargs)
@@ -357,6 +360,20 @@ def skipgram_cases() -> dict:
                                 for size, factor in ((12, 0.05), (20, 1e-5), (5, 1.0))}}
 
 
+def fingerprint_cases() -> dict:
+    """TensorFlow's FarmHash buckets (``to_hash_bucket_fast``) of strings of every length class."""
+    import random
+
+    import tensorflow as tf
+
+    rng = random.Random(0)
+    alphabet = "abcdefghijklmnopqrstuvwxyz 가나다라마바사영화정말ABC!?"
+    lengths = list(range(0, 40)) + [47, 63, 64, 65, 90, 127, 128, 129, 200]
+    strings = ["".join(rng.choice(alphabet) for _ in range(n)) for n in lengths]
+    return {"strings": strings,
+            "buckets": {str(n): tf.strings.to_hash_bucket_fast(strings, n).numpy().tolist() for n in (2**63 - 1, 1000003, 3)}}
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     korean = KOREAN_OWN + nsmc_reviews()
@@ -367,6 +384,7 @@ def main() -> None:
         "lookup.json": lookup_cases(korean),
         "pad_sequences.json": pad_cases(),
         "skipgrams.json": skipgram_cases(),
+        "fingerprint.json": fingerprint_cases(),
     }
     meta = {"keras": keras.__version__, "backend": keras.backend.backend(), "python": sys.version.split()[0],
             "korean_sources": "first 8 written for rnnkit; the rest from NSMC ratings_train.txt (CC0)"}

@@ -28,6 +28,7 @@ from typing import Any, Iterable
 import numpy as np
 import torch
 
+from ..preprocessing.fingerprint import fingerprint64
 from .base import STRING, Layer
 
 OUTPUT_MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
@@ -369,6 +370,9 @@ class IndexLookup(Layer):
 class StringLookup(IndexLookup):
     """Keras's ``StringLookup``: strings to indices (``invert=True``: indices to a NumPy str array).
 
+    With ``num_oov_indices > 1`` an unknown string takes the OOV index of its FarmHash fingerprint
+    modulo ``num_oov_indices``, TensorFlow's ``to_hash_bucket_fast`` (so Keras's index exactly).
+
     >>> layer = StringLookup(vocabulary=["a", "b", "c"])
     >>> layer([["a", "c"], ["d", "b"]]).tolist()
     [[1, 3], [0, 2]]
@@ -378,17 +382,19 @@ class StringLookup(IndexLookup):
                  oov_token: str = "[UNK]", vocabulary: Any = None, idf_weights: Any = None, invert: bool = False,
                  output_mode: str = "int", pad_to_max_tokens: bool = False, sparse: bool = False,
                  encoding: str = "utf-8", name: str | None = None, **kwargs: Any):
-        if num_oov_indices > 1:
-            raise ValueError(
-                "StringLookup: num_oov_indices > 1 spreads unknown strings by TensorFlow's FarmHash, which "
-                f"rnnkit does not implement; use 0 or 1 (got {num_oov_indices})"
-            )
+        if kwargs.pop("salt", None) is not None:
+            raise ValueError("StringLookup: `salt` (TensorFlow's keyed SipHash buckets) is not supported; leave it None")
         self.encoding = encoding
         super().__init__(max_tokens, num_oov_indices, mask_token, oov_token, vocabulary, idf_weights, invert,
                          output_mode, pad_to_max_tokens, sparse, name, **kwargs)
 
     def keys_of(self, data: Any, argument: str) -> np.ndarray:
         return as_strings(data, f"{type(self).__name__} '{self.name}'", argument, self.encoding)
+
+    def oov_buckets(self, keys: list[Any]) -> np.ndarray:
+        if self.num_oov_indices == 1:
+            return super().oov_buckets(keys)
+        return np.array([fingerprint64(key.encode(self.encoding)) % self.num_oov_indices for key in keys], dtype=np.int64)
 
     def inverted_output(self, tokens: np.ndarray) -> np.ndarray:
         return tokens.astype(str)
@@ -403,7 +409,8 @@ class StringLookup(IndexLookup):
 class IntegerLookup(IndexLookup):
     """Keras's ``IntegerLookup``: integer ids to indices (``invert=True``: indices back to ids).
 
-    With ``num_oov_indices > 1`` an unknown id ``v`` takes OOV index ``v mod num_oov_indices``.
+    With ``num_oov_indices > 1`` an unknown id ``v`` takes OOV index ``v mod num_oov_indices``
+    (``oov_method='farmhash'``: the FarmHash bucket of its decimal text, as Keras).
 
     >>> IntegerLookup(vocabulary=[12, 36, 7])(torch.tensor([7, 12, 99])).tolist()
     [3, 1, 0]
@@ -416,8 +423,11 @@ class IntegerLookup(IndexLookup):
                  **kwargs: Any):
         if vocabulary_dtype != "int64":
             raise ValueError(f"IntegerLookup: only vocabulary_dtype='int64' is supported; got {vocabulary_dtype!r}")
-        if oov_method != "floormod":
-            raise ValueError(f"IntegerLookup: only oov_method='floormod' is supported; got {oov_method!r}")
+        if oov_method not in ("floormod", "farmhash"):
+            raise ValueError(f"IntegerLookup: `oov_method` must be 'floormod' or 'farmhash'; got {oov_method!r}")
+        if kwargs.pop("salt", None) is not None:
+            raise ValueError("IntegerLookup: `salt` (TensorFlow's keyed SipHash buckets) is not supported; leave it None")
+        self.oov_method = oov_method
         super().__init__(max_tokens, num_oov_indices, mask_token, oov_token, vocabulary, idf_weights, invert,
                          output_mode, pad_to_max_tokens, sparse, name, **kwargs)
 
@@ -425,13 +435,15 @@ class IntegerLookup(IndexLookup):
         return _as_indices(data, f"{type(self).__name__} '{self.name}'", argument)
 
     def oov_buckets(self, keys: list[Any]) -> np.ndarray:
+        if self.oov_method == "farmhash":  # Keras hashes the decimal text of the id
+            return np.array([fingerprint64(str(key).encode()) % self.num_oov_indices for key in keys], dtype=np.int64)
         return np.mod(np.asarray(keys, dtype=np.int64), self.num_oov_indices)
 
     def inverted_output(self, tokens: np.ndarray) -> torch.Tensor:
         return torch.from_numpy(tokens.astype(np.int64))
 
     def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "vocabulary_dtype": "int64", "oov_method": "floormod"}
+        return {**super().get_config(), "vocabulary_dtype": "int64", "oov_method": self.oov_method}
 
 
 def as_strings(data: Any, owner: str, argument: str, encoding: str = "utf-8") -> np.ndarray:

@@ -1,6 +1,6 @@
 """StringLookup and IntegerLookup against real Keras 3 (tests/fixtures/keras_text/lookup.json):
 adapted vocabularies (ties, max_tokens, mask and OOV tokens), every output mode on 1-D and 2-D
-inputs, tf-idf weights, floormod OOV buckets, inversion, given vocabularies; and bad inputs."""
+inputs, tf-idf weights, floormod and FarmHash OOV buckets, inversion, given vocabularies; and bad inputs."""
 
 from __future__ import annotations
 
@@ -94,8 +94,10 @@ def test_bad_inputs() -> None:
         StringLookup(invert=True, output_mode="count")
     with pytest.raises(ValueError, match="`num_oov_indices`"):
         IntegerLookup(num_oov_indices=-1)
-    with pytest.raises(ValueError, match="FarmHash"):
-        StringLookup(num_oov_indices=2)
+    with pytest.raises(ValueError, match="`salt`"):
+        StringLookup(num_oov_indices=2, salt=7)
+    with pytest.raises(ValueError, match="`oov_method`"):
+        IntegerLookup(oov_method="sha1")
     with pytest.raises(ValueError, match="does not exist"):
         StringLookup(vocabulary="/nonexistent/vocabulary.txt")
 
