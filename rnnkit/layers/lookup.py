@@ -52,7 +52,8 @@ def is_data_iterable(data: Any) -> bool:
 class IndexLookup(Layer):
     """The vocabulary and the index arithmetic shared by :class:`StringLookup` and :class:`IntegerLookup`.
 
-    Subclasses only say how keys are read (:meth:`keys_of`) and how inverted outputs are returned.
+    Subclasses only say how keys are read (:meth:`keys_of`), which OOV index an unknown key takes
+    when there are several (:meth:`oov_buckets`), and how inverted outputs are returned.
     """
 
     def __init__(self, max_tokens: int | None = None, num_oov_indices: int = 1, mask_token: Any = None,
@@ -95,6 +96,10 @@ class IndexLookup(Layer):
     # ----- what a subclass says ---------------------------------------------------------------
     def keys_of(self, data: Any, argument: str) -> np.ndarray:
         """``data`` as an array of vocabulary keys (str objects or int64), shape kept."""
+        raise NotImplementedError
+
+    def oov_buckets(self, keys: list[Any]) -> np.ndarray:
+        """Which of the ``num_oov_indices`` (> 1) OOV indices each unknown key takes, from 0."""
         raise NotImplementedError
 
     def inverted_output(self, tokens: np.ndarray) -> Any:
@@ -282,12 +287,9 @@ class IndexLookup(Layer):
                     f"{type(self).__name__} '{self.name}': with num_oov_indices=0 every input must be in the "
                     f"vocabulary; found {', '.join(missing)} (set num_oov_indices=1 to map them to an OOV index)"
                 )
-            found[unknown] = self._oov_start_index() + self.oov_buckets([flat[i] for i in unknown])
+            buckets = self.oov_buckets([flat[i] for i in unknown]) if self.num_oov_indices > 1 else 0
+            found[unknown] = self._oov_start_index() + buckets
         return found.reshape(keys.shape)
-
-    def oov_buckets(self, keys: list[Any]) -> np.ndarray:
-        """Which of the OOV indices each unknown key takes (all the first one when there is one)."""
-        return np.zeros(len(keys), dtype=np.int64)
 
     def _tokens_of(self, indices: np.ndarray) -> np.ndarray:
         """The token of every index (inverse lookup): unknown indices give the OOV token."""
@@ -392,8 +394,6 @@ class StringLookup(IndexLookup):
         return as_strings(data, f"{type(self).__name__} '{self.name}'", argument, self.encoding)
 
     def oov_buckets(self, keys: list[Any]) -> np.ndarray:
-        if self.num_oov_indices == 1:
-            return super().oov_buckets(keys)
         return np.array([fingerprint64(key.encode(self.encoding)) % self.num_oov_indices for key in keys], dtype=np.int64)
 
     def inverted_output(self, tokens: np.ndarray) -> np.ndarray:
