@@ -81,7 +81,6 @@ def tokenizer_state(tokenizer: legacy_text.Tokenizer, texts: list) -> dict:
         "word_docs": dict(tokenizer.word_docs),
         "index_docs": {str(k): v for k, v in tokenizer.index_docs.items()},
         "word_index": list(tokenizer.word_index.items()),
-        "index_word": {str(k): v for k, v in tokenizer.index_word.items()},
         "document_count": tokenizer.document_count,
         "sequences": sequences,
         "texts_back": tokenizer.sequences_to_texts(sequences),
@@ -112,7 +111,7 @@ def tokenizer_cases(korean: list[str]) -> dict:
         tokenizer = legacy_text.Tokenizer(**kwargs)
         tokenizer.fit_on_texts(texts)
         cases[name] = {"kwargs": kwargs, "fit": texts, "probe": probe, **tokenizer_state(tokenizer, probe)}
-        if name in ("num_words_10_oov", "char_level_upper"):
+        if name == "num_words_10_oov":
             cases[name]["to_json"] = tokenizer.to_json()
     token_lists = [["The", "cat", "SAT"], ["the", "Dog"], ["고양이", "강아지", "고양이"]]
     tokenizer = legacy_text.Tokenizer(oov_token="<OOV>")
@@ -185,7 +184,7 @@ def vectorization_cases(korean: list[str]) -> dict:
         layer.adapt(corpus)
         output = keras.ops.convert_to_numpy(layer(probe))
         case = {"kwargs": kwargs, "adapt": corpus, "probe": probe,
-                "output": array_record(output) if output.dtype.kind == "i" else sparse(output),
+                "output": array_record(output) if kwargs.get("output_mode", "int") == "int" else sparse(output),
                 "vocabulary": layer.get_vocabulary(), "vocabulary_plain": layer.get_vocabulary(include_special_tokens=False),
                 "vocabulary_size": layer.vocabulary_size()}
         if layer._output_mode == "tf_idf":
@@ -374,6 +373,16 @@ def fingerprint_cases() -> dict:
             "buckets": {str(n): tf.strings.to_hash_bucket_fast(strings, n).numpy().tolist() for n in (2**63 - 1, 1000003, 3)}}
 
 
+def by_reference(content, shared: dict):
+    """``content`` with every copy of a shared text list replaced by ``"@name"`` (keeps files small)."""
+    if isinstance(content, dict):
+        return {key: by_reference(value, shared) for key, value in content.items()}
+    for name, texts in shared.items():
+        if content == texts:
+            return f"@{name}"
+    return [by_reference(item, shared) for item in content] if isinstance(content, list) else content
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     korean = KOREAN_OWN + nsmc_reviews()
@@ -388,8 +397,13 @@ def main() -> None:
     }
     meta = {"keras": keras.__version__, "backend": keras.backend.backend(), "python": sys.version.split()[0],
             "korean_sources": "first 8 written for rnnkit; the rest from NSMC ratings_train.txt (CC0)"}
+    shared = {"corpus": ENGLISH + korean, "probe": ENGLISH + korean + UNSEEN}
     for name, content in files.items():
-        (OUT / name).write_text(json.dumps({"meta": meta, "cases": content}, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        content = by_reference(content, shared)
+        record = {"meta": meta, "cases": content}
+        if '"@' in json.dumps(content, ensure_ascii=False):
+            record["texts"] = shared
+        (OUT / name).write_text(json.dumps(record, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         print(name, (OUT / name).stat().st_size, "bytes")
 
 

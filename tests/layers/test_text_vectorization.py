@@ -17,8 +17,23 @@ import rnnkit as keras
 from rnnkit.layers import TextVectorization
 from rnnkit.layers import text_vectorization as module
 
-CASES = json.loads((Path(__file__).resolve().parents[1] / "fixtures" / "keras_text" / "text_vectorization.json")
-                   .read_text(encoding="utf-8"))["cases"]
+
+
+def load(path: Path) -> dict:
+    """The fixture's cases, with ``"@corpus"``-style references replaced by the shared text lists."""
+    content = json.loads(path.read_text(encoding="utf-8"))
+
+    def resolve(value):
+        if isinstance(value, str) and value.startswith("@") and value[1:] in content["texts"]:
+            return content["texts"][value[1:]]
+        if isinstance(value, dict):
+            return {k: resolve(v) for k, v in value.items()}
+        return [resolve(v) for v in value] if isinstance(value, list) else value
+
+    return resolve(content["cases"])
+
+
+CASES = load(Path(__file__).resolve().parents[1] / "fixtures" / "keras_text" / "text_vectorization.json")
 
 
 def expected_output(record: dict) -> np.ndarray:

@@ -15,8 +15,23 @@ from rnnkit.preprocessing import text as text_module
 from rnnkit.preprocessing.text import Tokenizer, hashing_trick, one_hot, text_to_word_sequence, tokenizer_from_json
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "keras_text"
-TOKENIZER = json.loads((FIXTURES / "tokenizer.json").read_text(encoding="utf-8"))["cases"]
-FUNCTIONS = json.loads((FIXTURES / "text_functions.json").read_text(encoding="utf-8"))["cases"]
+
+def load(name: str) -> dict:
+    """A fixture's cases, with ``"@corpus"``-style references replaced by the shared text lists."""
+    content = json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+
+    def resolve(value):
+        if isinstance(value, str) and value.startswith("@") and value[1:] in content["texts"]:
+            return content["texts"][value[1:]]
+        if isinstance(value, dict):
+            return {k: resolve(v) for k, v in value.items()}
+        return [resolve(v) for v in value] if isinstance(value, list) else value
+
+    return resolve(content["cases"])
+
+
+TOKENIZER = load("tokenizer.json")
+FUNCTIONS = load("text_functions.json")
 FITTED_ON_TEXTS = [name for name, case in TOKENIZER.items() if "fit" in case or "fit_batches" in case]
 
 
@@ -37,7 +52,7 @@ def fitted(case: dict) -> Tokenizer:
 def check_state(tokenizer: Tokenizer, case: dict) -> None:
     assert list(tokenizer.word_counts.items()) == [tuple(pair) for pair in case["word_counts"]]  # order too
     assert list(tokenizer.word_index.items()) == [tuple(pair) for pair in case["word_index"]]
-    assert tokenizer.index_word == {int(k): v for k, v in case["index_word"].items()}
+    assert tokenizer.index_word == {index: word for word, index in case["word_index"]}  # Keras's definition
     assert dict(tokenizer.word_docs) == case["word_docs"]
     assert dict(tokenizer.index_docs) == {int(k): v for k, v in case["index_docs"].items()}
     assert tokenizer.document_count == case["document_count"]
