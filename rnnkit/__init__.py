@@ -5,6 +5,7 @@
 """
 
 from . import activations, callbacks, initializers, layers, losses, metrics, models, optimizers, utils
+from . import preprocessing
 from .layers import Input
 from .models import Model, Sequential
 from .naming import clear_session
@@ -24,5 +25,6 @@ __all__ = [
     "metrics",
     "models",
     "optimizers",
+    "preprocessing",
     "utils",
 ]

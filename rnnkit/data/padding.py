@@ -1,4 +1,4 @@
-"""Padding variable-length sequences into batches, as Keras's ``pad_sequences`` does, and length buckets.
+"""Padding variable-length sequences into batches (with Keras's ``pad_sequences``), and length buckets.
 
 Padding uses id 0 (``<pad>``), which ``Embedding(mask_zero=True)`` masks, so padded steps never
 reach the recurrent layers' results. Sorting nearby sequences by length before batching
@@ -13,24 +13,9 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset, Sampler
 
+from ..preprocessing.sequence import pad_sequences  # the one implementation; re-exported here
 
-def pad_sequences(sequences: Sequence[Sequence[int]], maxlen: int | None = None, dtype: str = "int32",
-                  padding: str = "pre", truncating: str = "pre", value: float = 0) -> np.ndarray:
-    """Keras's ``pad_sequences``: an array ``(N, maxlen)``; 'pre'/'post' say which end is padded or cut."""
-    if padding not in ("pre", "post") or truncating not in ("pre", "post"):
-        raise ValueError(f"padding and truncating must be 'pre' or 'post'; got {padding!r}, {truncating!r}")
-    if maxlen is None:
-        maxlen = max((len(s) for s in sequences), default=0)
-    out = np.full((len(sequences), maxlen), value, dtype=dtype)
-    for row, sequence in enumerate(sequences):
-        if not len(sequence) or not maxlen:
-            continue
-        kept = sequence[-maxlen:] if truncating == "pre" else sequence[:maxlen]
-        if padding == "post":
-            out[row, : len(kept)] = kept
-        else:
-            out[row, -len(kept):] = kept
-    return out
+__all__ = ["LengthBuckets", "PaddedSequences", "pad_sequences"]
 
 
 class PaddedSequences(Dataset):

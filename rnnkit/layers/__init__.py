@@ -6,6 +6,8 @@ from .pooling import GlobalAveragePooling1D, GlobalMaxPooling1D
 from .recurrent import GRU, LSTM, RNN, SimpleRNN
 from .recurrent_cells import GRUCell, LSTMCell, SimpleRNNCell
 from .wrappers import Bidirectional, TimeDistributed
+from .lookup import IntegerLookup, StringLookup
+from .text_vectorization import TextVectorization
 
 GlobalAvgPool1D = GlobalAveragePooling1D  # Keras's short names
 GlobalMaxPool1D = GlobalMaxPooling1D
@@ -26,6 +28,7 @@ __all__ = [
     "GlobalMaxPooling1D",
     "Input",
     "InputLayer",
+    "IntegerLookup",
     "KerasTensor",
     "LSTM",
     "LSTMCell",
@@ -35,5 +38,7 @@ __all__ = [
     "Reshape",
     "SimpleRNN",
     "SimpleRNNCell",
+    "StringLookup",
+    "TextVectorization",
     "TimeDistributed",
 ]

@@ -99,10 +99,15 @@ def shape_of(inputs: Any) -> Any:
 
 
 def to_tensor(value: Any, dtype: torch.dtype | None = None) -> torch.Tensor:
-    """A numpy array, list or tensor as a tensor: floats become float32 unless ``dtype`` says."""
+    """A numpy array, list or tensor as a tensor: floats become float32 unless ``dtype`` says.
+
+    Text stays a NumPy array of strings (torch has no string tensors) for a text layer to read.
+    """
     if isinstance(value, torch.Tensor):
         return value if dtype is None else value.to(dtype)
     array = np.asarray(value)
+    if dtype is None and is_text(array):
+        return array
     if dtype is None and array.dtype.kind == "f":
         dtype = torch.float32
     tensor = torch.from_numpy(np.ascontiguousarray(array))
@@ -327,10 +332,22 @@ class InputLayer(Layer):
         }
 
 
-def resolve_dtype(dtype: Any) -> torch.dtype:
-    """A torch dtype from a Keras/numpy dtype name ('float32', 'int32', ...) or a torch dtype."""
+STRING = "string"  # Input(dtype="string"): text, carried as NumPy arrays of str (torch has no string dtype)
+
+
+def is_text(array: np.ndarray) -> bool:
+    """Whether an array holds strings: a str/bytes dtype, or objects that are all str."""
+    return array.dtype.kind in "US" or (
+        array.dtype.kind == "O" and array.size > 0 and all(isinstance(v, (str, bytes)) for v in array.reshape(-1).tolist())
+    )
+
+
+def resolve_dtype(dtype: Any) -> torch.dtype | str:
+    """A torch dtype from a Keras/numpy dtype name ('float32', 'int32', ...) or a torch dtype; ``STRING`` for text."""
     if dtype is None:
         return torch.get_default_dtype()
+    if dtype in (STRING, str):
+        return STRING
     if isinstance(dtype, torch.dtype):
         return dtype
     name = getattr(dtype, "__name__", None) or str(dtype)

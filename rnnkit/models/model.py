@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ..layers.base import InputLayer, KerasTensor, Layer, Node, flatten, map_structure, to_tensor
+from ..layers.base import STRING, InputLayer, KerasTensor, Layer, Node, flatten, map_structure, to_tensor
 from ..naming import snake_case, unique_name
 from ..training import loop as training_loop
 from .summary import format_summary
@@ -136,9 +136,13 @@ class Model(Layer):
             )
         values = {}
         for symbol, value in zip(self.inputs, given):
-            tensor = to_tensor(value, None if symbol.dtype.is_floating_point else torch.long)
             expected = symbol.shape
-            if tensor.dim() != len(expected) or any(
+            if symbol.dtype == STRING:  # text stays NumPy; a flat batch fits an Input of shape (1,), as in Keras
+                tensor = np.asarray(value)
+                tensor = tensor.reshape(-1, 1) if tensor.ndim == 1 and expected[1:] == (1,) else tensor
+            else:
+                tensor = to_tensor(value, None if symbol.dtype.is_floating_point else torch.long)
+            if tensor.ndim != len(expected) or any(
                 e is not None and e != g for e, g in zip(expected[1:], tensor.shape[1:])
             ):
                 raise ValueError(
