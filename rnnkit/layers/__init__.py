@@ -6,6 +6,7 @@ from .pooling import GlobalAveragePooling1D, GlobalMaxPooling1D
 from .recurrent import GRU, LSTM, RNN, SimpleRNN
 from .recurrent_cells import GRUCell, LSTMCell, SimpleRNNCell
 from .wrappers import Bidirectional, TimeDistributed
+from .layer_norm_lstm import LayerNormLSTM, LayerNormLSTMCell
 
 GlobalAvgPool1D = GlobalAveragePooling1D  # Keras's short names
 GlobalMaxPool1D = GlobalMaxPooling1D
@@ -36,4 +37,6 @@ __all__ = [
     "SimpleRNN",
     "SimpleRNNCell",
     "TimeDistributed",
+    "LayerNormLSTM",
+    "LayerNormLSTMCell",
 ]
