@@ -253,7 +253,8 @@ class CellSpec:
     recurrent_mask)`` returns ``step(xw_t, states) -> (new_states, gates)`` with the gates named
     by ``gate_names`` and the states by ``state_names`` (the first is the output h).
     ``torch_module`` is the ``torch.nn`` class computing the same kind (None where torch has
-    none) and ``torch_gate_order`` its gate blocks as Keras block indices.
+    none) and ``torch_gate_order`` its gate blocks as Keras block indices; ``keras_layer`` the
+    name of Keras's layer class for the kind (None where Keras has none).
     """
 
     kind: str
@@ -266,6 +267,7 @@ class CellSpec:
     make_step: Callable[[Weights, Mapping[str, Any], torch.Tensor | None], Step]
     torch_module: type[torch.nn.RNNBase] | None = None
     torch_gate_order: tuple[int, ...] = ()
+    keras_layer: str | None = None
 
     def with_defaults(self, options: Mapping[str, Any]) -> dict[str, Any]:
         """``options`` completed with this kind's defaults; an option it does not take is an error."""
@@ -348,15 +350,15 @@ _KERAS_WEIGHTS = ("kernel", "recurrent_kernel", "bias")
 
 SIMPLE_RNN = CellSpec(
     "simple_rnn", 1, ("pre",), ("h",), _KERAS_WEIGHTS, {"activation": "tanh"},
-    _project_with_bias, _simple_rnn_step, torch.nn.RNN, (0,),
+    _project_with_bias, _simple_rnn_step, torch.nn.RNN, (0,), "SimpleRNN",
 )
 LSTM = CellSpec(
     "lstm", 4, ("i", "f", "c~", "o"), ("h", "c"), _KERAS_WEIGHTS, _GATED,
-    _project_with_bias, _lstm_step, torch.nn.LSTM, (0, 1, 2, 3),
+    _project_with_bias, _lstm_step, torch.nn.LSTM, (0, 1, 2, 3), "LSTM",
 )
 GRU = CellSpec(
     "gru", 3, ("z", "r", "h~"), ("h",), _KERAS_WEIGHTS, {**_GATED, "reset_after": True},
-    _gru_project, _gru_step, torch.nn.GRU, (1, 0, 2),  # torch r, z, n are Keras blocks r, z, h
+    _gru_project, _gru_step, torch.nn.GRU, (1, 0, 2), "GRU",  # torch r, z, n: Keras r, z, h
 )
 LAYER_NORM_LSTM = CellSpec(
     "layer_norm_lstm", 4, ("i", "f", "c~", "o"), ("h", "c"),

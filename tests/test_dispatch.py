@@ -11,14 +11,14 @@ import textwrap
 import pytest
 import torch
 
+from helpers.sequence_cases import make_case, make_mask, outputs_and_grads
+
 import rnnkit
-from rnnkit import kernels
+from rnnkit import kernels, recurrence
 from rnnkit.kernels import build, dispatch, native
 
-from test_kernels_fused import make_case, make_mask, outputs_and_grads
-
 CELLS = ("simple_rnn", "lstm", "gru")
-REFERENCE = dispatch.REFERENCE
+REFERENCE = {cell: recurrence.reference(cell) for cell in CELLS}
 
 
 def run_path(implementation, cell, x, states, weights, **options):
@@ -103,6 +103,7 @@ def test_auto_equals_reference(cell, options, training):
         torch.testing.assert_close(a, e, atol=1e-10, rtol=1e-9)
 
 
+@pytest.mark.fused
 def test_auto_explains_its_choice_and_its_fallbacks():
     x, _, _ = make_case("lstm")
     fallback = dispatch.choose("lstm", "auto", x, {"activation": torch.sin})
@@ -120,6 +121,7 @@ def test_auto_explains_its_choice_and_its_fallbacks():
     assert "reference" in masked and "activation 'linear'" in masked
 
 
+@pytest.mark.fused
 def test_layers_run_every_path_to_the_same_numbers():
     x = torch.randn(2, 6, 3)
     weights = _fixed_lstm_weights()
