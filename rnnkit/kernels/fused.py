@@ -16,8 +16,7 @@ import torch
 from .. import activations
 from ..cells import split_gru_bias
 from . import build
-
-ACTIVATION_CODES = {"tanh": 1, "sigmoid": 2, "hard_sigmoid": 3, "relu": 4}
+from .activation_codes import ACTIVATION_CODES
 ACTIVATIONS = ("tanh", "relu")
 RECURRENT_ACTIVATIONS = ("sigmoid", "hard_sigmoid")
 
