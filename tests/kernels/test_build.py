@@ -41,6 +41,7 @@ def test_every_file_under_csrc_is_hashed_and_every_cpp_compiled(source_copy):
 
 def test_an_edited_header_means_the_cached_library_is_not_loaded(source_copy, tmp_path, monkeypatch):
     monkeypatch.setenv("RNNKIT_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setitem(build._state, "loaded", False)  # as in a fresh process
     library = build.build_directory() / "rnnkit_fused.so"
     library.parent.mkdir(parents=True)
     library.write_bytes(b"")  # a cached build of these exact sources
