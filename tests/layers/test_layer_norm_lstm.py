@@ -166,3 +166,15 @@ def test_bad_arguments_name_the_layer():
     layer = keras.layers.LayerNormLSTM(4)
     with pytest.raises(ValueError, match=r"expects 2 initial state tensor\(s\) \[h, c\]; got 1"):
         layer(torch.zeros(1, 2, 3), initial_state=[torch.zeros(1, 4)])
+
+
+def test_a_functional_model_with_initial_state_saves_and_loads(tmp_path):
+    """An encoder's states start a decoder, the shape of seq2seq code written for LSTM."""
+    source, target = keras.Input(shape=(T, I)), keras.Input(shape=(T, I))
+    _, h, c = keras.layers.LayerNormLSTM(4, return_state=True)(source)
+    decoded = keras.layers.LayerNormLSTM(4, return_sequences=True)(target, initial_state=[h, c])
+    model = keras.Model([source, target], keras.layers.Dense(2)(decoded))
+    x = [np.random.default_rng(s).normal(size=(2, T, I)).astype("float32") for s in (0, 1)]
+    model.save(tmp_path / "seq2seq.rnnkit")
+    loaded = keras.models.load_model(tmp_path / "seq2seq.rnnkit")
+    np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
