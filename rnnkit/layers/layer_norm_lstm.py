@@ -17,6 +17,12 @@ Weights, in ``get_weights()`` order::
 
 It runs on the reference path only (no fused or torch kernel computes it); it saves and loads in
 rnnkit's own format, and a ``.keras`` archive refuses it, because Keras could not read it back.
+
+Mask padding (``Masking``, ``Embedding(mask_zero=True)``): at an input whose 4H (or H) features
+are all equal, such as all-zero padding steps from the zero initial state with the initial
+biases, layer normalization's slope is its largest, 1/sqrt(epsilon), so each such step
+multiplies the gradient flowing back through it (an unmasked run of 20 such steps overflows
+float32). This is the derivative of the equations, not rounding; masked steps are skipped.
 """
 
 from __future__ import annotations

@@ -178,3 +178,20 @@ def test_a_functional_model_with_initial_state_saves_and_loads(tmp_path):
     model.save(tmp_path / "seq2seq.rnnkit")
     loaded = keras.models.load_model(tmp_path / "seq2seq.rnnkit")
     np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+
+
+def test_masked_padding_leaves_the_gradients_of_the_real_steps_unchanged():
+    """Unmasked zero padding is where LN's slope is 1/sqrt(eps) (see the layer's docstring);
+    masked, it is skipped, and the gradients are exactly those of the unpadded sequence."""
+    torch.manual_seed(0)
+    layer = keras.layers.LayerNormLSTM(H)
+    x = torch.randn(2, T, I)
+    padded = torch.cat([torch.zeros(2, 40, I), x], dim=1)
+    mask = torch.cat([torch.zeros(2, 40, dtype=torch.bool), torch.ones(2, T, dtype=torch.bool)], dim=1)
+    grads = []
+    for inputs, step_mask in ((x, None), (padded, mask)):
+        layer.zero_grad()
+        layer(inputs, mask=step_mask).sum().backward()
+        grads.append([p.grad.clone() for p in layer.parameters()])
+    for plain, masked in zip(*grads):
+        torch.testing.assert_close(masked, plain)
