@@ -18,8 +18,9 @@ Weights use Keras's layout (row vectors times matrices), so Keras files map one 
 Gate order along the G*H axis: LSTM i, f, c (candidate), o; GRU z (update), r (reset), h (candidate).
 
 Each ``*_step`` has a ``*_step_with_gates`` twin that also returns the step's gate values after
-their activations (names in each :class:`CellSpec`'s ``gate_names``; SimpleRNN's only "gate" is its pre-activation);
-the step functions call their twins, so :mod:`rnnkit.inspect` reads the very same math.
+their activations (named by each :class:`CellSpec`'s ``gate_names``; SimpleRNN's only "gate" is
+its pre-activation); the step functions call their twins, so :mod:`rnnkit.inspect` reads the very
+same math.
 
 Every step takes ``xw``, the input projection of its time step (``x_t @ kernel + input_bias``),
 because a sequence loop computes that for all steps in one matrix product. ``recurrent_mask`` is
@@ -47,9 +48,11 @@ GRU, reset_after=False (Keras 2 default; the reset gate multiplies the state bef
     hh = act(xh + (r * h_{t-1}) @ U_h)
     h_t = z * h_{t-1} + (1 - z) * hh
 
-LayerNorm-LSTM (Ba, Kiros and Hinton 2016, "Layer Normalization", the LSTM equations of section
-6.2): the input and recurrent projections are normalized separately over their 4H features, each
-with its own gain and bias, and the cell state is normalized before the output activation::
+LayerNorm-LSTM (Ba, Kiros and Hinton 2016, "Layer Normalization", arXiv:1607.06450, the LSTM
+equations of its supplementary material): the input and recurrent projections are normalized
+separately over their 4H features, each with its own gain and bias, and the cell state is
+normalized before the output activation. The paper's sigma has no epsilon; as in Keras's
+LayerNormalization, ``eps`` sits inside the square root::
 
     LN(z; g, b) = (z - mean(z)) / sqrt(var(z) + eps) * g + b     over the last axis
     i, f, g, o = split(LN(x_t @ W; g_x, b_x) + LN(h_{t-1} @ U; g_h, b_h) + bias, 4)
