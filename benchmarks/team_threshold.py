@@ -17,13 +17,14 @@ import time
 
 import torch
 
+from rnnkit import cells
 from rnnkit.kernels import benchmark, build, fused
 
 
 def case(cell: str, shape: tuple[int, int, int, int], mode: str):
     """One call of the fused sequence function, forward (and backward in train mode)."""
     B, T, I, H = shape
-    G = benchmark.GATES[cell]
+    G = cells.spec(cell).gates
     g = torch.Generator().manual_seed(0)
     x = torch.randn(B, T, I, generator=g)
     weights = [torch.randn(I, G * H, generator=g) * I ** -0.5,

@@ -1,7 +1,11 @@
 """Whole-sequence recurrences: the time loop around the steps in :mod:`rnnkit.cells`.
 
-One function per cell runs a whole sequence. These are the plain-torch reference paths; the
-fused and native paths in :mod:`rnnkit.kernels` take the same arguments and must agree with them.
+:func:`cell_sequence` runs any cell kind from its :class:`~rnnkit.cells.CellSpec` (input
+projection of all steps, then its step over time); it is the plain-torch reference path, and
+:func:`reference` gives it the calling convention of every path in :mod:`rnnkit.kernels`
+(``x, *states, *weights, **options``). ``simple_rnn_sequence``, ``lstm_sequence`` and
+``gru_sequence`` are the same with each kind's arguments spelled out; the fused and native paths
+take those arguments and must agree with them.
 
 Shared semantics (Keras 3)::
 
@@ -11,17 +15,18 @@ Shared semantics (Keras 3)::
                      when ``zero_output_for_mask``.
     go_backwards     steps run from T-1 down to 0 and ``y`` stays in that processing order:
                      ``y[:, k]`` follows ``x[:, T-1-k]``.
-    returns          ``y`` (B, T, H) and the tuple of final states (``(h,)``, or ``(h, c)`` for LSTM).
+    returns          ``y`` (B, T, H) and the tuple of final states (``(h,)``, or ``(h, c)`` for LSTMs).
 """
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from functools import partial
+from typing import Any, Callable, Sequence
 
 import torch
 
-from . import activations
-from .cells import gru_step, input_projection, lstm_step, simple_rnn_step, split_gru_bias
+from . import activations, cells
+from .cells import CellSpec
 
 States = tuple[torch.Tensor, ...]
 
@@ -52,6 +57,40 @@ def _scan(
     return torch.stack(outputs, dim=1), states
 
 
+def cell_sequence(
+    spec: CellSpec,
+    x: torch.Tensor,
+    *tensors: torch.Tensor | None,
+    mask: torch.Tensor | None = None,
+    go_backwards: bool = False,
+    zero_output_for_mask: bool = False,
+    recurrent_mask: torch.Tensor | None = None,
+    **options: Any,
+) -> tuple[torch.Tensor, States]:
+    """Run cell ``spec`` over ``x``: ``tensors`` are its states then its weights (``spec.weights``)."""
+    expected = len(spec.state_names) + len(spec.weights)
+    if len(tensors) != expected:
+        raise TypeError(
+            f"{spec.kind} sequence takes x, then states {list(spec.state_names)} and weights "
+            f"{list(spec.weights)} ({expected} tensors); got {len(tensors)}"
+        )
+    options = spec.with_defaults(options)
+    states, weights = tuple(tensors[: len(spec.state_names)]), tuple(tensors[len(spec.state_names) :])
+    xw = spec.project(x, weights, options)  # (B, T, G*H)
+    step = spec.make_step(weights, options, recurrent_mask)
+
+    def output_step(xw_t: torch.Tensor, states: States) -> tuple[torch.Tensor, States]:
+        new, _ = step(xw_t, states)
+        return new[0], new
+
+    return _scan(output_step, xw, states, mask, go_backwards, zero_output_for_mask)
+
+
+def reference(kind: str) -> Callable[..., tuple[torch.Tensor, States]]:
+    """The reference path of cell ``kind``: ``f(x, *states, *weights, **options) -> (y, states)``."""
+    return partial(cell_sequence, cells.spec(kind))
+
+
 def simple_rnn_sequence(
     x: torch.Tensor,
     h0: torch.Tensor,
@@ -65,14 +104,11 @@ def simple_rnn_sequence(
     zero_output_for_mask: bool = False,
     recurrent_mask: torch.Tensor | None = None,
 ) -> tuple[torch.Tensor, States]:
-    act = activations.get(activation)
-    xw = input_projection(x, kernel, bias)  # (B, T, H)
-
-    def step(xw_t: torch.Tensor, states: States) -> tuple[torch.Tensor, States]:
-        h = simple_rnn_step(xw_t, states[0], recurrent_kernel, act, recurrent_mask)
-        return h, (h,)
-
-    return _scan(step, xw, (h0,), mask, go_backwards, zero_output_for_mask)
+    return cell_sequence(
+        cells.SIMPLE_RNN, x, h0, kernel, recurrent_kernel, bias, activation=activation, mask=mask,
+        go_backwards=go_backwards, zero_output_for_mask=zero_output_for_mask,
+        recurrent_mask=recurrent_mask,
+    )
 
 
 def lstm_sequence(
@@ -90,14 +126,11 @@ def lstm_sequence(
     zero_output_for_mask: bool = False,
     recurrent_mask: torch.Tensor | None = None,
 ) -> tuple[torch.Tensor, States]:
-    act, ract = activations.get(activation), activations.get(recurrent_activation)
-    xw = input_projection(x, kernel, bias)  # (B, T, 4H)
-
-    def step(xw_t: torch.Tensor, states: States) -> tuple[torch.Tensor, States]:
-        h, c = lstm_step(xw_t, states[0], states[1], recurrent_kernel, act, ract, recurrent_mask)
-        return h, (h, c)
-
-    return _scan(step, xw, (h0, c0), mask, go_backwards, zero_output_for_mask)
+    return cell_sequence(
+        cells.LSTM, x, h0, c0, kernel, recurrent_kernel, bias, activation=activation,
+        recurrent_activation=recurrent_activation, mask=mask, go_backwards=go_backwards,
+        zero_output_for_mask=zero_output_for_mask, recurrent_mask=recurrent_mask,
+    )
 
 
 def gru_sequence(
@@ -115,17 +148,12 @@ def gru_sequence(
     zero_output_for_mask: bool = False,
     recurrent_mask: torch.Tensor | None = None,
 ) -> tuple[torch.Tensor, States]:
-    act, ract = activations.get(activation), activations.get(recurrent_activation)
-    input_bias, recurrent_bias = split_gru_bias(bias, reset_after)
-    xw = input_projection(x, kernel, input_bias)  # (B, T, 3H)
-
-    def step(xw_t: torch.Tensor, states: States) -> tuple[torch.Tensor, States]:
-        h = gru_step(
-            xw_t, states[0], recurrent_kernel, recurrent_bias, act, ract, reset_after, recurrent_mask
-        )
-        return h, (h,)
-
-    return _scan(step, xw, (h0,), mask, go_backwards, zero_output_for_mask)
+    return cell_sequence(
+        cells.GRU, x, h0, kernel, recurrent_kernel, bias, activation=activation,
+        recurrent_activation=recurrent_activation, reset_after=reset_after, mask=mask,
+        go_backwards=go_backwards, zero_output_for_mask=zero_output_for_mask,
+        recurrent_mask=recurrent_mask,
+    )
 
 
 def custom_cell_sequence(

@@ -3,7 +3,10 @@
 torch keeps (G*H, I) matrices with gates i,f,g,o (LSTM) and r,z,n (GRU) and two biases;
 Keras keeps (I, G*H) with gates i,f,c,o and z,r,h and one bias (GRU: a (2, 3H) pair).
 ``from_torch`` turns a (multi-layer, bidirectional) torch module into a ``Sequential`` of
-rnnkit layers that gives the same output sequence; ``to_torch`` goes the other way.
+rnnkit layers that gives the same output sequence; ``to_torch`` goes the other way. Which torch
+class computes a cell kind, and in which gate order, is in the kind's
+:class:`~rnnkit.cells.CellSpec` (``torch_module``, ``torch_gate_order``); a kind torch lacks
+(LayerNorm-LSTM) is refused.
 """
 
 from __future__ import annotations
@@ -11,11 +14,10 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from . import cells
 from .layers import GRU, LSTM, Bidirectional, Input, SimpleRNN
 from .layers.recurrent import RNN
 from .models import Sequential
-
-_GRU_TORCH_TO_KERAS = (1, 0, 2)  # Keras block k is torch block _GRU_TORCH_TO_KERAS[k]: z<-z, r<-r, h<-n
 
 
 def _blocks(t: torch.Tensor, order: tuple[int, ...]) -> torch.Tensor:
@@ -29,8 +31,8 @@ def _keras_weights(module: nn.RNNBase, suffix: str) -> list[torch.Tensor]:
     has_bias = module.bias
     b_ih = getattr(module, f"bias_ih{suffix}").detach() if has_bias else None
     b_hh = getattr(module, f"bias_hh{suffix}").detach() if has_bias else None
-    if isinstance(module, nn.GRU):
-        order = _GRU_TORCH_TO_KERAS
+    if isinstance(module, nn.GRU):  # two biases kept apart: Keras's reset_after form
+        order = cells.GRU.torch_gate_order  # Keras block k is torch block order[k]: z<-z, r<-r, h<-n
         weights = [_blocks(w_ih, order).T, _blocks(w_hh, order).T]
         if has_bias:
             weights.append(torch.stack([_blocks(b_ih, order), _blocks(b_hh, order)]))
@@ -72,8 +74,9 @@ def from_torch(module: nn.RNNBase) -> Sequential:
 def _torch_weights(layer: RNN) -> dict[str, torch.Tensor]:
     cell = layer.cell
     kernel, recurrent = cell.kernel.detach(), cell.recurrent_kernel.detach()
+    order = cells.spec(cell.kind).torch_gate_order
     if cell.kind == "gru":
-        inverse = tuple(_GRU_TORCH_TO_KERAS.index(i) for i in range(3))
+        inverse = tuple(order.index(i) for i in range(3))
         out = {"weight_ih": _blocks(kernel.T, inverse), "weight_hh": _blocks(recurrent.T, inverse)}
         if cell.bias is not None:
             out["bias_ih"] = _blocks(cell.bias[0].detach(), inverse)
@@ -88,6 +91,11 @@ def _torch_weights(layer: RNN) -> dict[str, torch.Tensor]:
 
 def _check_mappable(layer: RNN) -> None:
     cell = layer.cell
+    if cells.spec(cell.kind).torch_module is None:
+        raise ValueError(
+            f"to_torch: layer '{layer.name}' ({type(layer).__name__}) runs a {cell.kind} cell, which "
+            f"torch has no module for (torch has {_torch_kinds()})"
+        )
     default_ract = cell.kind == "simple_rnn" or cell.recurrent_activation == "sigmoid"
     activation_ok = cell.activation == "tanh" or (cell.kind == "simple_rnn" and cell.activation == "relu")
     if not (default_ract and activation_ok) or (cell.kind == "gru" and not cell.reset_after):
@@ -97,6 +105,10 @@ def _check_mappable(layer: RNN) -> None:
         )
     if layer.go_backwards:
         raise ValueError(f"to_torch: layer '{layer.name}' runs backwards on its own, which torch cannot express")
+
+
+def _torch_kinds() -> str:
+    return ", ".join(f"{s.torch_module.__name__} ({kind})" for kind, s in cells.SPECS.items() if s.torch_module)
 
 
 def to_torch(model: Sequential) -> nn.RNNBase:
@@ -123,12 +135,10 @@ def to_torch(model: Sequential) -> nn.RNNBase:
         bidirectional=bidirectional,
         dtype=first.cell.kernel.dtype,
     )
-    if isinstance(first, LSTM):
-        module: nn.RNNBase = nn.LSTM(**kwargs)
-    elif isinstance(first, GRU):
-        module = nn.GRU(**kwargs)
-    else:
-        module = nn.RNN(nonlinearity=first.cell.activation, **kwargs)
+    torch_module = cells.spec(first.cell.kind).torch_module
+    if torch_module is nn.RNN:
+        kwargs["nonlinearity"] = first.cell.activation
+    module: nn.RNNBase = torch_module(**kwargs)
     with torch.no_grad():
         for k, group in enumerate(inner):
             for sub, suffix in zip(group, (f"_l{k}", f"_l{k}_reverse")):

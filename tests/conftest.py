@@ -1,7 +1,31 @@
+import os
+
 import pytest
 import torch
 
 import rnnkit
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "fused: needs the fused C++ kernels; skipped (with the build error) where they cannot be "
+        "built, a failure instead with RNNKIT_REQUIRE_FUSED=1",
+    )
+
+
+def pytest_runtest_setup(item):
+    """The one home of the fused skip: build (or load) the kernels once, skip or fail by the reason."""
+    if item.get_closest_marker("fused") is None:
+        return
+    from rnnkit.kernels import build
+
+    reason = build.unavailable_reason()  # builds on first use (one line printed), then cached
+    if reason is None:
+        return
+    if os.environ.get("RNNKIT_REQUIRE_FUSED") == "1":
+        pytest.fail(f"fused kernels required but unavailable: {reason}")
+    pytest.skip(f"fused kernels unavailable: {reason}")
 
 
 @pytest.fixture(autouse=True)

@@ -67,3 +67,43 @@ def run(kind, x, weights, *, initial=None, activation="tanh", recurrent_activati
         states, previous = new, out
         outputs.append(out)
     return np.stack(outputs, axis=1), states
+
+
+def layer_norm(z, gain, shift, epsilon):
+    """Ba et al.'s LN over the last axis: (z - mean) / sqrt(mean((z - mean)^2) + eps) * gain + shift."""
+    mean = z.mean(axis=-1, keepdims=True)
+    variance = ((z - mean) ** 2).mean(axis=-1, keepdims=True)
+    return (z - mean) / np.sqrt(variance + epsilon) * gain + shift
+
+
+def run_layer_norm_lstm(x, weights, *, initial=None, epsilon=1e-3, mask=None, go_backwards=False,
+                        zero_output_for_mask=False):
+    """LayerNorm-LSTM (Ba, Kiros and Hinton 2016, section 6.2), Keras gate order i, f, c, o.
+
+    ``weights``: kernel (I, 4H), recurrent_kernel (H, 4H), bias (4H,) or None, then gains and
+    shifts of the input projection (4H,), the recurrent projection (4H,) and the cell (H,).
+    Returns (outputs (B, T, H) in processing order, [h, c]).
+    """
+    x = np.asarray(x, np.float64)
+    kernel, recurrent, bias, gx, bx, gh, bh, gc, bc = (None if w is None else np.asarray(w, np.float64) for w in weights)
+    sigmoid = ACTIVATIONS["sigmoid"]
+    batch, steps, _ = x.shape
+    units = recurrent.shape[0]
+    h, c = (np.zeros((batch, units)),) * 2 if initial is None else (np.asarray(s, np.float64) for s in initial)
+    order = range(steps - 1, -1, -1) if go_backwards else range(steps)
+    outputs, previous = [], np.zeros((batch, units))
+    for t in order:
+        z = layer_norm(x[:, t] @ kernel, gx, bx, epsilon) + layer_norm(h @ recurrent, gh, bh, epsilon)
+        if bias is not None:
+            z = z + bias
+        i, f, g, o = (z[:, k * units:(k + 1) * units] for k in range(4))
+        c_new = sigmoid(f) * c + sigmoid(i) * np.tanh(g)
+        h_new = sigmoid(o) * np.tanh(layer_norm(c_new, gc, bc, epsilon))
+        out = h_new
+        if mask is not None:
+            keep = np.asarray(mask[:, t], bool)[:, None]
+            h_new, c_new = np.where(keep, h_new, h), np.where(keep, c_new, c)
+            out = np.where(keep, out, 0.0 if zero_output_for_mask else previous)
+        h, c, previous = h_new, c_new, out
+        outputs.append(out)
+    return np.stack(outputs, axis=1), [h, c]

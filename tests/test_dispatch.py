@@ -11,14 +11,14 @@ import textwrap
 import pytest
 import torch
 
+from helpers.sequence_cases import make_case, make_mask, outputs_and_grads
+
 import rnnkit
-from rnnkit import kernels
+from rnnkit import kernels, recurrence
 from rnnkit.kernels import build, dispatch, native
 
-from test_kernels_fused import make_case, make_mask, outputs_and_grads
-
 CELLS = ("simple_rnn", "lstm", "gru")
-REFERENCE = dispatch.REFERENCE
+REFERENCE = {cell: recurrence.reference(cell) for cell in CELLS}
 
 
 def run_path(implementation, cell, x, states, weights, **options):
@@ -103,6 +103,7 @@ def test_auto_equals_reference(cell, options, training):
         torch.testing.assert_close(a, e, atol=1e-10, rtol=1e-9)
 
 
+@pytest.mark.fused
 def test_auto_explains_its_choice_and_its_fallbacks():
     x, _, _ = make_case("lstm")
     fallback = dispatch.choose("lstm", "auto", x, {"activation": torch.sin})
@@ -120,6 +121,7 @@ def test_auto_explains_its_choice_and_its_fallbacks():
     assert "reference" in masked and "activation 'linear'" in masked
 
 
+@pytest.mark.fused
 def test_layers_run_every_path_to_the_same_numbers():
     x = torch.randn(2, 6, 3)
     weights = _fixed_lstm_weights()
@@ -201,7 +203,8 @@ def test_package_works_without_a_compiler_and_warns_once(tmp_path):
         except dispatch.UnsupportedImplementation as error:
             print("raised:", error)
     """)
-    env = {**os.environ, "CXX": str(tmp_path / "no-such-c++"), "RNNKIT_CACHE": str(tmp_path)}
+    env = {key: value for key, value in os.environ.items() if key != "RNNKIT_FUSED"}
+    env.update(CXX=str(tmp_path / "no-such-c++"), RNNKIT_CACHE=str(tmp_path))
     result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
                             text=True, timeout=120, check=True)
     assert "warnings: 1 rnnkit: no C++ compiler" in result.stdout
@@ -241,8 +244,11 @@ def test_autocast_sends_auto_past_the_fused_kernels_and_a_forced_fused_call_rais
     assert y.shape == (2, 5, 4)
 
 
-@pytest.mark.parametrize("batch, training, expected", [(8, False, "fused"), (9, False, "native"),
-                                                       (64, True, "fused"), (1, True, "fused")])
+@pytest.mark.parametrize("batch, training, expected", [
+    pytest.param(8, False, "fused", marks=pytest.mark.fused), (9, False, "native"),
+    pytest.param(64, True, "fused", marks=pytest.mark.fused),
+    pytest.param(1, True, "fused", marks=pytest.mark.fused),
+])
 def test_auto_lstm_rule_follows_batch_and_mode(batch, training, expected):
     """The measured LSTM split (dispatch.preference): oneDNN only for inference beyond batch 8."""
     x = torch.randn(batch, 3, 2)

@@ -1,85 +1,29 @@
 """The fused C++ kernels against the plain-torch reference: outputs and every gradient.
 
 float64 agrees to ~1e-12 (the kernels use their own polynomial exp); float32 within 1e-5-ish.
-The module skips, with the build error as reason, only where the extension cannot be built;
-set RNNKIT_REQUIRE_FUSED=1 (CI does) to make that a failure instead.
+Every test is marked ``fused`` (tests/conftest.py): skipped, with the build error as reason, only
+where the extension cannot be built; RNNKIT_REQUIRE_FUSED=1 (CI sets it) makes that a failure.
 """
 
 from __future__ import annotations
 
 import itertools
-import os
 
 import pytest
 import torch
+from helpers.sequence_cases import assert_close, make_case, make_mask, outputs_and_grads
 
-from rnnkit import recurrence
-from rnnkit.kernels import build, fused
+from rnnkit import cells, recurrence
+from rnnkit.kernels import fused
 
-GATES = {"simple_rnn": 1, "lstm": 4, "gru": 3}
+pytestmark = pytest.mark.fused
+
+GATES = {kind: cells.spec(kind).gates for kind in fused.SEQUENCES}
 REFERENCE = {
     "simple_rnn": recurrence.simple_rnn_sequence,
     "lstm": recurrence.lstm_sequence,
     "gru": recurrence.gru_sequence,
 }
-
-
-def assert_close(actual, expected, name=""):
-    """float64 tight; float32 relative to the tensor's own scale (gradients reach tens)."""
-    if expected.dtype == torch.float64:
-        tol = dict(atol=1e-10, rtol=1e-9)
-    else:
-        tol = dict(atol=3e-5 * max(1.0, expected.abs().max().item()), rtol=1e-4)
-    torch.testing.assert_close(actual, expected, **tol, msg=lambda m: f"{name}: {m}")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def fused_kernels():
-    reason = build.unavailable_reason()  # builds on first use (one line printed), then cached
-    if reason is not None:
-        if os.environ.get("RNNKIT_REQUIRE_FUSED") == "1":
-            pytest.fail(f"fused kernels required but unavailable: {reason}")
-        pytest.skip(f"fused kernels unavailable: {reason}")
-
-
-def make_case(cell, B=3, T=7, I=4, H=5, dtype=torch.float64, bias=True, reset_after=True, seed=0):
-    """Leaf tensors (requires_grad) for one call: x, states, kernel, recurrent_kernel, bias."""
-    g = torch.Generator().manual_seed(seed)
-    G = GATES[cell]
-
-    def rand(*shape, scale=1.0):
-        return (torch.randn(*shape, generator=g, dtype=dtype) * scale).requires_grad_()
-
-    x = rand(B, T, I)
-    states = [rand(B, H, scale=0.5) for _ in range(2 if cell == "lstm" else 1)]
-    kernel, recurrent = rand(I, G * H, scale=0.5), rand(H, G * H, scale=0.5)
-    b = None
-    if bias:
-        b = rand(*((2, G * H) if cell == "gru" and reset_after else (G * H,)), scale=0.3)
-    return x, states, [kernel, recurrent, b]
-
-
-def make_mask(B, T, seed=0):
-    """Varied real lengths: a full row, an all-masked row, prefixes, and a ragged pattern."""
-    g = torch.Generator().manual_seed(seed)
-    mask = torch.rand(B, T, generator=g) > 0.35
-    mask[0] = True
-    if B > 1:
-        mask[1] = False
-    if B > 2:
-        mask[2] = torch.arange(T) < T // 2
-    return mask
-
-
-def outputs_and_grads(fn, x, states, weights, **options):
-    """y, final states, and the gradients of a weighted loss at every leaf."""
-    y, final = fn(x, *states, *weights, **options)
-    g = torch.Generator().manual_seed(42)
-    loss = (y * torch.randn(y.shape, generator=g, dtype=torch.float64).to(y.dtype)).sum()
-    for s in final:
-        loss = loss + (s * torch.randn(s.shape, generator=g, dtype=torch.float64).to(s.dtype)).sum()
-    leaves = [t for t in (x, *states, *weights) if t is not None]
-    return [y, *final, *torch.autograd.grad(loss, leaves)]
 
 
 def assert_matches_reference(cell, dtype, B=3, T=7, H=5, bias=True, reset_after=True, **options):

@@ -36,7 +36,7 @@ def recurrent_layers(module: torch.nn.Module) -> list[RNN]:
         if not isinstance(layer.cell, RecurrentCell):
             raise ValueError(
                 f"Layer '{layer.name}' runs a custom cell ({type(layer.cell).__name__}); rnnkit.inspect "
-                "knows the gates of SimpleRNN, LSTM and GRU cells only"
+                "knows the gates of the built-in cells only (rnnkit.cells.SPECS)"
             )
     if not found:
         raise ValueError(f"{type(module).__name__} '{getattr(module, 'name', '?')}' has no recurrent layer to inspect")

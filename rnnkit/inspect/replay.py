@@ -1,27 +1,24 @@
 """Replay one recurrent layer call step by step, keeping every gate and state.
 
-The steps are :mod:`rnnkit.cells`' ``*_step_with_gates`` functions and the time loop is
-:func:`rnnkit.recurrence.custom_cell_sequence`, so masks, ``go_backwards`` and
-``zero_output_for_mask`` behave exactly as in the layer; only the bookkeeping is added here.
+The input projection and step are the ones the cell's :class:`~rnnkit.cells.CellSpec` gives the
+reference path, and the time loop is :func:`rnnkit.recurrence.custom_cell_sequence`, so masks,
+``go_backwards`` and ``zero_output_for_mask`` behave exactly as in the layer; only the bookkeeping
+is added here. A cell whose kind has no record is refused.
 Dropout is not applied: a replay shows the layer in inference mode.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import torch
 
-from .. import activations, cells
-from ..layers.recurrent_cells import RecurrentCell
+from .. import cells
 from ..recurrence import custom_cell_sequence
 from .calls import RecurrentCall
 
 States = tuple[torch.Tensor, ...]
-Step = Callable[[torch.Tensor, States], tuple[States, tuple[torch.Tensor, ...]]]
-
-STATE_NAMES = {"simple_rnn": ("h",), "lstm": ("h", "c"), "gru": ("h",)}
 
 
 @dataclass(frozen=True)
@@ -41,41 +38,17 @@ class Replay:
     computed_h: list[torch.Tensor]
 
 
-def _step_function(cell: RecurrentCell) -> tuple[torch.Tensor | None, Step]:
-    """The input bias to project with, and ``step(xw_t, states) -> (new_states, gates)``."""
-    _, recurrent_kernel, bias = cell.sequence_weights()
-    act = activations.get(cell.activation)
-    if cell.kind == "simple_rnn":
-
-        def step(xw_t: torch.Tensor, states: States) -> tuple[States, tuple[torch.Tensor, ...]]:
-            h, gates = cells.simple_rnn_step_with_gates(xw_t, states[0], recurrent_kernel, act)
-            return (h,), gates
-
-        return bias, step
-    ract = activations.get(cell.recurrent_activation)
-    if cell.kind == "lstm":
-
-        def step(xw_t: torch.Tensor, states: States) -> tuple[States, tuple[torch.Tensor, ...]]:
-            h, c, gates = cells.lstm_step_with_gates(xw_t, states[0], states[1], recurrent_kernel, act, ract)
-            return (h, c), gates
-
-        return bias, step
-    input_bias, recurrent_bias = cells.split_gru_bias(bias, cell.reset_after)
-
-    def step(xw_t: torch.Tensor, states: States) -> tuple[States, tuple[torch.Tensor, ...]]:
-        h, gates = cells.gru_step_with_gates(
-            xw_t, states[0], recurrent_kernel, recurrent_bias, act, ract, cell.reset_after
-        )
-        return (h,), gates
-
-    return input_bias, step
-
-
 def replay(call: RecurrentCall) -> Replay:
     """Run ``call`` again with the reference step math, recording what each step did."""
     layer = call.layer
-    input_bias, step = _step_function(layer.cell)
-    xw = cells.input_projection(call.x, layer.cell.kernel, input_bias)  # (B, T, G*H)
+    try:
+        spec = cells.spec(layer.cell.kind)
+    except ValueError as error:
+        raise ValueError(f"Layer '{layer.name}': cannot replay its cell: {error}") from None
+    weights = tuple(layer.cell.sequence_weights())
+    options = spec.with_defaults(layer.cell.sequence_options())
+    xw = spec.project(call.x, weights, options)  # (B, T, G*H)
+    step = spec.make_step(weights, options, None)
     gates: list[tuple[torch.Tensor, ...]] = []
     entering: list[States] = []
     computed_h: list[torch.Tensor] = []

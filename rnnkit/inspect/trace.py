@@ -5,8 +5,9 @@ Gates (after their activations, Keras's order)::
     SimpleRNN  pre            x_t W + h_{t-1} U + b, before the activation
     LSTM       i, f, c~, o    input, forget, candidate cell, output
     GRU        z, r, h~       update, reset, candidate state
+    LayerNormLSTM  i, f, c~, o  as LSTM (each cell kind's ``CellSpec.gate_names``)
 
-States: ``h`` (and ``c`` for LSTM) after each step. Every array is (batch, time, units) with the
+States: ``h`` (and ``c`` for the LSTMs) after each step. Every array is (batch, time, units) with the
 time axis in input order for both directions, so ``[:, t]`` of a backward layer belongs to input
 position t too. At a masked step the states carry over unchanged (as in Keras) and the gates are
 NaN: that step computed nothing that was kept.
@@ -20,10 +21,10 @@ from typing import Any
 import numpy as np
 import torch
 
-from ..cells import GATE_NAMES
+from .. import cells
 from ..layers.base import to_tensor
 from .calls import RecurrentCall, recurrent_calls
-from .replay import STATE_NAMES, Replay, replay
+from .replay import Replay, replay
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class LayerTrace:
 
     layer: str  # the layer's name (``forward_lstm``/``backward_lstm`` inside a Bidirectional)
     direction: str  # "forward" or "backward" (go_backwards)
-    cell: str  # "simple_rnn", "lstm" or "gru"
+    cell: str  # the cell kind: "simple_rnn", "lstm", "gru", "layer_norm_lstm"
     gates: dict[str, np.ndarray]  # name -> (batch, time, units)
     states: dict[str, np.ndarray]  # "h" (and "c") -> (batch, time, units)
     mask: np.ndarray | None  # (batch, time), True = a real step
@@ -61,13 +62,14 @@ def in_input_order(steps: list[torch.Tensor], backwards: bool) -> np.ndarray:
 
 def _layer_trace(call: RecurrentCall, run: Replay) -> LayerTrace:
     kind, backwards = call.layer.cell.kind, call.layer.go_backwards
+    spec = cells.spec(kind)
     gates = {
         name: in_input_order([step[k] for step in run.gates], backwards)
-        for k, name in enumerate(GATE_NAMES[kind])
+        for k, name in enumerate(spec.gate_names)
     }
     states = {
         name: in_input_order([step[k] for step in run.states], backwards)
-        for k, name in enumerate(STATE_NAMES[kind])
+        for k, name in enumerate(spec.state_names)
     }
     mask = None if call.mask is None else call.mask.cpu().numpy()
     if mask is not None:

@@ -6,7 +6,8 @@ run on the same (noisy, shared) machine. ``infer`` is a forward under ``torch.in
 ``train`` is forward plus backward of ``out.sum()``.
 
 FLOPs of a case: 2 * T * B * G * H * (I + H) forward (G = 1, 3, 4 for SimpleRNN, GRU, LSTM),
-three times that for training.
+three times that for training. The cells benchmarked are the kinds torch has a module for (each
+kind's :class:`~rnnkit.cells.CellSpec` names it), since torch is the yardstick.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from typing import Callable
 
 import torch
 
-from .dispatch import REFERENCE, choose
-from . import fused, native
+from .. import cells
+from . import native
+from .dispatch import choose, sequence_function
 
 SHAPES = {  # name: (B, T, I, H)
     "tiny-stream": (1, 100, 32, 64),
@@ -30,11 +32,9 @@ SHAPES = {  # name: (B, T, I, H)
     "large": (64, 50, 512, 512),
     "long": (8, 1000, 32, 128),
 }
-CELLS = ("simple_rnn", "gru", "lstm")
+CELLS = tuple(kind for kind, spec in cells.SPECS.items() if spec.torch_module is not None)
 MODES = ("infer", "train")
 PATHS = ("auto", "fused", "native", "reference")
-GATES = {"simple_rnn": 1, "gru": 3, "lstm": 4}
-TORCH_MODULES = {"simple_rnn": torch.nn.RNN, "gru": torch.nn.GRU, "lstm": torch.nn.LSTM}
 
 
 @dataclass
@@ -64,12 +64,12 @@ class Report:
 
 def flops(cell: str, shape: tuple[int, int, int, int], mode: str) -> float:
     B, T, I, H = shape
-    forward = 2.0 * T * B * GATES[cell] * H * (I + H)
+    forward = 2.0 * T * B * cells.spec(cell).gates * H * (I + H)
     return forward * (3 if mode == "train" else 1)
 
 
 def _weights(cell: str, I: int, H: int, requires_grad: bool):
-    G = GATES[cell]
+    G = cells.spec(cell).gates
     g = torch.Generator().manual_seed(0)
     kernel = torch.randn(I, G * H, generator=g) * (1.0 / I) ** 0.5
     recurrent = torch.randn(H, G * H, generator=g) * (1.0 / H) ** 0.5
@@ -95,7 +95,7 @@ def _runner(fn: Callable[[], torch.Tensor], params: list[torch.Tensor], mode: st
 def _rnnkit_contender(cell: str, path: str, x: torch.Tensor, H: int, mode: str):
     B, _, I = x.shape
     weights = _weights(cell, I, H, mode == "train")
-    states = [torch.zeros(B, H) for _ in range(2 if cell == "lstm" else 1)]
+    states = [torch.zeros(B, H) for _ in cells.spec(cell).state_names]
     xi = x.detach().requires_grad_(mode == "train")
     options = {"reset_after": True} if cell == "gru" else {}
     if path == "auto":
@@ -103,8 +103,7 @@ def _rnnkit_contender(cell: str, path: str, x: torch.Tensor, H: int, mode: str):
             choice = choose(cell, "auto", xi, options)
         fn_seq, note = choice.function, f"-> {choice.implementation}"
     else:
-        table = {"fused": fused.SEQUENCES, "native": native.SEQUENCES, "reference": REFERENCE}
-        fn_seq, note = table[path][cell], ""
+        fn_seq, note = sequence_function(path, cell), ""
 
     def call():
         return fn_seq(xi, *states, *weights, **options)[0]
@@ -113,7 +112,7 @@ def _rnnkit_contender(cell: str, path: str, x: torch.Tensor, H: int, mode: str):
 
 
 def _torch_contender(cell: str, x: torch.Tensor, H: int, mode: str):
-    module = TORCH_MODULES[cell](x.shape[-1], H, batch_first=True)
+    module = cells.spec(cell).torch_module(x.shape[-1], H, batch_first=True)
     module.requires_grad_(mode == "train")
     xi = x.detach().requires_grad_(mode == "train")
     return _runner(lambda: module(xi)[0], [xi, *module.parameters()], mode)
@@ -125,8 +124,7 @@ def _keras_contender(cell: str, x: torch.Tensor, H: int, mode: str):
         import keras  # noqa: PLC0415 - optional contender
     except ImportError:
         return None
-    layer = {"simple_rnn": keras.layers.SimpleRNN, "gru": keras.layers.GRU,
-             "lstm": keras.layers.LSTM}[cell]
+    layer = getattr(keras.layers, cells.spec(cell).keras_layer)
     B, T, I = x.shape
     model = keras.Sequential([keras.Input((T, I)), layer(H, return_sequences=True)])
     xs = x.numpy()

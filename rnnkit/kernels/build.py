@@ -1,8 +1,10 @@
 """Build and load the fused C++ kernels (rnnkit/kernels/csrc) once per machine.
 
 The extension is compiled on first use with ``torch.utils.cpp_extension.load`` into a cache
-directory (``$RNNKIT_CACHE``, else ``~/.cache/rnnkit``), in a folder named after a hash of the
-sources, the flags, the torch version and the CPU, so a later import only loads the library.
+directory (``$RNNKIT_CACHE``, else ``~/.cache/rnnkit``), in a folder named after a hash of every
+file under ``csrc/`` (names and contents), the generated activation-code header, the flags, the
+torch version and the CPU, so a later import only loads the library, and any edited or added
+source or header means a fresh build. Every ``*.cpp`` under ``csrc/`` is compiled.
 Compiling prints one line. Nothing here falls back silently: if the build cannot run (no
 compiler, no ninja, a compile error) the reason is kept, a warning says so once, and
 :func:`require` raises it for callers that asked for the fused path explicitly.
@@ -25,14 +27,10 @@ from pathlib import Path
 
 import torch
 
+from .activation_codes import cpp_header
+
 SOURCE_DIR = Path(__file__).parent / "csrc"
-SOURCES = (
-    "ops.cpp", "simple_rnn_ops.cpp", "lstm_ops.cpp", "gru_ops.cpp", "projection_ops.cpp",
-)
-HEADERS = (
-    "binding.h", "blas.h", "gru.h", "lstm.h", "projection.h", "sequence.h", "simple_rnn.h",
-    "small_gemm.h", "team.h", "vector_math.h",
-)
+GENERATED_HEADER = "activation_codes.h"
 
 _lock = threading.Lock()
 _state: dict[str, object] = {"loaded": False, "error": None, "build_seconds": None}
@@ -86,10 +84,22 @@ def compile_flags() -> list[str]:
     return flags
 
 
+def source_files() -> list[Path]:
+    """Every file under csrc/, sorted: what the build hash covers."""
+    return sorted(path for path in SOURCE_DIR.rglob("*") if path.is_file())
+
+
+def compiled_sources() -> list[Path]:
+    """The translation units: every ``*.cpp`` under csrc/."""
+    return [path for path in source_files() if path.suffix == ".cpp"]
+
+
 def build_directory() -> Path:
     digest = hashlib.sha256()
-    for name in SOURCES + HEADERS:
-        digest.update((SOURCE_DIR / name).read_bytes())
+    for path in source_files():
+        digest.update(path.relative_to(SOURCE_DIR).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    digest.update(cpp_header().encode())
     digest.update(" ".join(compile_flags()).encode())
     digest.update(torch.__version__.encode())
     digest.update(sys.version.encode())
@@ -141,15 +151,17 @@ def _build() -> None:
     else:
         from torch.utils import cpp_extension
 
-        directory.mkdir(parents=True, exist_ok=True)
+        generated = directory / "generated"
+        generated.mkdir(parents=True, exist_ok=True)
+        (generated / GENERATED_HEADER).write_text(cpp_header())
         print("rnnkit: compiling fused kernels (one time, about a minute)", file=sys.stderr,
               flush=True)
         cpp_extension.load(
             name="rnnkit_fused",
-            sources=[str(SOURCE_DIR / s) for s in SOURCES],
+            sources=[str(path) for path in compiled_sources()],
             extra_cflags=compile_flags(),
             extra_ldflags=["-fopenmp"] if _openmp_flag() == "-fopenmp" else [],
-            extra_include_paths=[str(SOURCE_DIR)],
+            extra_include_paths=[str(SOURCE_DIR), str(generated)],
             build_directory=str(directory),
             is_python_module=False,
             verbose=False,

@@ -4,11 +4,15 @@ Every path takes the arguments of the reference functions in :mod:`rnnkit.recurr
 (``x, *initial_states, kernel, recurrent_kernel, bias`` plus keyword options) and returns
 ``(y, final_states)``:
 
-- ``reference``: the plain-torch loop over :mod:`rnnkit.cells`; always runs; the oracle.
+- ``reference``: the plain-torch loop over :mod:`rnnkit.cells`; runs every kind in
+  :data:`rnnkit.cells.SPECS`; the oracle.
 - ``fused``: whole-sequence C++ kernels (:mod:`rnnkit.kernels.fused`), compiled on first use.
 - ``native``: torch's own ``torch.lstm/gru/rnn_*`` (oneDNN for LSTM), exact only for the default
   configuration without masks (:mod:`rnnkit.kernels.native`).
 - ``auto``: the fastest path that can run the call, by the measured rules in :func:`preference`.
+
+The fast paths declare the kinds they cover (their ``SEQUENCES``); for any other kind they give
+an ordinary "unsupported" reason, so ``auto`` runs the reference and a forced path says why.
 
 Forcing a path that cannot run the call raises with the reason: nothing falls back silently.
 ``auto`` falls back by design, and :func:`explain` (or ``Choice.reason``) says why.
@@ -21,14 +25,8 @@ from typing import Any, Callable
 
 import torch
 
-from .. import recurrence
+from .. import cells, recurrence
 from . import build, fused, native
-
-REFERENCE = {
-    "simple_rnn": recurrence.simple_rnn_sequence,
-    "lstm": recurrence.lstm_sequence,
-    "gru": recurrence.gru_sequence,
-}
 
 IMPLEMENTATIONS = ("auto", "reference", "fused", "native")
 
@@ -69,13 +67,16 @@ def _unsupported(path: str, cell: str, x: torch.Tensor, options: dict[str, Any])
     return None
 
 
-_FUNCTIONS = {"fused": fused.SEQUENCES, "native": native.SEQUENCES, "reference": REFERENCE}
+def sequence_function(path: str, cell: str) -> Callable[..., Any]:
+    """The function of ``path`` for ``cell``; call it only for a kind the path covers."""
+    if path == "reference":
+        return recurrence.reference(cell)
+    return {"fused": fused.SEQUENCES, "native": native.SEQUENCES}[path][cell]
 
 
 def choose(cell: str, implementation: str, x: torch.Tensor, options: dict[str, Any]) -> Choice:
-    """Pick the path for one call of ``cell`` ('simple_rnn', 'lstm' or 'gru')."""
-    if cell not in REFERENCE:
-        raise ValueError(f"Unknown recurrent cell kind {cell!r}; expected one of {sorted(REFERENCE)}")
+    """Pick the path for one call of ``cell`` (a kind in :data:`rnnkit.cells.SPECS`)."""
+    cells.spec(cell)  # an unknown kind is an error here, before any path is asked
     if implementation not in IMPLEMENTATIONS:
         raise ValueError(
             f"implementation={implementation!r} is not available; expected one of {IMPLEMENTATIONS}"
@@ -86,7 +87,7 @@ def choose(cell: str, implementation: str, x: torch.Tensor, options: dict[str, A
             raise UnsupportedImplementation(
                 f"implementation={implementation!r} cannot run this {cell} call: {reason}"
             )
-        return Choice(implementation, _FUNCTIONS[implementation][cell],
+        return Choice(implementation, sequence_function(implementation, cell),
                       f"forced by implementation={implementation!r}")
     training = torch.is_grad_enabled()
     order = preference(cell, x, training)
@@ -97,7 +98,7 @@ def choose(cell: str, implementation: str, x: torch.Tensor, options: dict[str, A
             why = f"fastest measured path for {cell} {'training' if training else 'inference'} at batch {x.shape[0]}"
             if skipped:
                 why += "; skipped " + "; ".join(skipped)
-            return Choice(path, _FUNCTIONS[path][cell], why)
+            return Choice(path, sequence_function(path, cell), why)
         skipped.append(f"{path}: {reason}")
     raise AssertionError("the reference path always runs")  # pragma: no cover
 

@@ -16,14 +16,15 @@ import torch
 from .. import activations
 from ..cells import split_gru_bias
 from . import build
-
-ACTIVATION_CODES = {"tanh": 1, "sigmoid": 2, "hard_sigmoid": 3, "relu": 4}
+from .activation_codes import ACTIVATION_CODES
 ACTIVATIONS = ("tanh", "relu")
 RECURRENT_ACTIVATIONS = ("sigmoid", "hard_sigmoid")
 
 
 def unsupported_reason(cell: str, x: torch.Tensor, options: dict[str, Any]) -> str | None:
     """Why the fused kernels cannot run this call exactly, or None when they can."""
+    if cell not in SEQUENCES:
+        return f"no fused kernel for {cell} cells (fused: {', '.join(SEQUENCES)})"
     if x.device.type != "cpu":
         return f"fused kernels run on CPU only (input is on {x.device})"
     if x.dtype not in (torch.float32, torch.float64):

@@ -15,11 +15,13 @@ from typing import Any
 
 import torch
 
-from .. import activations
+from .. import activations, cells
 
 
 def unsupported_reason(cell: str, x: torch.Tensor, options: dict[str, Any]) -> str | None:
     """Why torch's native function cannot compute this call exactly, or None when it can."""
+    if cell not in SEQUENCES:
+        return f"torch has no native function for {cell} cells (native: {', '.join(SEQUENCES)})"
     if x.dtype not in (torch.float32, torch.float64):
         return f"native path supports float32 and float64, not {x.dtype}"
     if x.dim() != 3:
@@ -95,16 +97,13 @@ def lstm_sequence(x, h0, c0, kernel, recurrent_kernel, bias, *, activation="tanh
     return y, (h[0], c[0])
 
 
-_KERAS_TO_TORCH_GRU = (1, 0, 2)  # torch r, z, n are Keras blocks r, z, h
-
-
 def gru_sequence(x, h0, kernel, recurrent_kernel, bias, *, activation="tanh",
                  recurrent_activation="sigmoid", reset_after=True, mask=None, go_backwards=False,
                  zero_output_for_mask=False, recurrent_mask=None):
     _check("gru", x, {"activation": activation, "recurrent_activation": recurrent_activation,
                       "reset_after": reset_after, "mask": mask, "recurrent_mask": recurrent_mask})
     bias_in, bias_rec = (None, None) if bias is None else (bias[0], bias[1])
-    params = _params(kernel, recurrent_kernel, bias_in, bias_rec, _KERAS_TO_TORCH_GRU)
+    params = _params(kernel, recurrent_kernel, bias_in, bias_rec, cells.GRU.torch_gate_order)
     y, h = torch.gru(_time_order(x, go_backwards), h0.unsqueeze(0), params, bias is not None, 1,
                      0.0, torch.is_grad_enabled(), False, True)
     return y, (h[0],)

@@ -6,6 +6,7 @@ from .pooling import GlobalAveragePooling1D, GlobalMaxPooling1D
 from .recurrent import GRU, LSTM, RNN, SimpleRNN
 from .recurrent_cells import GRUCell, LSTMCell, SimpleRNNCell
 from .wrappers import Bidirectional, TimeDistributed
+from .layer_norm_lstm import LayerNormLSTM, LayerNormLSTMCell
 from .lookup import IntegerLookup, StringLookup
 from .text_vectorization import TextVectorization
 
@@ -41,4 +42,6 @@ __all__ = [
     "StringLookup",
     "TextVectorization",
     "TimeDistributed",
+    "LayerNormLSTM",
+    "LayerNormLSTMCell",
 ]

@@ -269,9 +269,10 @@ class _CellLayer(RNN):
     """A recurrent layer defined by one built-in cell class: splits cell and layer arguments."""
 
     cell_class: type[RecurrentCell]
+    cell_arguments: tuple[str, ...] = _CELL_ARGS  # the keyword arguments that go to the cell
 
     def __init__(self, units: int, **kwargs: Any):
-        cell_kwargs = {key: kwargs.pop(key) for key in _CELL_ARGS if key in kwargs}
+        cell_kwargs = {key: kwargs.pop(key) for key in self.cell_arguments if key in kwargs}
         kwargs["name"] = kwargs.get("name") or unique_name(snake_case(type(self).__name__))
         cell_name = snake_case(self.cell_class.__name__)
         try:

@@ -33,8 +33,7 @@ def _checked_rate(layer_name: str, argument: str, value: float) -> float:
 class RecurrentCell(Layer):
     """What SimpleRNN, LSTM and GRU cells share: units, activations, initializers, dropout rates."""
 
-    kind: str = ""  # key of the sequence function in rnnkit.kernels ('simple_rnn', 'lstm', 'gru')
-    gates: int = 1
+    kind: str = ""  # the cell kind: a key of rnnkit.cells.SPECS ('simple_rnn', 'lstm', 'gru', ...)
 
     def __init__(
         self,
@@ -69,6 +68,11 @@ class RecurrentCell(Layer):
             "recurrent_initializer": recurrent_initializer,
             "bias_initializer": bias_initializer,
         }
+
+    @property
+    def gates(self) -> int:
+        """G, the gate blocks along the G*H axis of the kernels (from the cell kind's record)."""
+        return cells.spec(self.kind).gates
 
     @property
     def state_size(self) -> list[int]:
@@ -128,7 +132,6 @@ class SimpleRNNCell(RecurrentCell):
     """``h_t = activation(x_t @ kernel + h_{t-1} @ recurrent_kernel + bias)``."""
 
     kind = "simple_rnn"
-    gates = 1
 
     def __init__(self, units: int, activation: Any = "tanh", **kwargs: Any):
         kwargs.pop("recurrent_activation", None)  # SimpleRNN has none
@@ -152,7 +155,6 @@ class LSTMCell(RecurrentCell):
     """Long short-term memory step; gates i, f, c, o; states [h, c]."""
 
     kind = "lstm"
-    gates = 4
 
     def __init__(self, units: int, unit_forget_bias: bool = True, **kwargs: Any):
         super().__init__(units, **kwargs)
@@ -188,7 +190,6 @@ class GRUCell(RecurrentCell):
     """Gated recurrent unit step; gates z, r, h; ``reset_after`` picks Keras 3's or Keras 2's form."""
 
     kind = "gru"
-    gates = 3
 
     def __init__(self, units: int, reset_after: bool = True, **kwargs: Any):
         super().__init__(units, **kwargs)

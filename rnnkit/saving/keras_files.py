@@ -18,6 +18,7 @@ import h5py
 from ..models.model import Model
 from .errors import ModelFileError
 from .keras_export import model_config
+from .keras_layers import refuse_layers_keras_lacks
 from .keras_models import model_from_config
 from .keras_weights import read_keras3, read_legacy, write_keras3
 
@@ -51,6 +52,7 @@ def load_keras_archive(path: str) -> Model:
 
 def save_keras_archive(model: Model, stream: io.BufferedIOBase) -> None:
     """Write a ``.keras`` archive that Keras 3 loads (config.json, model.weights.h5, metadata.json)."""
+    refuse_layers_keras_lacks(model)
     config = model_config(model)
     weights = io.BytesIO()
     with h5py.File(weights, "w") as root:

@@ -35,7 +35,11 @@ LAYER_CLASSES: dict[str, type[Layer]] = {
     "Bidirectional": L.Bidirectional,
     "TimeDistributed": L.TimeDistributed,
     "RNN": L.RNN,
+    "LayerNormLSTM": L.LayerNormLSTM,  # rnnkit's own: see KERAS_LACKS
 }
+#: Classes of LAYER_CLASSES that Keras does not have: rnnkit's own format stores them, and a
+#: ``.keras`` archive refuses them (Keras could not load it).
+KERAS_LACKS = ("LayerNormLSTM",)
 #: The cells a generic ``RNN`` layer may hold.
 CELL_CLASSES: dict[str, type[Layer]] = {
     "SimpleRNNCell": L.SimpleRNNCell,
@@ -213,3 +217,14 @@ def _construct(path: str, who: str, cls: Callable[..., Layer], kwargs: dict) -> 
         raise ModelFileError(path, f"{who}: unsupported option: {error}") from None
     except ValueError as error:
         raise ModelFileError(path, f"{who}: {error}") from None
+
+
+def refuse_layers_keras_lacks(model: Layer) -> None:
+    """Raise, naming the layer, when ``model`` holds a layer Keras has no class for."""
+    for module in model.modules():
+        if type(module).__name__ in KERAS_LACKS:
+            raise ValueError(
+                f"Layer '{module.name}' ({type(module).__name__}) cannot be saved in a .keras archive: "
+                f"Keras has no {type(module).__name__} layer, so Keras could not load the file; save the "
+                "model in rnnkit's format instead (model.save('model.rnnkit'))"
+            )

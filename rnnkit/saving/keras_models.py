@@ -22,7 +22,7 @@ from .errors import ModelFileError
 from .keras_layers import describe, layer_from_config
 
 History = tuple[str, int, int]  # (layer name, node index, output index)
-_TAKES_INITIAL_STATE = ("RNN", "SimpleRNN", "LSTM", "GRU", "Bidirectional")
+_TAKES_INITIAL_STATE = ("RNN", "SimpleRNN", "LSTM", "GRU", "Bidirectional", "LayerNormLSTM")
 
 
 def model_from_config(path: str, config: Any, keras2: bool) -> Model:

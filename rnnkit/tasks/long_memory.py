@@ -26,13 +26,14 @@ import numpy as np
 import torch
 
 from .. import Input, layers
+from ..layers.recurrent_kinds import TASK_CELLS
 from ..inspect import gradient_through_time
 from ..models import Sequential
 from ..utils import set_random_seed
 from .long_memory_plots import plot_curves, plot_errors, plot_gradients
 from .long_memory_problems import PROBLEMS, Problem
 
-CELLS = {"simple": layers.SimpleRNN, "lstm": layers.LSTM, "gru": layers.GRU}
+CELLS = TASK_CELLS  # cell name -> layer class, one table for every task
 
 
 @dataclass(frozen=True)

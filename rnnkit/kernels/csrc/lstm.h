@@ -18,6 +18,38 @@
 
 namespace rnnkit {
 
+// The one scratch buffer of an LSTM forward call, split into named slices. The binding allocates
+// size(B, H) elements and the kernel reads the slices, so the layout is written only here.
+template <typename T>
+struct LstmForwardWork {
+  T* product;    // (B, 4H) this step's recurrent products
+  T* h_ping;     // (2, B, H) states in inference (training keeps them in hs)
+  T* c_ping;     // (2, B, H)
+  T* dropped_h;  // (2, B, H) h_{t-1} * recurrent mask, when there is one
+
+  static LstmForwardWork split(T* base, int64_t B, int64_t H) {
+    const int64_t n = B * H;
+    return {base, base + 4 * n, base + 6 * n, base + 8 * n};
+  }
+  static int64_t size(int64_t B, int64_t H) { return 10 * B * H; }
+};
+
+// The same for backward: five (B, H) slices.
+template <typename T>
+struct LstmBackwardWork {
+  T* dh_last;    // gradient at h, ping
+  T* dh_first;   // and pong
+  T* dc;         // gradient at c_t, then at c_{t-1}, updated in place
+  T* carry;      // output gradient a masked step hands back to the previous real step
+  T* d_dropped;  // gradient at h * recurrent mask, when there is one
+
+  static LstmBackwardWork split(T* base, int64_t B, int64_t H) {
+    const int64_t n = B * H;
+    return {base, base + n, base + 2 * n, base + 3 * n, base + 4 * n};
+  }
+  static int64_t size(int64_t B, int64_t H) { return 5 * B * H; }
+};
+
 template <typename T>
 struct LstmForward {
   int64_t B, steps, H;
@@ -27,10 +59,9 @@ struct LstmForward {
   bool zero_output;
   StateSlots<T> h, c;
   T* y;
-  T* gates;    // null in inference
-  T* product;  // (B, 4H) scratch
+  T* gates;  // null in inference
+  LstmForwardWork<T> work;
   const T* rmask = nullptr;  // (B, H) recurrent-dropout mask, or null
-  T* dropped_h = nullptr;    // (2, B, H) scratch when rmask is set
 
   template <class Act, class RAct>
   void run() const {
@@ -44,11 +75,11 @@ struct LstmForward {
       // This member's columns of i, f, c, o side by side: (H, 4w).
       const StepWeights<T> u(gather_columns(U, H, G, 4, H, c0, w, gathered.data() + H * 4 * c0),
                              H, 4 * w, 4 * w, B);
-      T* p_all = product + B * 4 * c0;  // (B, 4w)
+      T* p_all = work.product + B * 4 * c0;  // (B, 4w)
       for (int64_t t = 0; t < steps; ++t) {
         const Rows<T> h_in = h.entering(t), h_out = h.leaving(t);
         const Rows<T> c_in = c.entering(t), c_out = c.leaving(t);
-        const Rows<T> h_mul = step_input(h_in, rmask, dropped_h, t, B, H, cols, barrier);
+        const Rows<T> h_mul = step_input(h_in, rmask, work.dropped_h, t, B, H, cols, barrier);
         u.multiply(h_mul.data, h_mul.ld, T(0), p_all, 4 * w);
         for (int64_t b = 0; b < B; ++b) {
           T* y_row = y + (b * steps + t) * H;
@@ -90,7 +121,7 @@ struct LstmForward {
 
 // Backward through time. Inputs: dy (B, T, H), dhT, dcT (B, H), hs, cs (B, T, H) states entering
 // each step, gates. Outputs: dxw (B, T, 4H) pre-activation gradients, dh0, dc0 (B, H),
-// dU (H, 4H). Scratch: work (4, B, H).
+// dU (H, 4H). Scratch: work.
 template <typename T>
 struct LstmBackward {
   int64_t B, steps, H;
@@ -107,18 +138,17 @@ struct LstmBackward {
   T* dh0;
   T* dc0;
   T* dU;
-  T* work;
+  LstmBackwardWork<T> work;
   const T* rmask = nullptr;       // (B, H) recurrent-dropout mask, or null
   const T* hs_dropped = nullptr;  // (B, T, H) hs * rmask, for dU, when rmask is set
-  T* d_dropped = nullptr;         // (B, H) scratch when rmask is set
 
   template <class Act, class RAct>
   void run() const {
     const int64_t G = 4 * H;
-    T* const dh_last = work;
-    T* const dh_first = work + B * H;
-    T* dc = work + 2 * B * H;  // updated in place: gradient at c_t, then at c_{t-1}
-    T* carry = work + 3 * B * H;
+    T* const dh_last = work.dh_last;
+    T* const dh_first = work.dh_first;
+    T* const dc = work.dc;
+    T* const carry = work.carry;
     for (int64_t i = 0; i < B * H; ++i) dh_last[i] = dhT[i], dc[i] = dcT[i], carry[i] = T(0);
     const Team team(H, B * H * G);
     std::vector<T> gathered(team.slices() > 1 ? G * H : 0);
@@ -161,7 +191,7 @@ struct LstmBackward {
           }
         }
         barrier.wait(cols.weight);  // every column of this step's gate gradients
-        add_state_gradient(ut, dxw + t * G, steps * G, rmask, d_dropped, dh_prev, B, H, cols);
+        add_state_gradient(ut, dxw + t * G, steps * G, rmask, work.d_dropped, dh_prev, B, H, cols);
         std::swap(dh, dh_prev);
       }
     });

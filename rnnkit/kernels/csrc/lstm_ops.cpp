@@ -25,17 +25,18 @@ std::tuple<Tensor, Tensor, Tensor, Tensor, Tensor, Tensor> lstm_forward(
   Tensor hs = empty_unless(save, {B, T, H}, xw), cs = empty_unless(save, {B, T, H}, xw);
   Tensor gates = empty_unless(save, {B, T, 5 * H}, xw);
   const Tensor rmask = recurrent_mask_of(rmask_in, xw, B, H);
-  Tensor work = at::empty({10 * B * H}, xw.options());
   AT_DISPATCH_FLOATING_TYPES(xw.scalar_type(), "lstm_forward", [&] {
     using T_ = scalar_t;
-    T_* w = work.data_ptr<T_>();
+    using Work = LstmForwardWork<T_>;
+    Tensor work = at::empty({Work::size(B, H)}, xw.options());
+    const Work w = Work::split(work.data_ptr<T_>(), B, H);
     LstmForward<T_> k{B, T, H, xw.data_ptr<T_>(), u.data_ptr<T_>(), mask_ptr(mask), zero_output,
-                      StateSlots<T_>{h0.data_ptr<T_>(), ptr_or_null<T_>(hs), w + 4 * B * H,
+                      StateSlots<T_>{h0.data_ptr<T_>(), ptr_or_null<T_>(hs), w.h_ping,
                                      hT.data_ptr<T_>(), B, T, H},
-                      StateSlots<T_>{c0.data_ptr<T_>(), ptr_or_null<T_>(cs), w + 6 * B * H,
+                      StateSlots<T_>{c0.data_ptr<T_>(), ptr_or_null<T_>(cs), w.c_ping,
                                      cT.data_ptr<T_>(), B, T, H},
                       y.data_ptr<T_>(), ptr_or_null<T_>(gates), w};
-    if (rmask.defined()) k.rmask = rmask.data_ptr<T_>(), k.dropped_h = w + 8 * B * H;
+    if (rmask.defined()) k.rmask = rmask.data_ptr<T_>();
     with_activations(activation, recurrent_activation, [&](auto a, auto r) {
       k.template run<decltype(a), decltype(r)>();
     });
@@ -58,21 +59,22 @@ std::tuple<Tensor, Tensor, Tensor, Tensor> lstm_backward(
   const Tensor mask = mask_of(mask_in, dy);
   Tensor dxw = at::empty({B, T, 4 * H}, dy.options());
   Tensor dh0 = at::empty({B, H}, dy.options()), dc0 = at::empty({B, H}, dy.options());
-  Tensor du = at::empty({H, 4 * H}, dy.options()), work = at::empty({5, B, H}, dy.options());
+  Tensor du = at::empty({H, 4 * H}, dy.options());
   const Tensor rmask = recurrent_mask_of(rmask_in, dy, B, H);
   const Tensor hs_dropped = dropped_states(hs, rmask);
   const Tensor ut = u.t().contiguous();
   AT_DISPATCH_FLOATING_TYPES(dy.scalar_type(), "lstm_backward", [&] {
     using T_ = scalar_t;
+    using Work = LstmBackwardWork<T_>;
+    Tensor work = at::empty({Work::size(B, H)}, dy.options());
     LstmBackward<T_> k{B, T, H, dy.data_ptr<T_>(), dh.data_ptr<T_>(), dc.data_ptr<T_>(),
                        ut.data_ptr<T_>(), mask_ptr(mask), zero_output, hs.data_ptr<T_>(),
                        cs.data_ptr<T_>(), gates.data_ptr<T_>(), dxw.data_ptr<T_>(),
                        dh0.data_ptr<T_>(), dc0.data_ptr<T_>(), du.data_ptr<T_>(),
-                       work.data_ptr<T_>()};
+                       Work::split(work.data_ptr<T_>(), B, H)};
     if (rmask.defined()) {
       k.rmask = rmask.data_ptr<T_>();
       k.hs_dropped = hs_dropped.data_ptr<T_>();
-      k.d_dropped = work.data_ptr<T_>() + 4 * B * H;
     }
     with_activations(activation, recurrent_activation, [&](auto a, auto r) {
       k.template run<decltype(a), decltype(r)>();

@@ -9,14 +9,16 @@
 #include <cstdint>
 #include <cstring>
 
+// enum ActivationCode (kTanh, kSigmoid, ...): the codes the Python side passes. The header is
+// generated at build time from rnnkit/kernels/activation_codes.py, the one table of them.
+#include "activation_codes.h"
+
 // Forced inlining: a call to a scalar exp inside a simd loop would stop its vectorisation, and
 // gcc's inliner gives up inside the larger fused loops.
 #define RNNKIT_INLINE inline __attribute__((always_inline))
 
 namespace rnnkit {
 
-// Codes shared with the Python side (rnnkit/kernels/fused.py, ACTIVATION_CODES).
-enum ActivationCode : int64_t { kTanh = 1, kSigmoid = 2, kHardSigmoid = 3, kRelu = 4 };
 
 template <typename T>
 struct ExpConstants;

@@ -17,10 +17,11 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 
-from ...layers import GRU, LSTM, Bidirectional, Dense, Dropout, Embedding, GlobalAveragePooling1D, Input, Masking, SimpleRNN
+from ...layers import Bidirectional, Dense, Dropout, Embedding, GlobalAveragePooling1D, Input, Masking
+from ...layers.recurrent_kinds import TASK_CELLS
 from ...models import Model
 
-CELLS = {"lstm": LSTM, "gru": GRU, "simple": SimpleRNN}
+CELLS = TASK_CELLS  # cell name -> layer class, one table for every task
 POOLING = ("last", "mean")  # what the last recurrent layer hands to the classifier
 
 

@@ -18,10 +18,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from ...layers import GRU, LSTM, Dense, Input, SimpleRNN
+from ...layers import Dense, Input
+from ...layers.recurrent_kinds import TASK_CELLS
 from ...models import Model
 
-CELLS = {"lstm": LSTM, "gru": GRU, "simple": SimpleRNN}
+CELLS = TASK_CELLS  # cell name -> layer class, one table for every task
 OUTPUTS = ("last", "sequence")
 
 

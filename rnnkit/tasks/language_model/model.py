@@ -13,10 +13,11 @@ from typing import Any
 import torch
 from torch import nn
 
-from ...layers import GRU, LSTM, Dense, Dropout, Embedding, SimpleRNN
+from ...layers import Dense, Dropout, Embedding
+from ...layers.recurrent_kinds import TASK_CELLS
 from ...models import Model
 
-CELLS = {"lstm": LSTM, "gru": GRU, "simple": SimpleRNN}
+CELLS = TASK_CELLS  # cell name -> layer class, one table for every task
 
 States = list[list[torch.Tensor]]  # per recurrent layer: [h] or, for LSTM, [h, c], each (B, units)
 

@@ -19,10 +19,11 @@ from typing import Any
 import torch
 from torch import nn
 
-from ...layers import GRU, LSTM, Bidirectional, Dense, Dropout, Embedding, SimpleRNN
+from ...layers import LSTM, Bidirectional, Dense, Dropout, Embedding
+from ...layers.recurrent_kinds import TASK_CELLS
 from ...models import Model
 
-CELLS = {"lstm": LSTM, "gru": GRU, "simple": SimpleRNN}
+CELLS = TASK_CELLS  # cell name -> layer class, one table for every task
 
 
 @dataclass(frozen=True)
