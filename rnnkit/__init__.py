@@ -5,6 +5,7 @@
 """
 
 from . import activations, callbacks, initializers, layers, losses, metrics, models, optimizers, utils
+from . import backend, ops
 from .layers import Input
 from .models import Model, Sequential
 from .naming import clear_session
@@ -16,6 +17,7 @@ __all__ = [
     "Model",
     "Sequential",
     "activations",
+    "backend",
     "callbacks",
     "clear_session",
     "initializers",
@@ -23,6 +25,7 @@ __all__ = [
     "losses",
     "metrics",
     "models",
+    "ops",
     "optimizers",
     "utils",
 ]
