@@ -1,5 +1,16 @@
 """Keras's ``keras.utils`` namespace: re-exports only."""
 
+from .datasets.cache import get_file
+from .datasets.timeseries import timeseries_dataset_from_array
+from .model_plot import plot_model
+from .numerical import normalize, to_categorical
 from .training.seeding import set_random_seed
 
-__all__ = ["set_random_seed"]
+__all__ = [
+    "get_file",
+    "normalize",
+    "plot_model",
+    "set_random_seed",
+    "timeseries_dataset_from_array",
+    "to_categorical",
+]
