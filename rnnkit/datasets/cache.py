@@ -36,9 +36,16 @@ def missing_file(path: Path, origin: str | None) -> FileNotFoundError:
     )
 
 
-def _hash_matches(path: Path, file_hash: str, algorithm: str) -> bool:
+def _hash_algorithm(file_hash: str, algorithm: str) -> str:
+    """Keras's ``"auto"``: a 64-digit hash is sha256, any other md5."""
     if algorithm == "auto":
-        algorithm = "sha256" if len(file_hash) == 64 else "md5"
+        return "sha256" if len(file_hash) == 64 else "md5"
+    if algorithm not in ("sha256", "md5"):
+        raise ValueError(f"get_file: hash_algorithm must be 'auto', 'sha256' or 'md5'; got {algorithm!r}")
+    return algorithm
+
+
+def _hash_matches(path: Path, file_hash: str, algorithm: str) -> bool:
     digest = hashlib.new(algorithm)
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -109,6 +116,8 @@ def get_file(
         raise missing_file(target, origin)
     if md5_hash is not None and file_hash is None:
         file_hash, hash_algorithm = md5_hash, "md5"
+    if file_hash is not None:
+        hash_algorithm = _hash_algorithm(file_hash, hash_algorithm)
     if file_hash is not None and not _hash_matches(target, file_hash, hash_algorithm):
         raise ValueError(f"get_file: {target} does not match the expected {hash_algorithm} hash {file_hash}: the file is incomplete or another version")
     if unpacked is not None:
