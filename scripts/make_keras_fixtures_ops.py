@@ -9,7 +9,10 @@ Writes ``tests/fixtures/keras_ops/ops.npz`` (every input array ``in_N`` and ever
 case: the op, its arguments with arrays replaced by ``{"array": "in_N"}``, and the output dtypes,
 shapes or Python values). ``tests/ops/test_ops.py`` calls ``rnnkit.ops`` with the same arguments
 and compares values and dtypes. Also records ``timeseries_dataset_from_array`` and
-``to_categorical``/``normalize`` outputs into ``tests/fixtures/keras_ops/utils.npz``/``.json``.
+``to_categorical``/``normalize`` outputs into ``tests/fixtures/keras_ops/utils.npz``/``.json``,
+and, for the dataset loaders, small cache files of random data in Keras's layout
+(``keras_home/datasets/{imdb,reuters,boston_housing}.npz``) with what Keras's ``load_data``
+returns from them in ``datasets.json``.
 """
 
 from __future__ import annotations
@@ -330,6 +333,43 @@ def make_utils_cases() -> dict:
     return out
 
 
+def ragged(count: int, vocabulary: int, longest: int) -> np.ndarray:
+    texts = np.empty(count, dtype=object)
+    for i in range(count):
+        texts[i] = [int(w) for w in rng.integers(1, vocabulary, size=int(rng.integers(1, longest)))]
+    return texts
+
+
+def make_dataset_cases() -> dict:
+    """Small files in Keras's cache layout (our own random data), and what Keras's loaders return."""
+    from keras.src.datasets import boston_housing, imdb, reuters
+
+    folder = OUT / "keras_home" / "datasets"
+    folder.mkdir(parents=True, exist_ok=True)
+    np.savez(folder / "imdb.npz", x_train=ragged(30, 40, 16), y_train=rng.integers(0, 2, 30),
+             x_test=ragged(20, 40, 16), y_test=rng.integers(0, 2, 20))
+    np.savez(folder / "reuters.npz", x=ragged(40, 60, 12), y=rng.integers(0, 5, 40))
+    np.savez(folder / "boston_housing.npz", x=rng.normal(size=(25, 3)), y=rng.normal(size=25))
+    (folder / "imdb_word_index.json").write_text(json.dumps({f"w{i}": i for i in range(1, 40)}))
+    for module in (imdb, reuters, boston_housing):  # Keras would re-download files whose hash differs
+        module.get_file = lambda fname, origin=None, **kw: str(folder / fname)
+    out: dict = {"imdb": [], "reuters": [], "boston_housing": []}
+    for kwargs in [{}, {"num_words": 20}, {"num_words": 25, "skip_top": 5}, {"maxlen": 10}, {"oov_char": None, "num_words": 15},
+                   {"start_char": None, "index_from": 0}, {"start_char": None, "index_from": 2, "seed": 4}, {"seed": 1, "maxlen": 12, "num_words": 30, "skip_top": 2}]:
+        (xa, ya), (xb, yb) = imdb.load_data(**kwargs)
+        out["imdb"].append({"kwargs": kwargs, "x_train": [list(map(int, x)) for x in xa], "y_train": ya.tolist(),
+                            "x_test": [list(map(int, x)) for x in xb], "y_test": yb.tolist()})
+    for kwargs in [{}, {"num_words": 30, "test_split": 0.3}, {"maxlen": 8, "skip_top": 3}, {"oov_char": None, "num_words": 20, "seed": 9}]:
+        (xa, ya), (xb, yb) = reuters.load_data(**kwargs)
+        out["reuters"].append({"kwargs": kwargs, "x_train": [list(map(int, x)) for x in xa], "y_train": ya.tolist(),
+                               "x_test": [list(map(int, x)) for x in xb], "y_test": yb.tolist()})
+    for kwargs in [{}, {"test_split": 0.4, "seed": 3}]:
+        (xa, ya), (xb, yb) = boston_housing.load_data(**kwargs)
+        out["boston_housing"].append({"kwargs": kwargs, "x_train": xa.tolist(), "y_train": ya.tolist(),
+                                      "x_test": xb.tolist(), "y_test": yb.tolist()})
+    return out
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     make_ops_cases()
@@ -339,6 +379,7 @@ def main() -> None:
     utils = make_utils_cases()
     utils["keras"] = keras.__version__
     (OUT / "utils.json").write_text(json.dumps(utils, indent=1))
+    (OUT / "datasets.json").write_text(json.dumps(make_dataset_cases()))
     print(f"{len(cases)} op cases and utils fixtures written to {OUT}")
 
 
