@@ -170,6 +170,7 @@ class Model(Layer):
         batch_size = batch_size or 32
         if training_data.is_batch_source(x):  # a dataset or generator: predict on the inputs of its batches
             x = training_data.predict_inputs(x, steps)
+        x = training_data.cast_floats(x, self)
         several = isinstance(x, (list, tuple)) and self.expects_several_inputs()
         arrays = list(x) if several else [x]
         count = len(arrays[0])
