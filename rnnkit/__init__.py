@@ -5,7 +5,7 @@
 """
 
 from . import activations, callbacks, initializers, layers, losses, metrics, models, optimizers, utils
-from . import backend, ops
+from . import backend, datasets, ops
 from .layers import Input
 from .models import Model, Sequential
 from .naming import clear_session
@@ -20,6 +20,7 @@ __all__ = [
     "backend",
     "callbacks",
     "clear_session",
+    "datasets",
     "initializers",
     "layers",
     "losses",
