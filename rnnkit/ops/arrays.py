@@ -130,7 +130,7 @@ def repeat(x: Any, repeats: Any, axis: int | None = None) -> torch.Tensor:
     x = convert_to_tensor(x)
     if axis is None:
         x, axis = x.reshape(-1), 0
-    counts = repeats if isinstance(repeats, (int, np.integer)) else convert_to_tensor(repeats).long()
+    counts = repeats if isinstance(repeats, (int, np.integer)) else convert_to_tensor(repeats).to(x.device, torch.long)
     return torch.repeat_interleave(x, counts, dim=axis)
 
 
@@ -171,7 +171,7 @@ def pad(x: Any, pad_width: Any, mode: str = "constant", constant_values: Any = N
     for axis, (before, after) in enumerate(widths.tolist()):
         size = x.shape[axis]
         index = _fold(np.arange(-before, size + after), size, mode)
-        x = x.index_select(axis, torch.from_numpy(index))
+        x = x.index_select(axis, torch.from_numpy(index).to(x.device))
     return x
 
 
@@ -202,7 +202,7 @@ def take(x: Any, indices: Any, axis: int | None = None) -> torch.Tensor:
     if axis is None:
         x, axis = x.reshape(-1), 0
     axis = axes(axis, x.dim())[0]
-    index = _wrapped(convert_to_tensor(indices), x.shape[axis], "take")
+    index = _wrapped(convert_to_tensor(indices).to(x.device), x.shape[axis], "take")
     picked = x.index_select(axis, index.reshape(-1))
     return picked.reshape(x.shape[:axis] + index.shape + x.shape[axis + 1 :])
 
@@ -213,7 +213,7 @@ def take_along_axis(x: Any, indices: Any, axis: int | None = None) -> torch.Tens
     if axis is None:
         x, axis = x.reshape(-1), 0
     axis = axes(axis, x.dim())[0]
-    index = _wrapped(convert_to_tensor(indices), x.shape[axis], "take_along_axis")
+    index = _wrapped(convert_to_tensor(indices).to(x.device), x.shape[axis], "take_along_axis")
     if index.dim() != x.dim():
         raise ValueError(f"take_along_axis: indices need rank {x.dim()} like x; got shape {tuple(index.shape)}")
     return torch.take_along_dim(x, index, dim=axis)
@@ -227,7 +227,7 @@ def where(condition: Any, x1: Any = None, x2: Any = None) -> Any:
     if x1 is None or x2 is None:
         raise ValueError("where: give both x1 and x2, or neither")
     a, b = pair(x1, x2)
-    return torch.where(condition.bool(), a, b)
+    return torch.where(condition.to(a.device, torch.bool), a, b)
 
 
 __all__ = [

@@ -163,11 +163,11 @@ def pair(x1: Any, x2: Any) -> tuple[torch.Tensor, torch.Tensor]:
         common = torch.result_type(tensor, number)
         if tensor.dtype == torch.bool and isinstance(number, int) and not isinstance(number, bool):
             common = torch.int32
-        tensor, scalar = tensor.to(common), torch.tensor(number).to(common)  # wraps as Keras does
+        tensor, scalar = tensor.to(common), torch.tensor(number, device=tensor.device).to(common)  # wraps as Keras does
         return (scalar, tensor) if weak1 else (tensor, scalar)
     a, b = convert_to_tensor(x1), convert_to_tensor(x2)
     common = torch.promote_types(a.dtype, b.dtype)
-    return a.to(common), b.to(common)
+    return a.to(common), b.to(a.device if b.dim() == 0 else b.device, common)
 
 
 def floating(x: Any) -> torch.Tensor:

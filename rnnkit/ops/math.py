@@ -47,7 +47,7 @@ def clip(x: Any, x_min: Any, x_max: Any) -> torch.Tensor:
     x = convert_to_tensor(x)
     if x.dtype == torch.bool:
         x = x.to(torch.int32)
-    return torch.clamp(x, convert_to_tensor(x_min).to(x.dtype), convert_to_tensor(x_max).to(x.dtype))
+    return torch.clamp(x, convert_to_tensor(x_min).to(x.device, x.dtype), convert_to_tensor(x_max).to(x.device, x.dtype))
 
 
 def abs(x: Any) -> torch.Tensor:  # noqa: A001 - Keras's name

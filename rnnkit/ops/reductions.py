@@ -35,7 +35,7 @@ def _extreme(x: Any, axis: Axis, keepdims: bool, initial: Any, largest: bool) ->
     result = reduce(x, dim=axes(axis, x.dim()), keepdim=keepdims)
     if initial is None:
         return result
-    bound = torch.tensor(initial, dtype=result.dtype)
+    bound = torch.tensor(initial, dtype=result.dtype, device=result.device)
     return torch.maximum(result, bound) if largest else torch.minimum(result, bound)
 
 
