@@ -189,11 +189,16 @@ def split_batch(item: Any, argument: str, step: int) -> tuple[Any, Any, Any]:
 class IterableBatches:
     """Batches that an iterable already holds; ``steps`` caps each epoch at that many batches.
 
-    A re-iterable source (a dataset, a list of batches) is read afresh every epoch; a one-shot
+    A re-iterable source (a dataset object) is read afresh every epoch; a one-shot
     iterator (a generator) goes on where the last epoch stopped and must not run dry.
     """
 
     def __init__(self, source: Any, steps: int | None, argument: str):
+        if distributed.world_size() > 1:
+            raise ValueError(
+                f"{argument}: a dataset or generator cannot be shared out among the processes of a "
+                "multi-process run; pass arrays or a torch Dataset, which fit splits with a DistributedSampler"
+            )
         self.source = source
         self.argument = argument
         self.one_shot = iter(source) is source
@@ -206,13 +211,10 @@ class IterableBatches:
         self.pending: list[Any] = []  # batches drawn early (by first_inputs), given out first
 
     def set_epoch(self, epoch: int) -> None:
-        return None
+        """Nothing to do: the source orders its own batches (a dataset reshuffles itself)."""
 
     def __len__(self) -> int:
         return self.steps if self.steps is not None else len(self.source)
-
-    def _draw(self, iterator: Iterator[Any]) -> Any:
-        return self.pending.pop(0) if self.pending else next(iterator)
 
     def first_inputs(self) -> Any:
         if self.one_shot:
@@ -226,7 +228,7 @@ class IterableBatches:
         iterator = iter(self.source)
         for step in range(len(self)):
             try:
-                item = self._draw(iterator) if self.one_shot else next(iterator)
+                item = self.pending.pop(0) if self.pending else next(iterator)
             except StopIteration:
                 if self.one_shot:
                     raise ValueError(

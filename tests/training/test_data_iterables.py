@@ -117,3 +117,12 @@ def test_array_like_data_is_never_taken_for_batches():
     for value in (np.zeros(3), torch.zeros(3), [np.zeros(3)], (np.zeros(3),), {"a": np.zeros(3)}, FrameLike()):
         assert not is_batch_iterable(value)
     assert is_batch_iterable(iter([1])) and is_batch_iterable(Batches([]))
+
+
+def test_a_multi_process_run_refuses_datasets(series, monkeypatch):
+    from rnnkit.training import distributed
+
+    dataset, _, _ = series
+    monkeypatch.setattr(distributed, "world_size", lambda: 2)
+    with pytest.raises(ValueError, match="cannot be shared out among the processes"):
+        keras.training.data.make_batches(dataset, None, None, None, False)
