@@ -120,9 +120,9 @@ def test_array_like_data_is_never_taken_for_batches():
 
 
 def test_a_multi_process_run_refuses_datasets(series, monkeypatch):
-    from rnnkit.training import distributed
+    from rnnkit.training import data, distributed
 
     dataset, _, _ = series
     monkeypatch.setattr(distributed, "world_size", lambda: 2)
     with pytest.raises(ValueError, match="cannot be shared out among the processes"):
-        keras.training.data.make_batches(dataset, None, None, None, False)
+        data.make_batches(dataset, None, None, None, False)
