@@ -309,14 +309,19 @@ def make_utils_cases() -> dict:
         dict(sequence_length=4, batch_size=6, short_targets=True),
         dict(sequence_length=7, batch_size=4, shuffle=True, seed=3),
         dict(sequence_length=3, sequence_stride=2, batch_size=5, shuffle=True, seed=11, start_index=5, end_index=40),
+        dict(sequence_length=8, batch_size=16, univariate=True),
+        dict(sequence_length=5, sampling_rate=2, batch_size=9, row_targets=True, start_index=3),
     ]
     for i, s in enumerate(settings):
         s = dict(s)
         with_targets = s.pop("with_targets", True)
         short = s.pop("short_targets", False)
-        t = (targets[:20] if short else targets) if with_targets else None
-        ds = keras.utils.timeseries_dataset_from_array(series, t, **s)
-        entry = {"settings": s, "with_targets": with_targets, "short_targets": short, "batches": 0}
+        univariate = s.pop("univariate", False)
+        row_targets = s.pop("row_targets", False)
+        t = (targets[:20] if short else series * 10 if row_targets else targets) if with_targets else None
+        ds = keras.utils.timeseries_dataset_from_array(series[:, 0] if univariate else series, t, **s)
+        entry = {"settings": s, "with_targets": with_targets, "short_targets": short, "univariate": univariate,
+                 "row_targets": row_targets, "batches": 0}
         for k, batch in enumerate(ds):
             if with_targets:
                 xb, yb = batch

@@ -20,8 +20,10 @@ CASES = list(enumerate(META["timeseries"]))
 
 
 def make(entry):
-    targets = (TARGETS[:20] if entry["short_targets"] else TARGETS) if entry["with_targets"] else None
-    return timeseries_dataset_from_array(SERIES, targets, **entry["settings"])
+    targets = None
+    if entry["with_targets"]:
+        targets = TARGETS[:20] if entry["short_targets"] else SERIES * 10 if entry["row_targets"] else TARGETS
+    return timeseries_dataset_from_array(SERIES[:, 0] if entry["univariate"] else SERIES, targets, **entry["settings"])
 
 
 def keras_batches(i, entry):
