@@ -5,13 +5,15 @@ with several inputs or outputs), cut into batches of ``batch_size`` in order or 
 epoch with torch's global generator (so a checkpoint that restores that generator resumes the
 same order); a torch ``Dataset`` or ``DataLoader`` whose items are ``(x, y)`` or
 ``(x, y, sample_weight)``; or any other iterable of such ready batches, as Keras takes a
-``tf.data.Dataset`` or a generator: ``timeseries_dataset_from_array``'s dataset, a list of
-batches, or a generator (one-shot: each epoch draws ``steps_per_epoch`` more batches from it).
+``tf.data.Dataset``, a ``PyDataset`` or a generator: ``timeseries_dataset_from_array``'s
+dataset, a ``keras.utils.PyDataset`` subclass, any object with ``__iter__`` and ``__len__``, or a
+generator (one-shot: each epoch draws ``steps_per_epoch`` more batches from it).
 In a multi-process run each process takes its share of every epoch through a ``DistributedSampler``.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import Any, Iterator
 
@@ -224,18 +226,26 @@ class IterableBatches:
             item = next(iter(self.source))
         return as_tensors(split_batch(item, self.argument, 0)[0], f"{self.argument} batch 0 x")
 
-    def __iter__(self) -> Iterator[Batch]:
-        iterator = iter(self.source)
+    def _items(self) -> Iterator[Any]:
+        """This epoch's raw batches: a full pass (or ``steps``) of a re-iterable, ``len(self)`` more of an iterator."""
+        if not self.one_shot:  # a full pass lets the source finish its epoch (PyDataset.on_epoch_end)
+            iterator = iter(self.source)
+            yield from iterator if self.steps is None else itertools.islice(iterator, self.steps)
+            return
         for step in range(len(self)):
+            if self.pending:
+                yield self.pending.pop(0)
+                continue
             try:
-                item = self.pending.pop(0) if self.pending else next(iterator)
+                yield next(self.source)
             except StopIteration:
-                if self.one_shot:
-                    raise ValueError(
-                        f"{self.argument} ran out of batches after {step} of the epoch's {len(self)}: a generator "
-                        "must yield steps_per_epoch batches for every epoch (loop with `while True:`)"
-                    ) from None
-                return
+                raise ValueError(
+                    f"{self.argument} ran out of batches after {step} of the epoch's {len(self)}: a generator "
+                    "must yield steps_per_epoch batches for every epoch (loop with `while True:`)"
+                ) from None
+
+    def __iter__(self) -> Iterator[Batch]:
+        for step, item in enumerate(self._items()):
             x, y, weight = split_batch(item, self.argument, step)
             if y is None:
                 raise ValueError(f"{self.argument}: batch {step} has no targets; each batch must be (x, y) or (x, y, sample_weight)")

@@ -126,3 +126,40 @@ def test_a_multi_process_run_refuses_datasets(series, monkeypatch):
     monkeypatch.setattr(distributed, "world_size", lambda: 2)
     with pytest.raises(ValueError, match="cannot be shared out among the processes"):
         data.make_batches(dataset, None, None, None, False)
+
+
+class WindowBatches(keras.utils.PyDataset):
+    """A user's PyDataset: batches by index, reshuffled after every epoch."""
+
+    def __init__(self, x, y, batch_size, **kwargs):
+        super().__init__(**kwargs)
+        self.x, self.y, self.batch_size = x, y, batch_size
+        self.order = np.arange(len(x))
+        self.epochs_ended = 0
+
+    def __len__(self):
+        return int(np.ceil(len(self.x) / self.batch_size))
+
+    def __getitem__(self, index):
+        rows = self.order[index * self.batch_size : (index + 1) * self.batch_size]
+        return self.x[rows], self.y[rows]
+
+    def on_epoch_end(self):
+        self.epochs_ended += 1
+        self.order = np.random.default_rng(self.epochs_ended).permutation(len(self.x))
+
+
+def test_a_py_dataset_trains_as_its_batches_do(series):
+    _, x, y = series
+    batches = WindowBatches(x, y, batch_size=16, workers=2)
+    model = make_model()
+    history = model.fit(batches, epochs=2, verbose=0)
+    assert batches.epochs_ended == 2 and len(history.history["loss"]) == 2
+    reference = make_model()
+    for order in (np.arange(74), np.random.default_rng(1).permutation(74)):  # epoch 2 reads the reshuffled order
+        for i in range(0, 74, 16):
+            reference.train_on_batch(x[order[i : i + 16]], y[order[i : i + 16]])
+    for a, b in zip(model.get_weights(), reference.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(model.predict(WindowBatches(x, y, 16)), model.predict(x), rtol=1e-6)
+    assert issubclass(keras.utils.Sequence, keras.utils.PyDataset)
