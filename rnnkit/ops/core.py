@@ -58,10 +58,6 @@ def _is_numpy_dtype(dtype: Any) -> bool:
     return not isinstance(dtype, str)
 
 
-def dtype_name(dtype: torch.dtype) -> str:
-    return str(dtype).removeprefix("torch.")
-
-
 def is_python_number(x: Any) -> bool:
     return isinstance(x, (bool, int, float)) and not isinstance(x, np.generic)
 
