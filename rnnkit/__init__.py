@@ -5,7 +5,7 @@
 """
 
 from . import activations, callbacks, initializers, layers, losses, metrics, models, optimizers, utils
-from . import backend, datasets, ops
+from . import backend, datasets, ops, random
 from .layers import Input
 from .models import Model, Sequential
 from .naming import clear_session
@@ -28,5 +28,6 @@ __all__ = [
     "models",
     "ops",
     "optimizers",
+    "random",
     "utils",
 ]
