@@ -62,12 +62,22 @@ model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate), loss
 model.summary()
 
 baseline = model.evaluate(dataset_val, verbose=0)
+path_checkpoint = "model_checkpoint.weights.h5"
 es_callback = keras.callbacks.EarlyStopping(monitor="val_loss", min_delta=0, patience=5)
-history = model.fit(dataset_train, epochs=epochs, validation_data=dataset_val, callbacks=[es_callback], verbose=2)
+modelckpt_callback = keras.callbacks.ModelCheckpoint(
+    monitor="val_loss", filepath=path_checkpoint, verbose=1, save_weights_only=True, save_best_only=True
+)
+history = model.fit(
+    dataset_train, epochs=epochs, validation_data=dataset_val, callbacks=[es_callback, modelckpt_callback], verbose=2
+)
 
 val_loss = history.history["val_loss"]
 print("validation loss before training %.4f, after each epoch %s" % (baseline, ["%.4f" % v for v in val_loss]))
 assert val_loss[-1] < 0.5 * baseline, (baseline, val_loss)
+
+model.load_weights(path_checkpoint)  # the best epoch's weights
+print("reloaded best weights: validation loss %.4f" % model.evaluate(dataset_val, verbose=0))
+assert abs(model.evaluate(dataset_val, verbose=0) - min(val_loss)) < 1e-4
 
 for x, y in dataset_val.take(2):
     prediction = model.predict(x)
