@@ -40,7 +40,13 @@ def to_dtype(dtype: Any) -> torch.dtype:
         return torch.int32
     if dtype is bool:
         return torch.bool
-    name = dtype if isinstance(dtype, str) else getattr(np.dtype(dtype) if _is_numpy_dtype(dtype) else dtype, "name", None)
+    if isinstance(dtype, str):
+        name = dtype
+    else:
+        try:
+            name = np.dtype(dtype).name
+        except TypeError:
+            name = None
     if name == "float":
         return torch.get_default_dtype()
     if name == "int":
@@ -48,14 +54,6 @@ def to_dtype(dtype: Any) -> torch.dtype:
     if name not in _NAMES:
         raise ValueError(f"Unknown dtype {dtype!r}; expected a name such as 'float32', 'int32' or 'bool'")
     return _NAMES[name]
-
-
-def _is_numpy_dtype(dtype: Any) -> bool:
-    try:
-        np.dtype(dtype)
-    except TypeError:
-        return False
-    return not isinstance(dtype, str)
 
 
 def is_python_number(x: Any) -> bool:
@@ -68,7 +66,7 @@ def _python_dtype(x: bool | int | float) -> torch.dtype:
     return torch.int32 if isinstance(x, int) else torch.get_default_dtype()
 
 
-def _list_dtype(values: list) -> torch.dtype | None:
+def _list_dtype(values: list) -> torch.dtype:
     """Keras's dtype for a (nested) list: its arrays' dtypes, with Python numbers weak."""
     strong = [getattr(v, "dtype") for v in values if not is_python_number(v)]
     weak = [v for v in values if is_python_number(v)]
