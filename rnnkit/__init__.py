@@ -5,7 +5,7 @@
 """
 
 from . import activations, callbacks, initializers, layers, losses, metrics, models, optimizers, utils
-from . import preprocessing
+from . import backend, datasets, ops, preprocessing, random
 from .layers import Input
 from .models import Model, Sequential
 from .naming import clear_session
@@ -17,14 +17,18 @@ __all__ = [
     "Model",
     "Sequential",
     "activations",
+    "backend",
     "callbacks",
     "clear_session",
+    "datasets",
     "initializers",
     "layers",
     "losses",
     "metrics",
     "models",
+    "ops",
     "optimizers",
     "preprocessing",
+    "random",
     "utils",
 ]

@@ -9,6 +9,7 @@ that names the extra to install.
 from __future__ import annotations
 
 import importlib
+import sys
 from types import ModuleType
 
 #: Which extra of ``pyproject.toml`` brings each optional module.
@@ -40,7 +41,13 @@ def require(module: str, purpose: str) -> ModuleType:
 
 
 def pyplot(purpose: str) -> ModuleType:
-    """matplotlib's pyplot on the Agg backend (PNG files, no display needed)."""
+    """matplotlib's pyplot, for writing PNG files.
+
+    The first import chooses the Agg backend (no display needed); where the user's code or a
+    notebook has imported pyplot already, its backend is left as it is (switching would close the
+    user's figures), and saving a file works with any backend.
+    """
     matplotlib = require("matplotlib", purpose)
-    matplotlib.use("Agg")
+    if "matplotlib.pyplot" not in sys.modules:
+        matplotlib.use("Agg")
     return require("matplotlib.pyplot", purpose)

@@ -16,6 +16,7 @@ from torch import nn
 
 from ..layers.base import STRING, InputLayer, KerasTensor, Layer, Node, flatten, map_structure, to_tensor
 from ..naming import snake_case, unique_name
+from ..training import data as training_data
 from ..training import loop as training_loop
 from .summary import format_summary
 
@@ -171,6 +172,9 @@ class Model(Layer):
     def predict(self, x: Any, batch_size: int | None = None, verbose: Any = "auto", steps: Any = None, callbacks: Any = None) -> Any:
         """Outputs for ``x`` in inference mode, in batches, as numpy (a list for several outputs)."""
         batch_size = batch_size or 32
+        if training_data.is_batch_source(x):  # a dataset or generator: predict on the inputs of its batches
+            x = training_data.predict_inputs(x, steps)
+        x = training_data.cast_floats(x, self)
         several = isinstance(x, (list, tuple)) and self.expects_several_inputs()
         arrays = list(x) if several else [x]
         count = len(arrays[0])

@@ -1,15 +1,19 @@
-"""What ``fit``/``evaluate`` accept as data, checked and cut into batches of tensors.
+"""What ``fit``/``evaluate``/``predict`` accept as data, checked and cut into batches of tensors.
 
-Two sources: arrays (numpy arrays, tensors or lists of numbers; lists or dicts of them for models
+Three sources: arrays (numpy arrays, tensors or lists of numbers; lists or dicts of them for models
 with several inputs or outputs), cut into batches of ``batch_size`` in order or reshuffled every
 epoch with torch's global generator (so a checkpoint that restores that generator resumes the
-same order); or a torch ``Dataset`` or ``DataLoader`` whose items are ``(x, y)`` or
-``(x, y, sample_weight)``. In a multi-process run each process takes its share of every epoch
-through a ``DistributedSampler``.
+same order); a torch ``Dataset`` or ``DataLoader`` whose items are ``(x, y)`` or
+``(x, y, sample_weight)``; or any other iterable of such ready batches, as Keras takes a
+``tf.data.Dataset``, a ``PyDataset`` or a generator: ``timeseries_dataset_from_array``'s
+dataset, a ``keras.utils.PyDataset`` subclass, any object with ``__iter__`` and ``__len__``, or a
+generator (one-shot: each epoch draws ``steps_per_epoch`` more batches from it).
+In a multi-process run each process takes its share of every epoch through a ``DistributedSampler``.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import Any, Iterator
 
@@ -158,13 +162,147 @@ def is_torch_data(value: Any) -> bool:
     return isinstance(value, (Dataset, DataLoader))
 
 
-def make_batches(x: Any, y: Any, sample_weight: Any, batch_size: int | None, shuffle: bool, argument: str = "x") -> ArrayBatches | LoaderBatches:
-    """Batches for ``fit``/``evaluate`` from arrays or a torch ``Dataset``/``DataLoader`` in ``x``."""
+def is_batch_iterable(value: Any) -> bool:
+    """An iterable of ready batches (a dataset object or a generator), not array-like data.
+
+    Lists, tuples and dicts are structures of inputs, and anything NumPy can read (arrays,
+    tensors, pandas frames) is data to cut into batches, so none of them counts.
+    """
+    if isinstance(value, (list, tuple, dict, str, bytes, np.ndarray, torch.Tensor)) or is_torch_data(value):
+        return False
+    return not hasattr(value, "__array__") and (hasattr(value, "__iter__") or hasattr(value, "__next__"))
+
+
+def is_batch_source(value: Any) -> bool:
+    """Data that carries its own batches and targets: a torch Dataset/DataLoader or an iterable of batches."""
+    return is_torch_data(value) or is_batch_iterable(value)
+
+
+def split_batch(item: Any, argument: str, step: int) -> tuple[Any, Any, Any]:
+    """A batch as ``(x, y, sample_weight)``: Keras reads a tuple as ``(x,)``, ``(x, y)`` or ``(x, y, w)``."""
+    if isinstance(item, (list, tuple)):
+        if not 1 <= len(item) <= 3:
+            raise ValueError(f"{argument}: batch {step} is a {type(item).__name__} of {len(item)}; expected (x, y) or (x, y, sample_weight)")
+        x, y, weight = (*item, None, None)[:3]
+        return x, y, weight
+    return item, None, None
+
+
+class IterableBatches:
+    """Batches that an iterable already holds; ``steps`` caps each epoch at that many batches.
+
+    A re-iterable source (a dataset object) is read afresh every epoch; a one-shot
+    iterator (a generator) goes on where the last epoch stopped and must not run dry.
+    """
+
+    def __init__(self, source: Any, steps: int | None, argument: str):
+        if distributed.world_size() > 1:
+            raise ValueError(
+                f"{argument}: a dataset or generator cannot be shared out among the processes of a "
+                "multi-process run; pass arrays or a torch Dataset, which fit splits with a DistributedSampler"
+            )
+        self.source = source
+        self.argument = argument
+        self.one_shot = iter(source) is source
+        if steps is None and not hasattr(source, "__len__"):
+            raise ValueError(
+                f"{argument} is a {type(source).__name__} without a length: pass steps_per_epoch to fit "
+                "(steps to evaluate/predict) to say how many batches make an epoch"
+            )
+        self.steps = steps
+        self.pending: list[Any] = []  # batches drawn early (by first_inputs), given out first
+
+    def set_epoch(self, epoch: int) -> None:
+        """Nothing to do: the source orders its own batches (a dataset reshuffles itself)."""
+
+    def __len__(self) -> int:
+        return self.steps if self.steps is not None else len(self.source)
+
+    def first_inputs(self) -> Any:
+        if self.one_shot:
+            self.pending.append(next(iter(self.source)))
+            item = self.pending[0]
+        else:
+            item = next(iter(self.source))
+        return as_tensors(split_batch(item, self.argument, 0)[0], f"{self.argument} batch 0 x")
+
+    def _items(self) -> Iterator[Any]:
+        """This epoch's raw batches: a full pass (or ``steps``) of a re-iterable, ``len(self)`` more of an iterator."""
+        if not self.one_shot:  # a full pass lets the source finish its epoch (PyDataset.on_epoch_end)
+            iterator = iter(self.source)
+            yield from iterator if self.steps is None else itertools.islice(iterator, self.steps)
+            return
+        for step in range(len(self)):
+            if self.pending:
+                yield self.pending.pop(0)
+                continue
+            try:
+                yield next(self.source)
+            except StopIteration:
+                raise ValueError(
+                    f"{self.argument} ran out of batches after {step} of the epoch's {len(self)}: a generator "
+                    "must yield steps_per_epoch batches for every epoch (loop with `while True:`)"
+                ) from None
+
+    def __iter__(self) -> Iterator[Batch]:
+        for step, item in enumerate(self._items()):
+            x, y, weight = split_batch(item, self.argument, step)
+            if y is None:
+                raise ValueError(f"{self.argument}: batch {step} has no targets; each batch must be (x, y) or (x, y, sample_weight)")
+            name = f"{self.argument} batch {step}"
+            yield (as_tensors(x, f"{name} x"), as_tensors(y, f"{name} y"),
+                   None if weight is None else as_tensors(weight, f"{name} sample_weight"))
+
+
+def cast_floats(x: Any, model: Any) -> Any:
+    """Floating tensors in ``x`` cast to the dtype of ``model``'s weights, as Keras casts a model's inputs."""
+    weight = next(model.parameters(), None)
+    if weight is None:
+        return x
+    return map_structure(lambda t: t.to(weight.dtype) if isinstance(t, torch.Tensor) and t.is_floating_point() else t, x)
+
+
+def predict_inputs(source: Any, steps: int | None) -> Any:
+    """The inputs of every batch of ``source`` (``x`` or the ``x`` of ``(x, y)``) joined along the batch axis.
+
+    They come back as NumPy arrays, which ``predict`` converts as it converts any array input.
+    """
+    if isinstance(source, Dataset) and not isinstance(source, DataLoader):
+        source = DataLoader(source, batch_size=32)
+    if steps is None and not hasattr(source, "__len__"):
+        raise ValueError(f"predict: x is a {type(source).__name__} without a length: pass steps")
+    parts = []
+    for step, item in enumerate(source):
+        if steps is not None and step >= steps:
+            break
+        inputs = as_tensors(split_batch(item, "x", step)[0], f"x batch {step}")
+        parts.append(map_structure(lambda t: t.detach().cpu().numpy(), inputs))
+    if not parts:
+        raise ValueError("predict: x holds no batches")
+    if isinstance(parts[0], (list, tuple)):
+        return type(parts[0])(np.concatenate(pieces) for pieces in zip(*parts))
+    if isinstance(parts[0], dict):
+        return {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
+    return np.concatenate(parts)
+
+
+def make_batches(x: Any, y: Any, sample_weight: Any, batch_size: int | None, shuffle: bool, argument: str = "x",
+                 steps: int | None = None) -> ArrayBatches | LoaderBatches | IterableBatches:
+    """Batches for ``fit``/``evaluate`` from arrays, a torch ``Dataset``/``DataLoader`` or an iterable of batches.
+
+    ``steps`` (``steps_per_epoch``, ``validation_steps``, ``steps``) applies to an iterable of batches.
+    """
     if batch_size is not None and (not isinstance(batch_size, int) or batch_size <= 0):
         raise ValueError(f"batch_size must be a positive integer; got {batch_size!r}")
+    if steps is not None and (isinstance(steps, bool) or not isinstance(steps, int) or steps <= 0):
+        raise ValueError(f"the number of steps for {argument} must be a positive integer; got {steps!r}")
+    if is_batch_source(x) and (y is not None or sample_weight is not None):
+        raise ValueError(f"{argument} is a dataset or generator, which carries the targets: leave y and sample_weight unset")
+    if is_batch_iterable(x):
+        return IterableBatches(x, steps, argument)
+    if steps is not None:
+        raise ValueError(f"steps apply to a dataset or generator in {argument}; with arrays, batch_size sets the batches")
     if is_torch_data(x):
-        if y is not None or sample_weight is not None:
-            raise ValueError(f"{argument} is a torch Dataset/DataLoader, which carries the targets: leave y and sample_weight unset")
         return loader_batches(x, batch_size, shuffle, argument)
     if x is None:
         raise ValueError(f"{argument} is required")
@@ -179,8 +317,8 @@ def split_validation(x: Any, y: Any, sample_weight: Any, validation_split: float
     """Keras's ``validation_split``: the last fraction of the samples, before any shuffling."""
     if not 0.0 < validation_split < 1.0:
         raise ValueError(f"validation_split must be between 0 and 1; got {validation_split}")
-    if is_torch_data(x):
-        raise ValueError("validation_split needs arrays; with a Dataset/DataLoader pass validation_data instead")
+    if is_batch_source(x):
+        raise ValueError("validation_split needs arrays; with a dataset, DataLoader or generator pass validation_data instead")
     x = as_tensors(x, "x")
     y = None if y is None else as_tensors(y, "y")
     sample_weight = None if sample_weight is None else as_tensors(sample_weight, "sample_weight")
@@ -194,13 +332,13 @@ def split_validation(x: Any, y: Any, sample_weight: Any, validation_split: float
 
 
 def unpack_validation_data(validation_data: Any) -> tuple[Any, Any, Any]:
-    """``validation_data`` as ``(x, y, sample_weight)``; a Dataset/DataLoader stays in ``x``."""
-    if is_torch_data(validation_data):
+    """``validation_data`` as ``(x, y, sample_weight)``; a dataset, DataLoader or generator stays in ``x``."""
+    if is_batch_source(validation_data):
         return validation_data, None, None
     if isinstance(validation_data, (list, tuple)) and len(validation_data) in (2, 3):
         x, y, *weight = validation_data
         return x, y, weight[0] if weight else None
     raise ValueError(
-        "validation_data must be (x_val, y_val), (x_val, y_val, sample_weight) or a torch "
-        f"Dataset/DataLoader; got {type(validation_data).__name__}"
+        "validation_data must be (x_val, y_val), (x_val, y_val, sample_weight), a dataset of batches "
+        f"or a torch Dataset/DataLoader; got {type(validation_data).__name__}"
     )

@@ -189,6 +189,8 @@ def fit(
     class_weight: dict[int, float] | None = None,
     sample_weight: Any = None,
     initial_epoch: int = 0,
+    steps_per_epoch: int | None = None,
+    validation_steps: int | None = None,
 ) -> History:
     """Train for ``epochs - initial_epoch`` epochs; returns the :class:`History` of logs."""
     compiled = compiled_of(model, "fit")
@@ -198,15 +200,15 @@ def fit(
     if validation_split and validation_data is None:
         (x, y, sample_weight), validation_data = data.split_validation(x, y, sample_weight, validation_split)
     if class_weight is not None:
-        if data.is_torch_data(x):
+        if data.is_batch_source(x):
             raise ValueError("class_weight needs arrays; with a Dataset, return per-sample weights as a third item")
         y = data.as_tensors(y, "y")
         sample_weight = with_class_weight(y, sample_weight, class_weight, compiled)
-    train = data.make_batches(x, y, sample_weight, batch_size, shuffle)
+    train = data.make_batches(x, y, sample_weight, batch_size, shuffle, steps=steps_per_epoch)
     validation = None
     if validation_data is not None:
         val_x, val_y, val_weight = data.unpack_validation_data(validation_data)
-        validation = data.make_batches(val_x, val_y, val_weight, batch_size, False, "validation_data")
+        validation = data.make_batches(val_x, val_y, val_weight, batch_size, False, "validation_data", validation_steps)
     check_stateful(model, train, shuffle)
     if len(train) == 0:
         raise ValueError("x holds no batches to train on")
@@ -250,11 +252,11 @@ def keras_result(logs: dict[str, float], return_dict: bool) -> Any:
 
 
 def evaluate(model: Any, x: Any = None, y: Any = None, batch_size: int | None = None, verbose: int | str = "auto",
-             sample_weight: Any = None, callbacks: list | None = None, return_dict: bool = False) -> Any:
+             sample_weight: Any = None, steps: int | None = None, callbacks: list | None = None, return_dict: bool = False) -> Any:
     """Loss and metrics over ``x``/``y`` in inference mode."""
     compiled = compiled_of(model, "evaluate")
     distributed.join_from_environment()
-    batches = data.make_batches(x, y, sample_weight, batch_size, False)
+    batches = data.make_batches(x, y, sample_weight, batch_size, False, steps=steps)
     prepare(model, batches.first_inputs)
     hooks = CallbackList(list(callbacks or []), model, {"epochs": 1, "steps": len(batches), "verbose": verbose})
     return keras_result(run_evaluation(model, compiled, batches, hooks), return_dict)
