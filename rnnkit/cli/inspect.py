@@ -24,17 +24,15 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-import safetensors
 import torch
 
 from .. import inspect as rnn_inspect
+from .. import safetensors_file
 from ..layers import Embedding, InputLayer, Layer
 from ..models import Model
 from ..saving import load_model, sniff
 from ..tasks import classification, language_model
 from ..tasks.checkpoints import checkpoint_task
-from ..tasks.language_model.checkpoint import KEY as LANGUAGE_MODEL_KEY
-from ..training.task_files import KEY as TASK_KEY
 from ..training.task_files import MODEL_FILE
 
 
@@ -97,11 +95,10 @@ def checkpoint_kind(path: str) -> str:
         return "task" if os.path.isfile(os.path.join(path, MODEL_FILE)) else "language model"
     if sniff(path) != "rnnkit":
         return "model file"
-    with safetensors.safe_open(path, "pt") as stream:
-        metadata = stream.metadata() or {}
-    if LANGUAGE_MODEL_KEY in metadata:
-        return "language model"
-    return "task" if TASK_KEY in metadata else "model file"
+    header = safetensors_file.read_header(path)
+    if header["kind"] == "task":
+        return "task"
+    return "language model" if header.get("record", {}).get("task") == "lm" else "model file"
 
 
 def load_subject(path: str) -> Subject:
