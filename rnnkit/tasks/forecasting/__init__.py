@@ -11,8 +11,9 @@ In a notebook::
 from .evaluation import eval_text, evaluate, forecast, load_forecaster, next_values, plot_forecasts, predict_text, seasonal_naive
 from .model import ForecasterConfig, build_forecaster
 from .series import BUNDLED, Scaler, Split, bundled, read_series, sequence_windows, windows
-from .training import ForecastResult, train
+from .settings import ForecastSettings
+from .training import train
 
-__all__ = ["BUNDLED", "ForecastResult", "ForecasterConfig", "Scaler", "Split", "build_forecaster", "bundled", "eval_text",
+__all__ = ["BUNDLED", "ForecastSettings", "ForecasterConfig", "Scaler", "Split", "build_forecaster", "bundled", "eval_text",
            "evaluate", "forecast", "load_forecaster", "next_values", "plot_forecasts", "predict_text", "read_series",
            "seasonal_naive", "sequence_windows", "train", "windows"]

@@ -28,7 +28,7 @@ DATA_DIR = Path(__file__).parent / "data"
 def bundled(name: str) -> tuple[str, str, int, str]:
     """``(csv path, target column, season, description)`` of a bundled series."""
     if name not in BUNDLED:
-        raise ValueError(f"--dataset must be one of {sorted(BUNDLED)}; got {name!r}")
+        raise ValueError(f"dataset must be one of {', '.join(sorted(BUNDLED))}; got {name!r}")
     file, target, season, description = BUNDLED[name]
     return str(DATA_DIR / file), target, season, description
 
@@ -66,7 +66,7 @@ class Split:
     @classmethod
     def of(cls, total: int, train: float, val: float) -> "Split":
         if not (0 < train < 1 and 0 < val < 1 and train + val < 1):
-            raise ValueError(f"--train and --val must be fractions with train + val < 1; got {train} and {val}")
+            raise ValueError(f"train_fraction and val_fraction must be fractions with a sum < 1; got {train} and {val}")
         return cls(int(total * train), int(total * (train + val)), total)
 
 

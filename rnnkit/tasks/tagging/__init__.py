@@ -11,7 +11,8 @@ In a notebook::
 from .evaluation import eval_text, evaluate, load_tagger, predict_text, tag_sentences
 from .features import WordFeatures, word_shape
 from .model import Tagger, TaggerConfig
-from .training import TagResult, train
+from .settings import TagSettings
+from .training import train
 
-__all__ = ["TagResult", "Tagger", "TaggerConfig", "WordFeatures", "eval_text", "evaluate", "load_tagger", "predict_text",
+__all__ = ["TagSettings", "Tagger", "TaggerConfig", "WordFeatures", "eval_text", "evaluate", "load_tagger", "predict_text",
            "tag_sentences", "train", "word_shape"]
