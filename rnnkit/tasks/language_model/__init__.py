@@ -15,9 +15,10 @@ from typing import Any, Iterator
 from .checkpoint import load_language_model, resolve
 from .generation import sample_text, score_texts, stream_text
 from .model import LanguageModel, ModelConfig
-from .training import TrainResult, train
+from .settings import LMSettings
+from .training import train
 
-__all__ = ["LanguageModel", "ModelConfig", "TrainResult", "load", "resolve", "sample", "sample_text", "score", "score_texts", "stream", "stream_text", "train"]
+__all__ = ["LMSettings", "LanguageModel", "ModelConfig", "load", "resolve", "sample", "sample_text", "score", "score_texts", "stream", "stream_text", "train"]
 
 
 def load(checkpoint: str | os.PathLike) -> tuple[LanguageModel, Any]:
