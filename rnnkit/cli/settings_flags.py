@@ -30,6 +30,12 @@ def comma_list(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
+def yes_or_no(text: str) -> bool:
+    if text not in ("yes", "no"):
+        raise argparse.ArgumentTypeError(f"invalid choice: {text!r} (choose from yes, no)")
+    return text == "yes"
+
+
 def _plain_type(annotation: Any) -> Any:
     """``int | None`` -> ``int``; other annotations as they are."""
     if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
@@ -63,7 +69,9 @@ def add_setting_flags(parser: argparse.ArgumentParser, cls: type) -> None:
             options["default"] = field.default
             if field.default not in (None, False) and "(default" not in help_text:
                 help_text += f" (default {_shown(field.default)})"
-        if kind is bool:
+        if kind is bool and field.metadata.get("yes_no"):
+            options.update(type=yes_or_no, metavar="{yes,no}")
+        elif kind is bool:
             options["action"] = argparse.BooleanOptionalAction if field.default is True else "store_true"
         else:
             options["type"] = comma_list if typing.get_origin(kind) is list else kind

@@ -29,17 +29,18 @@ class SettingError(ValueError):
 
 def setting(default: Any = MISSING, help: str = "", *, choices: tuple | None = None, minimum: float | None = None,
             below: float | None = None, above: float | None = None, positive: bool = False, flag: str | None = None,
-            cli: bool = True) -> Any:
+            cli: bool = True, yes_no: bool = False) -> Any:
     """A dataclass field with its help text and rule.
 
     ``positive``: an integer >= 1. ``minimum``/``below``: a number in ``[minimum, below)``;
     ``above``: a number > ``above``.
     ``None`` always passes (it means "not given"; the task picks). ``flag`` names the command-line
     flag when it is not ``--`` + the field name with dashes; ``cli=False`` keeps a field off the
-    command line (a library-only knob).
+    command line (a library-only knob); ``yes_no`` spells a bool flag ``--x yes|no`` instead of
+    ``--x/--no-x``.
     """
     metadata = {"help": help, "choices": choices, "minimum": minimum, "below": below, "above": above, "positive": positive,
-                "flag": flag, "cli": cli}
+                "flag": flag, "cli": cli, "yes_no": yes_no}
     return dataclasses.field(default=default, metadata=metadata)
 
 

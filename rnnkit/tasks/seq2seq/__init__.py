@@ -12,9 +12,10 @@ from .checkpoint import load_seq2seq
 from .data import Side, read_pairs
 from .dates import date_pairs, dates_task
 from .evaluation import Translation, eval_text, score_pairs, translate
-from .training import TrainResult, train
+from .settings import Seq2SeqSettings
+from .training import train
 
 __all__ = [
-    "Side", "TrainResult", "Translation", "bleu_tokens", "corpus_bleu", "date_pairs", "dates_task", "eval_text",
+    "Seq2SeqSettings", "Side", "Translation", "bleu_tokens", "corpus_bleu", "date_pairs", "dates_task", "eval_text",
     "load_seq2seq", "read_pairs", "score_pairs", "train", "translate",
 ]
