@@ -1,7 +1,8 @@
 """The ``rnnkit`` command: one module per subcommand (``add_parser`` and ``run``), one error handler here.
 
 A subcommand's ``run`` raises ``ValueError``/``OSError`` for bad input; :func:`main` prints it as
-``rnnkit COMMAND: error: ...`` and exits with status 2. A bad setting (:class:`SettingError`)
+``rnnkit COMMAND: error: ...`` and exits with status 2 (1 for the file commands that set
+``error_status=1``: ``summary`` and ``convert`` fail like other file tools). A bad setting (:class:`SettingError`)
 is shown under the flag the user typed (``--units must be ...``), not the field's name.
 """
 
@@ -49,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         return 141  # 128 + SIGPIPE, what a shell reports for a tool killed by the closed pipe
     except (ValueError, OSError) as error:
         print(f"{name}: error: {_message(error, args)}", file=sys.stderr)
-        return 2
+        return getattr(args, "error_status", 2)
 
 
 def _message(error: Exception, args: argparse.Namespace) -> str:

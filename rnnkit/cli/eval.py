@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from ..tasks import classification, forecasting, seq2seq, tagging
-from ..tasks.checkpoints import checkpoint_task
-
-# task name (as recorded in the checkpoint) -> function(checkpoint, data, out, options) -> text to print
-EVALUATE = {
-    "classify": classification.eval_text,
-    "seq2seq": seq2seq.eval_text,
-    "tag": tagging.eval_text,
-    "forecast": forecasting.eval_text,
-}
+from ..tasks.registry import TASKS, open_checkpoint
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "eval",
-        help="evaluate a classify/tag/forecast checkpoint (or run directory) on data",
+        help="evaluate a classify/tag/forecast/seq2seq checkpoint (or run directory) on data",
         description="Example: rnnkit eval runs/nsmc --data ratings_dev.txt   (prints 'accuracy 0.873' first, then the report)",
     )
     parser.add_argument("checkpoint", metavar="CKPT", nargs="+",
@@ -35,16 +25,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     options = {"text_col": args.text_col, "label_col": args.label_col, "column": args.column}
-    try:
-        tasks = [checkpoint_task(path) for path in args.checkpoint]
-        task = tasks[0]
-        if task not in EVALUATE:
-            raise ValueError(f"{args.checkpoint[0]}: rnnkit eval does not know task {task!r} (it knows {sorted(EVALUATE)})")
-        if len(args.checkpoint) > 1 and set(tasks) != {"classify"}:
-            raise ValueError(f"several checkpoints are scored together only for classify; got tasks {tasks}")
-        checkpoint = args.checkpoint if len(args.checkpoint) > 1 else args.checkpoint[0]
-        print(EVALUATE[task](checkpoint, args.data, args.out, options))
-    except ValueError as error:
-        print(f"rnnkit eval: error: {error}", file=sys.stderr)
-        return 2
+    tasks = [open_checkpoint(path)[0] for path in args.checkpoint]
+    task = tasks[0]
+    if task.eval_text is None:
+        known = sorted(name for name, t in TASKS.items() if t.eval_text is not None)
+        raise ValueError(f"{args.checkpoint[0]}: {task.title} ({task.name!r}); rnnkit eval scores {', '.join(known)} checkpoints")
+    if len(tasks) > 1 and {t.name for t in tasks} != {"classify"}:
+        raise ValueError(f"several checkpoints are scored together only for classify; got tasks {[t.name for t in tasks]}")
+    checkpoint = args.checkpoint if len(tasks) > 1 else args.checkpoint[0]
+    print(task.eval_text(checkpoint, args.data, args.out, options))
     return 0

@@ -52,11 +52,6 @@ def read_task_model(checkpoint: str | os.PathLike) -> tuple[Path, dict[str, torc
     return path, contents.group("model"), contents.header["record"]
 
 
-def task_name(checkpoint: str | os.PathLike) -> str:
-    """The task (``classify``, ``tag``, ``forecast``, ...) a checkpoint was trained for."""
-    return read_task_model(checkpoint)[2]["task"]
-
-
 def load_weights_into(model: torch.nn.Module, weights: dict[str, torch.Tensor], path: Path) -> None:
     try:
         model.load_state_dict(weights)

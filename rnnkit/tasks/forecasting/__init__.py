@@ -14,6 +14,8 @@ from .series import BUNDLED, Scaler, Split, bundled, read_series, sequence_windo
 from .settings import ForecastSettings
 from .training import train
 
-__all__ = ["BUNDLED", "ForecastSettings", "ForecasterConfig", "Scaler", "Split", "build_forecaster", "bundled", "eval_text",
+load = load_forecaster  # every task exports train, load, evaluate and predict under these names (rnnkit.tasks.registry)
+
+__all__ = ["load", "BUNDLED", "ForecastSettings", "ForecasterConfig", "Scaler", "Split", "build_forecaster", "bundled", "eval_text",
            "evaluate", "forecast", "load_forecaster", "next_values", "plot_forecasts", "predict_text", "read_series",
            "seasonal_naive", "sequence_windows", "train", "windows"]

@@ -15,7 +15,9 @@ from .evaluation import Translation, eval_text, score_pairs, translate
 from .settings import Seq2SeqSettings
 from .training import train
 
-__all__ = [
+load = load_seq2seq  # every task exports train, load, evaluate and predict under these names (rnnkit.tasks.registry)
+
+__all__ = ["load", 
     "Seq2SeqSettings", "Side", "Translation", "bleu_tokens", "corpus_bleu", "date_pairs", "dates_task", "eval_text",
     "load_seq2seq", "read_pairs", "score_pairs", "train", "translate",
 ]

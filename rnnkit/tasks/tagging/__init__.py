@@ -14,5 +14,7 @@ from .model import Tagger, TaggerConfig
 from .settings import TagSettings
 from .training import train
 
-__all__ = ["TagSettings", "Tagger", "TaggerConfig", "WordFeatures", "eval_text", "evaluate", "load_tagger", "predict_text",
+load = load_tagger  # every task exports train, load, evaluate and predict under these names (rnnkit.tasks.registry)
+
+__all__ = ["load", "TagSettings", "Tagger", "TaggerConfig", "WordFeatures", "eval_text", "evaluate", "load_tagger", "predict_text",
            "tag_sentences", "train", "word_shape"]

@@ -1,0 +1,90 @@
+"""Every task rnnkit trains, in one explicit table, and :func:`open_checkpoint` to find a checkpoint's task.
+
+A checkpoint (or run directory) records the task that wrote it (``record["task"]`` in its
+:mod:`rnnkit.safetensors_file` header), so ``rnnkit eval``, ``predict``, ``sample`` and
+``inspect`` need only a path: they open it here and call what the table gives for that task.
+A new task is one more :class:`Task` row in :data:`TASKS` (and its ``rnnkit train`` module in
+:mod:`rnnkit.cli.train`).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from .. import safetensors_file
+from . import classification, forecasting, language_model, seq2seq, tagging
+
+# What a run directory holds, in the order a command picks it: a task's best model, else a language model's
+# best checkpoint, else its latest.
+RUN_FILES = ("model.safetensors", "best.safetensors", "latest.safetensors")
+
+
+@dataclass(frozen=True)
+class Task:
+    """One task: its name in checkpoints, how to load one, and what the commands print for it.
+
+    ``load(checkpoint)`` is the task's own loader (a model in eval mode and what it reads with).
+    ``eval_text(checkpoint, data, out, options) -> str`` and ``predict_text(checkpoint, inputs,
+    options) -> str`` are what ``rnnkit eval``/``predict`` print; None where the task has no such
+    command (a language model is used with ``sample`` and ``score``, seq2seq with ``translate``).
+    """
+
+    name: str
+    title: str
+    load: Callable[..., Any]
+    eval_text: Callable[..., str] | None = None
+    predict_text: Callable[..., str] | None = None
+
+
+TASKS: dict[str, Task] = {
+    "lm": Task("lm", "a language model", language_model.load),
+    "classify": Task("classify", "a classifier", classification.load, classification.eval_text, classification.predict_text),
+    "tag": Task("tag", "a tagger", tagging.load, tagging.eval_text, tagging.predict_text),
+    "forecast": Task("forecast", "a forecaster", forecasting.load, forecasting.eval_text, forecasting.predict_text),
+    "seq2seq": Task("seq2seq", "an encoder-decoder", seq2seq.load, seq2seq.eval_text),
+}
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A task checkpoint file: where it is and its header (``kind`` 'task' or 'training', the task's ``record``)."""
+
+    path: Path
+    header: dict[str, Any]
+
+    @property
+    def record(self) -> dict[str, Any]:
+        return self.header.get("record") or {}
+
+
+def resolve(checkpoint: str | os.PathLike) -> Path:
+    """The file ``checkpoint`` names: itself, or the first of :data:`RUN_FILES` inside a run directory."""
+    path = Path(checkpoint)
+    if path.is_dir():
+        for name in RUN_FILES:
+            if (path / name).is_file():
+                return path / name
+        raise ValueError(f"{path}: a folder without {' or '.join(RUN_FILES)}; is it a run directory written by 'rnnkit train ... --out'?")
+    if not path.is_file():
+        raise ValueError(f"{path}: no such checkpoint file or run directory")
+    return path
+
+
+def open_checkpoint(checkpoint: str | os.PathLike) -> tuple[Task, Checkpoint]:
+    """``(task, checkpoint)`` for a checkpoint file or run directory; a clear error for any other file."""
+    path = resolve(checkpoint)
+    header = safetensors_file.read_header(path)
+    found = Checkpoint(path, header)
+    name = found.record.get("task")
+    if header["kind"] in ("model", "weights"):
+        raise ValueError(f"{path}: an rnnkit model file (model.save), not a task checkpoint; 'rnnkit summary', 'inspect' and "
+                         "'convert' read it")
+    if name is None:
+        raise ValueError(f"{path}: a training checkpoint of a model (ModelCheckpoint), not of 'rnnkit train TASK'; "
+                         "resume it with rnnkit.training.load_checkpoint")
+    if name not in TASKS:
+        raise ValueError(f"{path}: a checkpoint of task {name!r}, which this rnnkit does not know (it knows {', '.join(TASKS)})")
+    return TASKS[name], found
