@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import argparse
 
-from ..tasks.registry import TASKS, open_checkpoint
+from ..tasks.registry import open_checkpoint
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "eval",
-        help="evaluate a classify/tag/forecast/seq2seq checkpoint (or run directory) on data",
+        help="evaluate a checkpoint of any task (or its run directory) on data",
         description="Example: rnnkit eval runs/nsmc --data ratings_dev.txt   (prints 'accuracy 0.873' first, then the report)",
     )
     parser.add_argument("checkpoint", metavar="CKPT", nargs="+",
                         help="a checkpoint file, or the run directory written by --out; classify: several are scored as an ensemble (mean probabilities)")
-    parser.add_argument("--data", help="labelled data in the format the task was trained on")
+    parser.add_argument("--data", help="labelled data in the format the task was trained on (lm: a text; default: the held-out part)")
     parser.add_argument("--out", help="folder for the report's files (default: the checkpoint's folder)")
     parser.add_argument("--text-col", help="classify: text column (default: the one used in training)")
     parser.add_argument("--label-col", help="classify: label column (default: the one used in training)")
@@ -27,9 +27,6 @@ def run(args: argparse.Namespace) -> int:
     options = {"text_col": args.text_col, "label_col": args.label_col, "column": args.column}
     tasks = [open_checkpoint(path)[0] for path in args.checkpoint]
     task = tasks[0]
-    if task.eval_text is None:
-        known = sorted(name for name, t in TASKS.items() if t.eval_text is not None)
-        raise ValueError(f"{args.checkpoint[0]}: {task.title} ({task.name!r}); rnnkit eval scores {', '.join(known)} checkpoints")
     if len(tasks) > 1 and {t.name for t in tasks} != {"classify"}:
         raise ValueError(f"several checkpoints are scored together only for classify; got tasks {[t.name for t in tasks]}")
     checkpoint = args.checkpoint if len(tasks) > 1 else args.checkpoint[0]

@@ -28,19 +28,19 @@ class Task:
 
     ``load(checkpoint)`` is the task's own loader (a model in eval mode and what it reads with).
     ``eval_text(checkpoint, data, out, options) -> str`` and ``predict_text(checkpoint, inputs,
-    options) -> str`` are what ``rnnkit eval``/``predict`` print; None where the task has no such
-    command (a language model is used with ``sample`` and ``score``, seq2seq with ``translate``).
+    options) -> str`` are what ``rnnkit eval``/``predict`` print; ``predict_text`` is None where
+    the task has its own command instead (a language model: ``sample``; seq2seq: ``translate``).
     """
 
     name: str
     title: str
     load: Callable[..., Any]
-    eval_text: Callable[..., str] | None = None
+    eval_text: Callable[..., str]
     predict_text: Callable[..., str] | None = None
 
 
 TASKS: dict[str, Task] = {
-    "lm": Task("lm", "a language model", language_model.load),
+    "lm": Task("lm", "a language model", language_model.load, language_model.eval_text),
     "classify": Task("classify", "a classifier", classification.load, classification.eval_text, classification.predict_text),
     "tag": Task("tag", "a tagger", tagging.load, tagging.eval_text, tagging.predict_text),
     "forecast": Task("forecast", "a forecaster", forecasting.load, forecasting.eval_text, forecasting.predict_text),

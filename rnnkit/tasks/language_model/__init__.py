@@ -13,12 +13,14 @@ import os
 from typing import Any, Iterator
 
 from .checkpoint import load_language_model, resolve
+from .evaluation import LMReport, eval_text, evaluate
 from .generation import sample_text, score_texts, stream_text
 from .model import LanguageModel, ModelConfig
 from .settings import LMSettings
 from .training import train
 
-__all__ = ["LMSettings", "LanguageModel", "ModelConfig", "load", "resolve", "sample", "sample_text", "score", "score_texts", "stream", "stream_text", "train"]
+__all__ = ["LMReport", "LMSettings", "LanguageModel", "ModelConfig", "eval_text", "evaluate", "load", "predict", "resolve", "sample", "sample_text",
+           "score", "score_texts", "stream", "stream_text", "train"]
 
 
 def load(checkpoint: str | os.PathLike) -> tuple[LanguageModel, Any]:
@@ -37,6 +39,12 @@ def sample(checkpoint: str | os.PathLike, prime: str = "", length: int = 500, **
     """The prime and ``length`` generated tokens as one string (options: temperature, top_k, top_p, seed)."""
     model, tokenizer = load(checkpoint)
     return sample_text(model, tokenizer, prime, length, **options)
+
+
+def predict(checkpoint: str | os.PathLike, primes: list[str], length: int = 200, **options: Any) -> list[str]:
+    """Each prime continued by ``length`` generated tokens (options: temperature, top_k, top_p, seed)."""
+    model, tokenizer = load(checkpoint)
+    return [sample_text(model, tokenizer, prime, length, **options) for prime in primes]
 
 
 def score(checkpoint: str | os.PathLike, texts: list[str]) -> list[tuple[float, float, str]]:

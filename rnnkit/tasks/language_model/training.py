@@ -25,10 +25,10 @@ from .callbacks import EpochReport, MixedBfloat16, ProgressBar, RunFiles, StopOn
 from ..runs import TaskRun
 from ..settings import settings_of
 from .checkpoint import BEST, LATEST, read_lm_checkpoint
+from .evaluation import HELD_OUT_FRACTION
 from .model import LanguageModel, ModelConfig
 from .settings import LMSettings
 
-HELD_OUT_FRACTION = 0.1
 MAX_STEPS_PER_EPOCH = 100  # so a long text still reports, samples and checkpoints every few minutes
 
 
