@@ -15,11 +15,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .. import safetensors_file
+from ..training.task_files import resolve_task_checkpoint
 from . import classification, forecasting, language_model, seq2seq, tagging
-
-# What a run directory holds, in the order a command picks it: a task's best model, else a language model's
-# best checkpoint, else its latest.
-RUN_FILES = ("model.safetensors", "best.safetensors", "latest.safetensors")
 
 
 @dataclass(frozen=True)
@@ -60,22 +57,9 @@ class Checkpoint:
         return self.header.get("record") or {}
 
 
-def resolve(checkpoint: str | os.PathLike) -> Path:
-    """The file ``checkpoint`` names: itself, or the first of :data:`RUN_FILES` inside a run directory."""
-    path = Path(checkpoint)
-    if path.is_dir():
-        for name in RUN_FILES:
-            if (path / name).is_file():
-                return path / name
-        raise ValueError(f"{path}: a folder without {' or '.join(RUN_FILES)}; is it a run directory written by 'rnnkit train ... --out'?")
-    if not path.is_file():
-        raise ValueError(f"{path}: no such checkpoint file or run directory")
-    return path
-
-
 def open_checkpoint(checkpoint: str | os.PathLike) -> tuple[Task, Checkpoint]:
     """``(task, checkpoint)`` for a checkpoint file or run directory; a clear error for any other file."""
-    path = resolve(checkpoint)
+    path = resolve_task_checkpoint(checkpoint)
     header = safetensors_file.read_header(path)
     found = Checkpoint(path, header)
     name = found.record.get("task")

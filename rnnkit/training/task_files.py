@@ -3,8 +3,8 @@
 A checkpoint is one :mod:`rnnkit.safetensors_file` of kind ``task``: the model's weights under
 ``model/<state_dict key>`` and, in the header's ``record``, the task's name (``task``), the
 network's config, the vocabulary or scaling, and the run's history. Reading it runs no code. A
-run directory (``--out``) holds ``model.safetensors``; every command that takes a checkpoint
-also takes the directory.
+run directory (``--out``) holds ``model.safetensors`` (a language model's: ``best``/``latest``);
+every command that takes a checkpoint also takes the directory (:func:`resolve_task_checkpoint`).
 """
 
 from __future__ import annotations
@@ -21,6 +21,9 @@ from .. import safetensors_file
 from .callbacks import Callback
 
 MODEL_FILE = "model.safetensors"
+# What a run directory holds, in the order a command picks it: a task's best model, else a language model's
+# best checkpoint, else its latest.
+RUN_FILES = (MODEL_FILE, "best.safetensors", "latest.safetensors")
 
 
 def save_task_model(path: str | os.PathLike, model: torch.nn.Module, record: dict[str, Any]) -> None:
@@ -30,12 +33,13 @@ def save_task_model(path: str | os.PathLike, model: torch.nn.Module, record: dic
 
 
 def resolve_task_checkpoint(checkpoint: str | os.PathLike) -> Path:
-    """The file ``checkpoint`` names: itself, or ``model.safetensors`` inside a run directory."""
+    """The file ``checkpoint`` names: itself, or the first of :data:`RUN_FILES` inside a run directory."""
     path = Path(checkpoint)
     if path.is_dir():
-        if (path / MODEL_FILE).is_file():
-            return path / MODEL_FILE
-        raise ValueError(f"{path}: a folder without {MODEL_FILE}; is it a run directory written by 'rnnkit train ... --out'?")
+        for name in RUN_FILES:
+            if (path / name).is_file():
+                return path / name
+        raise ValueError(f"{path}: a folder without {' or '.join(RUN_FILES)}; is it a run directory written by 'rnnkit train ... --out'?")
     if not path.is_file():
         raise ValueError(f"{path}: no such checkpoint file or run directory")
     return path

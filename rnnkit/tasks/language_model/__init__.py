@@ -12,15 +12,16 @@ from __future__ import annotations
 import os
 from typing import Any, Iterator
 
-from .checkpoint import load_language_model, resolve
+from ...training.task_files import resolve_task_checkpoint as resolve
+from .checkpoint import load_language_model
 from .evaluation import LMReport, eval_text, evaluate
 from .generation import sample_text, score_texts, stream_text
 from .model import LanguageModel, ModelConfig
 from .settings import LMSettings
 from .training import train
 
-__all__ = ["LMReport", "LMSettings", "LanguageModel", "ModelConfig", "eval_text", "evaluate", "load", "predict", "resolve", "sample", "sample_text",
-           "score", "score_texts", "stream", "stream_text", "train"]
+__all__ = ["LMReport", "LMSettings", "LanguageModel", "ModelConfig", "eval_text", "evaluate", "load", "predict", "resolve", "sample",
+           "sample_text", "score", "score_texts", "stream", "stream_text", "train"]
 
 
 def load(checkpoint: str | os.PathLike) -> tuple[LanguageModel, Any]:

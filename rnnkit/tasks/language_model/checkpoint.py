@@ -21,6 +21,7 @@ import torch
 from ... import safetensors_file
 from ...data import tokenizer_from_json
 from ...training import save_checkpoint
+from ...training.task_files import resolve_task_checkpoint
 from .model import LanguageModel, ModelConfig
 
 TASK = "lm"
@@ -33,22 +34,9 @@ def save_lm_checkpoint(path: str | os.PathLike, model: LanguageModel, tokenizer:
     save_checkpoint(path, model, epoch, extra=record)
 
 
-def resolve(checkpoint: str | os.PathLike) -> Path:
-    """The checkpoint file that ``checkpoint`` (a file, or a run directory) names."""
-    path = Path(checkpoint)
-    if path.is_dir():
-        for name in (BEST, LATEST):
-            if (path / name).is_file():
-                return path / name
-        raise ValueError(f"{path}: a folder without {BEST} or {LATEST}; is it a run directory written by 'rnnkit train lm --out'?")
-    if not path.exists():
-        raise ValueError(f"{path}: no such checkpoint file or run directory")
-    return path
-
-
 def read_lm_checkpoint(checkpoint: str | os.PathLike) -> tuple[Path, dict[str, torch.Tensor], dict[str, Any]]:
     """``(file, weights by state_dict key, record)`` of a language-model checkpoint; a clear error for anything else."""
-    path = resolve(checkpoint)
+    path = resolve_task_checkpoint(checkpoint)
     contents = safetensors_file.load(path)
     record = contents.header.get("record") or {}
     if contents.kind != "training" or record.get("task") != TASK:

@@ -9,7 +9,8 @@ from typing import Any, Sequence
 
 from ...models.seq2seq import Hypothesis, Seq2Seq, beam_search, greedy_search
 from .bleu import bleu_tokens, corpus_bleu
-from .checkpoint import load_seq2seq, resolve
+from ...training.task_files import resolve_task_checkpoint
+from .checkpoint import load_seq2seq
 from .data import Pair, Side, pad, read_pairs
 from .dates import dates_task
 
@@ -98,7 +99,7 @@ def eval_text(checkpoint: str | os.PathLike, data: str | os.PathLike | None, out
     """``rnnkit eval`` for seq2seq: exact match and BLEU; writes ``eval.tsv`` (source, reference, output, ok)."""
     options = options or {}
     report = evaluate(checkpoint, data, options.get("beam") or 1, options.get("bleu_tokens"))
-    folder = Path(out) if out else resolve(checkpoint).parent
+    folder = Path(out) if out else resolve_task_checkpoint(checkpoint).parent
     folder.mkdir(parents=True, exist_ok=True)
     lines = ["source\treference\toutput\tcorrect"]
     lines += [f"{s}\t{r}\t{o}\t{int(o.strip() == r.strip())}" for (s, r), o in zip(report.pairs, report.outputs)]
