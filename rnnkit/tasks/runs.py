@@ -9,6 +9,7 @@ and loads that best epoch back, so the model a task returns is the one its file 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence, TypeVar
@@ -66,5 +67,10 @@ def fit_keeping_best(model: Any, train_data: Any, *, validation_data: Any, out: 
         raise ValueError(f"no epoch finished with a finite {monitor}; nothing was saved (try a smaller learning_rate)")
     path, weights, _ = read_task_model(out_dir / MODEL_FILE)
     load_weights_into(model, weights, path)
-    stopped_by = "time" if limit.reached else ("epochs" if len(saver.history) == epochs else "early stopping")
+    if limit.reached:
+        stopped_by = "time"
+    elif not math.isfinite(saver.history[-1].get("loss", math.nan)):
+        stopped_by = "nan"
+    else:
+        stopped_by = "epochs" if len(saver.history) == epochs else "early stopping"
     return TaskRun(out_dir, path, saver.history, model.eval(), monitor, saver.best, saver.best_epoch, stopped_by)
