@@ -140,3 +140,12 @@ def test_language_model_evaluate_reads_a_text_with_the_state_carried(tmp_path):
     assert report.bits_per_char == pytest.approx(report.loss * report.tokens / len(tokenizer.decode(ids.tolist())) / np.log(2))
     assert report.as_text().startswith(f"loss {report.loss:.4f} nats/token")
     assert main(["eval", str(LEGACY / "lm.safetensors"), "--data", str(text)]) == 0
+
+
+def test_language_model_predict_continues_each_prime_as_sample_does():
+    from rnnkit.tasks.language_model import load, predict, sample_text
+
+    model, tokenizer = load(LEGACY / "lm.safetensors")
+    expected = [sample_text(model, tokenizer, prime, 8, temperature=0.7, seed=1) for prime in ("ab", "c.")]
+    assert predict(LEGACY / "lm.safetensors", ["ab", "c."], length=8, temperature=0.7, seed=1) == expected
+    assert all(text.startswith(prime) and len(text) > len(prime) for text, prime in zip(expected, ("ab", "c.")))
