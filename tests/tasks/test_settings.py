@@ -155,3 +155,14 @@ def test_check_value_rules():
         check_value("x", "a", {"minimum": 0})
     with pytest.raises(SettingError, match=r"^x must be >= 0; got -1$"):
         check_value("x", -1, {"minimum": 0})
+
+
+def test_an_error_about_the_data_names_the_field_in_python_and_the_flag_on_the_command_line(tmp_path, capsys):
+    series = tmp_path / "s.csv"
+    series.write_text("t,y\n" + "".join(f"{i},{i % 5}\n" for i in range(60)))
+    with pytest.raises(SettingError, match=f"^target COLUMN is required with data {series}$"):
+        forecasting.train(data=str(series), out=str(tmp_path / "o"), say=lambda line: None)
+    with pytest.raises(SettingError, match="^features 'z': "):
+        forecasting.train(data=str(series), target="y", features=["z"], out=str(tmp_path / "o"), say=lambda line: None)
+    assert main(["train", "forecast", "--data", str(series), "--out", str(tmp_path / "o")]) == 2
+    assert capsys.readouterr().err == f"rnnkit train forecast: error: --target COLUMN is required with data {series}\n"

@@ -20,7 +20,7 @@ from ...training import losses, set_random_seed
 from ...training.callbacks import CosineWarmDown
 from ...training.task_files import TimeLimit
 from ..runs import TaskRun, fit_keeping_best, hold_out
-from ..settings import settings_of
+from ..settings import SettingError, settings_of
 from .model import ClassifierConfig, build_classifier
 from .sequences import JAPANESE_VOWELS, feature_loader, fit_standardiser, is_feature_file, read_sequence_table, read_sequences, standardise
 from .settings import ClassifySettings
@@ -83,10 +83,10 @@ def train(*args: Any, say: Callable[[str], None] = print, **fields: Any) -> Task
     classes = sorted_labels(labels)
     if len(classes) < 2:
         column = columns.get("label_col") or settings.label_col or ("y" if is_feature_file(data) else "label")
-        raise ValueError(f"--data {data}: the label column ({column}) has one class only ({classes[0]!r}); a classifier needs two or more")
+        raise SettingError("data", f"{data}: the label column ({column}) has one class only ({classes[0]!r}); a classifier needs two or more")
     unseen = sorted(set(val_labels) - set(classes))
     if unseen:
-        raise ValueError(f"--val {val}: labels {unseen[:5]} never occur in --data {data}")
+        raise SettingError("val", f"{val}: labels {unseen[:5]} never occur in data {data}")
     index = {c: i for i, c in enumerate(classes)}
 
     set_random_seed(settings.seed)

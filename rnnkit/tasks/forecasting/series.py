@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from ...data.tables import read_table
+from ..settings import SettingError
 
 BUNDLED = {
     "co2": ("co2_monthly.csv", "co2", 12, "monthly Mauna Loa CO2 (ppmv), 1958-2001"),
@@ -39,8 +40,7 @@ def read_series(path: str | os.PathLike, target: str, features: list[str] | None
     columns = [target, *(features or [])]
     for name in columns:
         if name not in header:
-            option = "--target" if name == target else "--features"
-            raise ValueError(f"{option} {name!r}: {path} has no such column; its columns are {header}")
+            raise SettingError("target" if name == target else "features", f"{name!r}: {path} has no such column; its columns are {header}")
     values = np.empty((len(records), len(columns)), dtype=np.float64)
     for row, (number, record) in enumerate(records):
         for col, name in enumerate(columns):

@@ -15,7 +15,7 @@ from ... import optimizers
 from ...training import callbacks, losses, set_random_seed
 from ...training.task_files import TimeLimit
 from ..runs import TaskRun, fit_keeping_best
-from ..settings import settings_of
+from ..settings import SettingError, settings_of
 from .model import ForecasterConfig, build_forecaster
 from .series import Scaler, Split, bundled, read_series, sequence_windows, windows
 from .settings import ForecastSettings
@@ -28,10 +28,10 @@ def resolve_data(data: str | None, dataset: str, target: str | None, season: int
     if data is None:
         path, bundled_target, bundled_season, description = bundled(dataset)
         if target not in (None, bundled_target):
-            raise ValueError(f"--target {target!r}: the bundled {dataset} series has only the column {bundled_target!r}")
+            raise SettingError("target", f"{target!r}: the bundled {dataset} series has only the column {bundled_target!r}")
         return path, bundled_target, season or bundled_season, f"the bundled {description}"
     if target is None:
-        raise ValueError(f"--target COLUMN is required with --data {data}")
+        raise SettingError("target", f"COLUMN is required with data {data}")
     return str(Path(data).resolve()), target, season or 1, str(data)
 
 

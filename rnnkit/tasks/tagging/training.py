@@ -18,7 +18,7 @@ from ...data.vectors import load_vectors_into, read_vectors
 from ...training import losses, set_random_seed
 from ...training.task_files import TimeLimit
 from ..runs import TaskRun, fit_keeping_best, hold_out
-from ..settings import settings_of
+from ..settings import SettingError, settings_of
 from .features import WordFeatures
 from .model import Tagger, TaggerConfig
 from .settings import TagSettings
@@ -78,7 +78,7 @@ def train(*args: Any, say: Callable[[str], None] = print, **fields: Any) -> Task
         held = read_tagged(settings.val, fmt, column, "--val")
     tags = sorted({t for _, ts in sentences for t in ts} | {t for _, ts in held for t in ts})  # tags only --val has can still be scored
     if len(tags) < 2:
-        raise ValueError(f"--data {data}: every word has the same tag ({tags[0]!r}); a tagger needs two or more")
+        raise SettingError("data", f"{data}: every word has the same tag ({tags[0]!r}); a tagger needs two or more")
     tag_index = {t: i for i, t in enumerate(tags)}
 
     set_random_seed(settings.seed)
