@@ -108,7 +108,7 @@ class TimeLimit(Callback):
     def __init__(self, minutes: float | None, clock: str = "wall"):
         super().__init__()
         if minutes is not None and not minutes > 0:
-            raise ValueError(f"minutes must be > 0; got {minutes}")
+            raise ValueError(f"TimeLimit: minutes must be > 0; got {minutes}")
         if clock not in CLOCKS:
             raise ValueError(f"clock must be one of {sorted(CLOCKS)}; got {clock!r}")
         self.clock = CLOCKS[clock]

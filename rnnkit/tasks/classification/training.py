@@ -64,7 +64,7 @@ def train(*args: Any, say: Callable[[str], None] = print, **fields: Any) -> Task
     bundled = data is None
     if bundled:
         if not settings.sequence_of_features:
-            raise ValueError("--data FILE is required (or --sequence-of-features alone, to train on the bundled Japanese Vowels set)")
+            raise SettingError("data", "FILE is required (or sequence_of_features alone, to train on the bundled Japanese Vowels set)")
         data = str(JAPANESE_VOWELS["train"])
     numeric = settings.sequence_of_features or is_feature_file(data)  # numeric sequences instead of texts
     columns: dict[str, Any] = {}  # a long table's id, label, time and feature columns: found in --data, used for --val

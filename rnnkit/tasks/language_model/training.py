@@ -23,7 +23,7 @@ from ...training.callbacks import CosineWarmDown
 from ...training.task_files import TimeLimit
 from .callbacks import EpochReport, MixedBfloat16, ProgressBar, RunFiles, StopOnInterrupt
 from ..runs import TaskRun
-from ..settings import settings_of
+from ..settings import SettingError, settings_of
 from .checkpoint import BEST, LATEST, read_lm_checkpoint
 from .evaluation import HELD_OUT_FRACTION
 from .model import LanguageModel, ModelConfig
@@ -42,10 +42,8 @@ def windows(ids: torch.Tensor, seq_len: int) -> tuple[torch.Tensor, torch.Tensor
 
 def _check_sizes(train_ids: list[int], held_out: list[int], seq_len: int, source: str) -> None:
     if len(train_ids) < seq_len + 1:
-        raise ValueError(
-            f"{source}: {len(train_ids)} training tokens (90% of the text) is less than one window of "
-            f"--seq-len {seq_len}; give more text or a smaller --seq-len"
-        )
+        raise SettingError("seq_len", f"{seq_len} is longer than the {len(train_ids)} training tokens (90% of the text) of {source}; "
+                                      "give more text or a smaller seq_len")
     if len(held_out) < 3:
         raise ValueError(f"{source}: the held-out 10% of the text has only {len(held_out)} tokens; give more text")
 
@@ -96,7 +94,7 @@ def train(*args: Any, say: Callable[[str], None] = print, **fields: Any) -> Task
                   loss=losses.SparseCategoricalCrossentropy(from_logits=True))
     initial_epoch = load_checkpoint(path, model) if resume else 0
     if initial_epoch >= epochs:
-        raise ValueError(f"--resume: the run in {out_dir} has already trained {initial_epoch} epochs; ask for more with --epochs")
+        raise SettingError("epochs", f"{epochs}: the run in {out_dir} has already trained {initial_epoch} epochs; ask for more to resume it")
 
     dataset = TensorDataset(x, y)
     batch = settings["batch_size"]
@@ -142,7 +140,7 @@ def train(*args: Any, say: Callable[[str], None] = print, **fields: Any) -> Task
 def _resumed(out_dir: Path) -> tuple[Any, ModelConfig, dict[str, Any], list[dict[str, Any]], Path]:
     """Tokenizer, config, settings, history and file of the run in ``out_dir``, from its latest checkpoint."""
     if not (out_dir / LATEST).exists():
-        raise ValueError(f"--resume: {out_dir / LATEST} does not exist; start the run without --resume first")
+        raise SettingError("resume", f"needs {out_dir / LATEST}, which does not exist; start the run without resume first")
     path, _, record = read_lm_checkpoint(out_dir / LATEST)
     tokenizer = tokenizer_from_json(record["tokenizer"])
     return tokenizer, ModelConfig.from_json(record["config"]), dict(record["settings"]), list(record.get("history", [])), path
