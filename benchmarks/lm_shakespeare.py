@@ -58,14 +58,14 @@ def main() -> None:
     trained = time.perf_counter() - started
 
     text, _ = load_corpus(None)
-    _, held_out = split_held_out(run.tokenizer.encode(text))
+    _, held_out = split_held_out(run.details['tokenizer'].encode(text))
     evaluation_started = time.perf_counter()
     nats, tokens = held_out_nats(run.model, torch.tensor(held_out), streams=32)
     nats_per_char = nats / tokens  # character tokens: one token is one character
     print("\ncurve (epoch, seconds, training loss, held-out loss on the first 20,000 held-out chars):")
     for row in run.history:
         print(f"  {row['epoch']:3d}  {row['seconds']:6.0f} s  {row['loss']:.4f}  {row['val_loss']:.4f}")
-    print(f"\nsample (temperature 0.8):\n{lm.sample_text(run.model, run.tokenizer, 'ROMEO:', 300, temperature=0.8, seed=0)}\n")
+    print(f"\nsample (temperature 0.8):\n{lm.sample_text(run.model, run.details['tokenizer'], 'ROMEO:', 300, temperature=0.8, seed=0)}\n")
     result = {
         "config": config,
         "minutes_budget": args.minutes,

@@ -50,7 +50,7 @@ def run() -> None:
         accuracy = classification.evaluate(result.out).accuracy  # the bundled test part
         accuracies.append(accuracy)
         print(f"seed {seed}: test accuracy {accuracy:.4f}  (best epoch {result.best_epoch}, validation accuracy "
-              f"{result.val_accuracy:.4f}, trained in {seconds:.1f} s)")
+              f"{result.best:.4f}, trained in {seconds:.1f} s)")
     spread = f" ± {statistics.stdev(accuracies):.4f}" if len(accuracies) > 1 else ""
     print(f"test accuracy {statistics.mean(accuracies):.4f}{spread} over {len(accuracies)} seed(s)")
 

@@ -61,9 +61,9 @@ def main() -> None:
             "cpu_seconds_training": trained_cpu,
             "epochs": len(run.history),
             "pairs_seen_at_most": sum(1 for _ in run.history) * args.train_size,
-            "held_out": int(run.scores["examples"]),
-            "exact_match_greedy": round(run.scores["exact_match"], 4),
-            "bleu_char_greedy": round(run.scores["bleu"], 2),
+            "held_out": int(run.details["scores"]["examples"]),
+            "exact_match_greedy": round(run.details["scores"]["exact_match"], 4),
+            "bleu_char_greedy": round(run.details["scores"]["bleu"], 2),
             "exact_match_beam4": float(beam.split()[1]),
             "beam4_seconds": round(time.perf_counter() - beam_started, 1),
             "curve_epoch_wall_cpu_loss_exact": [(row["epoch"], row["seconds"], row["cpu_seconds"], round(row["loss"], 4),
@@ -72,7 +72,7 @@ def main() -> None:
             "config": {k: v for k, v in vars(args).items() if k not in ("out", "attention")},
         }
         if attention != "none":
-            result["target_met"] = run.scores["exact_match"] >= 0.99
+            result["target_met"] = run.details["scores"]["exact_match"] >= 0.99
         print(json.dumps(result, indent=2))
         results.append(result)
     os.makedirs(args.out, exist_ok=True)

@@ -181,7 +181,7 @@ def test_cosine_schedule_ends_near_the_floor_and_a_bad_schedule_is_refused(tmp_p
     run = classification.train(NSMC_TRAIN, out=str(tmp_path / "cos"), units=8, embedding=8, epochs=2, learning_rate=0.004,
                                lr_schedule="cosine", say=lambda line: None)
     assert run.model.optimizer.learning_rate < 0.004 * 0.15  # the last of its 2 * 9 steps is near 5%
-    with pytest.raises(ValueError, match="--lr-schedule must be constant or cosine"):
+    with pytest.raises(ValueError, match="lr_schedule must be one of constant, cosine"):
         classification.train(NSMC_TRAIN, out=str(tmp_path / "bad"), lr_schedule="step", say=lambda line: None)
 
 
@@ -227,7 +227,7 @@ def test_bpe_plus_char_reads_each_text_twice_and_survives_a_round_trip():
     again = TextEncoder.from_json(json.loads(json.dumps(encoder.to_json())))
     assert again.encode("시간이 아깝다") == encoder.encode("시간이 아깝다") and again.kind == "bpe+char"
     assert TextEncoder.from_json(TextEncoder.train("word", texts).to_json()).kind == "word"  # checkpoints from before
-    with pytest.raises(ValueError, match="--tokens must be one of char, word, bpe, bpe\\+char"):
+    with pytest.raises(ValueError, match="tokens must be one of char, word, bpe, bpe\\+char"):
         TextEncoder.train("char+word", texts)
 
 
@@ -239,5 +239,5 @@ def test_token_dropout_drops_whole_tokens_in_training_only():
     per_token = dropped.amax(dim=-1)  # (B, T): 0 where a token was dropped, 2 (= 1 / (1 - 0.5)) where kept
     assert set(per_token.unique().tolist()) == {0.0, 2.0} and torch.equal(dropped.amin(dim=-1), per_token)
     assert torch.equal(layer(x, training=False), x)
-    with pytest.raises(ValueError, match="--token-dropout must be in"):
+    with pytest.raises(ValueError, match="token_dropout must be in"):
         classification.ClassifierConfig(20, 2, token_dropout=1.0)

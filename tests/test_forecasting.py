@@ -162,7 +162,7 @@ def test_sequence_forecast_is_the_last_steps_output_and_survives_a_round_trip(tm
     window[:, 0] -= window[0, 0]
     with torch.inference_mode():
         last_step = model(torch.from_numpy(window[None].astype(np.float32))).numpy()[0, -1]  # (3,)
-    np.testing.assert_allclose(forecasting.next_values(run.out), scaler.inverse_target(last_step + scaled[-1, 0]), rtol=1e-6)
+    np.testing.assert_allclose(forecasting.predict(run.out), scaler.inverse_target(last_step + scaled[-1, 0]), rtol=1e-6)
 
 
 def test_checkpoints_without_an_output_load_as_last(tmp_path):
@@ -183,7 +183,7 @@ def test_bad_output_kind_gives_a_clear_error(tmp_path, capsys):
     assert exit.value.code == 2
     error = capsys.readouterr().err  # argparse quotes the choices from Python 3.12 on
     assert "argument --output: invalid choice: 'seq' (choose from " in error and "sequence" in error
-    with pytest.raises(ValueError, match=r"--output must be one of \['last', 'sequence'\]; got 'seq'"):
+    with pytest.raises(ValueError, match=r"output must be one of last, sequence; got 'seq'"):
         forecasting.train(out=str(tmp_path / "o"), output="seq", say=lambda line: None)
 
 

@@ -249,7 +249,7 @@ def test_constant_schedule_keeps_the_rate_and_a_bad_schedule_is_refused(run, tmp
     assert main([*args, "--lr-schedule", "constant", "--lr", "0.003"]) == 0
     _, _, record = read_lm_checkpoint(out)
     assert record["settings"]["lr_schedule"] == "constant"
-    with pytest.raises(ValueError, match="--lr-schedule must be one of cosine, constant"):
+    with pytest.raises(ValueError, match="lr_schedule must be one of cosine, constant"):
         lm.train(str(run["data"]), out=str(tmp_path / "bad"), lr_schedule="linear", epochs=1)
 
 
@@ -259,7 +259,7 @@ def test_mixed_bfloat16_trains_the_float32_weights_it_is_evaluated_with(run, tmp
     result = lm.train(str(run["data"]), out=str(tmp_path / "bf16"), precision="mixed_bfloat16", units=48, embedding=16,
                       seq_len=32, batch_size=16, epochs=3, steps_per_epoch=25, samples=0, say=lambda line: None)
     losses = [row["val_loss"] for row in result.history]  # measured in float32 between epochs
-    assert losses[-1] < losses[0] < math.log(result.tokenizer.vocab_size) + 0.5
+    assert losses[-1] < losses[0] < math.log(result.details["tokenizer"].vocab_size) + 0.5
     # autocast keeps its bfloat16 weight copies until its region ends (one region around a loop
     # computes with stale weights), so each step gets its own region
     from rnnkit.layers import Dense
@@ -275,5 +275,5 @@ def test_mixed_bfloat16_trains_the_float32_weights_it_is_evaluated_with(run, tmp
         with torch.no_grad():
             dense.kernel += 1.0  # the optimizer's update
     assert not torch.is_autocast_enabled("cpu") and not torch.equal(outputs[0], outputs[1])
-    with pytest.raises(ValueError, match="--precision must be one of float32, mixed_bfloat16"):
+    with pytest.raises(ValueError, match="precision must be one of float32, mixed_bfloat16"):
         lm.train(str(run["data"]), out=str(tmp_path / "bad"), precision="float16", epochs=1)

@@ -180,8 +180,9 @@ def test_rnnkit_format_is_plain_safetensors_with_the_config_in_its_header(tmp_pa
     with safe_open(tmp_path / "m.rnnkit", framework="pt") as reader:
         header = reader.metadata()
         tensors = {key: reader.get_tensor(key) for key in reader.keys()}
-    assert header["format"] == "rnnkit.model" and header["format_version"] == "1"
-    assert json.loads(header["config"])["class_name"] == "Functional"
+    record = json.loads(header["rnnkit"])
+    assert (record["format"], record["kind"], record["version"]) == ("rnnkit", "model", 2)
+    assert record["config"]["class_name"] == "Functional"
     state = model.state_dict()
     assert sorted(tensors) == sorted(f"weights/{key}" for key in state)
     for key, value in state.items():

@@ -52,7 +52,7 @@ def test_accuracy_counts_words_only_and_padding_never_changes_tags(tmp_path):
     with torch.inference_mode():
         np.testing.assert_allclose(model(x).numpy(), model(padded)[:, : x.shape[1]].numpy(), atol=1e-6)
     right = sum(t == g for (_, truth), guess in zip(sentences, alone) for t, g in zip(truth, guess))
-    assert tagging.evaluate(out, EWT_DEV)["accuracy"] == pytest.approx(right / sum(len(w) for w in words))
+    assert tagging.evaluate(out, EWT_DEV).accuracy == pytest.approx(right / sum(len(w) for w in words))
 
 
 def ner_sentences(count: int, seed: int) -> list[list[tuple[str, str]]]:

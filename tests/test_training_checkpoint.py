@@ -12,7 +12,7 @@ import rnnkit as keras
 from rnnkit import callbacks
 from rnnkit.layers import LSTM, Dense, Dropout
 from rnnkit.training import load_checkpoint, save_checkpoint
-from rnnkit.training.checkpoint import FORMAT, write_atomically
+from rnnkit.safetensors_file import METADATA_KEY, write_atomically
 
 
 def data():
@@ -59,10 +59,10 @@ def test_the_file_is_plain_safetensors_with_a_json_record(tmp_path):
     save_checkpoint(path, model, epoch=1)
     with safetensors.safe_open(str(path), framework="pt") as file:
         keys = set(file.keys())
-        record = json.loads(file.metadata()[FORMAT])
+        record = json.loads(file.metadata()[METADATA_KEY])
         assert torch.equal(file.get_tensor("model/layers.2.kernel"), model.state_dict()["layers.2.kernel"])
     assert "rng/torch" in keys and any(k.startswith("optimizer/0/exp_avg") for k in keys)
-    assert record["epoch"] == 1 and record["optimizer"]["name"] == "adam" and record["optimizer"]["iterations"] == 3
+    assert record["kind"] == "training" and record["epoch"] == 1 and record["optimizer"]["name"] == "adam" and record["optimizer"]["iterations"] == 3
     assert os.listdir(tmp_path) == ["ckpt.safetensors"]  # no temporary file left behind
 
 
@@ -86,14 +86,14 @@ def test_loading_refuses_files_and_models_that_do_not_fit(tmp_path):
 
 def test_a_failed_write_leaves_the_old_file_whole(tmp_path, monkeypatch):
     path = tmp_path / "ckpt.bin"
-    write_atomically(str(path), b"old contents")
+    write_atomically(str(path), lambda stream: stream.write(b"old contents"))
 
     def crash(source, target):
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", crash)
     with pytest.raises(OSError, match="disk full"):
-        write_atomically(str(path), b"new contents")
+        write_atomically(str(path), lambda stream: stream.write(b"new contents"))
     assert path.read_bytes() == b"old contents"
     assert os.listdir(tmp_path) == ["ckpt.bin"]
 

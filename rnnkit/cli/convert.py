@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 
 from ..saving import load_model, save_model, save_weights
 
@@ -22,21 +21,16 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("source", metavar="IN", help="a Keras .keras / .h5 model or an rnnkit model file")
     parser.add_argument("target", metavar="OUT", help="*.keras, *.weights.h5, or any other name for rnnkit's format")
     parser.add_argument("--force", action="store_true", help="replace OUT if it exists")
-    parser.set_defaults(run=run)
+    parser.set_defaults(run=run, error_status=1)
 
 
 def run(args: argparse.Namespace) -> int:
     if os.path.abspath(args.source) == os.path.abspath(args.target):
-        print("rnnkit convert: error: IN and OUT are the same file", file=sys.stderr)
-        return 1
-    try:
-        model = load_model(args.source)
-        if args.target.lower().endswith(".weights.h5"):
-            save_weights(model, args.target, overwrite=args.force)
-        else:
-            save_model(model, args.target, overwrite=args.force)
-    except (ValueError, OSError) as error:
-        print(f"rnnkit convert: error: {error}", file=sys.stderr)
-        return 1
+        raise ValueError("IN and OUT are the same file")
+    model = load_model(args.source)
+    if args.target.lower().endswith(".weights.h5"):
+        save_weights(model, args.target, overwrite=args.force)
+    else:
+        save_model(model, args.target, overwrite=args.force)
     print(f"wrote {args.target} ({model.count_params()} parameters)")
     return 0

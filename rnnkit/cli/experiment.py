@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from ..tasks import long_memory
 
@@ -51,10 +50,6 @@ def run(args: argparse.Namespace) -> int:
         units=args.units,
         test_samples=args.test_samples,
     )
-    try:
-        settings.check()
-    except ValueError as error:
-        print(f"rnnkit experiment: error: {error}", file=sys.stderr)
-        return 2
+    settings.check()
     long_memory.run(settings, args.out)
     return 0

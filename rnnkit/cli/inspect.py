@@ -19,23 +19,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-import safetensors
 import torch
 
 from .. import inspect as rnn_inspect
+from .. import safetensors_file
 from ..layers import Embedding, InputLayer, Layer
 from ..models import Model
 from ..saving import load_model, sniff
-from ..tasks import classification, language_model
-from ..tasks.checkpoints import checkpoint_task
-from ..tasks.language_model.checkpoint import KEY as LANGUAGE_MODEL_KEY
-from ..training.task_files import KEY as TASK_KEY
-from ..training.task_files import MODEL_FILE
+from ..tasks.registry import open_checkpoint
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -91,32 +86,29 @@ class Subject:
     encode: Callable[[str], tuple[list[int], list[str]]] | None = None
 
 
-def checkpoint_kind(path: str) -> str:
-    """What ``path`` holds, from a run directory's files or an rnnkit file's header."""
+def is_task_checkpoint(path: str) -> bool:
+    """A run directory, or an rnnkit file that a task wrote (its header records the task); else a model file."""
     if os.path.isdir(path):
-        return "task" if os.path.isfile(os.path.join(path, MODEL_FILE)) else "language model"
+        return True
     if sniff(path) != "rnnkit":
-        return "model file"
-    with safetensors.safe_open(path, "pt") as stream:
-        metadata = stream.metadata() or {}
-    if LANGUAGE_MODEL_KEY in metadata:
-        return "language model"
-    return "task" if TASK_KEY in metadata else "model file"
+        return False
+    return "task" in (safetensors_file.read_header(path).get("record") or {})
 
 
 def load_subject(path: str) -> Subject:
-    kind = checkpoint_kind(path)
-    if kind == "language model":
-        model, tokenizer = language_model.load(path)
-        return Subject(model, kind, lambda text: _with_tokens(tokenizer.encode(text), tokenizer.decode))
-    if kind == "task":
-        task = checkpoint_task(path)
-        if task != "classify":
-            raise ValueError(f"{path}: a '{task}' checkpoint; rnnkit inspect reads language models, classifiers and model files")
-        model, encoder, _ = classification.load_classifier(path)
+    if not is_task_checkpoint(path):
+        return Subject(load_model(path), "model file")
+    task, checkpoint = open_checkpoint(path)
+    if task.name == "lm":
+        model, tokenizer = task.load(checkpoint.path)
+        return Subject(model, "language model", lambda text: _with_tokens(tokenizer.encode(text), tokenizer.decode))
+    if task.name == "classify":
+        model, encoder, _ = task.load(checkpoint.path)
+        if encoder is None:  # numeric sequences: --input only
+            return Subject(model, "classifier")
         vocabulary = encoder.tokens()
         return Subject(model, "classifier", lambda text: _with_tokens(encoder.encode(text), lambda ids: vocabulary[ids[0]]))
-    return Subject(load_model(path), kind)
+    raise ValueError(f"{path}: a '{task.name}' checkpoint; rnnkit inspect reads language models, classifiers and model files")
 
 
 def _with_tokens(ids: list[int], decode: Callable[[list[int]], str]) -> tuple[list[int], list[str]]:
@@ -164,14 +156,10 @@ def gradients(args: argparse.Namespace, subject: Subject, x: np.ndarray) -> list
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        subject = load_subject(args.model)
-        x, tokens = model_input(args, subject)
-        traces = rnn_inspect.trace(subject.model, x)
-        grads = gradients(args, subject, x)
-    except (ValueError, OSError) as error:
-        print(f"rnnkit inspect: error: {error}", file=sys.stderr)
-        return 2
+    subject = load_subject(args.model)
+    x, tokens = model_input(args, subject)
+    traces = rnn_inspect.trace(subject.model, x)
+    grads = gradients(args, subject, x)
     os.makedirs(args.out, exist_ok=True)
     arrays = {f"{k}_{t.layer}/{name}": t[name] for k, t in enumerate(traces) for name in t.names()}
     np.savez(os.path.join(args.out, "trace.npz"), **arrays)

@@ -3,17 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from ..tasks import classification, forecasting, tagging
-from ..tasks.checkpoints import checkpoint_task
-
-# task name (as recorded in the checkpoint) -> function(checkpoint, inputs, options) -> text to print
-PREDICT = {
-    "classify": classification.predict_text,
-    "tag": tagging.predict_text,
-    "forecast": forecasting.predict_text,
-}
+from ..tasks.registry import TASKS, open_checkpoint
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -32,12 +23,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        task = checkpoint_task(args.checkpoint)
-        if task not in PREDICT:
-            raise ValueError(f"{args.checkpoint}: rnnkit predict does not know task {task!r} (it knows {sorted(PREDICT)})")
-        print(PREDICT[task](args.checkpoint, args.inputs, {"data": args.data}))
-    except ValueError as error:
-        print(f"rnnkit predict: error: {error}", file=sys.stderr)
-        return 2
+    task, _ = open_checkpoint(args.checkpoint)
+    if task.predict_text is None:
+        known = sorted(name for name, t in TASKS.items() if t.predict_text is not None)
+        raise ValueError(f"{args.checkpoint}: {task.title} ({task.name!r}); rnnkit predict runs {', '.join(known)} checkpoints "
+                         "(a language model: rnnkit sample; seq2seq: rnnkit translate)")
+    print(task.predict_text(args.checkpoint, args.inputs, {"data": args.data}))
     return 0

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from ..tasks import language_model
+from ..tasks.registry import open_checkpoint
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -25,8 +26,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    task, checkpoint = open_checkpoint(args.checkpoint)
+    if task.name != "lm":
+        raise ValueError(f"{checkpoint.path}: {task.title} ({task.name!r}); rnnkit sample needs a language model (rnnkit train lm)")
     try:
-        model, tokenizer = language_model.load(args.checkpoint)
+        model, tokenizer = task.load(checkpoint.path)
         pieces = language_model.stream_text(model, tokenizer, args.prime, args.length, temperature=args.temperature,
                                             top_k=args.top_k, top_p=args.top_p, seed=args.seed)
         first = next(pieces, "")  # raises the option errors before anything is printed
@@ -34,9 +38,6 @@ def run(args: argparse.Namespace) -> int:
         for piece in pieces:
             sys.stdout.write(piece)
             sys.stdout.flush()
-    except ValueError as error:
-        print(f"rnnkit sample: error: {error}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
         print(file=sys.stdout)
         return 130

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from ..tasks import language_model
 
@@ -22,11 +21,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        rows = language_model.score(args.checkpoint, args.texts)
-    except ValueError as error:
-        print(f"rnnkit score: error: {error}", file=sys.stderr)
-        return 2
+    rows = language_model.score(args.checkpoint, args.texts)
     for log_probability, perplexity, text in rows:  # natural-log probability, perplexity per token, text
         print(f"{log_probability:.3f}\t{perplexity:.3f}\t{text}")
     return 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from ..saving import load_model, sniff
 
@@ -17,16 +16,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description="Example: rnnkit summary best_model.h5",
     )
     parser.add_argument("file", help="a Keras .keras / .h5 model or an rnnkit model file")
-    parser.set_defaults(run=run)
+    parser.set_defaults(run=run, error_status=1)
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        kind = sniff(args.file)
-        model = load_model(args.file)
-    except (ValueError, OSError) as error:
-        print(f"rnnkit summary: error: {error}", file=sys.stderr)
-        return 1
+    kind = sniff(args.file)
+    model = load_model(args.file)
     print(f"{args.file}: {_KINDS[kind]}")
     model.summary()
     return 0

@@ -16,9 +16,11 @@ TASKS = [train_lm, train_classify, train_seq2seq, train_tag, train_forecast]
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "train",
-        help="train a model for a task (lm: a language model)",
-        description="Example: rnnkit train lm --minutes 3",
+        help="train a model for a task: lm, classify, tag, forecast or seq2seq",
+        description="Train a model for one task; it writes its checkpoint to --out, for eval, predict, sample and inspect.\n"
+                    "Example: rnnkit train lm --minutes 3      'rnnkit train TASK --help' shows a task's options.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    tasks = parser.add_subparsers(dest="task", required=True, metavar="TASK")
+    tasks = parser.add_subparsers(dest="task", required=True, metavar="TASK", title="tasks")
     for module in TASKS:
         module.add_parser(tasks)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from ..tasks import seq2seq
 
@@ -25,16 +24,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        if args.beam < 1 or args.n_best < 1:
-            raise ValueError("--beam and --n-best must be at least 1")
-        if args.n_best > args.beam:
-            raise ValueError(f"--n-best {args.n_best} needs --beam of at least {args.n_best}")
-        results = seq2seq.translate(args.checkpoint, args.texts, beam=args.beam, alpha=args.alpha,
-                                    max_length=args.max_length, allow_unknown=args.allow_unknown)
-    except ValueError as error:
-        print(f"rnnkit translate: error: {error}", file=sys.stderr)
-        return 2
+    if args.beam < 1 or args.n_best < 1:
+        raise ValueError("--beam and --n-best must be at least 1")
+    if args.n_best > args.beam:
+        raise ValueError(f"--n-best {args.n_best} needs --beam of at least {args.n_best}")
+    results = seq2seq.translate(args.checkpoint, args.texts, beam=args.beam, alpha=args.alpha,
+                                max_length=args.max_length, allow_unknown=args.allow_unknown)
     for translations in results:
         if args.n_best == 1:
             print(translations[0].text)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from ..tasks import word_vectors
 
@@ -28,11 +27,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        result = word_vectors.train_word2vec(args.data, args.out, args.size, args.window, args.min_count, args.epochs,
-                                             args.skip_gram, args.text_col, args.seed)
-    except ValueError as error:
-        print(f"rnnkit word2vec: error: {error}", file=sys.stderr)
-        return 2
+    result = word_vectors.train_word2vec(args.data, args.out, args.size, args.window, args.min_count, args.epochs,
+                                         args.skip_gram, args.text_col, args.seed)
     print(f"{result.words:,} words from {result.sentences:,} lines -> {result.path}")
     return 0

@@ -1,119 +1,90 @@
-"""rnnkit's own format: one safetensors file holding the model config, weights and training state.
+"""rnnkit's own model format: one :mod:`rnnkit.safetensors_file` holding config, weights and optimizer state.
 
 Layout (any safetensors reader can open it)::
 
-    header metadata  "format": "rnnkit.model" (or "rnnkit.weights" for save_weights files)
-                     "format_version": "1"
-                     "config": the Keras 3 model config as JSON (as in a .keras archive's config.json)
-                     "optimizer": JSON of the optimizer's param_groups and non-tensor state (optional)
-    tensors          "weights/<state_dict key>"           e.g. weights/layers.0.cell.kernel
-                     "optimizer/<param index>/<name>"      e.g. optimizer/0/exp_avg (optional)
+    header   {"format": "rnnkit", "kind": "model", "version": 2,
+              "config": the Keras 3 model config (as in a .keras archive's config.json),
+              "optimizer": {"param_groups": ..., "state": ...}  (optional)}
+             kind "weights" (save_weights files) holds no config
+    tensors  "weights/<state_dict key>"           e.g. weights/layers.0.cell.kernel
+             "optimizer/<param index>/<name>"      e.g. optimizer/0/exp_avg (optional)
 
 safetensors holds plain arrays and a string-to-string header, so loading runs no code; the
-config goes through the same explicit layer table as a Keras file.
+config goes through the same explicit layer table as a Keras file. Files of the older layout
+(``"format": "rnnkit.model"``, ``"format_version": "1"``) still load.
 """
 
 from __future__ import annotations
 
-import json
-import struct
 from typing import Any
 
-import safetensors
-import safetensors.torch
 import torch
 
+from .. import safetensors_file
 from ..models.model import Model
+from ..safetensors_file import looks_like_safetensors
 from .errors import ModelFileError
 from .keras_export import model_config
-from .keras_files import parse_json
 from .keras_models import model_from_config
 
-MODEL_FORMAT = "rnnkit.model"
-WEIGHTS_FORMAT = "rnnkit.weights"
-FORMAT_VERSION = "1"
+__all__ = ["load", "load_optimizer_state", "load_weights", "looks_like_safetensors", "model_bytes", "weights_bytes"]
 
 
 def model_bytes(model: Model, optimizer: torch.optim.Optimizer | None = None) -> bytes:
     """The file's content for ``model`` (config + weights), with ``optimizer``'s state if given."""
-    metadata = {"format": MODEL_FORMAT, "format_version": FORMAT_VERSION, "config": json.dumps(model_config(model))}
+    record: dict[str, Any] = {"config": model_config(model)}
     tensors = _weight_tensors(model)
     if optimizer is not None:
-        state = optimizer.state_dict()
-        plain_state: dict[str, dict[str, Any]] = {}
-        for index, values in state["state"].items():
-            for name, value in values.items():
-                if isinstance(value, torch.Tensor):
-                    tensors[f"optimizer/{index}/{name}"] = value.detach().cpu().contiguous()
-                else:
-                    plain_state.setdefault(str(index), {})[name] = value
-        metadata["optimizer"] = json.dumps({"param_groups": state["param_groups"], "state": plain_state})
-    return safetensors.torch.save(tensors, metadata)
+        optimizer_tensors, record["optimizer"] = safetensors_file.optimizer_parts(optimizer.state_dict())
+        tensors.update(optimizer_tensors)
+    return safetensors_file.to_bytes("model", tensors, record)
 
 
 def weights_bytes(model: Model) -> bytes:
-    return safetensors.torch.save(_weight_tensors(model), {"format": WEIGHTS_FORMAT, "format_version": FORMAT_VERSION})
+    return safetensors_file.to_bytes("weights", _weight_tensors(model), {})
 
 
 def _weight_tensors(model: Model) -> dict[str, torch.Tensor]:
     return {f"weights/{key}": value.detach().cpu().contiguous().clone() for key, value in model.state_dict().items()}
 
 
-def looks_like_safetensors(head: bytes, size: int) -> bool:
-    """A safetensors file starts with the header's length (u64, little-endian) and then '{'."""
-    if len(head) < 9:
-        return False
-    (header_size,) = struct.unpack("<Q", head[:8])
-    return head[8:9] == b"{" and header_size <= size - 8
-
-
 def load(path: str) -> Model:
-    metadata, tensors = _read(path)
-    if metadata.get("format") != MODEL_FORMAT:
+    contents = _read(path)
+    if contents.kind != "model":
         raise ModelFileError(path, "this safetensors file holds no model config (only weights?); build the model and call model.load_weights(path)")
-    model = model_from_config(path, parse_json(path, "the stored config", metadata.get("config")), keras2=False)
-    _load_weights(path, model, tensors)
+    model = model_from_config(path, contents.header["config"], keras2=False)
+    _load_weights(path, model, contents.group("weights"))
     return model
 
 
 def load_weights(path: str, model: Model) -> None:
-    _, tensors = _read(path)
-    _load_weights(path, model, tensors)
+    _load_weights(path, model, _read(path).group("weights"))
 
 
 def load_optimizer_state(path: str, optimizer: torch.optim.Optimizer) -> None:
     """Restore the optimizer state stored by ``model.save(path, optimizer=...)``."""
-    metadata, tensors = _read(path)
-    if "optimizer" not in metadata:
+    contents = _read(path)
+    if "optimizer" not in contents.header:
         raise ModelFileError(path, "the file holds no optimizer state (it was saved without optimizer=)")
-    stored = parse_json(path, "the stored optimizer state", metadata["optimizer"])
-    state: dict[int, dict[str, Any]] = {int(i): dict(values) for i, values in stored["state"].items()}
-    for key, tensor in tensors.items():
-        if key.startswith("optimizer/"):
-            _, index, name = key.split("/", 2)
-            state.setdefault(int(index), {})[name] = tensor
+    state = safetensors_file.optimizer_state_dict(contents.group("optimizer"), contents.header["optimizer"])
     try:
-        optimizer.load_state_dict({"state": state, "param_groups": stored["param_groups"]})
+        optimizer.load_state_dict(state)
     except (ValueError, KeyError) as error:
         raise ModelFileError(path, f"the stored optimizer state does not fit this optimizer: {error}") from None
 
 
-def _read(path: str) -> tuple[dict[str, str], dict[str, torch.Tensor]]:
+def _read(path: str) -> safetensors_file.Contents:
     try:
-        with safetensors.safe_open(path, framework="pt") as reader:
-            metadata = reader.metadata() or {}
-            tensors = {key: reader.get_tensor(key) for key in reader.keys()}
-    except (safetensors.SafetensorError, OSError, ValueError) as error:
-        raise ModelFileError(path, f"the safetensors file is damaged or truncated: {error}") from None
-    if metadata.get("format") not in (MODEL_FORMAT, WEIGHTS_FORMAT):
-        raise ModelFileError(path, "this safetensors file was not written by rnnkit (no 'format' entry in its header)")
-    if metadata.get("format_version") != FORMAT_VERSION:
-        raise ModelFileError(path, f"format version {metadata.get('format_version')!r} is not one this rnnkit reads ({FORMAT_VERSION})")
-    return metadata, tensors
+        contents = safetensors_file.load(path)
+    except safetensors_file.FileFormatError as error:
+        raise ModelFileError(path, error.problem) from None
+    if contents.kind not in ("model", "weights"):
+        raise ModelFileError(path, f"an rnnkit {contents.kind} checkpoint, not a model file; load it with the command or function that wrote it")
+    return contents
 
 
-def _load_weights(path: str, model: Model, tensors: dict[str, torch.Tensor]) -> None:
-    weights = {key[len("weights/"):]: value for key, value in tensors.items() if key.startswith("weights/")}
+def _load_weights(path: str, model: Model, weights: dict[str, torch.Tensor]) -> None:
+    """Copy ``weights`` (by state_dict key) into ``model`` only when every one fits."""
     expected = model.state_dict()
     missing = sorted(set(expected) - set(weights))
     unexpected = sorted(set(weights) - set(expected))

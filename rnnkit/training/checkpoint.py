@@ -1,9 +1,11 @@
-"""Resumable training checkpoints: one safetensors file, written atomically.
+"""Resumable training checkpoints: one :mod:`rnnkit.safetensors_file` of kind ``training``, written atomically.
 
 The file holds the tensors (``model/<state_dict key>``, ``optimizer/<param index>/<name>``,
-``rng/torch``) and, in the safetensors header's metadata, a JSON record of everything else: the
-number of finished epochs, the optimizer's settings and step count, Python's and numpy's generator
-states. Reading it runs no code (no pickle), so a checkpoint from anywhere is safe to open.
+``rng/torch``) and a header with everything else: the number of finished epochs, the optimizer's
+name, step count, learning rate and settings (``optimizer``), Python's and numpy's generator
+states (``rng``), and, when a task saves it, the task's own ``record`` (config, vocabulary,
+history: ``extra=``), so a task writes its checkpoint once. Reading it runs no code (no pickle),
+so a checkpoint from anywhere is safe to open.
 
 Resuming: build and compile the model as before, then::
 
@@ -15,44 +17,15 @@ On CPU this gives, bit for bit, the losses the uninterrupted run would have had.
 
 from __future__ import annotations
 
-import json
 import os
-import tempfile
 from typing import Any
 
-import safetensors
-import safetensors.torch
 import torch
 
+from .. import safetensors_file
 from .seeding import generator_states, restore_generator_states
 
-FORMAT = "rnnkit-training-checkpoint"
-VERSION = 1
-
-
-def write_atomically(path: str, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, flush it to disk, then rename it over ``path``.
-
-    A crash leaves either the old file or the new one, never a torn mix.
-    """
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
-    directory_descriptor = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(directory_descriptor)  # make the rename itself durable
-    finally:
-        os.close(directory_descriptor)
+__all__ = ["load_checkpoint", "read_checkpoint", "save_checkpoint"]
 
 
 def _optimizer_parts(model: Any) -> tuple[dict[str, torch.Tensor], dict[str, Any] | None]:
@@ -60,55 +33,34 @@ def _optimizer_parts(model: Any) -> tuple[dict[str, torch.Tensor], dict[str, Any
     if optimizer is None or optimizer.torch_optimizer is None:
         return {}, None
     state = optimizer.state_dict()
-    tensors: dict[str, torch.Tensor] = {}
-    plain_state: dict[str, dict[str, Any]] = {}
-    for index, entries in state["torch"]["state"].items():
-        for name, value in entries.items():
-            if isinstance(value, torch.Tensor):
-                tensors[f"optimizer/{index}/{name}"] = value.detach().cpu().contiguous().clone()
-            else:
-                plain_state.setdefault(str(index), {})[name] = value
-    record = {
-        "name": optimizer.name,
-        "iterations": state["iterations"],
-        "learning_rate": state["learning_rate"],
-        "param_groups": state["torch"]["param_groups"],
-        "plain_state": plain_state,
-    }
-    return tensors, record
+    tensors, torch_record = safetensors_file.optimizer_parts(state["torch"])
+    return tensors, {"name": optimizer.name, "iterations": state["iterations"], "learning_rate": state["learning_rate"], **torch_record}
 
 
-def save_checkpoint(path: str | os.PathLike, model: Any, epoch: int) -> None:
-    """Save ``model``'s weights, its optimizer's state, ``epoch`` (epochs finished) and the generators."""
+def save_checkpoint(path: str | os.PathLike, model: Any, epoch: int, extra: dict[str, Any] | None = None) -> None:
+    """Save ``model``'s weights, its optimizer's state, ``epoch`` (epochs finished) and the generators.
+
+    ``extra`` (JSON-ready) is stored as the header's ``record``: a task's config and vocabulary,
+    so that its checkpoint is this one file, written once.
+    """
     tensors = {f"model/{key}": value.detach().cpu().contiguous().clone() for key, value in model.state_dict().items()}
     optimizer_tensors, optimizer_record = _optimizer_parts(model)
     rng_tensors, rng_plain = generator_states()
-    record = {"format": FORMAT, "version": VERSION, "epoch": int(epoch), "optimizer": optimizer_record, "rng": rng_plain}
-    data = safetensors.torch.save({**tensors, **optimizer_tensors, **rng_tensors}, metadata={FORMAT: json.dumps(record)})
-    write_atomically(os.fspath(path), data)
+    record: dict[str, Any] = {"epoch": int(epoch), "optimizer": optimizer_record, "rng": rng_plain}
+    if extra is not None:
+        record["record"] = extra
+    safetensors_file.save(path, "training", {**tensors, **optimizer_tensors, **rng_tensors}, record)
 
 
-def read_checkpoint(path: str | os.PathLike) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
-    """The tensors and the JSON record of a checkpoint file; a clear error if it is not one."""
-    path = os.fspath(path)
-    with open(path, "rb") as file:
-        data = file.read()
-    try:
-        tensors = safetensors.torch.load(data)
-        header_length = int.from_bytes(data[:8], "little")
-        metadata = json.loads(data[8 : 8 + header_length]).get("__metadata__") or {}
-    except (safetensors.SafetensorError, ValueError) as error:
-        raise ValueError(f"{path}: not a safetensors file ({error})") from error
-    if FORMAT not in metadata:
-        raise ValueError(f"{path}: a safetensors file, but not an rnnkit training checkpoint")
-    record = json.loads(metadata[FORMAT])
-    if record.get("version") != VERSION:
-        raise ValueError(f"{path}: checkpoint version {record.get('version')} is not {VERSION}, the one this rnnkit reads")
-    return tensors, record
+def read_checkpoint(path: str | os.PathLike) -> safetensors_file.Contents:
+    """The header and tensors of a training checkpoint; a clear error naming the file if it is not one."""
+    contents = safetensors_file.load(path)
+    if contents.kind != "training":
+        raise safetensors_file.FileFormatError(path, f"an rnnkit {contents.kind} file, not a training checkpoint")
+    return contents
 
 
-def _restore_model(path: str, model: Any, tensors: dict[str, torch.Tensor]) -> None:
-    saved = {key.removeprefix("model/"): value for key, value in tensors.items() if key.startswith("model/")}
+def _restore_model(path: str, model: Any, saved: dict[str, torch.Tensor]) -> None:
     current = model.state_dict()
     missing, unexpected = sorted(set(current) - set(saved)), sorted(set(saved) - set(current))
     if missing or unexpected:
@@ -134,19 +86,9 @@ def _restore_optimizer(path: str, model: Any, tensors: dict[str, torch.Tensor], 
     groups = []
     for saved, current in zip(record["param_groups"], current_groups):
         groups.append({key: tuple(value) if isinstance(current.get(key), tuple) else value for key, value in saved.items()})
-    state: dict[int, dict[str, Any]] = {}
-    for key, value in tensors.items():
-        if key.startswith("optimizer/"):
-            _, index, name = key.split("/", 2)
-            state.setdefault(int(index), {})[name] = value
-    for index, entries in record["plain_state"].items():
-        state.setdefault(int(index), {}).update(entries)
+    torch_state = safetensors_file.optimizer_state_dict(tensors, {"state": record["state"], "param_groups": groups})
     try:
-        optimizer.load_state_dict({
-            "iterations": record["iterations"],
-            "learning_rate": record["learning_rate"],
-            "torch": {"state": state, "param_groups": groups},
-        })
+        optimizer.load_state_dict({"iterations": record["iterations"], "learning_rate": record["learning_rate"], "torch": torch_state})
     except ValueError as error:
         raise ValueError(f"{path}: the optimizer state does not fit this model's optimizer ({error})") from error
 
@@ -154,9 +96,10 @@ def _restore_optimizer(path: str, model: Any, tensors: dict[str, torch.Tensor], 
 def load_checkpoint(path: str | os.PathLike, model: Any) -> int:
     """Restore what :func:`save_checkpoint` saved into ``model`` (compiled) and return the epoch to resume at."""
     path = os.fspath(path)
-    tensors, record = read_checkpoint(path)
-    _restore_model(path, model, tensors)
-    if record["optimizer"] is not None:
-        _restore_optimizer(path, model, tensors, record["optimizer"])
-    restore_generator_states(tensors, record["rng"])
-    return int(record["epoch"])
+    contents = read_checkpoint(path)
+    header = contents.header
+    _restore_model(path, model, contents.group("model"))
+    if header["optimizer"] is not None:
+        _restore_optimizer(path, model, contents.group("optimizer"), header["optimizer"])
+    restore_generator_states(contents.tensors, header["rng"])
+    return int(header["epoch"])

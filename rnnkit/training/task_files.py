@@ -1,46 +1,45 @@
-"""Checkpoints of task models (classify, tag, forecast): weights plus everything needed to use them.
+"""Checkpoints of task models (classify, tag, forecast, seq2seq): weights plus everything needed to use them.
 
-A checkpoint is one safetensors file: the model's weights under ``model/<state_dict key>`` and,
-in the header under ``rnnkit-task``, a JSON record with the task's name, the network's config, the
-vocabulary or scaling, and the run's history. Reading it runs no code. A run directory (``--out``)
-holds ``model.safetensors``; every command that takes a checkpoint also takes the directory.
+A checkpoint is one :mod:`rnnkit.safetensors_file` of kind ``task``: the model's weights under
+``model/<state_dict key>`` and, in the header's ``record``, the task's name (``task``), the
+network's config, the vocabulary or scaling, and the run's history. Reading it runs no code. A
+run directory (``--out``) holds ``model.safetensors`` (a language model's: ``best``/``latest``);
+every command that takes a checkpoint also takes the directory (:func:`resolve_task_checkpoint`).
 """
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import time
 from pathlib import Path
 from typing import Any
 
-import safetensors
-import safetensors.torch
 import torch
 
+from .. import safetensors_file
 from .callbacks import Callback
-from .checkpoint import write_atomically
 
-KEY = "rnnkit-task"
 MODEL_FILE = "model.safetensors"
+# What a run directory holds, in the order a command picks it: a task's best model, else a language model's
+# best checkpoint, else its latest.
+RUN_FILES = (MODEL_FILE, "best.safetensors", "latest.safetensors")
 
 
 def save_task_model(path: str | os.PathLike, model: torch.nn.Module, record: dict[str, Any]) -> None:
     """Write ``path`` atomically; ``record`` must hold ``task`` and be JSON-serialisable."""
-    tensors = {f"model/{key}": value.detach().cpu().contiguous().clone() for key, value in model.state_dict().items()}
-    metadata = {KEY: json.dumps(record, ensure_ascii=False)}
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(str(path), safetensors.torch.save(tensors, metadata))
+    tensors = {f"model/{key}": value for key, value in model.state_dict().items()}
+    safetensors_file.save(path, "task", tensors, {"record": record})
 
 
 def resolve_task_checkpoint(checkpoint: str | os.PathLike) -> Path:
-    """The file ``checkpoint`` names: itself, or ``model.safetensors`` inside a run directory."""
+    """The file ``checkpoint`` names: itself, or the first of :data:`RUN_FILES` inside a run directory."""
     path = Path(checkpoint)
     if path.is_dir():
-        if (path / MODEL_FILE).is_file():
-            return path / MODEL_FILE
-        raise ValueError(f"{path}: a folder without {MODEL_FILE}; is it a run directory written by 'rnnkit train ... --out'?")
+        for name in RUN_FILES:
+            if (path / name).is_file():
+                return path / name
+        raise ValueError(f"{path}: a folder without {' or '.join(RUN_FILES)}; is it a run directory written by 'rnnkit train ... --out'?")
     if not path.is_file():
         raise ValueError(f"{path}: no such checkpoint file or run directory")
     return path
@@ -49,24 +48,12 @@ def resolve_task_checkpoint(checkpoint: str | os.PathLike) -> Path:
 def read_task_model(checkpoint: str | os.PathLike) -> tuple[Path, dict[str, torch.Tensor], dict[str, Any]]:
     """``(file, weights by state_dict key, record)``; a clear error for files that are not task checkpoints."""
     path = resolve_task_checkpoint(checkpoint)
-    data = path.read_bytes()
-    try:
-        tensors = safetensors.torch.load(data)
-        header_length = int.from_bytes(data[:8], "little")
-        metadata = json.loads(data[8 : 8 + header_length]).get("__metadata__") or {}
-    except (safetensors.SafetensorError, ValueError, UnicodeDecodeError) as error:
-        raise ValueError(f"{path}: not an rnnkit checkpoint (not a safetensors file: {error})") from None
-    if KEY not in metadata:
-        if "rnnkit-language-model" in metadata:
+    contents = safetensors_file.load(path)
+    if contents.kind != "task":
+        if contents.header.get("record", {}).get("task") == "lm":
             raise ValueError(f"{path}: a language-model checkpoint; use 'rnnkit sample' or 'rnnkit score' with it")
-        raise ValueError(f"{path}: a safetensors file, but not a checkpoint of 'rnnkit train classify|tag|forecast|seq2seq'")
-    weights = {key.removeprefix("model/"): value for key, value in tensors.items() if key.startswith("model/")}
-    return path, weights, json.loads(metadata[KEY])
-
-
-def task_name(checkpoint: str | os.PathLike) -> str:
-    """The task (``classify``, ``tag``, ``forecast``, ...) a checkpoint was trained for."""
-    return read_task_model(checkpoint)[2]["task"]
+        raise ValueError(f"{path}: an rnnkit {contents.kind} file, not a checkpoint of 'rnnkit train classify|tag|forecast|seq2seq'")
+    return path, contents.group("model"), contents.header["record"]
 
 
 def load_weights_into(model: torch.nn.Module, weights: dict[str, torch.Tensor], path: Path) -> None:
@@ -121,7 +108,7 @@ class TimeLimit(Callback):
     def __init__(self, minutes: float | None, clock: str = "wall"):
         super().__init__()
         if minutes is not None and not minutes > 0:
-            raise ValueError(f"--minutes must be > 0; got {minutes}")
+            raise ValueError(f"TimeLimit: minutes must be > 0; got {minutes}")
         if clock not in CLOCKS:
             raise ValueError(f"clock must be one of {sorted(CLOCKS)}; got {clock!r}")
         self.clock = CLOCKS[clock]

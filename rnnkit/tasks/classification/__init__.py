@@ -16,8 +16,11 @@ from .evaluation import evaluate, load_classifier, plot_confusion, predict, pred
 from .model import ClassifierConfig, build_classifier
 from .sequences import JAPANESE_VOWELS, read_feature_sequences, read_sequence_table
 from .text import TextEncoder
-from .training import ClassifyResult, train
+from .settings import ClassifySettings
+from .training import train
 
-__all__ = ["JAPANESE_VOWELS", "ClassifierConfig", "ClassifyResult", "TextEncoder", "build_classifier", "eval_text", "evaluate",
+load = load_classifier  # every task exports train, load, evaluate and predict under these names (rnnkit.tasks.registry)
+
+__all__ = ["load", "JAPANESE_VOWELS", "ClassifierConfig", "ClassifySettings", "TextEncoder", "build_classifier", "eval_text", "evaluate",
            "load_classifier", "plot_confusion", "predict", "predict_sequences", "predict_text", "probabilities", "read_feature_sequences",
            "read_sequence_table", "train"]

@@ -20,6 +20,7 @@ from typing import Any
 from ...layers import Bidirectional, Dense, Dropout, Embedding, GlobalAveragePooling1D, Input, Masking
 from ...layers.recurrent_kinds import TASK_CELLS
 from ...models import Model
+from ..settings import SettingError, check_value
 
 CELLS = TASK_CELLS  # cell name -> layer class, one table for every task
 POOLING = ("last", "mean")  # what the last recurrent layer hands to the classifier
@@ -42,20 +43,14 @@ class ClassifierConfig:
     token_dropout: float = 0.0
 
     def __post_init__(self) -> None:
-        if self.cell not in CELLS:
-            raise ValueError(f"--cell must be one of {sorted(CELLS)}; got {self.cell!r}")
-        if self.pooling not in POOLING:
-            raise ValueError(f"--pooling must be one of {', '.join(POOLING)}; got {self.pooling!r}")
+        check_value("cell", self.cell, {"choices": tuple(sorted(CELLS))})
+        check_value("pooling", self.pooling, {"choices": POOLING})
         for name in ("layers", "units", "embedding", "classes"):
-            value = getattr(self, name)
-            if not isinstance(value, int) or value < 1:
-                raise ValueError(f"--{name} must be a positive integer; got {value!r}")
+            check_value(name, getattr(self, name), {"positive": True})
         if self.classes < 2:
-            raise ValueError("a classifier needs at least two classes")
-        if not 0.0 <= self.dropout < 1.0:
-            raise ValueError(f"--dropout must be in [0, 1); got {self.dropout}")
-        if not 0.0 <= self.token_dropout < 1.0:
-            raise ValueError(f"--token-dropout must be in [0, 1); got {self.token_dropout}")
+            raise SettingError("classes", f"must be at least 2 (a classifier needs two or more); got {self.classes}")
+        for name in ("dropout", "token_dropout"):
+            check_value(name, getattr(self, name), {"minimum": 0, "below": 1})
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...data.tokenizers import CharTokenizer, normalize, tokenizer_from_json, train_tokenizer
+from ..settings import SettingError
 
 PAD_ID, UNK_ID, EOS_ID = 0, 1, 2
 KINDS = ("char", "word", "bpe", "bpe+char")
@@ -31,9 +32,9 @@ class TextEncoder:
     @classmethod
     def train(cls, kind: str, texts: list[str], max_len: int = 100, max_vocab: int | None = None, min_frequency: int = 1) -> "TextEncoder":
         if kind not in KINDS:
-            raise ValueError(f"--tokens must be one of {', '.join(KINDS)}; got {kind!r}")
+            raise SettingError("tokens", f"must be one of {', '.join(KINDS)}; got {kind!r}")
         if not isinstance(max_len, int) or max_len < 1:
-            raise ValueError(f"--max-len must be a positive integer; got {max_len!r}")
+            raise SettingError("max_len", f"must be a positive integer; got {max_len!r}")
         text = "\n".join(texts)
         tokenizers = [_train_one(part, text, max_vocab, min_frequency) for part in kind.split("+")]
         return cls(tokenizers[0], max_len, tuple(tokenizers[1:]))

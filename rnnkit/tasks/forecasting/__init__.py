@@ -8,11 +8,14 @@ In a notebook::
     print(scores["mase"], scores["naive_mase"], scores["seasonal_naive_mase"])
 """
 
-from .evaluation import eval_text, evaluate, forecast, load_forecaster, next_values, plot_forecasts, predict_text, seasonal_naive
+from .evaluation import ForecastReport, eval_text, evaluate, forecast, load_forecaster, plot_forecasts, predict, predict_text, seasonal_naive
 from .model import ForecasterConfig, build_forecaster
 from .series import BUNDLED, Scaler, Split, bundled, read_series, sequence_windows, windows
-from .training import ForecastResult, train
+from .settings import ForecastSettings
+from .training import train
 
-__all__ = ["BUNDLED", "ForecastResult", "ForecasterConfig", "Scaler", "Split", "build_forecaster", "bundled", "eval_text",
-           "evaluate", "forecast", "load_forecaster", "next_values", "plot_forecasts", "predict_text", "read_series",
+load = load_forecaster  # every task exports train, load, evaluate and predict under these names (rnnkit.tasks.registry)
+
+__all__ = ["BUNDLED", "ForecastReport", "ForecastSettings", "ForecasterConfig", "Scaler", "Split", "build_forecaster", "bundled", "eval_text",
+           "evaluate", "forecast", "load", "load_forecaster", "plot_forecasts", "predict", "predict_text", "read_series",
            "seasonal_naive", "sequence_windows", "train", "windows"]

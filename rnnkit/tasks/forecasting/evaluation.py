@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import torch
@@ -52,8 +52,22 @@ def seasonal_naive(series: np.ndarray, origins: np.ndarray, horizon: int, season
     return series[origins[:, None] + steps[None, :] - back[None, :]]
 
 
-def evaluate(checkpoint: str | os.PathLike, data: str | None = None) -> tuple[dict[str, float], dict[str, Any]]:
-    """``(scores, arrays for the plot)`` on the test part of the checkpoint's series (or of ``data``)."""
+class ForecastReport(NamedTuple):
+    """Scores on the test part (``mase`` first, then ``mae``, ``rmse`` and the baselines' MASE) and the arrays to plot.
+
+    A named pair, so ``scores, arrays = forecasting.evaluate(run)`` reads it as well as ``report.scores``.
+    """
+
+    scores: dict[str, float]
+    arrays: dict[str, Any]
+
+    def as_text(self) -> str:
+        """One ``name value`` line per score, ``mase`` first."""
+        return "\n".join(f"{k} {v:.4f}" if isinstance(v, float) else f"{k} {v}" for k, v in self.scores.items())
+
+
+def evaluate(checkpoint: str | os.PathLike, data: str | None = None) -> ForecastReport:
+    """Scores and plot arrays on the test part of the checkpoint's series (or of ``data``)."""
     model, record = load_forecaster(checkpoint)
     config = ForecasterConfig.from_json(record["config"])
     path = data or record["data"]
@@ -75,7 +89,8 @@ def evaluate(checkpoint: str | os.PathLike, data: str | None = None) -> tuple[di
     if season > 1:
         scores["seasonal_naive_mase"] = mean_absolute_scaled_error(truth, seasonal_naive(series, origins, config.horizon, season), history)
     scores["test_forecasts"] = len(origins)
-    return scores, {"series": series, "origins": origins, "predicted": predicted, "split": split, "target": record["target"]}
+    return ForecastReport(scores, {"series": series, "origins": origins, "predicted": predicted, "split": split,
+                                   "target": record["target"]})
 
 
 def plot_forecasts(arrays: dict[str, Any], path: str | os.PathLike) -> Path:
@@ -102,7 +117,7 @@ def plot_forecasts(arrays: dict[str, Any], path: str | os.PathLike) -> Path:
     return path
 
 
-def next_values(checkpoint: str | os.PathLike, data: str | None = None) -> np.ndarray:
+def predict(checkpoint: str | os.PathLike, data: str | None = None) -> np.ndarray:
     """The ``horizon`` values after the end of the series (the checkpoint's, or ``data``)."""
     model, record = load_forecaster(checkpoint)
     config = ForecasterConfig.from_json(record["config"])
@@ -119,16 +134,15 @@ def next_values(checkpoint: str | os.PathLike, data: str | None = None) -> np.nd
 
 def eval_text(checkpoint: str | os.PathLike, data: str | None, out: str | None, options: dict[str, Any]) -> str:
     """What ``rnnkit eval`` prints (``mase 0.412`` first); writes ``forecast.png`` and ``eval.json`` to ``out``."""
-    scores, arrays = evaluate(checkpoint, data)
+    report = evaluate(checkpoint, data)
     folder = Path(out) if out else resolve_task_checkpoint(checkpoint).parent
-    plot = plot_forecasts(arrays, folder / "forecast.png")
-    (folder / "eval.json").write_text(json.dumps(scores, indent=1))
-    lines = [f"{k} {v:.4f}" if isinstance(v, float) else f"{k} {v}" for k, v in scores.items()]
-    return "\n".join(lines + [f"plot: {plot}"])
+    plot = plot_forecasts(report.arrays, folder / "forecast.png")
+    (folder / "eval.json").write_text(json.dumps(report.scores, indent=1))
+    return f"{report.as_text()}\nplot: {plot}"
 
 
 def predict_text(checkpoint: str | os.PathLike, inputs: list[str], options: dict[str, Any]) -> str:
     """The next ``horizon`` values, one per line: ``step value``."""
     if inputs:
         raise ValueError("a forecaster takes no TEXT; give the history with --data FILE.csv (default: the training series)")
-    return "\n".join(f"{step}\t{value:.4f}" for step, value in enumerate(next_values(checkpoint, options.get("data")), 1))
+    return "\n".join(f"{step}\t{value:.4f}" for step, value in enumerate(predict(checkpoint, options.get("data")), 1))

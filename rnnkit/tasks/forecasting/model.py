@@ -21,6 +21,7 @@ from typing import Any
 from ...layers import Dense, Input
 from ...layers.recurrent_kinds import TASK_CELLS
 from ...models import Model
+from ..settings import check_value
 
 CELLS = TASK_CELLS  # cell name -> layer class, one table for every task
 OUTPUTS = ("last", "sequence")
@@ -37,14 +38,10 @@ class ForecasterConfig:
     output: str = "last"  # checkpoints from before sequence outputs have no such key: they are "last"
 
     def __post_init__(self) -> None:
-        if self.cell not in CELLS:
-            raise ValueError(f"--cell must be one of {sorted(CELLS)}; got {self.cell!r}")
-        if self.output not in OUTPUTS:
-            raise ValueError(f"--output must be one of {list(OUTPUTS)}; got {self.output!r}")
+        check_value("cell", self.cell, {"choices": tuple(sorted(CELLS))})
+        check_value("output", self.output, {"choices": OUTPUTS})
         for name in ("window", "horizon", "layers", "units"):
-            value = getattr(self, name)
-            if not isinstance(value, int) or value < 1:
-                raise ValueError(f"--{name} must be a positive integer; got {value!r}")
+            check_value(name, getattr(self, name), {"positive": True})
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from ...data.tables import read_table
+from ..settings import SettingError
 
 BUNDLED = {
     "co2": ("co2_monthly.csv", "co2", 12, "monthly Mauna Loa CO2 (ppmv), 1958-2001"),
@@ -28,7 +29,7 @@ DATA_DIR = Path(__file__).parent / "data"
 def bundled(name: str) -> tuple[str, str, int, str]:
     """``(csv path, target column, season, description)`` of a bundled series."""
     if name not in BUNDLED:
-        raise ValueError(f"--dataset must be one of {sorted(BUNDLED)}; got {name!r}")
+        raise ValueError(f"dataset must be one of {', '.join(sorted(BUNDLED))}; got {name!r}")
     file, target, season, description = BUNDLED[name]
     return str(DATA_DIR / file), target, season, description
 
@@ -39,8 +40,7 @@ def read_series(path: str | os.PathLike, target: str, features: list[str] | None
     columns = [target, *(features or [])]
     for name in columns:
         if name not in header:
-            option = "--target" if name == target else "--features"
-            raise ValueError(f"{option} {name!r}: {path} has no such column; its columns are {header}")
+            raise SettingError("target" if name == target else "features", f"{name!r}: {path} has no such column; its columns are {header}")
     values = np.empty((len(records), len(columns)), dtype=np.float64)
     for row, (number, record) in enumerate(records):
         for col, name in enumerate(columns):
@@ -66,7 +66,7 @@ class Split:
     @classmethod
     def of(cls, total: int, train: float, val: float) -> "Split":
         if not (0 < train < 1 and 0 < val < 1 and train + val < 1):
-            raise ValueError(f"--train and --val must be fractions with train + val < 1; got {train} and {val}")
+            raise ValueError(f"train_fraction and val_fraction must be fractions with a sum < 1; got {train} and {val}")
         return cls(int(total * train), int(total * (train + val)), total)
 
 

@@ -6,7 +6,6 @@ stops when the validation loss has not improved for ``patience`` epochs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
@@ -14,24 +13,14 @@ import numpy as np
 
 from ... import optimizers
 from ...training import callbacks, losses, set_random_seed
-from ...training.task_files import MODEL_FILE, SaveBest, TimeLimit, load_weights_into, read_task_model
+from ...training.task_files import TimeLimit
+from ..runs import TaskRun, fit_keeping_best
+from ..settings import SettingError, settings_of
 from .model import ForecasterConfig, build_forecaster
 from .series import Scaler, Split, bundled, read_series, sequence_windows, windows
+from .settings import ForecastSettings
 
 TASK = "forecast"
-
-
-@dataclass
-class ForecastResult:
-    out: Path
-    history: list[dict[str, Any]]
-    best_epoch: int
-    val_loss: float
-    model: Any = field(repr=False)
-
-    @property
-    def checkpoint(self) -> Path:
-        return self.out / MODEL_FILE
 
 
 def resolve_data(data: str | None, dataset: str, target: str | None, season: int | None) -> tuple[str, str, int, str]:
@@ -39,10 +28,10 @@ def resolve_data(data: str | None, dataset: str, target: str | None, season: int
     if data is None:
         path, bundled_target, bundled_season, description = bundled(dataset)
         if target not in (None, bundled_target):
-            raise ValueError(f"--target {target!r}: the bundled {dataset} series has only the column {bundled_target!r}")
+            raise SettingError("target", f"{target!r}: the bundled {dataset} series has only the column {bundled_target!r}")
         return path, bundled_target, season or bundled_season, f"the bundled {description}"
     if target is None:
-        raise ValueError(f"--target COLUMN is required with --data {data}")
+        raise SettingError("target", f"COLUMN is required with data {data}")
     return str(Path(data).resolve()), target, season or 1, str(data)
 
 
@@ -64,40 +53,20 @@ def prepared(values: np.ndarray, split: Split, scaler: Scaler, config: Forecaste
     return result
 
 
-def train(
-    data: str | None = None,
-    target: str | None = None,
-    features: list[str] | None = None,
-    dataset: str = "co2",
-    window: int = 24,
-    horizon: int = 12,
-    season: int | None = None,
-    out: str = "runs/forecast",
-    cell: str = "lstm",
-    layers: int = 1,
-    units: int = 32,
-    output: str = "last",
-    relative: bool = True,
-    train_fraction: float = 0.7,
-    val_fraction: float = 0.15,
-    batch_size: int = 32,
-    epochs: int = 200,
-    patience: int = 20,
-    minutes: float | None = None,
-    learning_rate: float = 3e-3,
-    seed: int = 0,
-    say: Callable[[str], None] = print,
-) -> ForecastResult:
-    """Train a direct multi-step forecaster of ``target`` and write ``out/model.safetensors``."""
-    for name, value in (("epochs", epochs), ("batch-size", batch_size), ("window", window), ("horizon", horizon)):
-        if not isinstance(value, int) or value < 1:
-            raise ValueError(f"--{name} must be a positive integer; got {value!r}")
-    path, target, season, description = resolve_data(data, dataset, target, season)
-    values = read_series(path, target, features)
-    split = Split.of(len(values), train_fraction, val_fraction)
+def train(*args: Any, say: Callable[[str], None] = print, **fields: Any) -> TaskRun:
+    """Train a direct multi-step forecaster and write ``out/model.safetensors``.
+
+    ``train(ForecastSettings(...))`` or ``train(data, target=..., ...)``; without ``data``, the
+    bundled ``dataset``.
+    """
+    settings = settings_of(ForecastSettings, args, fields)
+    path, target, season, description = resolve_data(settings.data, settings.dataset, settings.target, settings.season)
+    values = read_series(path, target, settings.features)
+    split = Split.of(len(values), settings.train_fraction, settings.val_fraction)
     scaler = Scaler.fit(values[: split.train])  # the training rows only
-    config = ForecasterConfig(window, horizon, values.shape[1], cell, layers, units, output)
-    parts = prepared(values, split, scaler, config, relative, description)
+    window, horizon, output = settings.window, settings.horizon, settings.output
+    config = ForecasterConfig(window, horizon, values.shape[1], settings.cell, settings.layers, settings.units, output)
+    parts = prepared(values, split, scaler, config, settings.relative, description)
     (x, y, _), (val_x, val_y, _) = parts["train"], parts["val"]
     validation = (val_x, val_y)
     if output == "sequence":
@@ -107,26 +76,20 @@ def train(
         last_step_only[:, -1] = window
         validation = (val_x, val_y, last_step_only)
 
-    set_random_seed(seed)
+    set_random_seed(settings.seed)
     model = build_forecaster(config)
-    model.compile(optimizer=optimizers.Adam(learning_rate=learning_rate, clipnorm=1.0), loss=losses.MeanSquaredError())
+    model.compile(optimizer=optimizers.Adam(learning_rate=settings.learning_rate, clipnorm=1.0), loss=losses.MeanSquaredError())
     kind = "sequence-output " if output == "sequence" else ""
-    say(f"Training a {layers}-layer {cell.upper()}({units}) {kind}forecaster on {description}: {len(values)} rows "
+    say(f"Training a {config.layers}-layer {config.cell.upper()}({config.units}) {kind}forecaster on {description}: {len(values)} rows "
         f"(train {split.train}, validation {split.val_end - split.train}, test {split.total - split.val_end}), "
         f"window {window}, horizon {horizon}, {len(x)} training windows, season {season}")
-    out_dir = Path(out)
-    record = lambda: {"task": TASK, "config": config.to_json(), "scaler": scaler.to_json(), "relative": relative,
-                      "data": path, "target": target, "features": list(features or []), "season": season,
-                      "train_fraction": train_fraction, "val_fraction": val_fraction, "description": description}
-    quiet = lambda line: None
-    saver = SaveBest(out_dir / MODEL_FILE, record, monitor="val_loss", mode="min", say=quiet)
-    stop = callbacks.EarlyStopping(monitor="val_loss", patience=patience)
-    model.fit(x, y, batch_size=batch_size, epochs=epochs, validation_data=validation, verbose=0,
-              callbacks=[TimeLimit(minutes), saver, stop])
-    if not saver.best_epoch:
-        raise ValueError("no epoch finished with a finite validation loss; nothing was saved (try a smaller --lr)")
-    last = saver.history[-1]
-    say(f"{last['epoch']} epochs in {last['seconds']:.0f} s; best validation loss {saver.best:.4f} (scaled units) at epoch {saver.best_epoch}")
-    path_saved, weights, _ = read_task_model(out_dir / MODEL_FILE)
-    load_weights_into(model, weights, path_saved)
-    return ForecastResult(out_dir, saver.history, saver.best_epoch, saver.best, model.eval())
+    record = lambda: {"task": TASK, "config": config.to_json(), "scaler": scaler.to_json(), "relative": settings.relative,
+                      "data": path, "target": target, "features": list(settings.features or []), "season": season,
+                      "train_fraction": settings.train_fraction, "val_fraction": settings.val_fraction, "description": description}
+    stop = callbacks.EarlyStopping(monitor="val_loss", patience=settings.patience)
+    run = fit_keeping_best(model, x, y=y, batch_size=settings.batch_size, validation_data=validation, out=settings.out, record=record,
+                           monitor="val_loss", mode="min", epochs=settings.epochs, limit=TimeLimit(settings.minutes),
+                           say=lambda line: None, callbacks=[stop])
+    last = run.history[-1]
+    say(f"{last['epoch']} epochs in {last['seconds']:.0f} s; best validation loss {run.best:.4f} (scaled units) at epoch {run.best_epoch}")
+    return run

@@ -12,12 +12,16 @@ from __future__ import annotations
 import os
 from typing import Any, Iterator
 
-from .checkpoint import load_language_model, resolve
+from ...training.task_files import resolve_task_checkpoint as resolve
+from .checkpoint import load_language_model
+from .evaluation import LMReport, eval_text, evaluate
 from .generation import sample_text, score_texts, stream_text
 from .model import LanguageModel, ModelConfig
-from .training import TrainResult, train
+from .settings import LMSettings
+from .training import train
 
-__all__ = ["LanguageModel", "ModelConfig", "TrainResult", "load", "resolve", "sample", "sample_text", "score", "score_texts", "stream", "stream_text", "train"]
+__all__ = ["LMReport", "LMSettings", "LanguageModel", "ModelConfig", "eval_text", "evaluate", "load", "predict", "resolve", "sample",
+           "sample_text", "score", "score_texts", "stream", "stream_text", "train"]
 
 
 def load(checkpoint: str | os.PathLike) -> tuple[LanguageModel, Any]:
@@ -36,6 +40,12 @@ def sample(checkpoint: str | os.PathLike, prime: str = "", length: int = 500, **
     """The prime and ``length`` generated tokens as one string (options: temperature, top_k, top_p, seed)."""
     model, tokenizer = load(checkpoint)
     return sample_text(model, tokenizer, prime, length, **options)
+
+
+def predict(checkpoint: str | os.PathLike, primes: list[str], length: int = 200, **options: Any) -> list[str]:
+    """Each prime continued by ``length`` generated tokens (options: temperature, top_k, top_p, seed)."""
+    model, tokenizer = load(checkpoint)
+    return [sample_text(model, tokenizer, prime, length, **options) for prime in primes]
 
 
 def score(checkpoint: str | os.PathLike, texts: list[str]) -> list[tuple[float, float, str]]:

@@ -1,13 +1,19 @@
-"""Held-out loss with the recurrent state carried through the text, as a reader would meet it."""
+"""Held-out loss with the recurrent state carried through the text, as a reader would meet it; :func:`evaluate` for a checkpoint."""
 
 from __future__ import annotations
 
 import math
+import os
+from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
 
+from ...data import load_corpus, split_held_out
+from .checkpoint import load_language_model
 from .model import LanguageModel
+
+HELD_OUT_FRACTION = 0.1  # the last tenth of a text: what training holds out and what evaluate scores by default
 
 
 @torch.no_grad()
@@ -41,3 +47,39 @@ def metrics_from_nats(nats: float, tokens: int, characters: int) -> dict[str, fl
         "val_perplexity": math.exp(min(nats / tokens, 700.0)),
         "val_bits_per_char": nats / max(characters, 1) / math.log(2),
     }
+
+
+@dataclass
+class LMReport:
+    """Loss per token on a text (natural log), its perplexity, and bits per character, with the text's size."""
+
+    loss: float
+    perplexity: float
+    bits_per_char: float
+    tokens: int
+    description: str
+
+    def as_text(self) -> str:
+        return (f"loss {self.loss:.4f} nats/token\nperplexity {self.perplexity:.2f}\nbits_per_char {self.bits_per_char:.3f}\n"
+                f"on {self.tokens:,} tokens of {self.description}")
+
+
+def evaluate(checkpoint: str | os.PathLike, data: str | os.PathLike | None = None) -> LMReport:
+    """The model's loss on ``data`` (a file or folder, read whole), or on the held-out 10% of its training text when None."""
+    model, tokenizer, record = load_language_model(checkpoint)
+    if data is None:
+        text, description = load_corpus(record.get("settings", {}).get("data"))
+        ids = split_held_out(tokenizer.encode(text), HELD_OUT_FRACTION)[1]
+        description = f"the held-out {HELD_OUT_FRACTION:.0%} of {description}"
+    else:
+        text, description = load_corpus(data)
+        ids = tokenizer.encode(text)
+    nats, tokens = held_out_nats(model, torch.tensor(ids))
+    metrics = metrics_from_nats(nats, tokens, len(tokenizer.decode(ids)))
+    return LMReport(metrics["val_loss"], metrics["val_perplexity"], metrics["val_bits_per_char"], tokens, description)
+
+
+def eval_text(checkpoint: str | os.PathLike, data: str | os.PathLike | None, out: str | os.PathLike | None,
+              options: dict | None = None) -> str:
+    """What ``rnnkit eval`` prints for a language model (it writes no files)."""
+    return evaluate(checkpoint, data).as_text()

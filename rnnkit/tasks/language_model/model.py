@@ -16,6 +16,7 @@ from torch import nn
 from ...layers import Dense, Dropout, Embedding
 from ...layers.recurrent_kinds import TASK_CELLS
 from ...models import Model
+from ..settings import check_value
 
 CELLS = TASK_CELLS  # cell name -> layer class, one table for every task
 
@@ -34,14 +35,10 @@ class ModelConfig:
     dropout: float = 0.0
 
     def __post_init__(self) -> None:
-        if self.cell not in CELLS:
-            raise ValueError(f"--cell must be one of {sorted(CELLS)}; got {self.cell!r}")
+        check_value("cell", self.cell, {"choices": tuple(sorted(CELLS))})
         for name in ("vocab_size", "layers", "units", "embedding"):
-            value = getattr(self, name)
-            if not isinstance(value, int) or value < 1:
-                raise ValueError(f"--{name.replace('_', '-')} must be a positive integer; got {value!r}")
-        if not 0.0 <= self.dropout < 1.0:
-            raise ValueError(f"--dropout must be in [0, 1); got {self.dropout}")
+            check_value(name, getattr(self, name), {"positive": True})
+        check_value("dropout", self.dropout, {"minimum": 0, "below": 1})
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -10,7 +10,6 @@ held-out loss is measured with the state carried through the held-out text.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
@@ -23,32 +22,14 @@ from ...training import load_checkpoint, losses, set_random_seed
 from ...training.callbacks import CosineWarmDown
 from ...training.task_files import TimeLimit
 from .callbacks import EpochReport, MixedBfloat16, ProgressBar, RunFiles, StopOnInterrupt
+from ..runs import TaskRun
+from ..settings import SettingError, settings_of
 from .checkpoint import BEST, LATEST, read_lm_checkpoint
+from .evaluation import HELD_OUT_FRACTION
 from .model import LanguageModel, ModelConfig
+from .settings import LMSettings
 
-HELD_OUT_FRACTION = 0.1
-LR_SCHEDULES = ("cosine", "constant")
-PRECISIONS = ("float32", "mixed_bfloat16")  # Keras's dtype-policy names
 MAX_STEPS_PER_EPOCH = 100  # so a long text still reports, samples and checkpoints every few minutes
-
-
-@dataclass
-class TrainResult:
-    """Where a run's files are, and its per-epoch history."""
-
-    out: Path
-    history: list[dict[str, Any]]
-    stopped_by: str  # 'epochs', 'time', 'interrupt' or 'nan'
-    model: LanguageModel = field(repr=False)
-    tokenizer: Any = field(repr=False)
-
-    @property
-    def best(self) -> Path:
-        return self.out / BEST if (self.out / BEST).exists() else self.out / LATEST
-
-    @property
-    def plot(self) -> Path:
-        return self.out / "loss.png"
 
 
 def windows(ids: torch.Tensor, seq_len: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -61,75 +42,44 @@ def windows(ids: torch.Tensor, seq_len: int) -> tuple[torch.Tensor, torch.Tensor
 
 def _check_sizes(train_ids: list[int], held_out: list[int], seq_len: int, source: str) -> None:
     if len(train_ids) < seq_len + 1:
-        raise ValueError(
-            f"{source}: {len(train_ids)} training tokens (90% of the text) is less than one window of "
-            f"--seq-len {seq_len}; give more text or a smaller --seq-len"
-        )
+        raise SettingError("seq_len", f"{seq_len} is longer than the {len(train_ids)} training tokens (90% of the text) of {source}; "
+                                      "give more text or a smaller seq_len")
     if len(held_out) < 3:
         raise ValueError(f"{source}: the held-out 10% of the text has only {len(held_out)} tokens; give more text")
 
 
-def train(
-    data: str | None = None,
-    out: str = "runs/lm",
-    tokens: str = "char",
-    cell: str = "lstm",
-    layers: int = 1,
-    units: int = 256,
-    embedding: int = 64,
-    dropout: float = 0.0,
-    seq_len: int = 128,
-    batch_size: int = 32,
-    epochs: int | None = None,
-    minutes: float | None = None,
-    steps_per_epoch: int | None = None,
-    learning_rate: float = 4e-3,
-    clipnorm: float | None = 5.0,
-    lr_schedule: str = "cosine",
-    precision: str = "float32",
-    min_frequency: int = 1,
-    max_vocab: int | None = None,
-    seed: int = 0,
-    samples: int = 2,
-    sample_length: int = 200,
-    eval_tokens: int | None = 50_000,
-    resume: bool = False,
-    say: Callable[[str], None] = print,
-) -> TrainResult:
-    """Train a language model on ``data`` (a file or folder; the bundled corpus if None) into ``out``.
+def train(*args: Any, say: Callable[[str], None] = print, **fields: Any) -> TaskRun:
+    """Train a language model into ``out``: ``train(LMSettings(...))`` or ``train(data, out=..., ...)``.
 
-    Stops after ``epochs`` (default 10 without ``minutes``), or after ``minutes`` of training,
-    whichever comes first. With ``lr_schedule="cosine"`` the learning rate falls along a cosine to
-    5% of ``learning_rate`` over that budget (``"constant"`` keeps it). ``precision="mixed_bfloat16"``
-    runs the products in bfloat16 (weights, optimizer and held-out loss stay float32): about 1.5x
-    faster on CPUs with bfloat16 instructions (AVX512-BF16, AMX), slower on others. The held-out loss after each epoch is measured on the first
-    ``eval_tokens`` tokens of the held-out 10% (all of it when None). With ``resume`` it continues
-    the run in ``out`` from its latest checkpoint (architecture, tokenizer and data settings come
-    from the checkpoint; ``epochs`` counts from the run's start, as Keras's ``initial_epoch`` does).
+    ``data`` is a file or folder (the bundled corpus if None). Stops after ``epochs`` (default 10
+    without ``minutes``), or after ``minutes`` of training, whichever comes first. With
+    ``lr_schedule="cosine"`` the learning rate falls along a cosine to 5% of ``learning_rate`` over
+    that budget (``"constant"`` keeps it). ``precision="mixed_bfloat16"`` runs the products in
+    bfloat16 (weights, optimizer and held-out loss stay float32): about 1.5x faster on CPUs with
+    bfloat16 instructions (AVX512-BF16, AMX), slower on others. The held-out loss after each epoch
+    is measured on the first ``eval_tokens`` tokens of the held-out 10% (all of it when None).
+    With ``resume`` it continues the run in ``out`` from its latest checkpoint (architecture,
+    tokenizer and data settings come from the checkpoint; ``epochs`` counts from the run's start,
+    as Keras's ``initial_epoch`` does). The run's ``checkpoint`` is the best one (else the latest);
+    its ``details`` hold the ``tokenizer`` and the ``plot``.
     """
-    out_dir = Path(out)
-    if resume:
+    chosen = settings_of(LMSettings, args, fields)
+    data, minutes, epochs = chosen.data, chosen.minutes, chosen.epochs
+    out_dir = Path(chosen.out)
+    if chosen.resume:
         tokenizer, config, settings, history, path = _resumed(out_dir)
         text, description = load_corpus(settings["data"] if data is None else data)
     else:
-        for name, value in (("epochs", epochs), ("steps-per-epoch", steps_per_epoch), ("seq-len", seq_len), ("batch-size", batch_size)):
-            if value is not None and (not isinstance(value, int) or value < 1):
-                raise ValueError(f"--{name} must be a positive integer; got {value!r}")
         text, description = load_corpus(data)
-        tokenizer = train_tokenizer(tokens, text, min_frequency=min_frequency, max_size=max_vocab)
-        config = ModelConfig(tokenizer.vocab_size, cell, layers, units, embedding, dropout)
-        settings = {"data": None if data is None else str(Path(data).resolve()), "tokens": tokens, "seq_len": seq_len,
-                    "batch_size": batch_size, "steps_per_epoch": steps_per_epoch, "learning_rate": learning_rate,
-                    "clipnorm": clipnorm, "lr_schedule": lr_schedule, "precision": precision, "seed": seed}
+        tokenizer = train_tokenizer(chosen.tokens, text, min_frequency=chosen.min_frequency, max_size=chosen.max_vocab)
+        config = ModelConfig(tokenizer.vocab_size, chosen.cell, chosen.layers, chosen.units, chosen.embedding, chosen.dropout)
+        settings = {"data": None if data is None else str(Path(data).resolve()), "tokens": chosen.tokens, "seq_len": chosen.seq_len,
+                    "batch_size": chosen.batch_size, "steps_per_epoch": chosen.steps_per_epoch, "learning_rate": chosen.learning_rate,
+                    "clipnorm": chosen.clipnorm, "lr_schedule": chosen.lr_schedule, "precision": chosen.precision, "seed": chosen.seed}
         history = []
-    if precision not in PRECISIONS:
-        raise ValueError(f"--precision must be one of {', '.join(PRECISIONS)}; got {precision!r}")
-    if lr_schedule not in LR_SCHEDULES:
-        raise ValueError(f"--lr-schedule must be one of {', '.join(LR_SCHEDULES)}; got {lr_schedule!r}")
-    if minutes is not None and not minutes > 0:
-        raise ValueError(f"--minutes must be > 0; got {minutes}")
     if epochs is None:
         epochs = 10 if minutes is None else 1_000_000
+    resume, eval_tokens = chosen.resume, chosen.eval_tokens
 
     ids = tokenizer.encode(text)
     train_ids, held_out = split_held_out(ids, HELD_OUT_FRACTION)
@@ -144,7 +94,7 @@ def train(
                   loss=losses.SparseCategoricalCrossentropy(from_logits=True))
     initial_epoch = load_checkpoint(path, model) if resume else 0
     if initial_epoch >= epochs:
-        raise ValueError(f"--resume: the run in {out_dir} has already trained {initial_epoch} epochs; ask for more with --epochs")
+        raise SettingError("epochs", f"{epochs}: the run in {out_dir} has already trained {initial_epoch} epochs; ask for more to resume it")
 
     dataset = TensorDataset(x, y)
     batch = settings["batch_size"]
@@ -166,26 +116,31 @@ def train(
     bar = ProgressBar(clock, planned_steps)
     interrupt = StopOnInterrupt(bar.write)
     offset_seconds = history[-1].get("seconds", 0.0) if history else 0.0
-    report = EpochReport(tokenizer, torch.tensor(evaluated), len(tokenizer.decode(evaluated)), clock, bar.write, samples, sample_length, offset_seconds)
+    report = EpochReport(tokenizer, torch.tensor(evaluated), len(tokenizer.decode(evaluated)), clock, bar.write, chosen.samples,
+                         chosen.sample_length, offset_seconds)
     files = RunFiles(out_dir, tokenizer, settings, history)
     out_dir.mkdir(parents=True, exist_ok=True)
     callbacks = [clock, interrupt, report, files, bar]
-    if lr_schedule == "cosine":
+    if chosen.lr_schedule == "cosine":
         callbacks.append(CosineWarmDown(settings["learning_rate"], seconds=clock.seconds, steps=planned_steps))
-    if precision == "mixed_bfloat16":
+    if chosen.precision == "mixed_bfloat16":
         callbacks.append(MixedBfloat16())
     model.fit(loader, epochs=epochs, initial_epoch=initial_epoch, verbose=0, callbacks=callbacks)
 
     stopped_by = "interrupt" if interrupt.interrupted else "time" if clock.reached else "epochs"
     if history and not math.isfinite(history[-1].get("loss", 0.0)):
         stopped_by = "nan"
-    return TrainResult(out_dir, history, stopped_by, model.eval(), tokenizer)
+    checkpoint = out_dir / BEST if (out_dir / BEST).exists() else out_dir / LATEST
+    scored = [row for row in history if math.isfinite(row.get("val_loss", math.nan))]
+    best = min(scored, key=lambda row: row["val_loss"]) if scored else None
+    return TaskRun(out_dir, checkpoint, history, model.eval(), "val_loss", best and best["val_loss"], best and best["epoch"], stopped_by,
+                   {"tokenizer": tokenizer, "plot": out_dir / "loss.png"})
 
 
 def _resumed(out_dir: Path) -> tuple[Any, ModelConfig, dict[str, Any], list[dict[str, Any]], Path]:
     """Tokenizer, config, settings, history and file of the run in ``out_dir``, from its latest checkpoint."""
     if not (out_dir / LATEST).exists():
-        raise ValueError(f"--resume: {out_dir / LATEST} does not exist; start the run without --resume first")
+        raise SettingError("resume", f"needs {out_dir / LATEST}, which does not exist; start the run without resume first")
     path, _, record = read_lm_checkpoint(out_dir / LATEST)
     tokenizer = tokenizer_from_json(record["tokenizer"])
     return tokenizer, ModelConfig.from_json(record["config"]), dict(record["settings"]), list(record.get("history", [])), path

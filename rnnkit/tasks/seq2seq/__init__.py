@@ -11,10 +11,13 @@ from .bleu import bleu_tokens, corpus_bleu
 from .checkpoint import load_seq2seq
 from .data import Side, read_pairs
 from .dates import date_pairs, dates_task
-from .evaluation import Translation, eval_text, score_pairs, translate
-from .training import TrainResult, train
+from .evaluation import Seq2SeqReport, Translation, eval_text, evaluate, predict, score_pairs, translate
+from .settings import Seq2SeqSettings
+from .training import train
+
+load = load_seq2seq  # every task exports train, load, evaluate and predict under these names (rnnkit.tasks.registry)
 
 __all__ = [
-    "Side", "TrainResult", "Translation", "bleu_tokens", "corpus_bleu", "date_pairs", "dates_task", "eval_text",
-    "load_seq2seq", "read_pairs", "score_pairs", "train", "translate",
+    "Seq2SeqReport", "Seq2SeqSettings", "Side", "Translation", "bleu_tokens", "corpus_bleu", "date_pairs", "dates_task", "eval_text",
+    "evaluate", "load", "load_seq2seq", "predict", "read_pairs", "score_pairs", "train", "translate",
 ]

@@ -10,11 +10,10 @@ longest output to generate and the run's history. A run directory (``--out``) ho
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
 from ...models.seq2seq import Seq2Seq, Seq2SeqConfig
-from ...training.task_files import MODEL_FILE, read_task_model, resolve_task_checkpoint, save_task_model
+from ...training.task_files import MODEL_FILE, read_task_model, save_task_model
 from .data import Side
 
 TASK = "seq2seq"
@@ -24,11 +23,6 @@ def save_seq2seq(path: str | os.PathLike, model: Seq2Seq, source: Side, target: 
     """Write ``path`` atomically: weights, config, vocabularies, and ``record`` (history, settings)."""
     full = {**record, "task": TASK, "config": model.config.to_json(), "source": source.to_json(), "target": target.to_json()}
     save_task_model(path, model, full)
-
-
-def resolve(checkpoint: str | os.PathLike) -> Path:
-    """The file ``checkpoint`` names: itself, or ``model.safetensors`` inside a run directory."""
-    return resolve_task_checkpoint(checkpoint)
 
 
 def load_seq2seq(checkpoint: str | os.PathLike) -> tuple[Seq2Seq, Side, Side, dict[str, Any]]:
@@ -46,4 +40,4 @@ def load_seq2seq(checkpoint: str | os.PathLike) -> tuple[Seq2Seq, Side, Side, di
     return model.eval(), sides[0], sides[1], record
 
 
-__all__ = ["MODEL_FILE", "TASK", "load_seq2seq", "resolve", "save_seq2seq"]
+__all__ = ["MODEL_FILE", "TASK", "load_seq2seq", "save_seq2seq"]

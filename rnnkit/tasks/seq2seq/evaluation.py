@@ -9,7 +9,8 @@ from typing import Any, Sequence
 
 from ...models.seq2seq import Hypothesis, Seq2Seq, beam_search, greedy_search
 from .bleu import bleu_tokens, corpus_bleu
-from .checkpoint import load_seq2seq, resolve
+from ...training.task_files import resolve_task_checkpoint
+from .checkpoint import load_seq2seq
 from .data import Pair, Side, pad, read_pairs
 from .dates import dates_task
 
@@ -57,25 +58,53 @@ def held_out_pairs(record: dict[str, Any], data: str | os.PathLike | None) -> tu
     return dates_task(0, dates["held_out"], dates["seed"])[1], f"{dates['held_out']:,} held-out generated dates"
 
 
+@dataclass
+class Seq2SeqReport:
+    """Exact match and BLEU of the best outputs against the references, with every pair and its output.
+
+    ``bleu`` is corpus BLEU in percent over ``level`` tokens ('char' or 'word'); ``beam`` 1 is
+    greedy decoding; ``description`` says what was scored.
+    """
+
+    exact_match: float
+    bleu: float
+    level: str
+    beam: int
+    description: str
+    pairs: list[Pair]
+    outputs: list[str]
+
+    def wrong(self) -> list[tuple[str, str, str]]:
+        """``(source, reference, output)`` of every pair the model got wrong."""
+        return [(s, r, o) for (s, r), o in zip(self.pairs, self.outputs) if o.strip() != r.strip()]
+
+    def as_text(self) -> str:
+        lines = [f"exact_match {self.exact_match:.4f}", f"bleu {self.bleu:.2f} ({self.level} tokens)",
+                 f"on {self.description} ({'greedy' if self.beam == 1 else f'beam {self.beam}'})"]
+        return "\n".join(lines + [f"  wrong: {s!r} -> {o!r} (expected {r!r})" for s, r, o in self.wrong()[:5]])
+
+
+def evaluate(checkpoint: str | os.PathLike, data: str | os.PathLike | None = None, beam: int = 1,
+             bleu_tokens: str | None = None) -> Seq2SeqReport:
+    """Score the model on ``data`` (source<TAB>target lines), or on the run's held-out dates when None."""
+    model, source, target, record = load_seq2seq(checkpoint)
+    pairs, description = held_out_pairs(record, data)
+    level = bleu_tokens or record.get("bleu_tokens", "char")
+    metrics, outputs = score_pairs(model, source, target, pairs, level, beam, record.get("max_length", 50))
+    return Seq2SeqReport(metrics["exact_match"], metrics["bleu"], level, beam, description, pairs, outputs)
+
+
 def eval_text(checkpoint: str | os.PathLike, data: str | os.PathLike | None, out: str | os.PathLike | None,
               options: dict[str, Any] | None = None) -> str:
     """``rnnkit eval`` for seq2seq: exact match and BLEU; writes ``eval.tsv`` (source, reference, output, ok)."""
     options = options or {}
-    model, source, target, record = load_seq2seq(checkpoint)
-    pairs, description = held_out_pairs(record, data)
-    level = options.get("bleu_tokens") or record.get("bleu_tokens", "char")
-    beam = options.get("beam") or 1
-    metrics, outputs = score_pairs(model, source, target, pairs, level, beam, record.get("max_length", 50))
-    folder = Path(out) if out else resolve(checkpoint).parent
+    report = evaluate(checkpoint, data, options.get("beam") or 1, options.get("bleu_tokens"))
+    folder = Path(out) if out else resolve_task_checkpoint(checkpoint).parent
     folder.mkdir(parents=True, exist_ok=True)
     lines = ["source\treference\toutput\tcorrect"]
-    lines += [f"{s}\t{r}\t{o}\t{int(o.strip() == r.strip())}" for (s, r), o in zip(pairs, outputs)]
+    lines += [f"{s}\t{r}\t{o}\t{int(o.strip() == r.strip())}" for (s, r), o in zip(report.pairs, report.outputs)]
     (folder / "eval.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    wrong = [(s, r, o) for (s, r), o in zip(pairs, outputs) if o.strip() != r.strip()][:5]
-    report = [f"exact_match {metrics['exact_match']:.4f}", f"bleu {metrics['bleu']:.2f} ({level} tokens)",
-              f"on {description} ({'greedy' if beam == 1 else f'beam {beam}'}); every output in {folder / 'eval.tsv'}"]
-    report += [f"  wrong: {s!r} -> {o!r} (expected {r!r})" for s, r, o in wrong]
-    return "\n".join(report)
+    return f"{report.as_text()}\nevery output: {folder / 'eval.tsv'}"
 
 
 def translate(checkpoint: str | os.PathLike, texts: Sequence[str], beam: int = 1, alpha: float = 0.0,
@@ -86,3 +115,8 @@ def translate(checkpoint: str | os.PathLike, texts: Sequence[str], beam: int = 1
     model, source, target, record = load_seq2seq(checkpoint)
     limit = max_length or record.get("max_length", 50)
     return translate_batch(model, source, target, list(texts), beam, alpha, limit, allow_unknown)
+
+
+def predict(checkpoint: str | os.PathLike, texts: Sequence[str], **options: Any) -> list[str]:
+    """The best translation of each text (options as :func:`translate`: beam, alpha, max_length, allow_unknown)."""
+    return [found[0].text for found in translate(checkpoint, texts, **options)]

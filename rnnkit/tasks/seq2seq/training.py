@@ -11,9 +11,7 @@ exact match, then lowest held-out loss).
 from __future__ import annotations
 
 import math
-import random
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
@@ -24,27 +22,13 @@ from ...models.seq2seq import Seq2Seq, Seq2SeqConfig
 from ...training import losses, set_random_seed
 from ...training.callbacks import Callback
 from ...training.task_files import TimeLimit
+from ..runs import TaskRun, hold_out
+from ..settings import settings_of
 from .checkpoint import MODEL_FILE, load_seq2seq, save_seq2seq
 from .data import Pair, PairDataset, Side, read_pairs
 from .dates import dates_task
 from .evaluation import score_pairs
-
-
-@dataclass
-class TrainResult:
-    """Where the run's model is, its per-epoch history, and the held-out scores of the saved model."""
-
-    out: Path
-    history: list[dict[str, float]]
-    stopped_by: str  # 'epochs', 'time' or 'nan'
-    scores: dict[str, float]
-    model: Seq2Seq = field(repr=False)
-    source: Side = field(repr=False)
-    target: Side = field(repr=False)
-
-    @property
-    def checkpoint(self) -> Path:
-        return self.out / MODEL_FILE
+from .settings import Seq2SeqSettings
 
 
 class EpochReport(Callback):
@@ -57,6 +41,7 @@ class EpochReport(Callback):
         self.path, self.record, self.say = path, record, say
         self.history: list[dict[str, float]] = []
         self.best = (-1.0, -math.inf)
+        self.best_epoch = 0
         self.started, self.cpu_started = time.monotonic(), time.process_time()
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
@@ -69,7 +54,7 @@ class EpochReport(Callback):
         key = (row["val_exact_match"], -row.get("val_loss", 0.0))
         better = math.isfinite(row.get("loss", math.nan)) and key > self.best
         if better:
-            self.best = key
+            self.best, self.best_epoch = key, epoch + 1
             save_seq2seq(self.path, self.model, self.source, self.target, {**self.record, "history": self.history, "best_epoch": epoch + 1})
         self.say(f"epoch {epoch + 1}: loss {row.get('loss', math.nan):.4f} | held-out loss {row.get('val_loss', math.nan):.4f}, "
                  f"exact match {row['val_exact_match']:.4f}, BLEU {row['val_bleu']:.1f} | {row['seconds']:.0f} s ({row['cpu_seconds']:.0f} s CPU)"
@@ -77,45 +62,27 @@ class EpochReport(Callback):
         self.model.train()
 
 
-def _split(pairs: list[Pair], seed: int) -> tuple[list[Pair], list[Pair]]:
-    if len(pairs) < 2:
-        raise ValueError(f"{len(pairs)} pair(s): need at least 2 (one to train on, one held out)")
-    order = list(range(len(pairs)))
-    random.Random(seed).shuffle(order)
-    cut = max(1, len(pairs) // 10)
-    return [pairs[i] for i in order[cut:]], [pairs[i] for i in order[:cut]]
+def train(*args: Any, say: Callable[[str], None] = print, **fields: Any) -> TaskRun:
+    """Train an encoder-decoder: ``train(Seq2SeqSettings(...))`` or ``train(data, out=..., ...)``.
 
-
-def _positive(name: str, value: Any) -> None:
-    if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
-        raise ValueError(f"--{name} must be a positive integer; got {value!r}")
-
-
-def train(data: str | None = None, out: str = "runs/seq2seq", *, source_tokens: str = "char", target_tokens: str = "char",
-          shared_vocabulary: bool = False, max_vocab: int | None = None, cell: str = "lstm", layers: int = 1, units: int = 128,
-          embedding: int = 32, bidirectional: bool = True, attention: str | None = "general", dropout: float = 0.0,
-          batch_size: int = 64, epochs: int | None = None, minutes: float | None = None, steps_per_epoch: int | None = None,
-          learning_rate: float = 3e-3, clipnorm: float = 5.0, seed: int = 0, train_size: int = 50_000,
-          held_out_size: int = 2_000, eval_size: int = 500, clock: str = "wall", say: Callable[[str], None] = print) -> TrainResult:
-    """Train on ``data`` (source<TAB>target lines; the generated dates when None); files go to ``out``."""
-    for name, value in (("epochs", epochs), ("batch-size", batch_size), ("steps-per-epoch", steps_per_epoch),
-                        ("train-size", train_size), ("held-out", held_out_size), ("eval-size", eval_size)):
-        _positive(name, value)
-    if minutes is not None and not minutes > 0:
-        raise ValueError(f"--minutes must be > 0; got {minutes}")
-    if epochs is None:
-        epochs = 20 if minutes is None else 1_000_000
+    ``data`` holds source<TAB>target lines (the generated dates when None). The run's ``details``
+    hold the ``source`` and ``target`` sides and the saved model's held-out ``scores``.
+    """
+    settings = settings_of(Seq2SeqSettings, args, fields)
+    data, seed, minutes = settings.data, settings.seed, settings.minutes
+    train_size, held_out_size, batch_size = settings.train_size, settings.held_out_size, settings.batch_size
+    source_tokens, target_tokens, max_vocab = settings.source_tokens, settings.target_tokens, settings.max_vocab
+    attention = None if settings.attention == "none" else settings.attention
+    epochs = settings.epochs if settings.epochs is not None else (20 if minutes is None else 1_000_000)
     if data is None:
         train_pairs, held_out = dates_task(train_size, held_out_size, seed)
         description = f"generated dates ({train_size:,} to train on, {held_out_size:,} held out)"
     else:
-        train_pairs, held_out = _split(read_pairs(data), seed)
+        train_pairs, held_out = hold_out(read_pairs(data), 0.1, seed, "pairs")
         description = f"{data} ({len(train_pairs):,} pairs to train on, {len(held_out):,} held out)"
     sources = [s for s, _ in train_pairs + held_out]
     targets = [t for _, t in train_pairs + held_out]
-    if shared_vocabulary:
-        if source_tokens != target_tokens:
-            raise ValueError("--shared-vocabulary needs the same --source-tokens and --target-tokens")
+    if settings.shared_vocabulary:
         source = target = Side.train(source_tokens, sources + targets, max_vocab)
     else:
         source, target = Side.train(source_tokens, sources, max_vocab), Side.train(target_tokens, targets, max_vocab)
@@ -125,25 +92,27 @@ def train(data: str | None = None, out: str = "runs/seq2seq", *, source_tokens: 
     level = "char" if target.kind == "char" else "word"
 
     set_random_seed(seed)
-    config = Seq2SeqConfig(source.vocab_size, target.vocab_size, cell=cell, layers=layers, units=units, embedding=embedding,
-                           bidirectional=bidirectional, attention=attention, shared_embedding=shared_vocabulary, dropout=dropout)
+    config = Seq2SeqConfig(source.vocab_size, target.vocab_size, cell=settings.cell, layers=settings.layers, units=settings.units,
+                           embedding=settings.embedding, bidirectional=settings.bidirectional, attention=attention,
+                           shared_embedding=settings.shared_vocabulary, dropout=settings.dropout)
     model = Seq2Seq(config)
-    model.compile(optimizer=optimizers.Adam(learning_rate=learning_rate, clipnorm=clipnorm),
+    model.compile(optimizer=optimizers.Adam(learning_rate=settings.learning_rate, clipnorm=settings.clipnorm),
                   loss=losses.SparseCategoricalCrossentropy(from_logits=True))
+    steps_per_epoch = settings.steps_per_epoch
     sampler = RandomSampler(train_set, num_samples=steps_per_epoch * batch_size) if steps_per_epoch else RandomSampler(train_set)
     loader = DataLoader(train_set, batch_size=batch_size, sampler=sampler, collate_fn=PairDataset.collate)
     validation = DataLoader(held_out_set, batch_size=256, collate_fn=PairDataset.collate)
 
-    out_dir = Path(out)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    settings = {"data": None if data is None else str(Path(data).resolve()), "source_tokens": source_tokens,
-                "target_tokens": target_tokens, "batch_size": batch_size, "learning_rate": learning_rate, "seed": seed}
-    record = {"settings": settings, "max_length": max_length, "bleu_tokens": level,
+    out_dir = Path(settings.out)
+    stored = {"data": None if data is None else str(Path(data).resolve()), "source_tokens": source_tokens,
+              "target_tokens": target_tokens, "batch_size": batch_size, "learning_rate": settings.learning_rate, "seed": seed}
+    record = {"settings": stored, "max_length": max_length, "bleu_tokens": level,
               "dates": None if data is not None else {"seed": seed, "train": train_size, "held_out": held_out_size}}
-    limit = TimeLimit(minutes, clock)
-    report = EpochReport(held_out[:eval_size], source, target, level, max_length, out_dir / MODEL_FILE, record, say)
+    limit = TimeLimit(minutes, settings.clock)
+    report = EpochReport(held_out[:settings.eval_size], source, target, level, max_length, out_dir / MODEL_FILE, record, say)
     weights = sum(p.numel() for p in model.parameters())
-    say(f"Training a {'bidirectional ' if bidirectional else ''}{cell.upper()}({units}) x{layers} encoder-decoder, attention "
+    say(f"Training a {'bidirectional ' if config.bidirectional else ''}{config.cell.upper()}({config.units}) x{config.layers} "
+        f"encoder-decoder, attention "
         f"{attention or 'none'}, {weights:,} weights, on {description}; vocabularies {source.vocab_size} / {target.vocab_size} "
         f"({source_tokens} / {target_tokens}); {len(loader)} batches of {batch_size} per epoch"
         + (f"; {minutes:g} minutes" if minutes is not None else f"; {epochs} epochs"))
@@ -157,7 +126,7 @@ def train(data: str | None = None, out: str = "runs/seq2seq", *, source_tokens: 
         raise ValueError("no epoch finished with a finite loss, so no model was saved")
     best, source, target, _ = load_seq2seq(out_dir / MODEL_FILE)
     scores, _ = score_pairs(best, source, target, held_out, level, max_length=max_length)
-    return TrainResult(out_dir, history, stopped_by, scores, best, source, target)
+    return TaskRun(out_dir, out_dir / MODEL_FILE, history, best, "val_exact_match", report.best[0], report.best_epoch, stopped_by, {"source": source, "target": target, "scores": scores})
 
 
-__all__ = ["TrainResult", "train"]
+__all__ = ["train"]

@@ -4,14 +4,17 @@ In a notebook::
 
     from rnnkit.tasks import tagging
     run = tagging.train("en_ewt-ud-train.conllu", out="runs/pos", epochs=3)
-    print(tagging.predict_text(run.out, ["The cat sat on the mat ."], {}))
-    print(tagging.evaluate(run.out, "en_ewt-ud-dev.conllu")["accuracy"])
+    print(tagging.predict(run.out, ["The cat sat on the mat ."]))      # [[('The', 'DET'), ('cat', 'NOUN'), ...]]
+    print(tagging.evaluate(run.out, "en_ewt-ud-dev.conllu").as_text())
 """
 
-from .evaluation import eval_text, evaluate, load_tagger, predict_text, tag_sentences
+from .evaluation import TagReport, eval_text, evaluate, load_tagger, predict, predict_text, tag_sentences
 from .features import WordFeatures, word_shape
 from .model import Tagger, TaggerConfig
-from .training import TagResult, train
+from .settings import TagSettings
+from .training import train
 
-__all__ = ["TagResult", "Tagger", "TaggerConfig", "WordFeatures", "eval_text", "evaluate", "load_tagger", "predict_text",
-           "tag_sentences", "train", "word_shape"]
+load = load_tagger  # every task exports train, load, evaluate and predict under these names (rnnkit.tasks.registry)
+
+__all__ = ["TagReport", "TagSettings", "Tagger", "TaggerConfig", "WordFeatures", "eval_text", "evaluate", "load", "load_tagger",
+           "predict", "predict_text", "tag_sentences", "train", "word_shape"]

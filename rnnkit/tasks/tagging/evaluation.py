@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,33 @@ def tag_sentences(model: Tagger, features: WordFeatures, tags: list[str], senten
     return result
 
 
-def evaluate(checkpoint: str | os.PathLike, data: str, column: str | None = None) -> dict[str, Any]:
+@dataclass
+class TagReport:
+    """Token accuracy over real words, split into words the vocabulary knew and did not, and entity scores for IOB tags.
+
+    ``known_word_accuracy``/``unknown_word_accuracy`` are None when no word was of that kind;
+    ``entities`` holds entity precision, recall and F1 (and counts) when the tags are IOB.
+    """
+
+    accuracy: float
+    words: int
+    sentences: int
+    known_word_accuracy: float | None = None
+    unknown_word_accuracy: float | None = None
+    entities: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """The scores as one flat record (what ``eval.json`` holds); missing ones left out."""
+        plain = {"accuracy": self.accuracy, "words": self.words, "sentences": self.sentences,
+                 "known_word_accuracy": self.known_word_accuracy, "unknown_word_accuracy": self.unknown_word_accuracy}
+        return {**{k: v for k, v in plain.items() if v is not None}, **self.entities}
+
+    def as_text(self) -> str:
+        """One ``name value`` line per score, accuracy first."""
+        return "\n".join(f"{k} {v:.4f}" if isinstance(v, float) else f"{k} {v}" for k, v in self.to_json().items())
+
+
+def evaluate(checkpoint: str | os.PathLike, data: str, column: str | None = None) -> TagReport:
     """Token accuracy over real words (padding excluded), known/unknown-word accuracy, entity scores for IOB tags."""
     model, features, record = load_tagger(checkpoint)
     sentences = read_tagged(data, record.get("format", "auto"), column or record.get("column", "upos"), "--data")
@@ -56,31 +83,32 @@ def evaluate(checkpoint: str | os.PathLike, data: str, column: str | None = None
             for key in ("all", "known" if word.lower() in known else "unknown"):
                 counts[key][0] += t == g
                 counts[key][1] += 1
-    result: dict[str, Any] = {"accuracy": counts["all"][0] / counts["all"][1], "words": counts["all"][1], "sentences": len(sentences)}
-    for key in ("known", "unknown"):
-        if counts[key][1]:
-            result[f"{key}_word_accuracy"] = counts[key][0] / counts[key][1]
-    if record.get("iob"):
-        result.update(entity_scores([t for _, t in sentences], predicted))
-    return result
+    share = {key: counts[key][0] / counts[key][1] if counts[key][1] else None for key in ("known", "unknown")}
+    entities = entity_scores([t for _, t in sentences], predicted) if record.get("iob") else {}
+    return TagReport(counts["all"][0] / counts["all"][1], counts["all"][1], len(sentences), share["known"], share["unknown"], entities)
 
 
 def eval_text(checkpoint: str | os.PathLike, data: str | None, out: str | None, options: dict[str, Any]) -> str:
     """What ``rnnkit eval`` prints (``accuracy 0.951`` first); writes ``eval.json`` to ``out``."""
     if data is None:
         raise ValueError("--data FILE is required to evaluate a tagger (CoNLL-U, word/TAG or two-column text)")
-    result = evaluate(checkpoint, data, options.get("column"))
+    report = evaluate(checkpoint, data, options.get("column"))
     folder = Path(out) if out else resolve_task_checkpoint(checkpoint).parent
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "eval.json").write_text(json.dumps({"data": str(data), **result}, indent=1))
-    return "\n".join(f"{k} {v:.4f}" if isinstance(v, float) else f"{k} {v}" for k, v in result.items())
+    (folder / "eval.json").write_text(json.dumps({"data": str(data), **report.to_json()}, indent=1))
+    return report.as_text()
+
+
+def predict(checkpoint: str | os.PathLike, texts: list[str]) -> list[list[tuple[str, str]]]:
+    """``(word, tag)`` for every word of each text (words split at spaces and punctuation)."""
+    if not texts:
+        raise ValueError("give one or more sentences to tag")
+    model, features, record = load_tagger(checkpoint)
+    sentences = [[w for w in WordTokenizer.split(text) if w != "<eos>"] or [text] for text in texts]
+    tagged = tag_sentences(model, features, record["tags"], sentences)
+    return [list(zip(words, tags)) for words, tags in zip(sentences, tagged)]
 
 
 def predict_text(checkpoint: str | os.PathLike, inputs: list[str], options: dict[str, Any]) -> str:
-    """Each sentence as ``word/TAG word/TAG ...`` (words split at spaces and punctuation)."""
-    if not inputs:
-        raise ValueError("give one or more sentences to tag")
-    model, features, record = load_tagger(checkpoint)
-    sentences = [[w for w in WordTokenizer.split(text) if w != "<eos>"] or [text] for text in inputs]
-    tagged = tag_sentences(model, features, record["tags"], sentences)
-    return "\n".join(" ".join(f"{w}/{t}" for w, t in zip(words, tags)) for words, tags in zip(sentences, tagged))
+    """Each sentence as ``word/TAG word/TAG ...``."""
+    return "\n".join(" ".join(f"{w}/{t}" for w, t in words) for words in predict(checkpoint, inputs))

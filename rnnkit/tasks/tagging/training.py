@@ -6,9 +6,6 @@ network learns to tag from suffix, shape and context when it meets a new word.
 
 from __future__ import annotations
 
-import random
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Callable
 
 import torch
@@ -19,9 +16,12 @@ from ...data.padding import LengthBuckets
 from ...data.tagged_text import is_iob, read_tagged
 from ...data.vectors import load_vectors_into, read_vectors
 from ...training import losses, set_random_seed
-from ...training.task_files import MODEL_FILE, SaveBest, TimeLimit, load_weights_into, read_task_model
+from ...training.task_files import TimeLimit
+from ..runs import TaskRun, fit_keeping_best, hold_out
+from ..settings import SettingError, settings_of
 from .features import WordFeatures
 from .model import Tagger, TaggerConfig
+from .settings import TagSettings
 
 TASK = "tag"
 
@@ -63,93 +63,47 @@ def sentence_loader(features: list, tags: list, batch_size: int, shuffle: bool, 
     return DataLoader(data, batch_sampler=LengthBuckets([len(f) for f in features], batch_size, shuffle), collate_fn=data.collate)
 
 
-@dataclass
-class TagResult:
-    out: Path
-    history: list[dict[str, Any]]
-    best_epoch: int
-    val_accuracy: float
-    model: Any = field(repr=False)
-    features: WordFeatures = field(repr=False)
-    tags: list[str] = field(repr=False)
+def train(*args: Any, say: Callable[[str], None] = print, **fields: Any) -> TaskRun:
+    """Train a tagger and write ``out/model.safetensors``: ``train(TagSettings(...))`` or ``train(data, out=..., ...)``.
 
-    @property
-    def checkpoint(self) -> Path:
-        return self.out / MODEL_FILE
-
-
-def train(
-    data: str,
-    val: str | None = None,
-    out: str = "runs/tag",
-    fmt: str = "auto",
-    column: str = "upos",
-    cell: str = "lstm",
-    bidirectional: bool = True,
-    layers: int = 1,
-    units: int = 128,
-    embedding: int = 100,
-    dropout: float = 0.3,
-    word_dropout: float = 0.05,
-    min_frequency: int = 1,
-    max_vocab: int | None = 50000,
-    batch_size: int = 32,
-    epochs: int = 5,
-    minutes: float | None = None,
-    learning_rate: float = 2e-3,
-    vectors: str | None = None,
-    freeze_vectors: bool = False,
-    char_units: int = 0,
-    val_fraction: float = 0.1,
-    seed: int = 0,
-    say: Callable[[str], None] = print,
-) -> TagResult:
-    """Train a tagger on ``data`` (CoNLL-U, word/TAG or two-column text) and write ``out/model.safetensors``."""
-    for name, value in (("epochs", epochs), ("batch-size", batch_size)):
-        if not isinstance(value, int) or value < 1:
-            raise ValueError(f"--{name} must be a positive integer; got {value!r}")
+    ``data`` is CoNLL-U, word/TAG lines or two-column text. The run's ``details`` hold the word
+    ``features`` and the ``tags``.
+    """
+    settings = settings_of(TagSettings, args, fields)
+    data, fmt, column = settings.data, settings.fmt, settings.column
     sentences = read_tagged(data, fmt, column, "--data")
-    if val is None:
-        if len(sentences) < 2:
-            raise ValueError(f"--data {data}: need at least 2 sentences to hold some out for validation (or give --val)")
-        order = list(range(len(sentences)))
-        random.Random(seed).shuffle(order)
-        cut = max(1, round(len(sentences) * val_fraction))
-        held = [sentences[i] for i in order[:cut]]
-        sentences = [sentences[i] for i in order[cut:]]
+    if settings.val is None:
+        sentences, held = hold_out(sentences, settings.val_fraction, settings.seed, f"sentences in --data {data}")
     else:
-        held = read_tagged(val, fmt, column, "--val")
+        held = read_tagged(settings.val, fmt, column, "--val")
     tags = sorted({t for _, ts in sentences for t in ts} | {t for _, ts in held for t in ts})  # tags only --val has can still be scored
     if len(tags) < 2:
-        raise ValueError(f"--data {data}: every word has the same tag ({tags[0]!r}); a tagger needs two or more")
+        raise SettingError("data", f"{data}: every word has the same tag ({tags[0]!r}); a tagger needs two or more")
     tag_index = {t: i for i, t in enumerate(tags)}
 
-    set_random_seed(seed)
-    if not isinstance(char_units, int) or char_units < 0:
-        raise ValueError(f"--char-units must be 0 (off) or a positive integer; got {char_units!r}")
-    features = WordFeatures.train([w for w, _ in sentences], min_frequency, max_vocab, char_len=16 if char_units else 0)
-    table = read_vectors(vectors) if vectors is not None else None
-    config = TaggerConfig(features.sizes, len(tags), cell, bidirectional, layers, units, table.dimension if table else embedding, dropout,
-                          len(features.chars), features.char_len, char_units)
+    set_random_seed(settings.seed)
+    char_units = settings.char_units
+    features = WordFeatures.train([w for w, _ in sentences], settings.min_frequency, settings.max_vocab, char_len=16 if char_units else 0)
+    table = read_vectors(settings.vectors) if settings.vectors is not None else None
+    config = TaggerConfig(features.sizes, len(tags), settings.cell, settings.bidirectional, settings.layers, settings.units,
+                          table.dimension if table else settings.embedding, settings.dropout, len(features.chars), features.char_len,
+                          char_units)
     model = Tagger(config)
-    vector_note = "" if table is None else "; " + load_vectors_into(model.word_embedding, features.words, table, trainable=not freeze_vectors)
-    model.compile(optimizer=optimizers.Adam(learning_rate=learning_rate, clipnorm=5.0),
+    vector_note = "" if table is None else "; " + load_vectors_into(model.word_embedding, features.words, table,
+                                                                    trainable=not settings.freeze_vectors)
+    model.compile(optimizer=optimizers.Adam(learning_rate=settings.learning_rate, clipnorm=5.0),
                   loss=losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
     encode = lambda group: ([features.encode(w) for w, _ in group], [[tag_index[t] for t in ts] for _, ts in group])
-    train_data = sentence_loader(*encode(sentences), batch_size, True, word_dropout)
-    val_data = sentence_loader(*encode(held), batch_size, False)
+    train_data = sentence_loader(*encode(sentences), settings.batch_size, True, settings.word_dropout)
+    val_data = sentence_loader(*encode(held), settings.batch_size, False)
     tokens = sum(len(w) for w, _ in sentences)
-    say(f"Training a {'bidirectional ' if bidirectional else ''}{layers}-layer {cell.upper()}({units}) tagger on {data}: "
-        f"{len(sentences):,} sentences ({tokens:,} words) and {len(held):,} validation sentences, {len(tags)} tags, "
+    say(f"Training a {'bidirectional ' if config.bidirectional else ''}{config.layers}-layer {config.cell.upper()}({config.units}) "
+        f"tagger on {data}: {len(sentences):,} sentences ({tokens:,} words) and {len(held):,} validation sentences, {len(tags)} tags, "
         f"vocabulary {len(features.words):,} words, {sum(p.numel() for p in model.parameters()):,} weights{vector_note}")
 
-    out_dir = Path(out)
     record = lambda: {"task": TASK, "config": config.to_json(), "features": features.to_json(), "tags": tags,
                       "column": column, "format": fmt, "iob": is_iob(tags), "data": str(data)}
-    saver = SaveBest(out_dir / MODEL_FILE, record, monitor="val_accuracy", mode="max", say=say)
-    model.fit(train_data, epochs=epochs, validation_data=val_data, verbose=0, callbacks=[TimeLimit(minutes), saver])
-    if not saver.best_epoch:
-        raise ValueError("no epoch finished with a finite validation accuracy; nothing was saved (try a smaller --lr)")
-    path, weights, _ = read_task_model(out_dir / MODEL_FILE)
-    load_weights_into(model, weights, path)
-    return TagResult(out_dir, saver.history, saver.best_epoch, saver.best, model.eval(), features, tags)
+    run = fit_keeping_best(model, train_data, validation_data=val_data, out=settings.out, record=record, monitor="val_accuracy",
+                           mode="max", epochs=settings.epochs, limit=TimeLimit(settings.minutes), say=say)
+    run.details.update(features=features, tags=tags)
+    return run

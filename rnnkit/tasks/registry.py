@@ -1,0 +1,74 @@
+"""Every task rnnkit trains, in one explicit table, and :func:`open_checkpoint` to find a checkpoint's task.
+
+A checkpoint (or run directory) records the task that wrote it (``record["task"]`` in its
+:mod:`rnnkit.safetensors_file` header), so ``rnnkit eval``, ``predict``, ``sample`` and
+``inspect`` need only a path: they open it here and call what the table gives for that task.
+A new task is one more :class:`Task` row in :data:`TASKS` (and its ``rnnkit train`` module in
+:mod:`rnnkit.cli.train`).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from .. import safetensors_file
+from ..training.task_files import resolve_task_checkpoint
+from . import classification, forecasting, language_model, seq2seq, tagging
+
+
+@dataclass(frozen=True)
+class Task:
+    """One task: its name in checkpoints, how to load one, and what the commands print for it.
+
+    ``load(checkpoint)`` is the task's own loader (a model in eval mode and what it reads with).
+    ``eval_text(checkpoint, data, out, options) -> str`` and ``predict_text(checkpoint, inputs,
+    options) -> str`` are what ``rnnkit eval``/``predict`` print; ``predict_text`` is None where
+    the task has its own command instead (a language model: ``sample``; seq2seq: ``translate``).
+    """
+
+    name: str
+    title: str
+    load: Callable[..., Any]
+    eval_text: Callable[..., str]
+    predict_text: Callable[..., str] | None = None
+
+
+TASKS: dict[str, Task] = {
+    "lm": Task("lm", "a language model", language_model.load, language_model.eval_text),
+    "classify": Task("classify", "a classifier", classification.load, classification.eval_text, classification.predict_text),
+    "tag": Task("tag", "a tagger", tagging.load, tagging.eval_text, tagging.predict_text),
+    "forecast": Task("forecast", "a forecaster", forecasting.load, forecasting.eval_text, forecasting.predict_text),
+    "seq2seq": Task("seq2seq", "an encoder-decoder", seq2seq.load, seq2seq.eval_text),
+}
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A task checkpoint file: where it is and its header (``kind`` 'task' or 'training', the task's ``record``)."""
+
+    path: Path
+    header: dict[str, Any]
+
+    @property
+    def record(self) -> dict[str, Any]:
+        return self.header.get("record") or {}
+
+
+def open_checkpoint(checkpoint: str | os.PathLike) -> tuple[Task, Checkpoint]:
+    """``(task, checkpoint)`` for a checkpoint file or run directory; a clear error for any other file."""
+    path = resolve_task_checkpoint(checkpoint)
+    header = safetensors_file.read_header(path)
+    found = Checkpoint(path, header)
+    name = found.record.get("task")
+    if header["kind"] in ("model", "weights"):
+        raise ValueError(f"{path}: an rnnkit model file (model.save), not a task checkpoint; 'rnnkit summary', 'inspect' and "
+                         "'convert' read it")
+    if name is None:
+        raise ValueError(f"{path}: a training checkpoint of a model (ModelCheckpoint), not of 'rnnkit train TASK'; "
+                         "resume it with rnnkit.training.load_checkpoint")
+    if name not in TASKS:
+        raise ValueError(f"{path}: a checkpoint of task {name!r}, which this rnnkit does not know (it knows {', '.join(TASKS)})")
+    return TASKS[name], found
