@@ -26,3 +26,16 @@ def test_present_modules_import_and_pyplot_draws_without_a_display():
     plt = pyplot("a test plot")
     figure, _ = plt.subplots()
     plt.close(figure)
+
+
+def test_the_command_line_prints_the_missing_extra_as_an_error(monkeypatch, capsys, tmp_path):
+    from rnnkit import cli
+    from rnnkit.tasks.seq2seq import bleu
+
+    def missing(module, purpose):
+        raise MissingExtraError(f"{purpose} needs sacrebleu, which comes with rnnkit's 'text' extra")
+
+    monkeypatch.setattr(bleu, "require", missing)
+    status = cli.main(["train", "seq2seq", "--minutes", "0.02", "--out", str(tmp_path / "run")])
+    assert status == 2
+    assert "error: BLEU needs sacrebleu, which comes with rnnkit's 'text' extra" in capsys.readouterr().err

@@ -1,6 +1,7 @@
 """The ``rnnkit`` command: one module per subcommand (``add_parser`` and ``run``), one error handler here.
 
-A subcommand's ``run`` raises ``ValueError``/``OSError`` for bad input; :func:`main` prints it as
+A subcommand's ``run`` raises ``ValueError``/``OSError`` for bad input, or
+:class:`~rnnkit.extras.MissingExtraError` when an optional dependency is missing; :func:`main` prints it as
 ``rnnkit COMMAND: error: ...`` and exits with status 2 (1 for the file commands that set
 ``error_status=1``: ``summary`` and ``convert`` fail like other file tools). A bad setting (:class:`SettingError`)
 is shown under the flag the user typed (``--units must be ...``), not the field's name.
@@ -12,6 +13,7 @@ import argparse
 import os
 import sys
 
+from ..extras import MissingExtraError
 from ..tasks.settings import SettingError
 from . import bench, convert, demo, eval, experiment, inspect, predict, sample, score, summary, train, translate, word2vec
 from .settings_flags import FLAGS
@@ -48,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         # Point stdout at /dev/null so Python's flush at exit does not raise a second time.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141  # 128 + SIGPIPE, what a shell reports for a tool killed by the closed pipe
-    except (ValueError, OSError) as error:
+    except (ValueError, OSError, MissingExtraError) as error:
         print(f"{name}: error: {_message(error, args)}", file=sys.stderr)
         return getattr(args, "error_status", 2)
 

@@ -115,7 +115,7 @@ def test_model_configs_name_fields_too():
         classification.ClassifierConfig(10, 2, units=0)
     with pytest.raises(ValueError, match=r"^dropout must be in \[0, 1\); got 1.5$"):
         tagging.TaggerConfig([5, 5, 5], 3, dropout=1.5)
-    with pytest.raises(ValueError, match=r"^cell must be one of gru, lstm, simple; got 'rnn'$"):
+    with pytest.raises(ValueError, match=r"^cell must be one of gru, layer_norm_lstm, lstm, simple, simple_rnn; got 'rnn'$"):
         language_model.ModelConfig(10, cell="rnn")
 
 
