@@ -7,8 +7,23 @@ from .recurrent import GRU, LSTM, RNN, SimpleRNN
 from .recurrent_cells import GRUCell, LSTMCell, SimpleRNNCell
 from .wrappers import Bidirectional, TimeDistributed
 
+# layers used around recurrent layers (issue 14)
+from .activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
+from .attention import AdditiveAttention, Attention, MultiHeadAttention
+from .convolutional import Conv1D
+from .identity import Identity
+from .lambda_layer import Lambda
+from .merging import Add, Average, Dot, Maximum, Minimum, Multiply, Subtract
+from .noise import GaussianDropout, GaussianNoise, SpatialDropout1D
+from .normalization import BatchNormalization, LayerNormalization, Normalization
+from .pooling import AveragePooling1D, MaxPooling1D
+from .reshaping import Cropping1D, Permute, RepeatVector, UpSampling1D, ZeroPadding1D
+
 GlobalAvgPool1D = GlobalAveragePooling1D  # Keras's short names
 GlobalMaxPool1D = GlobalMaxPooling1D
+AvgPool1D = AveragePooling1D
+Convolution1D = Conv1D
+MaxPool1D = MaxPooling1D
 
 __all__ = [
     "Activation",
@@ -36,4 +51,39 @@ __all__ = [
     "SimpleRNN",
     "SimpleRNNCell",
     "TimeDistributed",
+    # layers used around recurrent layers (issue 14)
+    "Add",
+    "AdditiveAttention",
+    "Attention",
+    "Average",
+    "AveragePooling1D",
+    "AvgPool1D",
+    "BatchNormalization",
+    "Conv1D",
+    "Convolution1D",
+    "Cropping1D",
+    "Dot",
+    "ELU",
+    "GaussianDropout",
+    "GaussianNoise",
+    "Identity",
+    "Lambda",
+    "LayerNormalization",
+    "LeakyReLU",
+    "MaxPool1D",
+    "MaxPooling1D",
+    "Maximum",
+    "Minimum",
+    "MultiHeadAttention",
+    "Multiply",
+    "Normalization",
+    "PReLU",
+    "Permute",
+    "ReLU",
+    "RepeatVector",
+    "Softmax",
+    "SpatialDropout1D",
+    "Subtract",
+    "UpSampling1D",
+    "ZeroPadding1D",
 ]
