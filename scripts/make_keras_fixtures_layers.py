@@ -141,7 +141,7 @@ def mha_lstm(rng):
     r = layers.LayerNormalization()(layers.Add()([h, a]))
     c, s = layers.MultiHeadAttention(num_heads=3, key_dim=2, output_shape=5, dropout=0.1)(
         r, e, return_attention_scores=True, use_causal_mask=True)
-    q = layers.MultiHeadAttention(num_heads=1, key_dim=4, use_bias=False)(h, e, e, use_causal_mask=True)
+    q = layers.MultiHeadAttention(num_heads=1, key_dim=4, use_bias=False)(a, h, h, use_causal_mask=True)
     y = layers.Dense(2)(layers.GlobalMaxPooling1D()(r))
     return keras.Model(x, [y, a, r, c, s, q]), [ids(rng, 20, 9, [9, 6, 3, 1])]
 

@@ -168,7 +168,9 @@ class MultiHeadAttention(Layer):
     ``query_dense``, ``key_dense``, ``value_dense``, ``output_dense``.
 
     Masks: the query's, value's and key's masks and ``attention_mask`` ``(B, Tq, Tv)`` combine
-    (with ``use_causal_mask``) into one mask. A query step whose every score is masked gets the
+    (with ``use_causal_mask``) into one mask; the output carries the query's mask. As in Keras 3,
+    the call removes the masks from its input tensors, so a later layer on the same tensors
+    sees none. A query step whose every score is masked gets the
     mean of the values when Keras would use its fused kernel (no dropout, no scores returned),
     and zero weights otherwise, as Keras 3 does on TensorFlow.
     """
@@ -277,6 +279,8 @@ class MultiHeadAttention(Layer):
             key = value
         elif key_mask is None:
             key_mask = getattr(key, "_keras_mask", None)
+        for tensor in (query, value, key):  # Keras 3 takes the masks off its inputs, for later layers too
+            tensor.__dict__.pop("_keras_mask", None)
         keep = _combined_mask(query, value, query_mask, value_mask, key_mask, attention_mask, use_causal_mask)
         q = _project(query, self.query_kernel, self.query_bias) * (1.0 / math.sqrt(self.key_dim))  # (B, Tq, H, K)
         k = _project(key, self.key_kernel, self.key_bias)  # (B, Tv, H, K)
@@ -287,8 +291,9 @@ class MultiHeadAttention(Layer):
             scores = torch.where(keep, scores, torch.full_like(scores, -_LARGE))
         weights = torch.softmax(scores, dim=-1)
         fused = self.dropout == 0.0 and not return_attention_scores
-        if keep is not None and not fused:  # Keras's Softmax layer: masked weights are exactly 0
+        if keep is not None and not fused:  # Keras's Softmax layer: masked weights are exactly 0,
             weights = torch.where(keep, weights, torch.zeros_like(weights))
+            weights._keras_mask = keep  # and the weights carry the mask it was given
         attended = torch.einsum("bhts,bshv->bthv", _dropout(weights, self.dropout, training), v)  # (B, Tq, H, V)
         output = torch.einsum("bthv,hvo->bto", attended, self.output_kernel)
         if self.output_bias is not None:

@@ -260,7 +260,7 @@ class Normalization(_WithStatistics):
         if self.input_mean is None:
             self.mean = _frozen(kept, 0.0)
             self.variance = _frozen(kept, 1.0)
-            self.count = _frozen((), 0.0)  # float, not Keras's int: a float parameter moves with the model
+            self.count = nn.Parameter(torch.zeros((), dtype=torch.int64), requires_grad=False)  # int, as Keras
         else:
             self.fixed_mean, self.fixed_variance = (self._expanded(v, rank) for v in (self.input_mean, self.input_variance))
 
@@ -280,7 +280,7 @@ class Normalization(_WithStatistics):
             raise ValueError(f"{_describe(self)}: mean and variance were given, so there is nothing to adapt")
         batches = [data] if isinstance(data, (np.ndarray, torch.Tensor)) else _batches(self, data)
         total_mean = total_variance = None
-        count = 0
+        count = 0  # samples seen so far, for the running combination of batch moments
         for batch in batches:
             x = torch.as_tensor(np.asarray(batch, dtype=np.float64) if not isinstance(batch, torch.Tensor) else batch, dtype=torch.float64)
             if not self.built:
@@ -302,7 +302,7 @@ class Normalization(_WithStatistics):
             raise ValueError(f"{_describe(self)}: adapt() got no data")
         with torch.no_grad():
             self.mean.copy_(total_mean)
-            self.variance.copy_(total_variance)
+            self.variance.copy_(total_variance)  # count stays as it is: Keras 3's adapt leaves it
 
     def call(self, inputs: torch.Tensor, mask: Any = None, training: bool = False) -> torch.Tensor:
         inputs = inputs.to(torch.get_default_dtype()) if not inputs.is_floating_point() else inputs

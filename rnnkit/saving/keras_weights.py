@@ -209,4 +209,4 @@ def _assign(path: str, model: Model, pairs: list[tuple[np.ndarray, nn.Parameter]
     with torch.no_grad():
         for array, param in pairs:
             target = params[names[id(param)]]
-            target.copy_(torch.from_numpy(np.ascontiguousarray(array)).to(target.dtype))
+            target.copy_(torch.from_numpy(np.array(array, order="C")).to(target.dtype))
