@@ -421,11 +421,12 @@ def write_mask_probes(seed):
     keras.backend.clear_session()
     rng = np.random.default_rng(seed)
     x = ids(rng, 12, 7, [7, 5, 3, 1])
-    e = layers.Embedding(12, 4, mask_zero=True)(x)
-    out = {"x": x, "embedding_mask": np.asarray(e._keras_mask)}
+    embedding = layers.Embedding(12, 4, mask_zero=True)
+    out = {"x": x, "embedding_mask": np.asarray(embedding(x)._keras_mask)}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for name, probe in MASK_PROBES.items():
+            e = embedding(x)  # a fresh tensor each time: MultiHeadAttention takes the mask off its inputs
             mask = getattr(probe(e), "_keras_mask", None)
             if mask is not None:
                 out[f"mask_{name}"] = np.asarray(mask)

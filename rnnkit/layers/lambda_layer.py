@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 import torch
 
-from .base import Layer, flatten, map_structure
+from .base import Layer, flatten
 
 
 class Lambda(Layer):
@@ -75,13 +75,13 @@ class Lambda(Layer):
         return self._traced_shape(input_shape)
 
     def _traced_shape(self, input_shape: Any) -> Any:
+        shapes = _as_tuples(input_shape)
+
         def run(size: int) -> Any:
-            def zeros(shape: Any) -> Any:
-                if not isinstance(shape, tuple) or not all(d is None or isinstance(d, int) for d in shape):
-                    return shape
+            def zeros(shape: tuple) -> torch.Tensor:
                 return torch.zeros([size if d is None else d for d in shape])
 
-            inputs = map_structure(zeros, _as_tuples(input_shape))
+            inputs = [zeros(s) for s in shapes] if isinstance(shapes, list) else zeros(shapes)
             with torch.no_grad():
                 return self.call(inputs)
 
