@@ -8,13 +8,18 @@ For every case it writes into ``tests/fixtures/keras_layers/``:
 
 * ``CASE.keras`` and ``CASE.h5``: the model as Keras saves it (archive and legacy HDF5);
 * ``CASE.npz``: inputs ``x0, x1, ...``, outputs ``y0, y1, ...`` (``model.predict``),
-  ``m<i>`` the Keras mask carried by output ``i`` when it has one (``has_mask`` in the json),
+  ``m<i>`` the mask output ``i`` carries when the model runs eagerly (a MultiHeadAttention call
+  takes the masks off its inputs at run time, so these can differ from ``symbolic_mask``),
   and the weights ``w0, w1, ...`` in ``model.get_weights()`` order;
 * ``CASE.json``: per-layer class, name, output shape and parameter count, the weight paths,
   the ``summary()`` text and the total/trainable/non-trainable parameter counts.
 
 Weights are drawn from ``np.random.default_rng(seed)`` (normal, std 0.5; variances uniform in
 [0.5, 1.5]); adapted ``Normalization`` layers keep what ``adapt`` computed.
+
+``--check-rnnkit-files DIR`` instead loads the ``CASE.keras`` files rnnkit wrote into ``DIR``
+(one per case, from the same weights) with Keras and prints how far its outputs are from the
+fixture's.
 
 ``layer_steps.npz`` holds single-layer checks that a model file cannot express: a
 BatchNormalization training step (outputs and updated moving statistics, with and without a
@@ -327,7 +332,8 @@ def write_case(name, build, seed):
             for l in model.layers
         ],
         "weights": [{"path": w.path, "shape": list(w.shape), "trainable": bool(w.trainable)} for w in model.weights],
-        "has_mask": has_mask,
+        "outputs": len(ys),
+        "symbolic_mask": has_mask,  # whether Keras's graph tensors carry a mask (m<i>: run-time masks)
         "files": [p.name for p in files],
         "graph_operations": operations,
         "keras_cannot_reload": keras_cannot_reload,
@@ -435,10 +441,33 @@ def write_mask_probes(seed):
     (OUT / "mask_probes.json").write_text(json.dumps(meta, indent=1) + "\n")
 
 
+def check_rnnkit_files(folder):
+    """Load every ``CASE.keras`` in ``folder`` (written by rnnkit) with Keras; print the largest
+    difference from the fixture's outputs (``CASE.npz``)."""
+    import warnings
+
+    warnings.filterwarnings("ignore")
+    for path in sorted(Path(folder).glob("*.keras")):
+        data = np.load(OUT / f"{path.stem}.npz")
+        xs = [data[f"x{i}"] for i in range(sum(k.startswith("x") for k in data.files))]
+        try:
+            model = keras.saving.load_model(path, compile=False)
+        except (TypeError, ValueError) as error:
+            print(path.stem, "Keras cannot load it:", str(error)[:300])
+            continue
+        ys = model.predict(xs[0] if len(xs) == 1 else xs, verbose=0)
+        ys = list(ys) if isinstance(ys, (list, tuple)) else [ys]
+        print(path.stem, "max |difference|", max(float(np.abs(y - data[f"y{i}"]).max()) for i, y in enumerate(ys)))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--only", default="")
+    parser.add_argument("--check-rnnkit-files", metavar="DIR", help="load rnnkit-written CASE.keras files with Keras instead")
     args = parser.parse_args()
+    if args.check_rnnkit_files:
+        check_rnnkit_files(args.check_rnnkit_files)
+        return
     OUT.mkdir(parents=True, exist_ok=True)
     only = [n for n in args.only.split(",") if n]
     for i, (name, build) in enumerate(CASES.items()):

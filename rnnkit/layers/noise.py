@@ -45,7 +45,9 @@ class SpatialDropout1D(Layer):
         return inputs * keep / (1.0 - self.rate)
 
     def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "rate": self.rate, "seed": self.seed}
+        config = {**super().get_config(), "rate": self.rate, "seed": self.seed}
+        del config["trainable"]  # Keras's SpatialDropout1D takes no trainable argument
+        return config
 
 
 class GaussianNoise(Layer):

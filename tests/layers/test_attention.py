@@ -22,7 +22,7 @@ def fixture(name):
     meta = json.loads((FIXTURES / f"{name}.json").read_text())
     data = np.load(FIXTURES / f"{name}.npz")
     xs = [data[f"x{i}"] for i in range(sum(k.startswith("x") for k in data.files))]
-    ys = [data[f"y{i}"] for i in range(len(meta["has_mask"]))]
+    ys = [data[f"y{i}"] for i in range(meta["outputs"])]
     weights = [data[f"w{i}"] for i in range(len(meta["weights"]))]
     return meta, data, xs, ys, weights
 
