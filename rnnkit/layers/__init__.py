@@ -14,6 +14,7 @@ from .convolutional import Conv1D
 from .identity import Identity
 from .lambda_layer import Lambda
 from .merging import Add, Average, Dot, Maximum, Minimum, Multiply, Subtract
+from .merging import add, average, dot, maximum, minimum, multiply, subtract
 from .noise import GaussianDropout, GaussianNoise, SpatialDropout1D
 from .normalization import BatchNormalization, LayerNormalization, Normalization
 from .pooling import AveragePooling1D, MaxPooling1D
@@ -86,4 +87,11 @@ __all__ = [
     "Subtract",
     "UpSampling1D",
     "ZeroPadding1D",
+    "add",
+    "average",
+    "dot",
+    "maximum",
+    "minimum",
+    "multiply",
+    "subtract",
 ]

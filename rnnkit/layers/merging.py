@@ -244,3 +244,32 @@ def _l2_normalize(x: torch.Tensor, axis: int, epsilon: float = 1e-7) -> torch.Te
     """``x * min(rsqrt(sum(x**2)), 1/epsilon)`` along ``axis``: Keras's ``normalize``."""
     inv = torch.rsqrt(x.square().sum(dim=axis, keepdim=True)).clamp(max=1.0 / epsilon)
     return x * inv
+
+
+# Keras's functional forms: ``layers.add([a, b])`` is ``layers.Add()([a, b])``.
+def add(inputs: Sequence[Any], **kwargs: Any) -> Any:
+    return Add(**kwargs)(inputs)
+
+
+def subtract(inputs: Sequence[Any], **kwargs: Any) -> Any:
+    return Subtract(**kwargs)(inputs)
+
+
+def multiply(inputs: Sequence[Any], **kwargs: Any) -> Any:
+    return Multiply(**kwargs)(inputs)
+
+
+def average(inputs: Sequence[Any], **kwargs: Any) -> Any:
+    return Average(**kwargs)(inputs)
+
+
+def maximum(inputs: Sequence[Any], **kwargs: Any) -> Any:
+    return Maximum(**kwargs)(inputs)
+
+
+def minimum(inputs: Sequence[Any], **kwargs: Any) -> Any:
+    return Minimum(**kwargs)(inputs)
+
+
+def dot(inputs: Sequence[Any], axes: int | Sequence[int] = -1, **kwargs: Any) -> Any:
+    return Dot(axes=axes, **kwargs)(inputs)

@@ -115,3 +115,15 @@ def test_merging_is_differentiable_in_float64():
 def test_bad_input_is_refused_clearly(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_functional_forms_build_the_layers():
+    a, b = keras.Input((3, 4)), keras.Input((3, 4))
+    for fn, cls in ((layers.add, layers.Add), (layers.subtract, layers.Subtract), (layers.multiply, layers.Multiply),
+                    (layers.average, layers.Average), (layers.maximum, layers.Maximum), (layers.minimum, layers.Minimum)):
+        out = fn([a, b])
+        assert isinstance(out.node.layer, cls) and out.shape == (None, 3, 4)
+    scores = layers.dot([a, b], axes=2)
+    assert isinstance(scores.node.layer, layers.Dot) and scores.shape == (None, 3, 3)
+    x, y = torch.randn(2, 3), torch.randn(2, 3)
+    np.testing.assert_allclose(layers.subtract([x, y]).numpy(), (x - y).numpy())
