@@ -155,3 +155,14 @@ def test_layer_normalization_gradcheck_and_batchnorm_gradcheck_float64():
 def test_bad_input_is_refused_clearly(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_adapted_normalization_round_trips_through_rnnkit_and_keras_files(tmp_path):
+    meta, data, xs, ys, weights = fixture("normalization_lstm")
+    model = load_model(FIXTURES / "normalization_lstm.keras")
+    for name in ("model.rnnkit", "model.keras"):
+        model.save(tmp_path / name)
+        again = load_model(tmp_path / name)
+        for got, want in zip(again.predict(xs[0]), ys, strict=True):
+            np.testing.assert_allclose(got, want, atol=3e-6)
+        assert again.layers[1].get_weights()[2].dtype == np.int64
