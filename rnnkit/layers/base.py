@@ -275,7 +275,7 @@ class Layer(nn.Module):
                 )
         with torch.no_grad():
             for target, array in zip(targets, arrays):
-                target.copy_(torch.from_numpy(np.ascontiguousarray(array)).to(target.dtype))
+                target.copy_(torch.from_numpy(np.array(array, order="C")).to(target.dtype))
 
     def count_params(self) -> int:
         if not self.built:

@@ -36,6 +36,43 @@ LAYER_CLASSES: dict[str, type[Layer]] = {
     "TimeDistributed": L.TimeDistributed,
     "RNN": L.RNN,
     "LayerNormLSTM": L.LayerNormLSTM,  # rnnkit's own: see KERAS_LACKS
+    # layers used around recurrent layers (issue 14)
+    "Add": L.Add,
+    "AdditiveAttention": L.AdditiveAttention,
+    "Attention": L.Attention,
+    "Average": L.Average,
+    "AveragePooling1D": L.AveragePooling1D,
+    "BatchNormalization": L.BatchNormalization,
+    "Conv1D": L.Conv1D,
+    "Cropping1D": L.Cropping1D,
+    "Dot": L.Dot,
+    "ELU": L.ELU,
+    "GaussianDropout": L.GaussianDropout,
+    "GaussianNoise": L.GaussianNoise,
+    "Identity": L.Identity,
+    "LayerNormalization": L.LayerNormalization,
+    "LeakyReLU": L.LeakyReLU,
+    "MaxPooling1D": L.MaxPooling1D,
+    "Maximum": L.Maximum,
+    "Minimum": L.Minimum,
+    "MultiHeadAttention": L.MultiHeadAttention,
+    "Multiply": L.Multiply,
+    "Normalization": L.Normalization,
+    "PReLU": L.PReLU,
+    "Permute": L.Permute,
+    "ReLU": L.ReLU,
+    "RepeatVector": L.RepeatVector,
+    "Softmax": L.Softmax,
+    "SpatialDropout1D": L.SpatialDropout1D,
+    "Subtract": L.Subtract,
+    "UpSampling1D": L.UpSampling1D,
+    "ZeroPadding1D": L.ZeroPadding1D,
+}
+#: Call arguments (beyond the inputs) that a file's graph may pass to a layer, per class.
+CALL_KEYWORDS: dict[str, frozenset[str]] = {
+    "Attention": frozenset({"return_attention_scores", "use_causal_mask"}),
+    "AdditiveAttention": frozenset({"return_attention_scores", "use_causal_mask"}),
+    "MultiHeadAttention": frozenset({"key", "return_attention_scores", "use_causal_mask"}),
 }
 #: Classes of LAYER_CLASSES that Keras does not have: rnnkit's own format stores them, and a
 #: ``.keras`` archive refuses them (Keras could not load it).
@@ -49,7 +86,10 @@ CELL_CLASSES: dict[str, type[Layer]] = {
 
 # Classes refused with a specific reason (anything else not in the table gets a generic one).
 _REFUSED = {
-    "Lambda": "it holds Python code, and rnnkit never runs code stored in a file",
+    "Lambda": (
+        "it holds Python code (bytecode), and rnnkit never runs code stored in a file, whatever "
+        "safe_mode says; rebuild the model in code with keras.layers.Lambda and load only its weights"
+    ),
     "TFOpLambda": "it holds a TensorFlow operation, and rnnkit never runs code stored in a file",
     "SlicingOpLambda": "it holds a TensorFlow operation, and rnnkit never runs code stored in a file",
     "Sequential": "models nested inside models are not supported",
@@ -68,6 +108,14 @@ _IGNORED_KEYS = {
     "implementation",
     "use_cudnn",
     "lora_alpha",
+    # issue 14 layers: initial values only, and options with one behaviour here
+    "gamma_initializer",
+    "beta_initializer",
+    "moving_mean_initializer",
+    "moving_variance_initializer",
+    "alpha_initializer",
+    "renorm_clipping",
+    "renorm_momentum",
 }
 # Keys accepted only when they hold the value that changes nothing.
 _ONLY_IF = {
@@ -87,6 +135,16 @@ _ONLY_IF = {
     "ragged": False,
     "optional": False,
     "data_format": "channels_last",
+    # issue 14 layers
+    "gamma_regularizer": None,
+    "beta_regularizer": None,
+    "gamma_constraint": None,
+    "beta_constraint": None,
+    "alpha_regularizer": None,
+    "alpha_constraint": None,
+    "use_gate": False,
+    "sliding_window": None,
+    "flash_attention": None,
 }
 _ACTIVATION_KEYS = ("activation", "recurrent_activation")
 

@@ -19,7 +19,7 @@ from ..layers.base import KerasTensor, Layer
 from ..models.model import Model
 from ..models.sequential import Sequential
 from .errors import ModelFileError
-from .keras_layers import describe, layer_from_config
+from .keras_layers import CALL_KEYWORDS, describe, layer_from_config
 
 History = tuple[str, int, int]  # (layer name, node index, output index)
 _TAKES_INITIAL_STATE = ("RNN", "SimpleRNN", "LSTM", "GRU", "Bidirectional", "LayerNormLSTM")
@@ -158,7 +158,7 @@ def _check_call_kwargs(path: str, entry: dict, kwargs: Any) -> dict:
         raise ModelFileError(path, f"{describe(entry)} is called with training=True (dropout at inference); not supported")
     if kwargs.pop("mask", None) is not None:
         raise ModelFileError(path, f"{describe(entry)} is called with an explicit mask tensor; not supported")
-    unknown = sorted(set(kwargs) - {"initial_state"})
+    unknown = sorted(set(kwargs) - {"initial_state"} - CALL_KEYWORDS.get(entry.get("class_name"), frozenset()))
     if unknown or ("initial_state" in kwargs and entry.get("class_name") not in _TAKES_INITIAL_STATE):
         raise ModelFileError(path, f"{describe(entry)} is called with unsupported arguments {sorted(kwargs)}")
     return kwargs

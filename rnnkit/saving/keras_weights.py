@@ -41,6 +41,13 @@ def vars_groups(layer: Layer) -> list[VarsGroup]:
         ]
     if isinstance(layer, L.TimeDistributed):
         return [("vars", layer.name, []), *_nested("layer/", layer.layer)]
+    if isinstance(layer, L.MultiHeadAttention):  # Keras keeps its projections in sub-layers
+        return [
+            ("vars", layer.name, []),
+            *((f"{where}/vars", name, params) for where, name, params in layer.parameter_groups()),
+            ("_softmax/vars", "softmax", []),
+            ("_dropout_layer/vars", "dropout", []),
+        ]
     return [("vars", layer.name, list(layer.parameters()))]
 
 
@@ -162,6 +169,8 @@ def _dataset(path: str, group: h5py.Group, key: str, where: str) -> np.ndarray:
     if not isinstance(item, h5py.Dataset):
         raise ModelFileError(path, f"weight '{where}' is missing")
     array = item[()]
+    if isinstance(array, np.generic):  # a scalar weight (Attention's scale, Normalization's count)
+        array = np.asarray(array)
     if not isinstance(array, np.ndarray) or array.dtype.kind not in "fiu":
         raise ModelFileError(path, f"weight '{where}' is not a numeric array")
     return array
@@ -200,4 +209,4 @@ def _assign(path: str, model: Model, pairs: list[tuple[np.ndarray, nn.Parameter]
     with torch.no_grad():
         for array, param in pairs:
             target = params[names[id(param)]]
-            target.copy_(torch.from_numpy(np.ascontiguousarray(array)).to(target.dtype))
+            target.copy_(torch.from_numpy(np.array(array, order="C")).to(target.dtype))
