@@ -13,6 +13,8 @@ import numpy as np
 import rnnkit as keras
 from rnnkit import layers
 
+keras.utils.set_random_seed(7)  # the same weights and batches on every run
+
 rng = np.random.default_rng(0)
 drift = rng.choice([-1.0, 1.0], size=(256, 1, 1))
 x_train = (np.cumsum(0.2 * drift + rng.normal(0, 0.5, size=(256, 20, 1)), axis=1)).astype("float32")

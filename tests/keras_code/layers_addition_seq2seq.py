@@ -10,6 +10,8 @@ import numpy as np
 import rnnkit as keras
 from rnnkit import layers
 
+keras.utils.set_random_seed(7)  # the same weights and batches on every run
+
 DIGITS = 2
 CHARS = "0123456789+ "
 MAXLEN = DIGITS + 1 + DIGITS

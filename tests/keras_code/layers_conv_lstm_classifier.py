@@ -9,6 +9,8 @@ import numpy as np
 import rnnkit as keras
 from rnnkit import layers
 
+keras.utils.set_random_seed(7)  # the same weights and batches on every run
+
 VOCAB, LENGTH = 50, 40
 rng = np.random.default_rng(0)
 x = rng.integers(1, VOCAB, size=(600, LENGTH))

@@ -10,6 +10,8 @@ import numpy as np
 import rnnkit as keras
 from rnnkit import layers
 
+keras.utils.set_random_seed(7)  # the same weights and batches on every run
+
 VOCAB, LENGTH = 30, 24
 rng = np.random.default_rng(1)
 lengths = rng.integers(8, LENGTH + 1, size=800)

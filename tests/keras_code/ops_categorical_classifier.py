@@ -5,6 +5,8 @@ import numpy as np
 import rnnkit as keras
 from rnnkit.utils import to_categorical
 
+keras.utils.set_random_seed(7)  # the same weights and batches on every run
+
 rng = np.random.default_rng(1)
 num_classes = 3
 timesteps = 30

@@ -10,6 +10,8 @@ import numpy as np
 import rnnkit as keras
 from rnnkit import ops
 
+keras.utils.set_random_seed(7)  # the same weights and batches on every run
+
 
 class AttentionPooling(keras.layers.Layer):
     """Softmax-weighted mean over time of (batch, time, features), scored by the features' sum."""

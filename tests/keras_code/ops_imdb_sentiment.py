@@ -39,6 +39,8 @@ os.environ["KERAS_HOME"] = str(home)
 import rnnkit as keras  # noqa: E402 - after KERAS_HOME is set, as a user's shell would have it
 from rnnkit.datasets import imdb  # noqa: E402
 
+keras.utils.set_random_seed(7)  # the same weights and batches on every run
+
 max_features = 120
 maxlen = 40
 (x_train, y_train), (x_test, y_test) = imdb.load_data(num_words=max_features)

@@ -31,6 +31,8 @@ os.environ["KERAS_HOME"] = str(home)
 
 import rnnkit as keras  # noqa: E402 - after KERAS_HOME is set, as a user's shell would have it
 
+keras.utils.set_random_seed(7)  # the same weights and batches on every run
+
 (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
 print("x_train:", x_train.shape, x_train.dtype, "y_train:", y_train.shape)
 assert x_train.shape == (800, 28, 28) and x_train.dtype == np.uint8

@@ -10,6 +10,8 @@ import numpy as np
 
 import rnnkit as keras
 
+keras.utils.set_random_seed(7)  # the same weights and batches on every run
+
 rng = np.random.default_rng(0)
 hours = np.arange(1600)
 temperature = 10 + 8 * np.sin(2 * np.pi * hours / 240) + 0.3 * rng.normal(size=hours.size)
