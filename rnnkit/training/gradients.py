@@ -5,7 +5,8 @@ values per looked-up id, duplicates kept, (ids, values) with ids ``(n,)`` and va
 ``(n, output_dim)``. Keras's optimizers then apply their element-wise operations to those
 values before the duplicates are summed into the table. Linear operations give the same result
 either way, but the squares of RMSprop, Adam, Adagrad, Adadelta and Nadam, Adamax's ``abs``,
-``clipvalue`` and the norms of ``clipnorm``/``global_clipnorm`` do not: for an id seen ``k``
+``clipvalue`` and the norms of ``clipnorm``/``global_clipnorm`` do not (``global_clipnorm``'s
+rescaling, ``IndexedSlices * tensor``, then sums the occurrences into a dense gradient): for an id seen ``k``
 times in a batch Keras accumulates ``sum_i g_i^2`` where the dense gradient gives
 ``(sum_i g_i)^2``. A frequent id (the padding id of pre-padded sequences appears hundreds of
 times per batch) therefore takes steps up to ``sqrt(k)`` times larger in Keras than the dense

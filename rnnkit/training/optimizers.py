@@ -201,7 +201,9 @@ class Optimizer:
             return [g.scaled(self.clipnorm / torch.clamp(g.sum_of_squares().sqrt(), min=self.clipnorm)) for g in grads]
         if self.global_clipnorm and grads:
             norm = torch.stack([g.sum_of_squares() for g in grads]).sum().sqrt()
-            return [g.scaled(self.global_clipnorm / torch.clamp(norm, min=self.global_clipnorm)) for g in grads]
+            scale = self.global_clipnorm / torch.clamp(norm, min=self.global_clipnorm)
+            # TensorFlow's ``IndexedSlices * tensor`` sums the occurrences: the clipped gradient is dense
+            return [DenseGradient(g.dense() * scale) for g in grads]
         if self.clipvalue:
             return [g.clamped(self.clipvalue) for g in grads]
         return grads
@@ -354,8 +356,9 @@ class RMSprop(Optimizer):
     """RMSprop as Keras: ``v = rho v + (1 - rho) g^2``, ``w -= lr g / sqrt(v + epsilon)``.
 
     Centered: ``sqrt(v - a^2 + epsilon)`` with ``a = rho a + (1 - rho) g``; with momentum the step
-    goes through ``m = momentum m + step``. torch's RMSprop adds ``eps`` outside the root and
-    defaults to ``alpha=0.99``: see ``docs`` of :mod:`rnnkit.training.optimizers`.
+    goes through ``m = momentum m + step``. torch's RMSprop adds ``eps`` outside the root
+    (``sqrt(v) + eps``) and defaults to ``alpha=0.99``: for a weight whose gradients are small
+    (rms below ``sqrt(epsilon) ~ 3e-4``) it takes full ``lr``-sized steps where Keras's barely move it.
     """
 
     default_name = "rmsprop"
