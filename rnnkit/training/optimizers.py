@@ -71,6 +71,7 @@ class Optimizer:
     its hyperparameters (``hyperparameters``, for ``get_config``) and its ``update_step``.
     """
 
+    default_name = "optimizer"
     slot_names: tuple[str, ...] = ()
     initial_slot_value = 0.0
     hyperparameters: tuple[str, ...] = ()
@@ -126,8 +127,6 @@ class Optimizer:
         self.iterations = 0
         self.torch_optimizer: SlotStore | None = None
         self.taps = EmbeddingTaps()
-
-    default_name = "optimizer"
 
     # ----- binding ----------------------------------------------------------------------
     def bind(self, parameters: Iterable[torch.nn.Parameter]) -> None:

@@ -110,3 +110,17 @@ def test_an_embedding_table_also_used_elsewhere_falls_back_to_its_dense_gradient
     model(ids).sum().backward()
     taps = optimizer.taps.gradient(embedding.embeddings)
     assert isinstance(taps, RowGradient) and taps.ids.tolist() == [1, 1, 2]
+
+
+def test_a_loss_subclass_with_call_trains_as_in_keras():
+    class DoubledMSE(keras.losses.Loss):
+        def call(self, y_true, y_pred):
+            return 2.0 * (y_true - y_pred).square().mean(dim=-1)
+
+    loss = DoubledMSE(name="doubled")
+    y, p = torch.zeros(4, 2), torch.ones(4, 2)
+    assert loss(y, p).item() == pytest.approx(2.0) and loss.get_config() == {"name": "doubled", "reduction": "sum_over_batch_size"}
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    model.compile(optimizer="sgd", loss=loss)
+    history = model.fit(torch.randn(8, 3).numpy(), torch.zeros(8, 2).numpy(), epochs=3, verbose=0)
+    assert history.history["loss"][-1] < history.history["loss"][0]
