@@ -61,13 +61,16 @@ class RowGradient:
         self.ids = ids
         self.values = values
         self.rows = rows
+        self._dense: torch.Tensor | None = None
 
     def _summed(self, values: torch.Tensor) -> torch.Tensor:
         table = values.new_zeros((self.rows, *values.shape[1:]))
         return table.index_add_(0, self.ids, values)
 
     def dense(self) -> torch.Tensor:
-        return self._summed(self.values)
+        if self._dense is None:  # asked for by the check in EmbeddingTaps and by the update rule
+            self._dense = self._summed(self.values)
+        return self._dense
 
     def squares(self) -> torch.Tensor:
         return self._summed(self.values.square())
