@@ -244,13 +244,20 @@ def initializer_stats():
     return out
 
 
+def write_manifest(manifest, path):
+    """cases.json with one line per case, so a regenerated case shows as a one-line change."""
+    lines = [f" {json.dumps(name)}: {json.dumps(case, sort_keys=True)}" for name, case in sorted(manifest["cases"].items())]
+    head = {key: value for key, value in manifest.items() if key != "cases"}
+    path.write_text(json.dumps(head, sort_keys=True)[:-1] + ', "cases": {\n' + ",\n".join(lines) + "\n}}\n")
+
+
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
     manifest = {"keras": keras.__version__, "backend": keras.backend.backend(), "cases": {}}
     for i, (name, kind, head, make_opt, loss, weighted) in enumerate(cases()):
         manifest["cases"][name] = run_case(name, kind, head, make_opt, loss, weighted, seed=100 + i)
         print(name, manifest["cases"][name]["optimizer"]["class_name"])
-    (OUT / "cases.json").write_text(json.dumps(manifest, indent=1, sort_keys=True))
+    write_manifest(manifest, OUT / "cases.json")
     (OUT / "initializers.json").write_text(json.dumps({"keras": keras.__version__, "layers": initializer_stats()}, indent=1))
 
 
