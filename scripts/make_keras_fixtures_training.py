@@ -15,7 +15,8 @@ Into ``tests/fixtures/keras_training/`` it writes ``CASE.npz`` (``x``, ``y``, op
 ``sample_weight``, ``init_weights_i``, the results above) and ``cases.json``: per case the model
 kind, the head, the optimizer and loss as Keras serializes them (``keras.optimizers.serialize``,
 ``keras.losses.serialize``), which rnnkit must read back. ``initializers.json`` holds the
-statistics of Keras's default initializers per layer (see ``initializer_stats``).
+statistics of Keras's default initializers per layer (see ``initializer_stats``), ``defaults.json``
+the config of each optimizer and loss class built with no arguments.
 """
 
 from __future__ import annotations
@@ -244,6 +245,17 @@ def initializer_stats():
     return out
 
 
+def write_defaults():
+    """defaults.json: ``get_config()`` of every optimizer and loss class rnnkit names, built with no arguments."""
+    optimizers = ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Nadam", "Adamax", "Lion")
+    loss_classes = sorted({loss_class for _, loss_class, _ in loss_cases().values()})
+    configs = {
+        "optimizers": {name: getattr(keras.optimizers, name)().get_config() for name in optimizers},
+        "losses": {name: getattr(keras.losses, name)().get_config() for name in loss_classes},
+    }
+    (OUT / "defaults.json").write_text(json.dumps(configs, indent=1, sort_keys=True) + "\n")
+
+
 def write_manifest(manifest, path):
     """cases.json with one line per case, so a regenerated case shows as a one-line change."""
     lines = [f" {json.dumps(name)}: {json.dumps(case, sort_keys=True)}" for name, case in sorted(manifest["cases"].items())]
@@ -258,6 +270,7 @@ def main():
         manifest["cases"][name] = run_case(name, kind, head, make_opt, loss, weighted, seed=100 + i)
         print(name, manifest["cases"][name]["optimizer"]["class_name"])
     write_manifest(manifest, OUT / "cases.json")
+    write_defaults()
     (OUT / "initializers.json").write_text(json.dumps({"keras": keras.__version__, "layers": initializer_stats()}, indent=1))
 
 

@@ -80,7 +80,7 @@ def test_loading_refuses_files_and_models_that_do_not_fit(tmp_path):
     other.compile(optimizer="adam", loss="mse")
     with pytest.raises(ValueError, match="do not fit this model|has shape"):
         load_checkpoint(path, other)
-    with pytest.raises(ValueError, match="trained with optimizer 'adam'; the model is compiled with 'SGD'"):
+    with pytest.raises(ValueError, match="trained with optimizer 'adam'; the model is compiled with 'sgd'"):
         load_checkpoint(path, build(seed=0, optimizer="sgd"))
 
 

