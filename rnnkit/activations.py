@@ -23,7 +23,9 @@ def tanh(x: torch.Tensor) -> torch.Tensor:
 
 
 def sigmoid(x: torch.Tensor) -> torch.Tensor:
-    return torch.sigmoid(x)
+    output = torch.sigmoid(x)
+    output._keras_logits = x  # Keras's crossentropies use the logits of a sigmoid/softmax output
+    return output
 
 
 def hard_sigmoid(x: torch.Tensor) -> torch.Tensor:
@@ -39,7 +41,9 @@ def swish(x: torch.Tensor) -> torch.Tensor:
 
 
 def softmax(x: torch.Tensor, axis: int = -1) -> torch.Tensor:
-    return torch.softmax(x, dim=axis)
+    output = torch.softmax(x, dim=axis)
+    output._keras_logits = x
+    return output
 
 
 def elu(x: torch.Tensor, alpha: float = 1.0) -> torch.Tensor:

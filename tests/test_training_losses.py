@@ -154,16 +154,17 @@ def bound(optimizer, *shapes):
 
 
 def test_optimizers_have_keras_defaults():
-    group = lambda opt: bound(opt)[0].torch_optimizer.param_groups[0]  # noqa: E731
-    adam = group(optimizers.get("adam"))
-    assert (adam["lr"], adam["betas"], adam["eps"]) == (0.001, (0.9, 0.999), 1e-7)
-    rmsprop = group(optimizers.get("rmsprop"))
-    assert (rmsprop["lr"], rmsprop["alpha"], rmsprop["eps"]) == (0.001, 0.9, 1e-7)
-    adagrad = group(optimizers.get("adagrad"))
-    assert (adagrad["lr"], adagrad["initial_accumulator_value"]) == (0.001, 0.1)
-    assert group(optimizers.get("sgd"))["lr"] == 0.01
-    adamw = group(optimizers.get("adamw"))
-    assert isinstance(bound(optimizers.AdamW())[0].torch_optimizer, torch.optim.AdamW) and adamw["weight_decay"] == 0.004
+    config = lambda name: optimizers.get(name).get_config()  # noqa: E731
+    adam = config("adam")
+    assert (adam["learning_rate"], adam["beta_1"], adam["beta_2"], adam["epsilon"]) == (0.001, 0.9, 0.999, 1e-7)
+    rmsprop = config("rmsprop")
+    assert (rmsprop["learning_rate"], rmsprop["rho"], rmsprop["epsilon"], rmsprop["momentum"]) == (0.001, 0.9, 1e-7, 0.0)
+    adagrad = config("adagrad")
+    assert (adagrad["learning_rate"], adagrad["initial_accumulator_value"]) == (0.001, 0.1)
+    assert config("sgd")["learning_rate"] == 0.01
+    assert config("adamw")["weight_decay"] == 0.004 and config("adam")["weight_decay"] is None
+    optimizer, _ = bound(optimizers.get("rmsprop"))
+    assert optimizer.torch_optimizer.param_groups[0]["lr"] == 0.001
 
 
 def test_sgd_step_with_decoupled_weight_decay_follows_keras_formula():

@@ -98,6 +98,7 @@ def prepare(model: Any, first_inputs: Callable[[], Any]) -> None:
         model.to(device)
     if model.optimizer.torch_optimizer is None:
         model.optimizer.bind(model.parameters())
+    model.optimizer.watch(model)  # Embedding gradients per occurrence, as Keras's TensorFlow backend has them
 
 
 def samples_in(x: Any) -> int:
@@ -239,6 +240,8 @@ def fit(
         hooks.call("on_epoch_end", epoch, logs)
         if model.stop_training:
             break
+    if epochs > initial_epoch:
+        model.optimizer.finalize_variable_values()  # use_ema: the averages become the weights, as in Keras
     hooks.call("on_train_end", None)
     return history
 

@@ -1,0 +1,143 @@
+"""A weight's gradient as Keras's TensorFlow backend hands it to the optimizer.
+
+TensorFlow gives the gradient of an ``Embedding`` table as ``tf.IndexedSlices``: one row of
+values per looked-up id, duplicates kept, (ids, values) with ids ``(n,)`` and values
+``(n, output_dim)``. Keras's optimizers then apply their element-wise operations to those
+values before the duplicates are summed into the table. Linear operations give the same result
+either way, but the squares of RMSprop, Adam, Adagrad, Adadelta and Nadam, Adamax's ``abs``,
+``clipvalue`` and the norms of ``clipnorm``/``global_clipnorm`` do not (``global_clipnorm``'s
+rescaling, ``IndexedSlices * tensor``, then sums the occurrences into a dense gradient): for an id seen ``k``
+times in a batch Keras accumulates ``sum_i g_i^2`` where the dense gradient gives
+``(sum_i g_i)^2``. A frequent id (the padding id of pre-padded sequences appears hundreds of
+times per batch) therefore takes steps up to ``sqrt(k)`` times larger in Keras than the dense
+update rule would give. To train as Keras does, rnnkit records the per-occurrence gradients of
+each ``Embedding`` output (:class:`EmbeddingTaps`) and hands them to the update rules as a
+:class:`RowGradient`; every other weight gets a :class:`DenseGradient`.
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import Any
+
+import torch
+
+from ..layers.core import Embedding
+
+
+class DenseGradient:
+    """An ordinary gradient, shaped as its weight."""
+
+    def __init__(self, value: torch.Tensor):
+        self.value = value
+
+    def dense(self) -> torch.Tensor:
+        return self.value
+
+    def squares(self) -> torch.Tensor:
+        return self.value.square()
+
+    def absolute(self) -> torch.Tensor:
+        return self.value.abs()
+
+    def sum_of_squares(self) -> torch.Tensor:
+        return self.value.square().sum()
+
+    def scaled(self, factor: torch.Tensor | float) -> DenseGradient:
+        return DenseGradient(self.value * factor)
+
+    def clamped(self, limit: float) -> DenseGradient:
+        return DenseGradient(self.value.clamp(-limit, limit))
+
+
+class RowGradient:
+    """A table's gradient as ``tf.IndexedSlices``: ``values[i]`` belongs to row ``ids[i]``, ids may repeat.
+
+    ``ids`` is ``(n,)``, ``values`` is ``(n, *row_shape)`` and the table is ``(rows, *row_shape)``.
+    Element-wise operations act on each occurrence; :meth:`dense` sums them into the table's shape.
+    """
+
+    def __init__(self, ids: torch.Tensor, values: torch.Tensor, rows: int):
+        self.ids = ids
+        self.values = values
+        self.rows = rows
+        self._dense: torch.Tensor | None = None
+
+    def _summed(self, values: torch.Tensor) -> torch.Tensor:
+        table = values.new_zeros((self.rows, *values.shape[1:]))
+        return table.index_add_(0, self.ids, values)
+
+    def dense(self) -> torch.Tensor:
+        if self._dense is None:  # asked for by the check in EmbeddingTaps and by the update rule
+            self._dense = self._summed(self.values)
+        return self._dense
+
+    def squares(self) -> torch.Tensor:
+        return self._summed(self.values.square())
+
+    def absolute(self) -> torch.Tensor:
+        return self._summed(self.values.abs())
+
+    def sum_of_squares(self) -> torch.Tensor:
+        return self.values.square().sum()
+
+    def scaled(self, factor: torch.Tensor | float) -> RowGradient:
+        return RowGradient(self.ids, self.values * factor, self.rows)
+
+    def clamped(self, limit: float) -> RowGradient:
+        return RowGradient(self.ids, self.values.clamp(-limit, limit), self.rows)
+
+
+Gradient = DenseGradient | RowGradient
+
+
+class EmbeddingTaps:
+    """Records the per-occurrence gradients of every ``Embedding`` output in a model.
+
+    A forward hook on each ``Embedding`` puts a gradient hook on its output ``(..., output_dim)``;
+    during ``backward`` that hook stores the ids and the output's gradient, flattened to
+    ``(n,)`` and ``(n, output_dim)``. :meth:`gradient` turns what one step recorded for a table
+    into a :class:`RowGradient`, but only if its rows sum to the table's ``.grad`` (anything else
+    that moved ``.grad``, such as a tied weight, gradient averaging over processes or a user's
+    hook, makes the dense gradient the one to use).
+    """
+
+    def __init__(self) -> None:
+        self._watched: weakref.WeakSet[Embedding] = weakref.WeakSet()
+        self._recorded: dict[int, list[tuple[torch.Tensor, torch.Tensor]]] = {}
+
+    def watch(self, model: torch.nn.Module) -> None:
+        """Hook every ``Embedding`` in ``model`` not hooked yet (calling it again is harmless)."""
+        for module in model.modules():
+            if isinstance(module, Embedding) and module not in self._watched:
+                module.register_forward_hook(self._on_forward)
+                self._watched.add(module)
+
+    def _on_forward(self, module: Embedding, args: tuple[Any, ...], output: Any) -> None:
+        if not (args and isinstance(output, torch.Tensor) and output.requires_grad and torch.is_grad_enabled()):
+            return
+        ids = torch.as_tensor(args[0]).reshape(-1).long().to(output.device)
+        table = module.embeddings
+        if ids.numel() * table.shape[-1] != output.numel():
+            return
+
+        def record(grad: torch.Tensor) -> None:
+            self._recorded.setdefault(id(table), []).append((ids, grad.detach().reshape(ids.numel(), -1)))
+
+        output.register_hook(record)
+
+    def gradient(self, weight: torch.nn.Parameter) -> RowGradient | None:
+        """The recorded occurrences of ``weight`` as a :class:`RowGradient`, or None to use ``.grad``."""
+        parts = self._recorded.get(id(weight))
+        if not parts or weight.grad is None:
+            return None
+        ids = torch.cat([p[0] for p in parts]) if len(parts) > 1 else parts[0][0]
+        values = torch.cat([p[1] for p in parts]) if len(parts) > 1 else parts[0][1]
+        rows = RowGradient(ids, values.to(weight.grad.dtype), weight.shape[0])
+        scale = weight.grad.abs().max().item()
+        if not torch.allclose(rows.dense(), weight.grad, rtol=1e-4, atol=1e-6 * max(scale, 1e-30)):
+            return None
+        return rows
+
+    def clear(self) -> None:
+        self._recorded.clear()
