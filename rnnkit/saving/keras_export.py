@@ -13,6 +13,7 @@ from typing import Any
 
 from .. import layers as L
 from ..layers.base import KerasTensor, Layer
+from ..models.functional import Functional
 from ..models.model import Model
 from ..models.sequential import Sequential
 from .keras_layers import CELL_CLASSES, LAYER_CLASSES
@@ -26,10 +27,11 @@ def model_config(model: Model) -> dict[str, Any]:
     """The Keras 3 ``{"class_name", "config", ...}`` description of a Sequential or functional model."""
     if isinstance(model, Sequential):
         return _sequential_config(model)
-    if type(model) is not Model or model._graph is None:
+    if type(model) is not Functional:
         raise ValueError(
-            f"Model '{model.name}' ({type(model).__name__}) cannot be saved as a config: only Sequential "
-            "and functional Model(inputs, outputs) describe themselves as data (save weights instead)"
+            f"Model '{model.name}' ({type(model).__name__}) cannot be saved as a config: its call() is Python "
+            "code, and only Sequential and functional Model(inputs, outputs) describe themselves as data; "
+            "save its weights with model.save_weights('x.weights.h5') and rebuild it in code"
         )
     return _functional_config(model)
 
@@ -89,8 +91,8 @@ def _sequential_config(model: Sequential) -> dict[str, Any]:
             f"Model '{model.name}' does not know its input shape: start it with keras.Input(shape=...) "
             "or give input_shape= to its first layer before saving"
         )
-    if model.input_layer is not None:
-        input_entry = layer_config(model.input_layer)
+    if model.input_tensor is not None:
+        input_entry = layer_config(model.input_tensor.node.layer)
     else:
         input_entry = {
             "module": "keras.layers",
@@ -113,8 +115,8 @@ def _sequential_config(model: Sequential) -> dict[str, Any]:
     }
 
 
-def _functional_config(model: Model) -> dict[str, Any]:
-    in_model = {id(node) for node in model._nodes}
+def _functional_config(model: Functional) -> dict[str, Any]:
+    in_model = {id(node) for node in model.nodes}
     node_index: dict[int, int] = {}  # id(node) -> index among its layer's calls in this model
     for layer in model.layers:
         own = [node for node in layer.inbound_nodes if id(node) in in_model]
@@ -156,8 +158,8 @@ def _functional_config(model: Model) -> dict[str, Any]:
             "name": model.name,
             "trainable": model.trainable,
             "layers": entries,
-            "input_layers": inputs[0] if model._single_input else inputs,
-            "output_layers": outputs[0] if model._single_output else outputs,
+            "input_layers": inputs[0] if model.single_input else inputs,
+            "output_layers": outputs[0] if model.single_output else outputs,
         },
         "registered_name": "Functional",
         "build_config": {"input_shape": None},
