@@ -105,13 +105,13 @@ class Sequential(Model):
     def input(self) -> KerasTensor:
         """The symbolic input (Keras: defined once the model knows its input shape)."""
         if self.output_tensor is None:
-            raise AttributeError(f"Sequential model '{self.name}' has no defined input yet: give it an Input or call it on data")
+            raise ValueError(f"Sequential model '{self.name}' has no defined input yet: give it an Input or call it on data")
         return self.input_tensor
 
     @property
     def output(self) -> KerasTensor:
         if self.output_tensor is None:
-            raise AttributeError(f"Sequential model '{self.name}' has no defined output yet: give it an Input or call it on data")
+            raise ValueError(f"Sequential model '{self.name}' has no defined output yet: give it an Input or call it on data")
         return self.output_tensor
 
     @property
