@@ -1,9 +1,11 @@
 """rnnkit models -> Keras 3 model configs (the ``config.json`` of a ``.keras`` archive).
 
 The same config is what rnnkit's own format stores, so there is one description of a model and
-one reader for it (:mod:`rnnkit.saving.keras_models`). Only layers of the classes in
-:data:`~rnnkit.saving.keras_layers.LAYER_CLASSES` can be written; a layer with a Python callable
-in its config (a custom activation) is refused, because a file holds data, not code.
+one reader for it (:mod:`rnnkit.saving.keras_models`). Layers of the classes in
+:data:`~rnnkit.saving.keras_layers.LAYER_CLASSES` are written as Keras layers; a layer with a Python callable
+in its config (a custom activation) is refused, because a file holds data, not code. A layer of
+any other class (a custom layer) is written as Keras writes one, under its module and class name
+with the arguments its ``get_config`` returns; reading it back needs ``custom_objects=``.
 """
 
 from __future__ import annotations
@@ -39,11 +41,7 @@ def model_config(model: Model) -> dict[str, Any]:
 def layer_config(layer: Layer) -> dict[str, Any]:
     """One layer as Keras 3 serialises it: module, class name and constructor arguments."""
     class_name = type(layer).__name__
-    if LAYER_CLASSES.get(class_name) is not type(layer):
-        raise ValueError(
-            f"Layer '{layer.name}' ({class_name}) cannot be saved: rnnkit saves only the Keras layers "
-            f"{sorted(LAYER_CLASSES)}"
-        )
+    builtin = LAYER_CLASSES.get(class_name) is type(layer)
     config = layer.get_config()
     for key in _RNNKIT_ONLY_KEYS:
         config.pop(key, None)
@@ -66,6 +64,8 @@ def layer_config(layer: Layer) -> dict[str, Any]:
             f"Layer '{layer.name}' ({class_name}) cannot be saved: its config holds a Python object "
             f"(such as a custom activation function): {config}"
         ) from None
+    if not builtin:  # a custom layer: Keras names its module and class, and load_model needs custom_objects=
+        return {"module": type(layer).__module__, "class_name": class_name, "config": config, "registered_name": class_name}
     return {"module": "keras.layers", "class_name": class_name, "config": config, "registered_name": None}
 
 

@@ -6,8 +6,11 @@ Layout (any safetensors reader can open it)::
                      "format_version": "1"
                      "config": the Keras 3 model config as JSON (as in a .keras archive's config.json)
                      "optimizer": JSON of the optimizer's param_groups and non-tensor state (optional)
+                     "compile": JSON of the compile config and the compiled optimizer's step count,
+                                param_groups and non-tensor state (a compiled model only)
     tensors          "weights/<state_dict key>"           e.g. weights/layers.0.cell.kernel
                      "optimizer/<param index>/<name>"      e.g. optimizer/0/exp_avg (optional)
+                     "compiled_optimizer/<param index>/<name>"   the compiled optimizer's tensors
 
 safetensors holds plain arrays and a string-to-string header, so loading runs no code; the
 config goes through the same explicit layer table as a Keras file.
@@ -24,6 +27,7 @@ import safetensors.torch
 import torch
 
 from ..models.model import Model
+from .compile_config import compile_config, compile_from_config, optimizer_state_parts, restore_optimizer_state
 from .errors import ModelFileError
 from .keras_export import model_config
 from .keras_files import parse_json
@@ -38,6 +42,11 @@ def model_bytes(model: Model, optimizer: torch.optim.Optimizer | None = None) ->
     """The file's content for ``model`` (config + weights), with ``optimizer``'s state if given."""
     metadata = {"format": MODEL_FORMAT, "format_version": FORMAT_VERSION, "config": json.dumps(model_config(model))}
     tensors = _weight_tensors(model)
+    compiled = compile_config(model)
+    if compiled is not None:  # the compile arguments and the compiled optimizer's state
+        optimizer_tensors, optimizer_record = optimizer_state_parts(model.optimizer)
+        metadata["compile"] = json.dumps({"compile_config": compiled, "optimizer_state": optimizer_record})
+        tensors.update(optimizer_tensors)
     if optimizer is not None:
         state = optimizer.state_dict()
         plain_state: dict[str, dict[str, Any]] = {}
@@ -67,12 +76,18 @@ def looks_like_safetensors(head: bytes, size: int) -> bool:
     return head[8:9] == b"{" and header_size <= size - 8
 
 
-def load(path: str) -> Model:
+def load(path: str, compile: bool = True, custom_objects: dict | None = None) -> Model:
     metadata, tensors = _read(path)
     if metadata.get("format") != MODEL_FORMAT:
         raise ModelFileError(path, "this safetensors file holds no model config (only weights?); build the model and call model.load_weights(path)")
-    model = model_from_config(path, parse_json(path, "the stored config", metadata.get("config")), keras2=False)
+    config = parse_json(path, "the stored config", metadata.get("config"))
+    model = model_from_config(path, config, keras2=False, custom_objects=custom_objects)
     _load_weights(path, model, tensors)
+    if compile and "compile" in metadata:
+        record = parse_json(path, "the stored compile record", metadata["compile"])
+        compile_from_config(path, model, record.get("compile_config"))
+        if model.compilation is not None:
+            restore_optimizer_state(path, model, record.get("optimizer_state") or {}, tensors)
     return model
 
 
