@@ -37,26 +37,35 @@ DEPRECATION = (
     "You are saving the model as a legacy HDF5 file (.h5). Keras 3 considers this format legacy and "
     "recommends the native Keras format instead, e.g. model.save('my_model.keras')."
 )
-_NESTED_LAYER_KEYS = ("layer", "backward_layer", "cell")
 
 
 def legacy_model_config(config: dict[str, Any]) -> dict[str, Any]:
-    """The config as Keras 3's legacy writer stores it: layers and the model without module/registered_name."""
+    """The config as Keras 3's legacy writer stores it: the model and its ``layers`` entries lose
+    module/registered_name (layers nested in a wrapper keep theirs, as Keras writes them)."""
 
-    def strip(entry: Any) -> Any:
-        if not isinstance(entry, dict):
-            return entry
-        entry = {key: value for key, value in entry.items() if key not in ("module", "registered_name", "build_config", "compile_config")}
-        body = dict(entry.get("config") or {})
-        for key in _NESTED_LAYER_KEYS:
-            if isinstance(body.get(key), dict) and "class_name" in body[key]:
-                body[key] = strip(body[key])
-        if isinstance(body.get("layers"), list):
-            body["layers"] = [strip(layer) for layer in body["layers"]]
-        entry["config"] = body
-        return entry
+    def strip(entry: dict[str, Any]) -> dict[str, Any]:
+        return {key: value for key, value in entry.items() if key not in ("module", "registered_name", "build_config", "compile_config")}
 
-    return strip(config)
+    model = strip(config)
+    body = dict(model["config"])
+    body["layers"] = [strip(layer) for layer in body["layers"]]
+    model["config"] = body
+    return model
+
+
+# Keras 3 cannot read these short names back from a legacy training_config (not even from files
+# it wrote itself: "Could not deserialize 'keras.metrics.mse'"), so the file spells them out.
+_LONG_NAMES = {"mse": "mean_squared_error", "mae": "mean_absolute_error"}
+
+
+def _long_names(value: Any) -> Any:
+    if isinstance(value, str):
+        return _LONG_NAMES.get(value, value)
+    if isinstance(value, list):
+        return [_long_names(item) for item in value]
+    if isinstance(value, dict) and "class_name" not in value:
+        return {key: _long_names(item) for key, item in value.items()}
+    return value
 
 
 def weight_paths(model: Any) -> dict[int, str]:
@@ -85,6 +94,7 @@ def write_legacy_h5(model: Any, stream: io.BufferedIOBase) -> None:
         if compiled is not None:
             optimizer = compiled.pop("optimizer")
             compiled["optimizer_config"] = {"class_name": optimizer["class_name"], "config": optimizer["config"]}
+            compiled["loss"], compiled["metrics"] = _long_names(compiled["loss"]), _long_names(compiled["metrics"])
             root.attrs["training_config"] = json.dumps(compiled).encode("utf8")
         weights = root.create_group("model_weights")
         weights.attrs["layer_names"] = np.array([layer.name.encode("utf8") for layer in model.layers])
