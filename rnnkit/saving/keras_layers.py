@@ -129,7 +129,11 @@ def layer_from_config(
     if class_name in _REFUSED:
         raise ModelFileError(path, f"{who} cannot be loaded: {_REFUSED[class_name]}")
     if class_name not in table:
-        raise ModelFileError(path, f"{who}: unknown layer class {class_name!r}; rnnkit supports {sorted(table)} here")
+        raise ModelFileError(
+            path,
+            f"{who}: unknown layer class {class_name!r}; rnnkit supports {sorted(table)} here, and a custom "
+            f"class loads with load_model(..., custom_objects={{{class_name!r}: {class_name}}})",
+        )
     kwargs = _constructor_args(path, who, dict(entry["config"]), keras2, class_name == "InputLayer")
     if class_name == "Bidirectional":
         kwargs = _bidirectional_args(path, who, kwargs, keras2)
