@@ -247,7 +247,8 @@ class ReduceLROnPlateau(Callback):
 class ModelCheckpoint(Callback):
     """Saves the model at the end of epochs; what it writes follows the file name.
 
-    ``*.keras`` (and ``*.h5``): the whole model, by ``model.save``, so ``load_model`` opens it;
+    ``*.keras`` and ``*.h5`` (Keras's legacy HDF5, with its deprecation warning): the whole model,
+    compiled, by ``model.save``, so ``load_model`` opens it ready to evaluate or train on;
     ``*.weights.h5``: the weights in Keras 3's layout, by ``model.save_weights``; any other name
     (``*.safetensors``): a resumable training checkpoint (:func:`rnnkit.training.save_checkpoint`:
     weights, optimizer state, epoch, random generators) for ``load_checkpoint`` or ``initial_epoch``.
@@ -285,17 +286,21 @@ class ModelCheckpoint(Callback):
         if bad:
             warnings.warn(f"ModelCheckpoint: epoch {epoch + 1} ended with {bad[0]}={logs[bad[0]]}; not saving", RuntimeWarning, stacklevel=2)
             return
+        path = self.filepath.format(epoch=epoch + 1, **logs)
+        message = f"Epoch {epoch + 1}: saving model to {path}"
         if self.save_best_only:
             current = monitored(logs, self.monitor, "ModelCheckpoint")
             better = current is not None and (current < self.best if self.mode == "min" else current > self.best)
             if not better:
+                if self.verbose > 0 and current is not None and distributed.is_chief():
+                    print(f"Epoch {epoch + 1}: {self.monitor} did not improve from {self.best:.5f}", flush=True)
                 return
+            message = f"Epoch {epoch + 1}: {self.monitor} improved from {self.best:.5f} to {current:.5f}, saving model to {path}"
             self.best = current
-        path = self.filepath.format(epoch=epoch + 1, **logs)
         if distributed.is_chief():
+            if self.verbose > 0:  # Keras's wording, before the write
+                print(message, flush=True)
             self._write(path, epoch)
-            if self.verbose > 0:
-                print(f"Epoch {epoch + 1}: saved checkpoint to {path}")
 
 
     def _write(self, path: str, epoch: int) -> None:
