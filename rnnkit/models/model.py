@@ -131,11 +131,7 @@ class Model(Layer):
 
     def summary(self, line_length: int | None = None, positions: Any = None, print_fn: Any = None, **kwargs: Any) -> None:
         """Print Keras's table of layers, output shapes and parameter counts."""
-        if not self.built:
-            raise ValueError(
-                f"Model '{self.name}' has not been built yet, so its weights do not exist: call it on a batch "
-                "(or fit it) first, as in Keras"
-            )
+        self._check_built("has not been built yet, so its weights do not exist")
         (print_fn or print)(summary_table.format_summary(self.name, *self.summary_rows(), self.parameters()))
 
     def summary_rows(self) -> tuple[list[list[str]], bool]:
@@ -143,9 +139,14 @@ class Model(Layer):
         return summary_table.tracked_rows(self.layers), False
 
     def count_params(self) -> int:
-        if not self.built:
-            raise ValueError(f"Model '{self.name}' is not built yet: call it on a batch or fit it first")
+        self._check_built("is not built yet")
         return sum(p.numel() for p in self.parameters())
+
+    def _check_built(self, what: str) -> None:
+        """Built: called once, or every tracked layer built (a model may build its layers in __init__)."""
+        layers = self.layers
+        if not self.built and (not layers or not all(layer.built for layer in layers)):
+            raise ValueError(f"Model '{self.name}' {what}: call it on a batch (or fit it) first, as in Keras")
 
     # ----- training (the work is in rnnkit.training.loop) -------------------------------------
     @property

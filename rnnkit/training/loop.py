@@ -88,7 +88,8 @@ def prepare_weights(model: Any, first_inputs: Callable[[], Any]) -> None:
     ``first_inputs`` is only called when something is unbuilt, so a built model's run draws
     nothing from the random generators here.
     """
-    if not model.built or not all(m.built for m in model.modules() if isinstance(m, Layer)):
+    unbuilt = any(not m.built for m in model.modules() if isinstance(m, Layer) and m is not model)
+    if unbuilt or (not model.built and next(model.parameters(), None) is None):
         was_training = model.training
         model.eval()
         dtype = torch.get_default_dtype()  # the dtype the new weights will have

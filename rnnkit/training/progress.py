@@ -29,7 +29,7 @@ def resolve_verbose(verbose: Any) -> int:
     """``verbose`` as 0, 1 or 2 (``'auto'`` means 1, as in Keras 3)."""
     if verbose == "auto":
         return 1
-    if verbose not in (0, 1, 2) or isinstance(verbose, bool) and verbose not in (0, 1):
+    if verbose not in (0, 1, 2):
         raise ValueError(f"verbose must be 0, 1, 2 or 'auto'; got {verbose!r}")
     return int(verbose)
 
