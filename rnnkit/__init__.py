@@ -8,6 +8,7 @@ from . import activations, callbacks, initializers, layers, losses, metrics, mod
 from .layers import Input
 from .models import Model, Sequential
 from .naming import clear_session
+from . import saving  # keras.saving.load_model / save_model, as Keras 3 code writes them
 
 __version__ = "0.1.0"
 
@@ -24,5 +25,6 @@ __all__ = [
     "metrics",
     "models",
     "optimizers",
+    "saving",
     "utils",
 ]

@@ -265,7 +265,7 @@ class ModelCheckpoint(Callback):
         super().__init__()
         if save_freq != "epoch":
             raise ValueError(f"ModelCheckpoint: only save_freq='epoch' is supported; got {save_freq!r}")
-        if save_weights_only and str(filepath).lower().endswith(".keras"):
+        if save_weights_only and str(filepath).lower().endswith((".keras", ".h5")) and not str(filepath).lower().endswith(".weights.h5"):
             raise ValueError(f"ModelCheckpoint: save_weights_only=True needs a *.weights.h5 (or *.safetensors) filepath; got {filepath}")
         self.filepath = str(filepath)
         self.monitor = monitor

@@ -66,3 +66,9 @@ def test_model_save_h5_loads_back_in_rnnkit_with_the_same_predictions(tmp_path):
     loaded = load_model(tmp_path / "s2s.h5")
     assert not loaded.compiled  # saved uncompiled: no training_config
     np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-6)
+
+
+def test_save_weights_only_needs_a_weights_file_name_as_in_keras_3(tmp_path):
+    with pytest.raises(ValueError, match=r"save_weights_only=True needs a \*\.weights\.h5"):
+        ModelCheckpoint(str(tmp_path / "model.h5"), save_weights_only=True)
+    ModelCheckpoint(str(tmp_path / "model.weights.h5"), save_weights_only=True)
