@@ -130,9 +130,12 @@ class Model(Layer):
         raise ValueError(f"Model '{self.name}' has no layer named {name!r}; it has {[l.name for l in layers]}")
 
     def summary(self, line_length: int | None = None, positions: Any = None, print_fn: Any = None, **kwargs: Any) -> None:
-        """Print Keras's table of layers, output shapes and parameter counts."""
-        self._check_built("has not been built yet, so its weights do not exist")
-        (print_fn or print)(summary_table.format_summary(self.name, *self.summary_rows(), self.parameters()))
+        """Print Keras's table of layers, output shapes and parameter counts (``0 (unbuilt)`` before a first call)."""
+        table = summary_table.format_summary(self.name, *self.summary_rows(), self.parameters())
+        if print_fn is None:
+            print(table, end="")  # the table ends its last line, as Keras's print does
+        else:
+            print_fn(table)
 
     def summary_rows(self) -> tuple[list[list[str]], bool]:
         """The table's rows (layer, output shape, params) and whether it has a 'Connected to' column."""
