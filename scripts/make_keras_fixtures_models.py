@@ -5,7 +5,8 @@ Run with the Keras environment (never by CI):
     /work/kerasvenv/bin/python scripts/make_keras_fixtures_models.py
 
 Writes tests/fixtures/keras_models/: ``CASE.keras`` and ``CASE.h5`` of a Sequential model
-(Embedding, LSTM, Dense) compiled with an optimizer and trained a few steps, and ``CASE.npz``
+(Embedding, LSTM, Dense) compiled with an optimizer (and, for ``rmsprop``, loss and metric
+objects rather than names) and trained a few steps, and ``CASE.npz``
 with the batch ``x``/``y``, the optimizer's step count, Keras's loss on the batch, and the
 weights after one more ``train_on_batch(x, y)`` of the model loaded from ``CASE.keras``.
 """
@@ -39,7 +40,10 @@ def main() -> None:
         keras.utils.set_random_seed(3)
         model = keras.Sequential([keras.Input(shape=(5,), dtype="int32"), keras.layers.Embedding(10, 3),
                                   keras.layers.LSTM(4), keras.layers.Dense(1, activation="sigmoid")])
-        model.compile(optimizer=optimizer, loss="binary_crossentropy", metrics=["accuracy"])
+        if name == "rmsprop":  # loss and metric as objects: the file holds their class configs
+            model.compile(optimizer=optimizer, loss=keras.losses.BinaryCrossentropy(), metrics=[keras.metrics.BinaryAccuracy()])
+        else:
+            model.compile(optimizer=optimizer, loss="binary_crossentropy", metrics=["accuracy"])
         model.fit(x, y, batch_size=4, epochs=2, shuffle=False, verbose=0)
         model.save(OUT / f"{name}.keras")
         model.save(OUT / f"{name}.h5")

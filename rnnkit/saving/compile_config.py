@@ -194,6 +194,8 @@ def _restore(value: Any, what: str, table: dict) -> Any:
         raise NotDescribable(f"{what} {name or value!r} is not one rnnkit has ({sorted(table)})")
     for key in ("reduction", "dtype", "axis"):
         config.pop(key, None)
+    if config.get("ignore_class", 0) is None:  # Keras's default: no class ignored
+        del config["ignore_class"]
     return table[name][0](**config)
 
 
