@@ -66,9 +66,11 @@ class Model(Layer):
         self.stop_training = False  # a callback sets it to end fit() after the current batch
 
     def __setattr__(self, name: str, value: Any) -> None:
-        """Lists of layers given as attributes are tracked (their weights are the model's), as Keras does."""
+        """Lists and dicts of layers given as attributes are tracked (their weights are the model's), as Keras does."""
         if isinstance(value, (list, tuple)) and value and all(isinstance(v, Layer) for v in value):
             value = nn.ModuleList(value)
+        elif isinstance(value, dict) and value and all(isinstance(k, str) and isinstance(v, Layer) for k, v in value.items()):
+            value = nn.ModuleDict(value)
         super().__setattr__(name, value)
 
     # ----- running ----------------------------------------------------------------------

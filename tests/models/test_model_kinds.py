@@ -104,6 +104,8 @@ def test_lists_of_layers_are_tracked_in_attribute_order():
     model(np.zeros((2, 4), dtype="float32"))
     assert [layer.name for layer in model.layers] == ["a", "b", "c"]
     assert len(list(model.parameters())) == 6
+    model.heads = {"left": layers.Dense(1, name="left"), "right": layers.Dense(1, name="right")}
+    assert [layer.name for layer in model.layers] == ["a", "b", "c", "left", "right"]
     assert model.get_layer(index=1).name == "b" and model.get_layer("c") is model.out
 
 
