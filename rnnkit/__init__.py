@@ -5,7 +5,7 @@
 """
 
 from . import activations, callbacks, initializers, layers, losses, metrics, models, optimizers, utils
-from . import backend, datasets, ops, preprocessing, random
+from . import backend, datasets, ops, preprocessing, random, saving
 from .layers import Input
 from .models import Model, Sequential
 from .naming import clear_session
@@ -30,5 +30,6 @@ __all__ = [
     "optimizers",
     "preprocessing",
     "random",
+    "saving",
     "utils",
 ]

@@ -230,6 +230,24 @@ class Layer(nn.Module):
     def output_dtype(self, inputs: Any) -> torch.dtype:
         return torch.get_default_dtype()
 
+    @property
+    def input(self) -> Any:
+        """The symbolic input of this layer's first call (Keras 3: the first call, if called several times)."""
+        node = self._first_node("input")
+        inputs = node.args[0] if node.args else node.outputs[0]
+        return inputs
+
+    @property
+    def output(self) -> Any:
+        """The symbolic output(s) of this layer's first call, as ``Model(inputs, layer.output)`` needs."""
+        outputs = self._first_node("output").outputs
+        return outputs[0] if len(outputs) == 1 else list(outputs)
+
+    def _first_node(self, what: str) -> Node:
+        if not self.inbound_nodes:  # a ValueError: torch's __getattr__ would hide an AttributeError's message
+            raise ValueError(f"Layer '{self.name}' has never been called on a symbolic input, so it has no {what}")
+        return self.inbound_nodes[0]
+
     # ----- weights -------------------------------------------------------------------------
     @property
     def trainable(self) -> bool:
@@ -317,9 +335,9 @@ class InputLayer(Layer):
         self.batch_input_shape = (batch_size, *tuple(shape))
         self.input_dtype = resolve_dtype(dtype)
         self.built = True
-        self.output = KerasTensor(self.batch_input_shape, self.input_dtype, Node(self, (), {}, []), 0)
-        self.output.node.outputs = [self.output]
-        self.inbound_nodes.append(self.output.node)
+        tensor = KerasTensor(self.batch_input_shape, self.input_dtype, Node(self, (), {}, []), 0)
+        tensor.node.outputs = [tensor]
+        self.inbound_nodes.append(tensor.node)
 
     def call(self, inputs: Any, mask: Any = None, training: bool = False) -> Any:
         return inputs

@@ -1,8 +1,9 @@
-"""Models: ``Sequential`` stacks and functional ``Model`` graphs, and opening saved ones."""
+"""Models: the abstract ``Model``, functional graphs, ``Sequential`` stacks, and opening saved ones."""
 
 from ..saving import load_model
+from .functional import Functional
 from .model import Model
 from .seq2seq import Seq2Seq, Seq2SeqConfig
 from .sequential import Sequential
 
-__all__ = ["Model", "Seq2Seq", "Seq2SeqConfig", "Sequential", "load_model"]
+__all__ = ["Functional", "Model", "Seq2Seq", "Seq2SeqConfig", "Sequential", "load_model"]

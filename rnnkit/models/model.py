@@ -1,215 +1,173 @@
-"""``Model``: a functional graph of layers from ``Input`` tensors to outputs, as in Keras.
+"""``Model``: what every Keras model can do, whichever way it was built.
 
-``Model(inputs, outputs)`` walks the graph recorded by calling layers on :class:`KerasTensor`
-inputs, keeps the layers in Keras's order (so ``get_weights()`` matches Keras), and runs the
-graph on real tensors. A subclass that defines ``call`` and no graph works like Keras's
-subclassed models. ``predict`` takes numpy arrays or tensors and returns numpy.
+Keras has three ways to make a model, and rnnkit has the same three:
+
+* ``Model(inputs, outputs)``: a graph of layer calls; ``Model.__new__`` returns a
+  :class:`~rnnkit.models.functional.Functional`, as in Keras;
+* ``Sequential([...])``: a stack (:class:`~rnnkit.models.sequential.Sequential`);
+* ``class MyModel(keras.Model)`` with layers as attributes and a ``call(self, x)``: a subclassed
+  model, which this class is the base of.
+
+``Model`` holds what they share: ``compile``/``fit``/``evaluate``/``predict`` (the work is in
+:mod:`rnnkit.training.loop`), ``summary``, ``get_layer``, ``layers``, and the file methods. It
+also declares what ``compile`` and ``fit`` keep on the model: ``optimizer``, ``compilation`` (the
+losses and metrics, :class:`~rnnkit.training.compiled.Compiled`) and ``stop_training``.
 """
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+import functools
+import inspect
+from typing import Any
 
-import numpy as np
 import torch
 from torch import nn
 
-from ..layers.base import STRING, InputLayer, KerasTensor, Layer, Node, flatten, map_structure, to_tensor
+from ..layers.base import Layer, map_structure, shape_of, to_tensor
 from ..naming import snake_case, unique_name
 from ..training import data as training_data
 from ..training import loop as training_loop
-from .summary import format_summary
+from ..training.compiled import Compiled
+from ..training.optimizers import Optimizer
+from . import summary as summary_table
+
+_CONTAINERS = (nn.ModuleList, nn.ModuleDict, nn.Sequential)
 
 
-def _graph_order(outputs: Sequence[KerasTensor]) -> tuple[list[Node], list[Layer]]:
-    """Nodes in an order that runs them (inputs first) and layers in Keras's ``model.layers`` order.
-
-    Keras orders layers by depth (distance to the outputs, deepest first) and, within a depth, by
-    the order a depth-first walk from the outputs first meets them.
-    """
-    execution: list[Node] = []
-    first_seen: dict[int, int] = {}
-    done: set[int] = set()
-    in_progress: set[int] = set()
-
-    def visit(tensor: KerasTensor) -> None:
-        node = tensor.node
-        if node is None:
-            raise ValueError(f"{tensor} was not made by a layer, so it cannot be part of a Model")
-        if id(node) in done:
-            return
-        if id(node) in in_progress:
-            raise ValueError(f"The graph has a cycle through layer '{node.layer.name}'")
-        first_seen.setdefault(id(node.layer), len(first_seen))
-        in_progress.add(id(node))
-        for parent in node.inputs:
-            visit(parent)
-        in_progress.discard(id(node))
-        done.add(id(node))
-        execution.append(node)
-
-    for tensor in outputs:
-        visit(tensor)
-
-    depth: dict[int, int] = {}
-    for node in reversed(execution):
-        d = depth.setdefault(id(node), 0)
-        for parent in node.inputs:
-            depth[id(parent.node)] = max(depth.get(id(parent.node), 0), d + 1)
-    layer_depth: dict[int, int] = {}
-    layers: dict[int, Layer] = {}
-    for node in execution:
-        layers[id(node.layer)] = node.layer
-        layer_depth[id(node.layer)] = max(layer_depth.get(id(node.layer), 0), depth[id(node)])
-    ordered = sorted(layers.values(), key=lambda l: (-layer_depth[id(l)], first_seen[id(l)]))
-    return execution, ordered
+@functools.cache
+def _call_accepts(call: Any) -> frozenset[str]:
+    """Which of ``mask`` and ``training`` a ``call`` method takes (all of them if it has ``**kwargs``)."""
+    parameters = inspect.signature(call).parameters.values()
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
+        return frozenset({"mask", "training"})
+    return frozenset(p.name for p in parameters if p.name in ("mask", "training"))
 
 
 class Model(Layer):
-    """A graph of layers with one or more inputs and outputs (Keras's functional ``Model``)."""
+    """The base of every model (see the module docstring); subclass it to write ``call`` yourself."""
 
-    def __init__(self, inputs: Any = None, outputs: Any = None, name: str | None = None, **kwargs: Any):
-        if inputs is None and outputs is None:  # a subclassed model: the subclass defines call()
-            super().__init__(name=name or unique_name(snake_case(type(self).__name__)), **kwargs)
-            self.built = True
-            self._graph = None
-            return
-        super().__init__(name=name or unique_name("functional"), **kwargs)
-        self._single_input = isinstance(inputs, KerasTensor)
-        self._single_output = isinstance(outputs, KerasTensor)
-        self.inputs = [inputs] if self._single_input else list(inputs)
-        self.outputs = [outputs] if self._single_output else list(flatten(outputs))
-        for tensor in self.inputs + self.outputs:
-            if not isinstance(tensor, KerasTensor):
-                raise ValueError(
-                    f"Model '{self.name}': inputs and outputs must be symbolic tensors from Input() "
-                    f"and layer calls; got {type(tensor).__name__}"
-                )
-        for tensor in self.inputs:
-            if not isinstance(tensor.node.layer, InputLayer):
-                raise ValueError(f"Model '{self.name}': every input must come from Input(); got {tensor}")
-        nodes, layers = _graph_order(self.outputs)
-        given = {id(t) for t in self.inputs}
-        for node in nodes:
-            if isinstance(node.layer, InputLayer) and id(node.outputs[0]) not in given:
-                raise ValueError(
-                    f"Model '{self.name}': the outputs depend on input '{node.layer.name}', which is "
-                    "not in inputs="
-                )
-        names = [layer.name for layer in layers]
-        duplicates = sorted({n for n in names if names.count(n) > 1})
-        if duplicates:
-            raise ValueError(f"Model '{self.name}': layer names must be unique; repeated: {duplicates}")
-        self.layers = nn.ModuleList(layers)
-        self._graph = [node for node in nodes if not isinstance(node.layer, InputLayer)]
-        self._nodes = nodes
-        self.built = True
+    def __new__(cls, *args: Any, **kwargs: Any) -> "Model":
+        if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):
+            # Keras's rule: Model(inputs, outputs) is a functional model. functional.py subclasses
+            # this module's Model, so it can only be imported once this module has loaded.
+            from .functional import Functional
+
+            return super().__new__(Functional)
+        return super().__new__(cls)
+
+    def __init__(self, *args: Any, name: str | None = None, **kwargs: Any):
+        if args:
+            raise TypeError(
+                f"{type(self).__name__}: a subclassed model takes keyword arguments only (name=, trainable=); "
+                f"got positional arguments {args!r}. Build a functional model with keras.Model(inputs, outputs)"
+            )
+        super().__init__(name=name or unique_name(snake_case(type(self).__name__)), **kwargs)
+        self.optimizer: Optimizer | None = None  # set by compile()
+        self.compilation: Compiled | None = None  # set by compile(): losses, metrics, what to save
+        self.stop_training = False  # a callback sets it to end fit() after the current batch
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        """Lists and dicts of layers given as attributes are tracked (their weights are the model's), as Keras does."""
+        if isinstance(value, (list, tuple)) and value and all(isinstance(v, Layer) for v in value):
+            value = nn.ModuleList(value)
+        elif isinstance(value, dict) and value and all(isinstance(k, str) and isinstance(v, Layer) for k, v in value.items()):
+            value = nn.ModuleDict(value)
+        super().__setattr__(name, value)
 
     # ----- running ----------------------------------------------------------------------
-    def call(self, inputs: Any, mask: Any = None, training: bool = False) -> Any:
-        if self._graph is None:
-            raise NotImplementedError(f"Model '{self.name}': a subclassed model must define call()")
-        values = self._bind_inputs(inputs)
+    def forward(self, inputs: Any, *args: Any, mask: Any = None, training: bool | None = None, **kwargs: Any) -> Any:
+        """Build from the first input's shape, then ``call`` with the ``mask``/``training`` it accepts.
 
-        def lookup(value: Any) -> Any:
-            return values[id(value)] if isinstance(value, KerasTensor) else value
+        NumPy arrays and lists become tensors (floats as float32, integers as int64) first.
+        """
+        inputs = map_structure(lambda v: v if isinstance(v, torch.Tensor) or v is None else to_tensor(v), inputs)
+        if training is None:
+            training = self.training
+        self.ensure_built(shape_of(inputs))
+        accepted = _call_accepts(type(self).call)
+        given = {key: value for key, value in (("mask", mask), ("training", training)) if key in accepted}
+        return self.call(inputs, *args, **given, **kwargs)
 
-        for node in self._graph:
-            args = map_structure(lookup, node.args)
-            kwargs = map_structure(lookup, node.kwargs)
-            result = node.layer(*args, training=training, **kwargs)
-            results = result if isinstance(result, (list, tuple)) else [result]
-            for tensor, value in zip(node.outputs, results):
-                values[id(tensor)] = value
-        outputs = [values[id(t)] for t in self.outputs]
-        return outputs[0] if self._single_output else outputs
-
-    def _bind_inputs(self, inputs: Any) -> dict[int, torch.Tensor]:
-        if isinstance(inputs, dict):
-            inputs = [inputs[t.node.layer.name] for t in self.inputs]
-        given = [inputs] if self._single_input and not isinstance(inputs, (list, tuple)) else list(inputs)
-        if self._single_input and len(given) != 1:
-            given = [inputs]
-        if len(given) != len(self.inputs):
-            raise ValueError(
-                f"Model '{self.name}' expects {len(self.inputs)} inputs "
-                f"{[t.node.layer.name for t in self.inputs]}; got {len(given)}"
-            )
-        values = {}
-        for symbol, value in zip(self.inputs, given):
-            expected = symbol.shape
-            if symbol.dtype == STRING:  # text stays NumPy; a flat batch fits an Input of shape (1,), as in Keras
-                tensor = np.asarray(value)
-                tensor = tensor.reshape(-1, 1) if tensor.ndim == 1 and expected[1:] == (1,) else tensor
-            else:
-                tensor = to_tensor(value, None if symbol.dtype.is_floating_point else torch.long)
-            if tensor.ndim != len(expected) or any(
-                e is not None and e != g for e, g in zip(expected[1:], tensor.shape[1:])
-            ):
-                raise ValueError(
-                    f"Model '{self.name}': input '{symbol.node.layer.name}' must have shape "
-                    f"{expected}; got {tuple(tensor.shape)}"
-                )
-            values[id(symbol)] = tensor
-        return values
+    def call(self, inputs: Any, training: bool = False) -> Any:
+        raise NotImplementedError(
+            f"Model '{self.name}' ({type(self).__name__}) has no call(): a subclassed model defines "
+            "call(self, inputs); for a graph of layers use keras.Model(inputs, outputs)"
+        )
 
     def expects_several_inputs(self) -> bool:
-        return self._graph is None or not self._single_input
+        """Whether a list ``x`` is several inputs (a subclassed ``call`` gets whatever ``x`` is)."""
+        return True
 
-    def compute_output_shape(self, input_shape: Any) -> Any:
-        shapes = [t.shape for t in self.outputs]
-        return shapes[0] if self._single_output else shapes
+    def output_names(self) -> list[str]:
+        """Names of the outputs, as the training logs and losses given by name use them."""
+        return ["output"]
 
-    # ----- Keras conveniences -------------------------------------------------------------
+    # ----- layers -------------------------------------------------------------------------
+    @property
+    def layers(self) -> list[Layer]:
+        """The layers the model tracks, in the order they were assigned (lists of layers flattened)."""
+        found: dict[int, Layer] = {}
+
+        def collect(module: nn.Module) -> None:
+            for child in module.children():
+                if isinstance(child, Layer):
+                    found.setdefault(id(child), child)
+                elif isinstance(child, _CONTAINERS):
+                    collect(child)
+
+        collect(self)
+        return list(found.values())
+
     def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
+        """The layer called ``name``, or the one at ``index`` in ``model.layers`` (Keras: give one of them)."""
+        if (name is None) == (index is None):
+            raise ValueError(f"Model '{self.name}': get_layer takes exactly one of name= and index=; got name={name!r}, index={index!r}")
+        layers = self.layers
         if index is not None:
-            return self.layers[index]
-        for layer in self.layers:
+            if not isinstance(index, int) or not -len(layers) <= index < len(layers):
+                raise ValueError(f"Model '{self.name}': get_layer(index={index!r}) is out of range; the model has {len(layers)} layers")
+            return layers[index]
+        for layer in layers:
             if layer.name == name:
                 return layer
-        raise ValueError(f"Model '{self.name}' has no layer named {name!r}; it has {[l.name for l in self.layers]}")
+        raise ValueError(f"Model '{self.name}' has no layer named {name!r}; it has {[l.name for l in layers]}")
 
-    def predict(self, x: Any, batch_size: int | None = None, verbose: Any = "auto", steps: Any = None, callbacks: Any = None) -> Any:
-        """Outputs for ``x`` in inference mode, in batches, as numpy (a list for several outputs)."""
-        batch_size = batch_size or 32
-        if training_data.is_batch_source(x):  # a dataset or generator: predict on the inputs of its batches
-            x = training_data.predict_inputs(x, steps)
-        x = training_data.cast_floats(x, self)
-        several = isinstance(x, (list, tuple)) and self.expects_several_inputs()
-        arrays = list(x) if several else [x]
-        count = len(arrays[0])
-        if any(len(a) != count for a in arrays):
-            raise ValueError(f"predict: all inputs must have the same number of samples; got {[len(a) for a in arrays]}")
-        was_training = self.training
-        self.eval()
-        chunks: list[list[np.ndarray]] = []
-        try:
-            with torch.inference_mode():
-                for start in range(0, count, batch_size):
-                    batch = [a[start : start + batch_size] for a in arrays]
-                    result = self(batch if several else batch[0])
-                    results = result if isinstance(result, (list, tuple)) else [result]
-                    chunks.append([r.detach().cpu().numpy() for r in results])
-        finally:
-            self.train(was_training)
-        if not chunks:
-            raise ValueError("predict: x holds no samples")
-        outputs = [np.concatenate(parts, axis=0) for parts in zip(*chunks)]
-        return outputs[0] if len(outputs) == 1 else outputs
+    def summary(self, line_length: int | None = None, positions: Any = None, print_fn: Any = None, **kwargs: Any) -> None:
+        """Print Keras's table of layers, output shapes and parameter counts (``0 (unbuilt)`` before a first call)."""
+        table = summary_table.format_summary(self.name, *self.summary_rows(), self.parameters())
+        if print_fn is None:
+            print(table, end="")  # the table ends its last line, as Keras's print does
+        else:
+            print_fn(table)
 
-    def summary(self, print_fn: Any = None, **kwargs: Any) -> None:
-        (print_fn or print)(format_summary(self))
+    def summary_rows(self) -> tuple[list[list[str]], bool]:
+        """The table's rows (layer, output shape, params) and whether it has a 'Connected to' column."""
+        return summary_table.tracked_rows(self.layers), False
 
     def count_params(self) -> int:
-        return sum(layer.count_params() for layer in self.layers if layer.built)
+        self._check_built("is not built yet")
+        return sum(p.numel() for p in self.parameters())
+
+    def _check_built(self, what: str) -> None:
+        """Built: called once, or every tracked layer built (a model may build its layers in __init__)."""
+        layers = self.layers
+        if not self.built and (not layers or not all(layer.built for layer in layers)):
+            raise ValueError(f"Model '{self.name}' {what}: call it on a batch (or fit it) first, as in Keras")
 
     # ----- training (the work is in rnnkit.training.loop) -------------------------------------
-    def compile(self, optimizer: Any = "rmsprop", loss: Any = None, metrics: Any = None, loss_weights: Any = None) -> None:
+    @property
+    def compiled(self) -> bool:
+        return self.compilation is not None
+
+    def compile(self, optimizer: Any = "rmsprop", loss: Any = None, metrics: Any = None, loss_weights: Any = None,
+                **kwargs: Any) -> None:
         """Keras's ``compile``: optimizer, loss(es) and metrics for ``fit``/``evaluate``.
 
         It takes the place of ``nn.Module.compile``; call ``torch.compile(model)`` for that one.
+        ``run_eagerly``, ``jit_compile`` and ``steps_per_execution`` are TensorFlow's scheduling
+        options and are accepted and ignored.
         """
-        training_loop.compile(self, optimizer, loss, metrics, loss_weights)
+        training_loop.compile(self, optimizer, loss, metrics, loss_weights, **kwargs)
 
     def fit(self, x: Any = None, y: Any = None, *args: Any, **kwargs: Any) -> Any:
         """Train with Keras's arguments (see :func:`rnnkit.training.loop.fit`); returns a ``History``."""
@@ -218,6 +176,17 @@ class Model(Layer):
     def evaluate(self, x: Any = None, y: Any = None, *args: Any, **kwargs: Any) -> Any:
         """Loss (and metrics) on ``x``/``y`` in inference mode (see :func:`rnnkit.training.loop.evaluate`)."""
         return training_loop.evaluate(self, x, y, *args, **kwargs)
+
+    def predict(self, x: Any, batch_size: int | None = None, verbose: Any = "auto", steps: Any = None, callbacks: Any = None) -> Any:
+        """Outputs for ``x`` in inference mode, in batches, as numpy (a list for several outputs)."""
+        if training_data.is_batch_source(x):  # a dataset or generator: predict on the inputs of its batches
+            x = training_data.predict_inputs(x, steps)
+        x = training_data.cast_floats(x, self)
+        return training_loop.predict(self, x, batch_size, verbose)
+
+    def predict_on_batch(self, x: Any) -> Any:
+        """Outputs for exactly this batch, as numpy (a list for several outputs)."""
+        return training_loop.predict_on_batch(self, x)
 
     def train_on_batch(self, x: Any, y: Any = None, *args: Any, **kwargs: Any) -> Any:
         return training_loop.train_on_batch(self, x, y, *args, **kwargs)
@@ -229,9 +198,11 @@ class Model(Layer):
         """Forget the state carried by every ``stateful=True`` recurrent layer."""
         training_loop.reset_states(self)
 
-    # ----- files (the work is in rnnkit.saving, imported late because it imports this module) -----
+    # ----- files --------------------------------------------------------------------------
+    # rnnkit.saving builds models when it reads a file, so it imports this package; these methods
+    # reach it when called (as Keras's Model.save does), not when this module loads.
     def save(self, filepath: Any, overwrite: bool = True, optimizer: torch.optim.Optimizer | None = None) -> None:
-        """Config and weights: ``*.keras`` as a Keras 3 archive, any other name in rnnkit's format."""
+        """Config, weights and compile state: ``*.keras`` (Keras 3), ``*.h5`` (legacy HDF5), else rnnkit's format."""
         from ..saving import save_model
 
         save_model(self, filepath, overwrite=overwrite, optimizer=optimizer)
@@ -247,3 +218,4 @@ class Model(Layer):
         from ..saving import load_weights
 
         load_weights(self, filepath)
+

@@ -1,9 +1,17 @@
-"""``model.summary()``: the table Keras 3 prints, in the same layout and numbers."""
+"""``model.summary()``: the table Keras 3 prints, in the same layout and numbers.
+
+Each kind of model gives its rows: a functional graph one row per layer with the shape of its
+call (and a 'Connected to' column unless the graph is a chain), a Sequential stack one row per
+layer without the input, a subclassed model one row per tracked layer with '?' for the shape
+(it has no symbolic graph; Keras prints '?' too).
+"""
 
 from __future__ import annotations
 
 import textwrap
-from typing import Any
+from typing import Any, Iterable
+
+from torch import nn
 
 _WIDTHS = (33, 24, 15)  # column widths of Keras 3's table, padding included
 _CONNECTED_WIDTHS = (21, 19, 12, 19)  # with the "Connected to" column
@@ -47,35 +55,8 @@ def _row(cells: list[str], widths: tuple[int, ...], align_right: tuple[bool, ...
     return lines
 
 
-def _layer_rows(model: Any) -> tuple[list[list[str]], bool]:
-    """Cells for each layer, and whether a 'Connected to' column is needed."""
-    rows = []
-    if hasattr(model, "output_shapes"):  # Sequential: no InputLayer row, shapes from propagation
-        for layer in model.layers:
-            shape = model.output_shapes.get(layer.name)
-            rows.append([f"{layer.name} ({type(layer).__name__})", "?" if shape is None else format_shape(shape), _params(layer)])
-        return rows, False
-    nodes = getattr(model, "_nodes", None) or []
-    connected = _needs_connections(nodes)
-    for layer in model.layers:
-        node = next((n for n in nodes if n.layer is layer), None)
-        if node is None:  # a subclassed model: no graph, so no symbolic shapes (Keras prints '?' too)
-            rows.append([f"{layer.name} ({type(layer).__name__})", "?", _params(layer)] + (["-"] if connected else []))
-            continue
-        shapes = [t.shape for t in node.outputs]
-        shape = format_shape(shapes[0] if len(shapes) == 1 else shapes)
-        row = [f"{layer.name} ({type(layer).__name__})", shape, _params(layer)]
-        if connected:
-            sources = [f"{t.node.layer.name}[{t.node.layer.inbound_nodes.index(t.node)}][{t.index}]" for t in node.inputs]
-            row.append(",\n".join(sources) if sources else "-")
-        rows.append(row)
-    return rows, connected
-
-
-def _needs_connections(nodes: list) -> bool:
-    """Keras adds a 'Connected to' column unless the graph is a single chain."""
-    inputs = [n for n in nodes if not n.inputs]
-    return len(inputs) > 1 or any(len(n.inputs) > 1 for n in nodes)
+def _title(layer: Any) -> str:
+    return f"{layer.name} ({type(layer).__name__})"
 
 
 def _params(layer: Any) -> str:
@@ -84,12 +65,37 @@ def _params(layer: Any) -> str:
     return f"{layer.count_params():,}"
 
 
-def format_summary(model: Any) -> str:
-    rows, connected = _layer_rows(model)
+def stack_rows(layers: list, shapes: dict[str, Any]) -> list[list[str]]:
+    """Rows of a Sequential model: no InputLayer row, the shapes its symbolic pass recorded."""
+    return [[_title(layer), format_shape(shapes[layer.name]) if layer.name in shapes else "?", _params(layer)] for layer in layers]
+
+
+def tracked_rows(layers: list) -> list[list[str]]:
+    """Rows of a subclassed model: no symbolic graph, so no output shapes."""
+    return [[_title(layer), "?", _params(layer)] for layer in layers]
+
+
+def graph_rows(layers: list, nodes: list) -> tuple[list[list[str]], bool]:
+    """Rows of a functional model, and whether a 'Connected to' column is needed."""
+    inputs = [n for n in nodes if not n.inputs]
+    connected = len(inputs) > 1 or any(len(n.inputs) > 1 for n in nodes)  # Keras: unless a single chain
+    rows = []
+    for layer in layers:
+        node = next(n for n in nodes if n.layer is layer)
+        shapes = [t.shape for t in node.outputs]
+        row = [_title(layer), format_shape(shapes[0] if len(shapes) == 1 else shapes), _params(layer)]
+        if connected:
+            sources = [f"{t.node.layer.name}[{t.node.layer.inbound_nodes.index(t.node)}][{t.index}]" for t in node.inputs]
+            row.append(",\n".join(sources) if sources else "-")
+        rows.append(row)
+    return rows, connected
+
+
+def format_summary(name: str, rows: list[list[str]], connected: bool, parameters: Iterable[nn.Parameter]) -> str:
     widths = _CONNECTED_WIDTHS if connected else _WIDTHS
     header = ["Layer (type)", "Output Shape", "Param #"] + (["Connected to"] if connected else [])
     right = (False, False, True, False)[: len(widths)]
-    lines = [f'Model: "{model.name}"', _rule("┏", "━", "┳", "┓", widths)]
+    lines = [f'Model: "{name}"', _rule("┏", "━", "┳", "┓", widths)]
     lines += _row(header, widths, right, "┃")
     lines.append(_rule("┡", "━", "╇", "┩", widths))
     for i, row in enumerate(rows):
@@ -97,10 +103,11 @@ def format_summary(model: Any) -> str:
             lines.append(_rule("├", "─", "┼", "┤", widths))
         lines += _row(row, widths, right, "│")
     lines.append(_rule("└", "─", "┴", "┘", widths))
-    trainable = sum(p.numel() * p.element_size() for p in model.parameters() if p.requires_grad)
-    frozen = sum(p.numel() * p.element_size() for p in model.parameters() if not p.requires_grad)
-    n_trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
-    n_frozen = sum(p.numel() for p in model.parameters() if not p.requires_grad)
+    params = list(parameters)
+    trainable = sum(p.numel() * p.element_size() for p in params if p.requires_grad)
+    frozen = sum(p.numel() * p.element_size() for p in params if not p.requires_grad)
+    n_trainable = sum(p.numel() for p in params if p.requires_grad)
+    n_frozen = sum(p.numel() for p in params if not p.requires_grad)
     lines.append(f" Total params: {n_trainable + n_frozen:,} ({readable_size(trainable + frozen)})")
     lines.append(f" Trainable params: {n_trainable:,} ({readable_size(trainable)})")
     lines.append(f" Non-trainable params: {n_frozen:,} ({readable_size(frozen)})")

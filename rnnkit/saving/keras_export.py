@@ -1,9 +1,11 @@
 """rnnkit models -> Keras 3 model configs (the ``config.json`` of a ``.keras`` archive).
 
 The same config is what rnnkit's own format stores, so there is one description of a model and
-one reader for it (:mod:`rnnkit.saving.keras_models`). Only layers of the classes in
-:data:`~rnnkit.saving.keras_layers.LAYER_CLASSES` can be written; a layer with a Python callable
-in its config (a custom activation) is refused, because a file holds data, not code.
+one reader for it (:mod:`rnnkit.saving.keras_models`). Layers of the classes in
+:data:`~rnnkit.saving.keras_layers.LAYER_CLASSES` are written as Keras layers; a layer with a Python callable
+in its config (a custom activation) is refused, because a file holds data, not code. A layer of
+any other class (a custom layer) is written as Keras writes one, under its module and class name
+with the arguments its ``get_config`` returns; reading it back needs ``custom_objects=``.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 
 from .. import layers as L
 from ..layers.base import KerasTensor, Layer
+from ..models.functional import Functional
 from ..models.model import Model
 from ..models.sequential import Sequential
 from .keras_layers import CELL_CLASSES, LAYER_CLASSES
@@ -26,10 +29,11 @@ def model_config(model: Model) -> dict[str, Any]:
     """The Keras 3 ``{"class_name", "config", ...}`` description of a Sequential or functional model."""
     if isinstance(model, Sequential):
         return _sequential_config(model)
-    if type(model) is not Model or model._graph is None:
+    if type(model) is not Functional:
         raise ValueError(
-            f"Model '{model.name}' ({type(model).__name__}) cannot be saved as a config: only Sequential "
-            "and functional Model(inputs, outputs) describe themselves as data (save weights instead)"
+            f"Model '{model.name}' ({type(model).__name__}) cannot be saved as a config: its call() is Python "
+            "code, and only Sequential and functional Model(inputs, outputs) describe themselves as data; "
+            "save its weights with model.save_weights('x.weights.h5') and rebuild it in code"
         )
     return _functional_config(model)
 
@@ -37,11 +41,7 @@ def model_config(model: Model) -> dict[str, Any]:
 def layer_config(layer: Layer) -> dict[str, Any]:
     """One layer as Keras 3 serialises it: module, class name and constructor arguments."""
     class_name = type(layer).__name__
-    if LAYER_CLASSES.get(class_name) is not type(layer):
-        raise ValueError(
-            f"Layer '{layer.name}' ({class_name}) cannot be saved: rnnkit saves only the Keras layers "
-            f"{sorted(LAYER_CLASSES)}"
-        )
+    builtin = LAYER_CLASSES.get(class_name) is type(layer)
     config = layer.get_config()
     for key in _RNNKIT_ONLY_KEYS:
         config.pop(key, None)
@@ -64,6 +64,8 @@ def layer_config(layer: Layer) -> dict[str, Any]:
             f"Layer '{layer.name}' ({class_name}) cannot be saved: its config holds a Python object "
             f"(such as a custom activation function): {config}"
         ) from None
+    if not builtin:  # a custom layer: Keras names its module and class, and load_model needs custom_objects=
+        return {"module": type(layer).__module__, "class_name": class_name, "config": config, "registered_name": class_name}
     return {"module": "keras.layers", "class_name": class_name, "config": config, "registered_name": None}
 
 
@@ -89,8 +91,8 @@ def _sequential_config(model: Sequential) -> dict[str, Any]:
             f"Model '{model.name}' does not know its input shape: start it with keras.Input(shape=...) "
             "or give input_shape= to its first layer before saving"
         )
-    if model.input_layer is not None:
-        input_entry = layer_config(model.input_layer)
+    if model.input_tensor is not None:
+        input_entry = layer_config(model.input_tensor.node.layer)
     else:
         input_entry = {
             "module": "keras.layers",
@@ -113,8 +115,8 @@ def _sequential_config(model: Sequential) -> dict[str, Any]:
     }
 
 
-def _functional_config(model: Model) -> dict[str, Any]:
-    in_model = {id(node) for node in model._nodes}
+def _functional_config(model: Functional) -> dict[str, Any]:
+    in_model = {id(node) for node in model.nodes}
     node_index: dict[int, int] = {}  # id(node) -> index among its layer's calls in this model
     for layer in model.layers:
         own = [node for node in layer.inbound_nodes if id(node) in in_model]
@@ -156,8 +158,8 @@ def _functional_config(model: Model) -> dict[str, Any]:
             "name": model.name,
             "trainable": model.trainable,
             "layers": entries,
-            "input_layers": inputs[0] if model._single_input else inputs,
-            "output_layers": outputs[0] if model._single_output else outputs,
+            "input_layers": inputs[0] if model.single_input else inputs,
+            "output_layers": outputs[0] if model.single_output else outputs,
         },
         "registered_name": "Functional",
         "build_config": {"input_shape": None},

@@ -16,6 +16,7 @@ from typing import Any
 import h5py
 
 from ..models.model import Model
+from .compile_config import compile_config, compile_from_config, keras_optimizer_variables, restore_keras_optimizer_variables
 from .errors import ModelFileError
 from .keras_export import model_config
 from .keras_layers import refuse_layers_keras_lacks
@@ -29,7 +30,8 @@ KERAS_FORMAT_VERSION = "3.15.1"
 
 
 # ----- .keras archives -------------------------------------------------------------------------
-def load_keras_archive(path: str) -> Model:
+def load_keras_archive(path: str, compile: bool = True, custom_objects: dict | None = None) -> Model:
+    """A model from a ``.keras`` archive; compiled as it was saved unless ``compile=False``."""
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
@@ -44,9 +46,15 @@ def load_keras_archive(path: str) -> Model:
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
         raise ModelFileError(path, f"the zip archive is damaged or truncated ({error})") from None
     version = metadata.get("keras_version") if isinstance(metadata, dict) else None
-    model = model_from_config(path, config, keras2=_is_keras2(version))
+    model = model_from_config(path, config, keras2=_is_keras2(version), custom_objects=custom_objects)
     with open_hdf5(path, io.BytesIO(weights), "model.weights.h5 in the archive") as root:
         read_keras3(path, root, model)
+        if compile and isinstance(config, dict):
+            compile_from_config(path, model, config.get("compile_config"))
+            stored = root.get("optimizer/vars")
+            if model.compilation is not None and isinstance(stored, h5py.Group):
+                arrays = [stored[str(i)][()] for i in range(len(stored))]
+                restore_keras_optimizer_variables(path, model, arrays)
     return model
 
 
@@ -54,9 +62,17 @@ def save_keras_archive(model: Model, stream: io.BufferedIOBase) -> None:
     """Write a ``.keras`` archive that Keras 3 loads (config.json, model.weights.h5, metadata.json)."""
     refuse_layers_keras_lacks(model)
     config = model_config(model)
+    config["compile_config"] = compile_config(model)
     weights = io.BytesIO()
     with h5py.File(weights, "w") as root:
         write_keras3(root, model)
+        if config["compile_config"] is not None:
+            variables = keras_optimizer_variables(model.optimizer, ["-"] * len(model.optimizer.params)) if model.optimizer.torch_optimizer is not None else []
+            if variables:
+                group = root.create_group("optimizer/vars")
+                group.attrs["name"] = model.optimizer.name
+                for i, (_, value) in enumerate(variables):
+                    group.create_dataset(str(i), data=value)
     metadata = {
         "keras_version": KERAS_FORMAT_VERSION,
         "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"),
@@ -69,8 +85,8 @@ def save_keras_archive(model: Model, stream: io.BufferedIOBase) -> None:
 
 
 # ----- HDF5 ------------------------------------------------------------------------------------
-def load_legacy_h5(path: str) -> Model:
-    """A full model saved by ``model.save("x.h5")`` (Keras 3 or tf.keras 2)."""
+def load_legacy_h5(path: str, compile: bool = True, custom_objects: dict | None = None) -> Model:
+    """A full model saved by ``model.save("x.h5")`` (Keras 3 or tf.keras 2), compiled as it was saved."""
     with open_hdf5(path, path, "HDF5 file") as root:
         if "model_config" not in root.attrs:
             if "layers" in root or "layer_names" in root.attrs:
@@ -79,11 +95,20 @@ def load_legacy_h5(path: str) -> Model:
         raw = root.attrs["model_config"]
         config = parse_json(path, "the model_config attribute", raw)
         keras2 = _is_keras2(_text(root.attrs.get("keras_version")))
-        model = model_from_config(path, config, keras2)
+        model = model_from_config(path, config, keras2, custom_objects=custom_objects)
         weights = root.get("model_weights")
         if not isinstance(weights, h5py.Group):
             raise ModelFileError(path, "the file has a model_config but no 'model_weights' group")
         read_legacy(path, weights, model, by_name=True)
+        if compile and "training_config" in root.attrs:
+            training = parse_json(path, "the training_config attribute", root.attrs["training_config"])
+            if isinstance(training, dict):
+                training = {**training, "optimizer": training.pop("optimizer_config", None)}
+            compile_from_config(path, model, training)
+            stored = root.get("optimizer_weights")
+            if model.compilation is not None and isinstance(stored, h5py.Group) and "weight_names" in stored.attrs:
+                arrays = [stored[_text(name)][()] for name in stored.attrs["weight_names"]]
+                restore_keras_optimizer_variables(path, model, arrays)
     return model
 
 

@@ -158,11 +158,14 @@ def describe(entry: Any) -> str:
     return f"layer '{name or entry.get('name', '?')}' ({entry.get('class_name', '?')})"
 
 
-def layer_from_config(path: str, entry: Any, keras2: bool, table: dict[str, type[Layer]] = LAYER_CLASSES) -> Layer:
+def layer_from_config(
+    path: str, entry: Any, keras2: bool, table: dict[str, type[Layer]] = LAYER_CLASSES, custom_objects: dict | None = None
+) -> Layer:
     """Build the rnnkit layer that a Keras ``{"class_name": ..., "config": {...}}`` entry describes.
 
     ``keras2`` says the file was written by Keras 2 (tf.keras), whose ``hard_sigmoid`` and GRU
-    defaults differ from Keras 3's.
+    defaults differ from Keras 3's. A custom class is looked up by its registered name, then its
+    class name, in ``custom_objects`` only (Keras's rule), and built as ``cls(**config)``.
     """
     if not isinstance(entry, dict) or not isinstance(entry.get("config"), dict):
         raise ModelFileError(path, f"{describe(entry)} is not a {{'class_name', 'config'}} object")
@@ -172,23 +175,34 @@ def layer_from_config(path: str, entry: Any, keras2: bool, table: dict[str, type
         raise ModelFileError(path, f"{who}: class_name must be a string; got {class_name!r}")
     module = entry.get("module")
     registered = entry.get("registered_name")
+    custom = dict(custom_objects or {})
+    found = custom.get(registered) if isinstance(registered, str) else None
+    found = found if found is not None else custom.get(class_name)
+    if found is not None:
+        config = dict(entry["config"])
+        _check_float32_policy(path, who, config.pop("dtype", None))
+        return _construct(path, who, found, config)
     if (module is not None and not str(module).startswith("keras")) or registered not in (None, class_name):
         raise ModelFileError(
             path,
-            f"{who} is a custom object (module {module!r}, registered as {registered!r}); rnnkit only "
-            "builds the Keras layers it knows and never imports code named by a file",
+            f"{who} is a custom object (module {module!r}, registered as {registered!r}); rnnkit never imports "
+            f"code named by a file: pass load_model(..., custom_objects={{{class_name!r}: {class_name}}}) with your class",
         )
     if class_name in _REFUSED:
         raise ModelFileError(path, f"{who} cannot be loaded: {_REFUSED[class_name]}")
     if class_name not in table:
-        raise ModelFileError(path, f"{who}: unknown layer class {class_name!r}; rnnkit supports {sorted(table)} here")
+        raise ModelFileError(
+            path,
+            f"{who}: unknown layer class {class_name!r}; rnnkit supports {sorted(table)} here, and a custom "
+            f"class loads with load_model(..., custom_objects={{{class_name!r}: {class_name}}})",
+        )
     kwargs = _constructor_args(path, who, dict(entry["config"]), keras2, class_name == "InputLayer")
     if class_name == "Bidirectional":
         kwargs = _bidirectional_args(path, who, kwargs, keras2)
     elif class_name == "TimeDistributed":
-        kwargs["layer"] = layer_from_config(path, kwargs.get("layer"), keras2)
+        kwargs["layer"] = layer_from_config(path, kwargs.get("layer"), keras2, custom_objects=custom_objects)
     elif class_name == "RNN":  # one built-in cell; a list of cells (stacked) is not supported
-        kwargs["cell"] = layer_from_config(path, kwargs.get("cell"), keras2, CELL_CLASSES)
+        kwargs["cell"] = layer_from_config(path, kwargs.get("cell"), keras2, CELL_CLASSES, custom_objects)
     elif class_name == "InputLayer" and "batch_shape" in kwargs:  # Keras 3's name for it
         kwargs["batch_input_shape"] = kwargs.pop("batch_shape")
     elif class_name in ("GRU", "GRUCell") and "reset_after" not in kwargs:

@@ -25,37 +25,37 @@ History = tuple[str, int, int]  # (layer name, node index, output index)
 _TAKES_INITIAL_STATE = ("RNN", "SimpleRNN", "LSTM", "GRU", "Bidirectional", "LayerNormLSTM")
 
 
-def model_from_config(path: str, config: Any, keras2: bool) -> Model:
+def model_from_config(path: str, config: Any, keras2: bool, custom_objects: dict | None = None) -> Model:
     """An rnnkit model built from a Keras model config, its parameters on the meta device.
 
     Meta parameters have shapes but no memory, so a config asking for absurd sizes costs
     nothing; the weight readers check every shape against the file and only then allocate.
     """
     with torch.device("meta"):
-        return _model(path, config, keras2)
+        return _model(path, config, keras2, custom_objects or {})
 
 
-def _model(path: str, config: Any, keras2: bool) -> Model:
+def _model(path: str, config: Any, keras2: bool, custom: dict) -> Model:
     if not isinstance(config, dict):
         raise ModelFileError(path, f"the model config must be a JSON object; got {type(config).__name__}")
     class_name = config.get("class_name")
     body = config.get("config")
     if class_name == "Sequential":
-        return _sequential(path, body, keras2)
+        return _sequential(path, body, keras2, custom)
     if class_name in ("Functional", "Model") and isinstance(body, dict) and "layers" in body:
-        return _functional(path, body, keras2)
+        return _functional(path, body, keras2, custom)
     if class_name in ("Functional", "Model"):
         raise ModelFileError(path, f"model class {class_name!r} without layers is a subclassed model; its code is not in the file")
     raise ModelFileError(path, f"model class {class_name!r} is not supported; rnnkit opens Sequential and functional models")
 
 
-def _sequential(path: str, body: Any, keras2: bool) -> Sequential:
+def _sequential(path: str, body: Any, keras2: bool, custom: dict) -> Sequential:
     if isinstance(body, list):  # Keras 2.2 wrote the layer list alone
         body = {"layers": body}
     entries = body.get("layers") if isinstance(body, dict) else None
     if not isinstance(entries, list):
         raise ModelFileError(path, "the Sequential config has no 'layers' list")
-    built = [layer_from_config(path, entry, keras2) for entry in entries]
+    built = [layer_from_config(path, entry, keras2, custom_objects=custom) for entry in entries]
     try:
         model = Sequential(built, name=body.get("name") or "sequential")
         build_shape = body.get("build_input_shape")
@@ -68,13 +68,13 @@ def _sequential(path: str, body: Any, keras2: bool) -> Sequential:
     return model
 
 
-def _functional(path: str, body: dict, keras2: bool) -> Model:
+def _functional(path: str, body: dict, keras2: bool, custom: dict) -> Model:
     entries = body["layers"]
     if not isinstance(entries, list):
         raise ModelFileError(path, "the functional config's 'layers' is not a list")
     layers: dict[str, tuple[Layer, dict]] = {}
     for entry in entries:
-        layer = layer_from_config(path, entry, keras2)
+        layer = layer_from_config(path, entry, keras2, custom_objects=custom)
         name = entry.get("name", layer.name)
         if not isinstance(name, str) or name in layers:
             raise ModelFileError(path, f"{describe(entry)}: its name {name!r} is not a string or is used twice")

@@ -2,19 +2,20 @@
 
 Reading looks at the file's first bytes, never at its name: a zip is a ``.keras`` archive, an
 HDF5 file is a legacy Keras model or a weights file, a safetensors file is rnnkit's own format.
-Writing goes by the name: ``*.keras`` writes a Keras 3 archive, ``*.weights.h5`` Keras 3
-weights, anything else rnnkit's format. Every write is atomic (see :mod:`.atomic`).
+Writing goes by the name: ``*.keras`` writes a Keras 3 archive, ``*.h5`` a legacy Keras HDF5
+model, ``*.weights.h5`` Keras 3 weights, anything else rnnkit's format. Every write is atomic (see :mod:`.atomic`).
 """
 
 from __future__ import annotations
 
 import os
+import warnings
 from typing import BinaryIO
 
 import torch
 
 from ..models.model import Model
-from . import keras_files, native
+from . import keras_files, legacy_h5, native
 from .atomic import write_atomically
 from .errors import ModelFileError
 
@@ -46,35 +47,43 @@ def sniff(path: str | os.PathLike) -> str:
     )
 
 
-def load_model(path: str | os.PathLike) -> Model:
-    """A Keras (.keras, .h5; Keras 3 or tf.keras 2) or rnnkit model file as an rnnkit model."""
+def load_model(path: str | os.PathLike, custom_objects: dict | None = None, compile: bool = True, safe_mode: bool = True) -> Model:
+    """A Keras (.keras, .h5; Keras 3 or tf.keras 2) or rnnkit model file as an rnnkit model.
+
+    As in Keras, the model comes back compiled as it was saved (optimizer with its state, loss,
+    metrics) unless ``compile=False``; classes of custom layers are taken from
+    ``custom_objects`` (``{"MyLayer": MyLayer}``), never imported from a name in the file.
+    ``safe_mode`` is accepted for Keras code's sake: rnnkit never runs code stored in a file.
+    """
     path = os.fspath(path)
     kind = sniff(path)
+    if custom_objects is not None and not isinstance(custom_objects, dict):
+        raise ValueError(f"load_model: custom_objects must be a dict {{class name: class}}; got {type(custom_objects).__name__}")
     if kind == "keras":
-        return keras_files.load_keras_archive(path)
+        return keras_files.load_keras_archive(path, compile, custom_objects)
     if kind == "hdf5":
-        return keras_files.load_legacy_h5(path)
-    return native.load(path)
+        return keras_files.load_legacy_h5(path, compile, custom_objects)
+    return native.load(path, compile, custom_objects)
 
 
 def save_model(
     model: Model, path: str | os.PathLike, overwrite: bool = True, optimizer: torch.optim.Optimizer | None = None
 ) -> None:
-    """Save config and weights: ``*.keras`` as a Keras 3 archive, other names in rnnkit's format.
+    """Save config, weights and compile state: ``*.keras`` as a Keras 3 archive, ``*.h5`` in Keras's
+    legacy HDF5 layout (with Keras's deprecation warning), other names in rnnkit's format.
 
-    ``optimizer`` (rnnkit format only) stores its state too, for :func:`load_optimizer_state`.
+    ``optimizer`` (rnnkit format only) stores a torch optimizer's state too, for
+    :func:`load_optimizer_state`; a compiled model's own optimizer state is always stored.
     """
     path = os.fspath(path)
     name = path.lower()
+    if optimizer is not None and name.endswith((".keras", ".h5", ".hdf5")):
+        raise ValueError(f"{path}: a torch optimizer's state is only stored in rnnkit's format (compile the model to keep its own)")
     if name.endswith(".keras"):
-        if optimizer is not None:
-            raise ValueError(f"{path}: optimizer state is only stored in rnnkit's format, not in a .keras archive")
         write_atomically(path, lambda stream: keras_files.save_keras_archive(model, stream), overwrite)
     elif name.endswith((".h5", ".hdf5")):
-        raise ValueError(
-            f"{path}: rnnkit does not write legacy HDF5 models; save as .keras (Keras 3 loads it) or in "
-            "rnnkit's format (any other name), or use save_weights('x.weights.h5') for weights only"
-        )
+        warnings.warn(legacy_h5.DEPRECATION, UserWarning, stacklevel=3)
+        write_atomically(path, lambda stream: legacy_h5.write_legacy_h5(model, stream), overwrite)
     else:
         content = native.model_bytes(model, optimizer)
         write_atomically(path, lambda stream: _write_bytes(stream, content), overwrite)
@@ -108,7 +117,7 @@ def load_weights(model: Model, path: str | os.PathLike) -> None:
     if kind == "hdf5":
         keras_files.load_weights_h5(path, model)
     elif kind == "keras":
-        _copy_weights(keras_files.load_keras_archive(path), model, path)
+        _copy_weights(keras_files.load_keras_archive(path, compile=False), model, path)
     else:
         native.load_weights(path, model)
 

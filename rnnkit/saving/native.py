@@ -4,10 +4,12 @@ Layout (any safetensors reader can open it)::
 
     header   {"format": "rnnkit", "kind": "model", "version": 2,
               "config": the Keras 3 model config (as in a .keras archive's config.json),
-              "optimizer": {"param_groups": ..., "state": ...}  (optional)}
+              "optimizer": {"param_groups": ..., "state": ...}  (optional),
+              "compile": {"compile_config": ..., "optimizer_state": ...}  (a compiled model only)}
              kind "weights" (save_weights files) holds no config
     tensors  "weights/<state_dict key>"           e.g. weights/layers.0.cell.kernel
              "optimizer/<param index>/<name>"      e.g. optimizer/0/exp_avg (optional)
+             "compiled_optimizer/<param index>/<name>"   the compiled optimizer's tensors
 
 safetensors holds plain arrays and a string-to-string header, so loading runs no code; the
 config goes through the same explicit layer table as a Keras file. Files of the older layout
@@ -23,6 +25,7 @@ import torch
 from .. import safetensors_file
 from ..models.model import Model
 from ..safetensors_file import looks_like_safetensors
+from .compile_config import compile_config, compile_from_config, optimizer_state_parts, restore_optimizer_state
 from .errors import ModelFileError
 from .keras_export import model_config
 from .keras_models import model_from_config
@@ -34,6 +37,11 @@ def model_bytes(model: Model, optimizer: torch.optim.Optimizer | None = None) ->
     """The file's content for ``model`` (config + weights), with ``optimizer``'s state if given."""
     record: dict[str, Any] = {"config": model_config(model)}
     tensors = _weight_tensors(model)
+    compiled = compile_config(model)
+    if compiled is not None:  # the compile arguments and the compiled optimizer's state
+        compiled_tensors, compiled_state = optimizer_state_parts(model.optimizer)
+        record["compile"] = {"compile_config": compiled, "optimizer_state": compiled_state}
+        tensors.update(compiled_tensors)
     if optimizer is not None:
         optimizer_tensors, record["optimizer"] = safetensors_file.optimizer_parts(optimizer.state_dict())
         tensors.update(optimizer_tensors)
@@ -48,12 +56,19 @@ def _weight_tensors(model: Model) -> dict[str, torch.Tensor]:
     return {f"weights/{key}": value.detach().cpu().contiguous().clone() for key, value in model.state_dict().items()}
 
 
-def load(path: str) -> Model:
+def load(path: str, compile: bool = True, custom_objects: dict | None = None) -> Model:
     contents = _read(path)
     if contents.kind != "model":
         raise ModelFileError(path, "this safetensors file holds no model config (only weights?); build the model and call model.load_weights(path)")
-    model = model_from_config(path, contents.header["config"], keras2=False)
+    model = model_from_config(path, contents.header["config"], keras2=False, custom_objects=custom_objects)
     _load_weights(path, model, contents.group("weights"))
+    if compile and "compile" in contents.header:
+        record = contents.header["compile"]
+        if not isinstance(record, dict):
+            raise ModelFileError(path, f"the stored compile record must be a JSON object; got {type(record).__name__}")
+        compile_from_config(path, model, record.get("compile_config"))
+        if model.compilation is not None:
+            restore_optimizer_state(path, model, record.get("optimizer_state") or {}, contents.tensors)
     return model
 
 

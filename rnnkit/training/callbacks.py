@@ -63,6 +63,10 @@ class Callback:
     def on_test_end(self, logs: Logs | None = None) -> None: ...
     def on_test_batch_begin(self, batch: int, logs: Logs | None = None) -> None: ...
     def on_test_batch_end(self, batch: int, logs: Logs | None = None) -> None: ...
+    def on_predict_begin(self, logs: Logs | None = None) -> None: ...
+    def on_predict_end(self, logs: Logs | None = None) -> None: ...
+    def on_predict_batch_begin(self, batch: int, logs: Logs | None = None) -> None: ...
+    def on_predict_batch_end(self, batch: int, logs: Logs | None = None) -> None: ...
 
 
 class CallbackList:
@@ -243,7 +247,8 @@ class ReduceLROnPlateau(Callback):
 class ModelCheckpoint(Callback):
     """Saves the model at the end of epochs; what it writes follows the file name.
 
-    ``*.keras`` (and ``*.h5``): the whole model, by ``model.save``, so ``load_model`` opens it;
+    ``*.keras`` and ``*.h5`` (Keras's legacy HDF5, with its deprecation warning): the whole model,
+    compiled, by ``model.save``, so ``load_model`` opens it ready to evaluate or train on;
     ``*.weights.h5``: the weights in Keras 3's layout, by ``model.save_weights``; any other name
     (``*.safetensors``): a resumable training checkpoint (:func:`rnnkit.training.save_checkpoint`:
     weights, optimizer state, epoch, random generators) for ``load_checkpoint`` or ``initial_epoch``.
@@ -260,7 +265,7 @@ class ModelCheckpoint(Callback):
         super().__init__()
         if save_freq != "epoch":
             raise ValueError(f"ModelCheckpoint: only save_freq='epoch' is supported; got {save_freq!r}")
-        if save_weights_only and str(filepath).lower().endswith(".keras"):
+        if save_weights_only and str(filepath).lower().endswith((".keras", ".h5")) and not str(filepath).lower().endswith(".weights.h5"):
             raise ValueError(f"ModelCheckpoint: save_weights_only=True needs a *.weights.h5 (or *.safetensors) filepath; got {filepath}")
         self.filepath = str(filepath)
         self.monitor = monitor
@@ -281,17 +286,21 @@ class ModelCheckpoint(Callback):
         if bad:
             warnings.warn(f"ModelCheckpoint: epoch {epoch + 1} ended with {bad[0]}={logs[bad[0]]}; not saving", RuntimeWarning, stacklevel=2)
             return
+        path = self.filepath.format(epoch=epoch + 1, **logs)
+        message = f"Epoch {epoch + 1}: saving model to {path}"
         if self.save_best_only:
             current = monitored(logs, self.monitor, "ModelCheckpoint")
             better = current is not None and (current < self.best if self.mode == "min" else current > self.best)
             if not better:
+                if self.verbose > 0 and current is not None and distributed.is_chief():
+                    print(f"Epoch {epoch + 1}: {self.monitor} did not improve from {self.best:.5f}", flush=True)
                 return
+            message = f"Epoch {epoch + 1}: {self.monitor} improved from {self.best:.5f} to {current:.5f}, saving model to {path}"
             self.best = current
-        path = self.filepath.format(epoch=epoch + 1, **logs)
         if distributed.is_chief():
+            if self.verbose > 0:  # Keras's wording, before the write
+                print(message, flush=True)
             self._write(path, epoch)
-            if self.verbose > 0:
-                print(f"Epoch {epoch + 1}: saved checkpoint to {path}")
 
 
     def _write(self, path: str, epoch: int) -> None:

@@ -38,6 +38,7 @@ class Compiled:
         if loss is None:
             raise ValueError("compile: loss is required, e.g. loss='sparse_categorical_crossentropy'")
         self.output_names = output_names
+        self.arguments = {"loss": loss, "metrics": metrics, "loss_weights": loss_weights}  # as given, for saving
         self.losses: list[Loss | None] = [None if l is None else losses.get(l) for l in per_output(loss, output_names, "loss")]
         if all(l is None for l in self.losses):
             raise ValueError("compile: loss gives no loss for any output")

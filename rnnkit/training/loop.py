@@ -32,28 +32,30 @@ from .compiled import Compiled
 from .progress import ProgbarLogger
 
 
-def output_names(model: Any) -> list[str]:
-    """Names for the model's outputs (their layers' names, made unique), as the logs use them."""
-    if model._graph is None:
-        return ["output"]
-    names: list[str] = []
-    for tensor in model.outputs:
-        name = tensor.node.layer.name
-        names.append(name if name not in names else f"{name}_{tensor.index}")
-    return names
+_SCHEDULING_OPTIONS = ("run_eagerly", "jit_compile", "steps_per_execution", "auto_scale_loss")
 
 
-def compile(model: Any, optimizer: Any = "rmsprop", loss: Any = None, metrics: Any = None, loss_weights: Any = None) -> None:
-    """Fix the optimizer, loss(es) and metrics that ``fit`` and ``evaluate`` use."""
+def compile(model: Any, optimizer: Any = "rmsprop", loss: Any = None, metrics: Any = None, loss_weights: Any = None,
+            weighted_metrics: Any = None, **options: Any) -> None:
+    """Fix the optimizer, loss(es) and metrics that ``fit`` and ``evaluate`` use.
+
+    They are kept on the model as ``model.optimizer`` and ``model.compilation``. TensorFlow's
+    scheduling options (``run_eagerly``, ``jit_compile``, ``steps_per_execution``,
+    ``auto_scale_loss``) change nothing here and are accepted for Keras code's sake.
+    """
+    unknown = sorted(set(options) - set(_SCHEDULING_OPTIONS))
+    if unknown:
+        raise TypeError(f"compile() got unexpected keyword argument(s) {unknown}")
+    if weighted_metrics is not None:
+        raise ValueError("compile: weighted_metrics is not supported; give metrics= (they already use sample_weight)")
     model.optimizer = optimizers.get(optimizer)
-    model._compiled = Compiled(output_names(model), loss, metrics, loss_weights)
+    model.compilation = Compiled(model.output_names(), loss, metrics, loss_weights)
 
 
 def compiled_of(model: Any, caller: str) -> Compiled:
-    compiled = getattr(model, "_compiled", None)
-    if compiled is None:
+    if model.compilation is None:
         raise RuntimeError(f"{caller}: compile the model first, e.g. model.compile(optimizer='adam', loss='mse')")
-    return compiled
+    return model.compilation
 
 
 def stateful_layers(model: Any) -> list[RNN]:
@@ -68,7 +70,9 @@ def reset_states(model: Any) -> None:
 
 def to_model(batch: Any, model: Any) -> Any:
     """Tensors moved to the model's device, floating ones also cast to its dtype (as Keras casts inputs)."""
-    weight = next(model.parameters())
+    weight = next(model.parameters(), None)
+    if weight is None:  # a model without weights computes in whatever it is given
+        return batch
 
     def move(t: Any) -> Any:
         if not isinstance(t, torch.Tensor):
@@ -78,13 +82,14 @@ def to_model(batch: Any, model: Any) -> Any:
     return map_structure(move, batch)
 
 
-def prepare(model: Any, first_inputs: Callable[[], Any]) -> None:
-    """Build lazily built layers from a first batch and bind the optimizer to the weights.
+def prepare_weights(model: Any, first_inputs: Callable[[], Any]) -> None:
+    """Build lazily built layers from a first batch, and move the model to this process's device.
 
     ``first_inputs`` is only called when something is unbuilt, so a built model's run draws
     nothing from the random generators here.
     """
-    if not all(m.built for m in model.modules() if isinstance(m, Layer)):
+    unbuilt = any(not m.built for m in model.modules() if isinstance(m, Layer) and m is not model)
+    if unbuilt or (not model.built and next(model.parameters(), None) is None):
         was_training = model.training
         model.eval()
         dtype = torch.get_default_dtype()  # the dtype the new weights will have
@@ -96,6 +101,11 @@ def prepare(model: Any, first_inputs: Callable[[], Any]) -> None:
     device = distributed.device_for_process()
     if device is not None:
         model.to(device)
+
+
+def prepare(model: Any, first_inputs: Callable[[], Any]) -> None:
+    """:func:`prepare_weights`, then bind the optimizer to the weights (once)."""
+    prepare_weights(model, first_inputs)
     if model.optimizer.torch_optimizer is None:
         model.optimizer.bind(model.parameters())
     model.optimizer.watch(model)  # Embedding gradients per occurrence, as Keras's TensorFlow backend has them
@@ -219,7 +229,7 @@ def fit(
     history = History()
     user = list(callbacks or [])
     extra = [] if any(isinstance(c, TerminateOnNaN) for c in user) else [TerminateOnNaN()]
-    hooks = CallbackList([*user, *extra, ProgbarLogger(verbose), history], model, {"epochs": epochs, "steps": len(train), "verbose": verbose})
+    hooks = CallbackList([*user, *extra, *with_progress(user), history], model, {"epochs": epochs, "steps": len(train), "verbose": verbose})
 
     model.stop_training = False
     hooks.call("on_train_begin", None)
@@ -261,8 +271,60 @@ def evaluate(model: Any, x: Any = None, y: Any = None, batch_size: int | None = 
     distributed.join_from_environment()
     batches = data.make_batches(x, y, sample_weight, batch_size, False, steps=steps)
     prepare(model, batches.first_inputs)
-    hooks = CallbackList(list(callbacks or []), model, {"epochs": 1, "steps": len(batches), "verbose": verbose})
+    user = list(callbacks or [])
+    hooks = CallbackList([*user, *with_progress(user)], model, {"epochs": 1, "steps": len(batches), "verbose": verbose})
     return keras_result(run_evaluation(model, compiled, batches, hooks), return_dict)
+
+
+def with_progress(callbacks: list) -> list:
+    """A :class:`ProgbarLogger` to add unless ``callbacks`` has one (it honours ``verbose`` itself)."""
+    return [] if any(isinstance(c, ProgbarLogger) for c in callbacks) else [ProgbarLogger()]
+
+
+def predict(model: Any, x: Any, batch_size: int | None = None, verbose: int | str = "auto", callbacks: list | None = None) -> Any:
+    """Outputs for ``x`` in inference mode, in batches of ``batch_size`` (32), as numpy.
+
+    One array per model output (a list for several); a torch ``Dataset``/``DataLoader`` or an
+    iterable of batches works as in ``fit`` (its targets, if any, are ignored).
+    """
+    batches = data.make_batches(x, None, None, batch_size, False)
+    if len(batches) == 0:
+        raise ValueError("predict: x holds no samples")
+    prepare_weights(model, batches.first_inputs)
+    user = list(callbacks or [])
+    hooks = CallbackList([*user, *with_progress(user)], model, {"epochs": 1, "steps": len(batches), "verbose": verbose})
+    was_training = model.training
+    model.eval()
+    chunks: list[list[torch.Tensor]] = []
+    hooks.call("on_predict_begin", None)
+    try:
+        with torch.inference_mode():
+            for step, batch in enumerate(batches):
+                hooks.call("on_predict_batch_begin", step, None)
+                result = model(to_model(batch, model)[0])
+                chunks.append(list(result) if isinstance(result, (list, tuple)) else [result])
+                hooks.call("on_predict_batch_end", step, None)
+    finally:
+        model.train(was_training)
+    hooks.call("on_predict_end", None)
+    outputs = [torch.cat(parts, dim=0).cpu().numpy() for parts in zip(*chunks)]
+    return outputs[0] if len(outputs) == 1 else outputs
+
+
+def predict_on_batch(model: Any, x: Any) -> Any:
+    """Outputs for exactly this batch, in inference mode, as numpy (a list for several outputs)."""
+    x = data.as_tensors(x, "x")
+    prepare_weights(model, lambda: x)
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.inference_mode():
+            result = model(to_model(x, model))
+    finally:
+        model.train(was_training)
+    results = list(result) if isinstance(result, (list, tuple)) else [result]
+    arrays = [r.cpu().numpy() for r in results]
+    return arrays[0] if len(arrays) == 1 else arrays
 
 
 def _one_batch(x: Any, y: Any, sample_weight: Any) -> tuple[Any, Any, Any]:
