@@ -10,11 +10,10 @@ and the optimizer's variables in Keras's order (``.keras``: ``optimizer/vars/0..
 model.weights.h5; ``.h5``: the ``optimizer_weights`` group): the step count, the learning rate,
 then each slot of each trainable weight, e.g. Adam's ``[m_0, v_0, m_1, v_1, ...]``.
 
-rnnkit's optimizers run on ``torch.optim``; the table below says which torch state each Keras
-slot is (SGD's and RMSprop's momentum hold the update scaled by the learning rate in Keras,
-the raw one in torch). Only names from explicit tables are read from a file: an unknown
-optimizer, loss or metric class leaves the model uncompiled with a warning, as Keras does when
-a compile config cannot be restored.
+rnnkit's optimizers keep Keras's slots under Keras's names (:mod:`rnnkit.training.optimizers`),
+so a slot is written and read as it is; the table below gives Keras's order. Only names from
+explicit tables are read from a file: an unknown optimizer, loss or metric class leaves the
+model uncompiled with a warning, as Keras does when a compile config cannot be restored.
 """
 
 from __future__ import annotations
@@ -28,27 +27,23 @@ import torch
 from ..training import losses as loss_module
 from ..training import metrics as metric_module
 from ..training import optimizers as optimizer_module
-from ..training import schedules as schedule_module
 from .errors import ModelFileError
 
-# Keras class -> (rnnkit factory, torch class, {Keras argument: torch option or (option, index)}).
-_OPTIMIZERS: dict[str, tuple[Any, type, dict[str, Any]]] = {
-    "SGD": (optimizer_module.SGD, torch.optim.SGD, {"momentum": "momentum", "nesterov": "nesterov"}),
-    "Adam": (optimizer_module.Adam, torch.optim.Adam, {"beta_1": ("betas", 0), "beta_2": ("betas", 1), "epsilon": "eps", "amsgrad": "amsgrad"}),
-    "AdamW": (optimizer_module.AdamW, torch.optim.AdamW, {"beta_1": ("betas", 0), "beta_2": ("betas", 1), "epsilon": "eps", "amsgrad": "amsgrad"}),
-    "RMSprop": (optimizer_module.RMSprop, torch.optim.RMSprop, {"rho": "alpha", "momentum": "momentum", "epsilon": "eps", "centered": "centered"}),
-    "Adagrad": (optimizer_module.Adagrad, torch.optim.Adagrad, {"initial_accumulator_value": "initial_accumulator_value", "epsilon": "eps"}),
+# Keras creates an optimizer's slots in groups: the slots of one group weight by weight
+# ([m_0, v_0, m_1, v_1, ...]), one group after another; slots an optimizer lacks are skipped.
+_SLOT_GROUPS: dict[str, list[tuple[str, ...]]] = {
+    "SGD": [("momentum",)],
+    "Adam": [("momentum", "velocity"), ("velocity_hat",)],
+    "AdamW": [("momentum", "velocity"), ("velocity_hat",)],
+    "RMSprop": [("velocity",), ("momentum",), ("average_gradient",)],
+    "Adagrad": [("accumulator",)],
+    "Adadelta": [("accumulated_grad", "accumulated_delta_var")],
+    "Nadam": [("momentum", "velocity")],
+    "Adamax": [("momentum", "norm")],
+    "Lion": [("momentum",)],
 }
-_SCHEDULES = {cls.__name__: cls for cls in (schedule_module.ExponentialDecay, schedule_module.InverseTimeDecay,
-                                            schedule_module.PiecewiseConstantDecay, schedule_module.CosineDecay)}
-_LOSSES = {
-    "BinaryCrossentropy": (loss_module.BinaryCrossentropy, loss_module.binary_crossentropy),
-    "CategoricalCrossentropy": (loss_module.CategoricalCrossentropy, loss_module.categorical_crossentropy),
-    "SparseCategoricalCrossentropy": (loss_module.SparseCategoricalCrossentropy, loss_module.sparse_categorical_crossentropy),
-    "MeanSquaredError": (loss_module.MeanSquaredError, loss_module.mean_squared_error),
-    "MeanAbsoluteError": (loss_module.MeanAbsoluteError, loss_module.mean_absolute_error),
-    "Huber": (loss_module.Huber, loss_module.huber),
-}
+_TRAILING = {"Nadam": ("u_product",)}  # optimizer-wide variables Keras creates after the slots
+_TF_KERAS_2_KEYS = ("jit_compile", "is_legacy_optimizer", "decay")  # optimizer config keys Keras 3 dropped
 _METRICS = {
     "BinaryAccuracy": (metric_module.BinaryAccuracy, metric_module.binary_accuracy),
     "CategoricalAccuracy": (metric_module.CategoricalAccuracy, metric_module.categorical_accuracy),
@@ -56,8 +51,6 @@ _METRICS = {
     "MeanSquaredError": (metric_module.MeanSquaredError, metric_module.mean_squared_error),
     "MeanAbsoluteError": (metric_module.MeanAbsoluteError, metric_module.mean_absolute_error),
 }
-_COMMON = {"use_ema": False, "ema_momentum": 0.99, "ema_overwrite_frequency": None, "loss_scale_factor": None,
-           "gradient_accumulation_steps": None}
 
 
 class NotDescribable(ValueError):
@@ -72,62 +65,45 @@ def compile_config(model: Any) -> dict[str, Any] | None:
     given = model.compilation.arguments
     try:
         return {
-            "optimizer": optimizer_config(model.optimizer),
-            "loss": _describe(given["loss"], "loss", _LOSSES, loss_module.Loss),
+            "optimizer": optimizer_module.serialize(model.optimizer),
+            "loss": _describe_loss(given["loss"]),
             "loss_weights": given["loss_weights"],
-            "metrics": _describe(given["metrics"], "metric", _METRICS, metric_module.MeanMetric),
+            "metrics": _describe_metrics(given["metrics"]),
             "weighted_metrics": None,
             "run_eagerly": False,
             "steps_per_execution": 1,
             "jit_compile": False,
         }
-    except NotDescribable as error:
+    except (NotDescribable, ValueError) as error:
         warnings.warn(f"Model '{model.name}': the compile configuration is not saved ({error}); compile the loaded model again", UserWarning, stacklevel=4)
         return None
 
 
-def optimizer_config(optimizer: Any) -> dict[str, Any]:
-    kind = next((name for name, (_, torch_class, _) in _OPTIMIZERS.items() if optimizer.torch_class is torch_class), None)
-    if kind is None:
-        raise NotDescribable(f"optimizer {optimizer!r} has no Keras class")
-    _, _, arguments = _OPTIMIZERS[kind]
-    config: dict[str, Any] = {
-        "name": optimizer.name,
-        "learning_rate": _rate_config(optimizer._learning_rate),
-        "weight_decay": optimizer.weight_decay or None,
-        "clipnorm": optimizer.clipnorm,
-        "global_clipnorm": optimizer.global_clipnorm,
-        "clipvalue": optimizer.clipvalue,
-        **_COMMON,
-    }
-    for keras_name, option in arguments.items():
-        config[keras_name] = optimizer.options[option[0]][option[1]] if isinstance(option, tuple) else optimizer.options[option]
-    return {"module": "keras.optimizers", "class_name": kind, "config": config, "registered_name": None}
-
-
-def _rate_config(rate: Any) -> Any:
-    if not callable(rate):
-        return float(rate)
-    name = type(rate).__name__
-    if _SCHEDULES.get(name) is not type(rate):
-        raise NotDescribable(f"learning-rate schedule {rate!r} has no Keras class")
-    return {"module": "keras.optimizers.schedules", "class_name": name, "config": dict(vars(rate)), "registered_name": None}
-
-
-def _describe(value: Any, what: str, table: dict, kind: type) -> Any:
-    """Strings as they are; rnnkit loss/metric objects as Keras class configs; lists and dicts item by item."""
+def _describe_loss(value: Any) -> Any:
+    """Names as they are, rnnkit's loss classes as Keras's serialized form, per output in lists and dicts."""
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, (list, tuple)):
-        return [_describe(v, what, table, kind) for v in value]
+        return [_describe_loss(v) for v in value]
     if isinstance(value, dict):
-        return {key: _describe(v, what, table, kind) for key, v in value.items()}
-    if isinstance(value, kind):
-        name = next((n for n, (_, fn) in table.items() if value.fn is fn), None)
+        return {key: _describe_loss(v) for key, v in value.items()}
+    if isinstance(value, loss_module.Loss):
+        return loss_module.serialize(value)  # a ValueError for a custom Loss subclass
+    raise NotDescribable(f"the loss {value!r} is Python code, not one of Keras's loss classes")
+
+
+def _describe_metrics(value: Any) -> Any:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_describe_metrics(v) for v in value]
+    if isinstance(value, dict):
+        return {key: _describe_metrics(v) for key, v in value.items()}
+    if isinstance(value, metric_module.MeanMetric):
+        name = next((n for n, (_, fn) in _METRICS.items() if value.fn is fn), None)
         if name is not None:
-            return {"module": f"keras.{what}es" if what == "loss" else f"keras.{what}s", "class_name": name,
-                    "config": {"name": value.name, **value.options}, "registered_name": None}
-    raise NotDescribable(f"the {what} {value!r} is Python code, not one of Keras's {what} classes")
+            return {"module": "keras.metrics", "class_name": name, "config": {"name": value.name, **value.options}, "registered_name": None}
+    raise NotDescribable(f"the metric {value!r} is Python code, not one of Keras's metric classes")
 
 
 # ----- reading -------------------------------------------------------------------------------
@@ -139,11 +115,11 @@ def compile_from_config(path: str, model: Any, config: Any) -> None:
         if not isinstance(config, dict):
             raise NotDescribable(f"the compile configuration is not an object: {config!r}")
         optimizer = optimizer_from_config(config.get("optimizer"))
-        loss = _restore(config.get("loss"), "loss", _LOSSES)
+        loss = _restore_loss(config.get("loss"))
         metrics = config.get("metrics")
         if isinstance(metrics, list) and len(metrics) == 1 and isinstance(metrics[0], list):
             metrics = metrics[0]  # tf.keras 2 wrote one list per output
-        metrics = _restore(metrics, "metric", _METRICS)
+        metrics = _restore_metrics(metrics)
         model.compile(optimizer=optimizer, loss=loss, metrics=metrics, loss_weights=config.get("loss_weights"))
     except (NotDescribable, TypeError, ValueError) as error:
         warnings.warn(f"{path}: the model is not compiled ({error}); call model.compile(...) before fit or evaluate", UserWarning, stacklevel=4)
@@ -152,95 +128,67 @@ def compile_from_config(path: str, model: Any, config: Any) -> None:
 def optimizer_from_config(config: Any) -> Any:
     if isinstance(config, str):
         return optimizer_module.get(config)
-    if isinstance(config, dict) and str(config.get("class_name")).startswith("Custom>"):  # tf.keras 2.11+ built-ins
-        config = {**config, "class_name": config["class_name"].removeprefix("Custom>")}
-    if not isinstance(config, dict) or config.get("class_name") not in _OPTIMIZERS:
-        name = config.get("class_name") if isinstance(config, dict) else config
-        raise NotDescribable(f"optimizer {name!r} is not one rnnkit has ({sorted(_OPTIMIZERS)})")
-    factory, _, arguments = _OPTIMIZERS[config["class_name"]]
-    stored = dict(config.get("config") or {})
-    for key, default in _COMMON.items():
-        if stored.pop(key, default) not in (default, False, None):
-            raise NotDescribable(f"optimizer option {key}={config['config'][key]!r} is not supported")
-    kwargs = {key: stored[key] for key in ("name", "weight_decay", "clipnorm", "global_clipnorm", "clipvalue", *arguments) if key in stored}
-    if config["class_name"] == "AdamW" and kwargs.get("weight_decay") is None:
-        kwargs.pop("weight_decay", None)
-    kwargs["learning_rate"] = _rate_from_config(stored.get("learning_rate", 0.001))
-    return factory(**kwargs)
+    if not isinstance(config, dict):
+        raise NotDescribable(f"the optimizer is not a config object: {config!r}")
+    name = str(config.get("class_name")).removeprefix("Custom>")  # tf.keras 2.11+ named its built-ins so
+    body = {key: value for key, value in (config.get("config") or {}).items() if key not in _TF_KERAS_2_KEYS}
+    return optimizer_module.deserialize({"class_name": name, "config": body})
 
 
-def _rate_from_config(value: Any) -> Any:
-    if isinstance(value, (int, float)):
-        return float(value)
-    name = value.get("class_name") if isinstance(value, dict) else None
-    if name not in _SCHEDULES:
-        raise NotDescribable(f"learning-rate schedule {name or value!r} is not one rnnkit has ({sorted(_SCHEDULES)})")
-    config = {key: item for key, item in (value.get("config") or {}).items() if key != "name"}
-    return _SCHEDULES[name](**config)
-
-
-def _restore(value: Any, what: str, table: dict) -> Any:
+def _restore_loss(value: Any) -> Any:
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, list):
-        return [_restore(v, what, table) for v in value]
+        return [_restore_loss(v) for v in value]
     if isinstance(value, dict) and "class_name" not in value:
-        return {key: _restore(v, what, table) for key, v in value.items()}
+        return {key: _restore_loss(v) for key, v in value.items()}
+    return loss_module.deserialize(value)
+
+
+def _restore_metrics(value: Any) -> Any:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return [_restore_metrics(v) for v in value]
+    if isinstance(value, dict) and "class_name" not in value:
+        return {key: _restore_metrics(v) for key, v in value.items()}
     name = value.get("class_name") if isinstance(value, dict) else None
     config = dict(value.get("config") or {}) if isinstance(value, dict) else {}
     if name == "MeanMetricWrapper" and isinstance(config.get("fn"), str):  # tf.keras 2: a metric by function name
         return config["fn"]
-    if name not in table:
-        raise NotDescribable(f"{what} {name or value!r} is not one rnnkit has ({sorted(table)})")
-    for key in ("reduction", "dtype", "axis"):
+    if name not in _METRICS:
+        raise NotDescribable(f"metric {name or value!r} is not one rnnkit has ({sorted(_METRICS)})")
+    for key in ("dtype",):
         config.pop(key, None)
-    if config.get("ignore_class", 0) is None:  # Keras's default: no class ignored
-        del config["ignore_class"]
-    return table[name][0](**config)
+    return _METRICS[name][0](**config)
 
 
 # ----- optimizer variables in Keras's order ------------------------------------------------------
-def _slots(optimizer: Any) -> list[tuple[str, str, bool]]:
-    """``(Keras slot, torch state key, scaled by the learning rate)`` for each slot kind, in Keras's order."""
-    options = optimizer.options
-    if optimizer.torch_class in (torch.optim.Adam, torch.optim.AdamW):
-        return [("momentum", "exp_avg", False), ("velocity", "exp_avg_sq", False)] + (
-            [("velocity_hat", "max_exp_avg_sq", False)] if options["amsgrad"] else [])
-    if optimizer.torch_class is torch.optim.RMSprop:
-        return [("velocity", "square_avg", False)] + (
-            [("momentum", "momentum_buffer", True)] if options["momentum"] > 0 else []) + (
-            [("average_gradient", "grad_avg", False)] if options["centered"] else [])
-    if optimizer.torch_class is torch.optim.SGD:
-        return [("momentum", "momentum_buffer", True)] if options["momentum"] != 0 else []
-    if optimizer.torch_class is torch.optim.Adagrad:
-        return [("accumulator", "sum", False)]
-    raise NotDescribable(f"optimizer {optimizer!r} has no Keras variables")
-
-
-def _interleaved(optimizer: Any) -> bool:
-    """Adam and AdamW create their two slots weight by weight ([m_0, v_0, m_1, ...]); the rest slot by slot."""
-    return optimizer.torch_class in (torch.optim.Adam, torch.optim.AdamW)
+def _slot_order(optimizer: Any) -> list[tuple[int, str]]:
+    """``(weight index, slot)`` for each slot variable, in the order Keras creates them."""
+    groups = _SLOT_GROUPS.get(type(optimizer).__name__)
+    if groups is None:
+        raise NotDescribable(f"optimizer {optimizer!r} has no Keras variable layout")
+    count = len(optimizer.params)
+    order = []
+    for group in groups:
+        names = [name for name in group if name in optimizer.slot_names]
+        order += [(i, name) for i in range(count) for name in names]
+    return order
 
 
 def keras_optimizer_variables(optimizer: Any, weight_paths: list[str]) -> list[tuple[str, np.ndarray]]:
     """``(Keras name, value)`` of each optimizer variable, in Keras's order (empty before the first step)."""
     if optimizer is None or optimizer.torch_optimizer is None or optimizer.iterations == 0:
         return []
-    params = optimizer.params
-    state = optimizer.torch_optimizer.state
-    rate = optimizer.learning_rate
-    sgd_sign = -1.0 if optimizer.torch_class is torch.optim.SGD else 1.0  # Keras SGD keeps -lr * buffer
-    slots = _slots(optimizer)
-
-    def value(param: torch.Tensor, key: str, scaled: bool) -> np.ndarray:
-        tensor = state[param].get(key)
-        array = np.zeros(tuple(param.shape), np.float32) if tensor is None else tensor.detach().cpu().numpy().astype(np.float32)
-        return array * (sgd_sign * rate) if scaled else array
-
-    order = [(i, s) for i in range(len(params)) for s in slots] if _interleaved(optimizer) else [(i, s) for s in slots for i in range(len(params))]
+    params, state = optimizer.params, optimizer.torch_optimizer.state
     name = optimizer.name
-    variables = [(f"{name}/iteration", np.array(optimizer.iterations, np.int64)), (f"{name}/learning_rate", np.array(rate, np.float32))]
-    variables += [(f"{name}/{weight_paths[i].replace('/', '_')}_{slot}", value(params[i], key, scaled)) for i, (slot, key, scaled) in order]
+    variables = [(f"{name}/iteration", np.array(optimizer.iterations, np.int64)),
+                 (f"{name}/learning_rate", np.array(optimizer.learning_rate, np.float32))]
+    variables += [(f"{name}/{weight_paths[i].replace('/', '_')}_{slot}", state[params[i]][slot].detach().cpu().numpy())
+                  for i, slot in _slot_order(optimizer)]
+    values = optimizer.torch_optimizer.param_groups[0]
+    variables += [(f"{name}/{key}", np.array(values[key], np.float32)) for key in _TRAILING.get(type(optimizer).__name__, ())]
     return variables
 
 
@@ -251,31 +199,29 @@ def restore_keras_optimizer_variables(path: str, model: Any, arrays: list[np.nda
         return
     if optimizer.torch_optimizer is None:
         optimizer.bind(model.parameters())
-    params = optimizer.params
     try:
-        slots = _slots(optimizer)
+        order = _slot_order(optimizer)
     except NotDescribable as error:
         warnings.warn(f"{path}: optimizer state not restored ({error})", UserWarning, stacklevel=4)
         return
-    expected = 2 + len(slots) * len(params)
+    trailing = _TRAILING.get(type(optimizer).__name__, ())
+    expected = 2 + len(order) + len(trailing)
     if len(arrays) == expected - 1:  # tf.keras 2 stored no learning-rate variable: keep the configured rate
         arrays = [arrays[0], np.array(optimizer.learning_rate, np.float32), *arrays[1:]]
     if len(arrays) != expected:
         warnings.warn(f"{path}: optimizer state not restored: the file has {len(arrays)} optimizer variables, "
                       f"this optimizer needs {expected}", UserWarning, stacklevel=4)
         return
-    iterations, rate = int(arrays[0]), float(arrays[1])
-    order = [(i, s) for i in range(len(params)) for s in slots] if _interleaved(optimizer) else [(i, s) for s in slots for i in range(len(params))]
-    sgd_sign = -1.0 if optimizer.torch_class is torch.optim.SGD else 1.0
+    params = optimizer.params
     state: dict[int, dict[str, torch.Tensor]] = {}
-    for array, (i, (slot, key, scaled)) in zip(arrays[2:], order):
+    for array, (i, slot) in zip(arrays[2:], order):
         if tuple(array.shape) != tuple(params[i].shape):
             raise ModelFileError(path, f"optimizer variable {slot} of weight {i} has shape {tuple(array.shape)}; the weight has {tuple(params[i].shape)}")
-        tensor = torch.from_numpy(np.array(array, np.float32))
-        state.setdefault(i, {"step": torch.tensor(float(iterations))})[key] = tensor / (sgd_sign * rate) if scaled else tensor
-    torch_state = optimizer.torch_optimizer.state_dict()
-    optimizer.load_state_dict({"iterations": iterations, "learning_rate": None if callable(optimizer._learning_rate) else rate,
-                               "torch": {"state": state, "param_groups": torch_state["param_groups"]}})
+        state.setdefault(i, {})[slot] = torch.from_numpy(np.array(array, np.float32))
+    groups = optimizer.torch_optimizer.state_dict()["param_groups"]
+    groups[0].update({key: float(value) for key, value in zip(trailing, arrays[2 + len(order):])})
+    rate = None if isinstance(optimizer._learning_rate, optimizer_module.schedules.LearningRateSchedule) else float(arrays[1])
+    optimizer.load_state_dict({"iterations": int(arrays[0]), "learning_rate": rate, "torch": {"state": state, "param_groups": groups}})
 
 
 # ----- rnnkit's format: the optimizer's own state ---------------------------------------------------
