@@ -179,5 +179,5 @@ def test_legacy_h5_layout_is_keras_3s(tmp_path):
         assert paths == [f"{model.name}/{names[0]}/lstm_cell/{w}" for w in ("kernel", "recurrent_kernel", "bias")]
         np.testing.assert_array_equal(lstm[paths[1]][()], model.layers[0].get_weights()[1])
         optimizer = [p.decode() for p in root["optimizer_weights"].attrs["weight_names"]]
-        assert optimizer[:2] == ["rmsprop/iteration", "rmsprop/learning_rate"] and len(optimizer) == 2 + 5
+        assert optimizer[:2] == ["rm_sprop/iteration", "rm_sprop/learning_rate"] and len(optimizer) == 2 + 5
         assert int(root["optimizer_weights"][optimizer[0]][()]) == 8
