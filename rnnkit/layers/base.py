@@ -14,13 +14,16 @@ A layer is an ``nn.Module`` that
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable, Sequence
 
 import numpy as np
 import torch
 from torch import nn
 
+from .. import constraints, initializers, regularizers
 from ..naming import snake_case, unique_name
+from .calling import call_arguments, cast_inputs, convert_arrays
 
 Shape = tuple  # a batch-first shape whose entries may be None
 
@@ -137,6 +140,8 @@ class Layer(nn.Module):
 
     #: Whether a layer passes an incoming mask on unchanged (when it doesn't compute its own).
     supports_masking = False
+    #: Whether integer inputs are cast to the layer's float dtype (layers whose math is float).
+    casts_integer_inputs = False
 
     def __init__(
         self,
@@ -147,6 +152,8 @@ class Layer(nn.Module):
         batch_size: int | None = None,
         dtype: Any = None,
         trainable: bool = True,
+        activity_regularizer: Any = None,
+        autocast: bool = True,
         **unknown: Any,
     ):
         super().__init__()
@@ -160,18 +167,31 @@ class Layer(nn.Module):
             self.name, input_shape, batch_input_shape, batch_size
         )
         self._trainable = trainable
+        self._dtype = None if dtype is None else resolve_dtype(_policy_dtype(dtype))
+        self._autocast = autocast
+        self.activity_regularizer = _checked(self, "activity_regularizer", regularizers.get, activity_regularizer)
         self.inbound_nodes: list[Node] = []
+        # Per weight (by its name in this layer): what add_weight was told beyond the values.
+        self._weight_regularizers: dict[str, Any] = {}
+        self._weight_constraints: dict[str, Any] = {}
+        self._frozen_weights: set[str] = set()
+        self._unclaimed_weights: set[str] = set()  # add_weight names not yet assigned to an attribute
+        self._call_losses: list[torch.Tensor] = []
 
     # ----- what subclasses provide -------------------------------------------------------
     def build(self, input_shape: Any) -> None:
         """Create the weights for inputs of ``input_shape`` (batch-first, batch may be None)."""
 
     def call(self, inputs: Any, mask: Any = None, training: bool = False, **kwargs: Any) -> Any:
-        raise NotImplementedError
+        raise NotImplementedError(f"Layer '{self.name}' ({type(self).__name__}) must define call()")
 
     def compute_output_shape(self, input_shape: Any) -> Any:
-        """Output shape (a tuple, or a list of tuples for several outputs)."""
-        return input_shape
+        """Output shape (a tuple, or a list of tuples for several outputs).
+
+        By default the layer is run on two small zero inputs, with the unknown sizes set to 1 and to
+        2, and a size that differs between the two runs is unknown (None) in the answer.
+        """
+        return self._traced_output_shape(input_shape, None)
 
     def compute_mask(self, inputs: Any, mask: Any = None) -> torch.Tensor | None:
         return mask if self.supports_masking else None
@@ -181,7 +201,16 @@ class Layer(nn.Module):
         config: dict[str, Any] = {"name": self.name, "trainable": self.trainable}
         if self.batch_input_shape is not None:
             config["batch_input_shape"] = list(self.batch_input_shape)
+        if self._dtype is not None:
+            config["dtype"] = str(self._dtype).removeprefix("torch.")
+        if self.activity_regularizer is not None:
+            config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
         return config
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> "Layer":
+        """The layer that ``get_config()`` describes (Keras: ``cls(**config)``)."""
+        return cls(**config)
 
     # ----- building ------------------------------------------------------------------------
     def ensure_built(self, input_shape: Any) -> None:
@@ -198,19 +227,39 @@ class Layer(nn.Module):
         return super().__call__(*args, **kwargs)
 
     def forward(self, inputs: Any, *args: Any, mask: Any = None, training: bool | None = None, **kwargs: Any) -> Any:
-        if mask is None:
-            mask = mask_of(inputs)
-        if training is None:
-            training = self.training
-        self.ensure_built(shape_of(inputs))
-        outputs = self.call(inputs, *args, mask=mask, training=training, **kwargs)
-        attach_mask(outputs, self.compute_mask(inputs, mask))
-        return outputs
+        outermost = _CALLS_RUNNING[0] == 0
+        if outermost:  # Keras: losses added during a call replace those of the previous call
+            for module in self.modules():
+                if isinstance(module, Layer):
+                    module._call_losses = []
+        _CALLS_RUNNING[0] += 1
+        try:
+            float_dtype = self._float_dtype() or torch.get_default_dtype()
+            inputs, args, kwargs = convert_arrays((inputs, args, kwargs), float_dtype)
+            mask = mask_of(inputs) if mask is None else convert_arrays(mask, float_dtype)
+            if training is None:
+                training = self.training
+            self.ensure_built(shape_of(inputs))
+            if self._autocast:
+                inputs = cast_inputs(inputs, self._float_dtype(), self.casts_integer_inputs)
+            call_kwargs = call_arguments(self, args, kwargs, mask, training)
+            outputs = self.call(inputs, *args, **call_kwargs)
+            if self.activity_regularizer is not None:
+                for output in flatten(outputs):
+                    if isinstance(output, torch.Tensor):
+                        self.add_loss(self.activity_regularizer(output))
+            attach_mask(outputs, self.compute_mask(inputs, mask))
+            return outputs
+        finally:
+            _CALLS_RUNNING[0] -= 1
 
     def _call_symbolic(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
         input_shape = shape_of(inputs)
         self.ensure_built(input_shape)
-        output_shape = self.compute_output_shape(input_shape)
+        if type(self).compute_output_shape is Layer.compute_output_shape:
+            output_shape = self._traced_output_shape(input_shape, inputs)
+        else:
+            output_shape = self.compute_output_shape(input_shape)
         dtype = self.output_dtype(inputs)
         node = Node(self, (inputs, *args), kwargs, [])
         if isinstance(output_shape, list):
@@ -222,8 +271,56 @@ class Layer(nn.Module):
         self.inbound_nodes.append(node)
         return result
 
+    def _traced_output_shape(self, input_shape: Any, symbols: Any) -> Any:
+        """Output shape(s) found by running the layer on zeros (see :meth:`compute_output_shape`)."""
+        dtypes = map_structure(lambda t: t.dtype, symbols) if symbols is not None else None
+
+        def zeros(fill: int) -> Any:
+            def one(shape: Any, dtype: Any) -> torch.Tensor:
+                size = [fill if d is None else d for d in shape]
+                return torch.zeros(size, dtype=dtype or self._float_dtype() or torch.get_default_dtype())
+
+            if dtypes is None:
+                return _map_shapes(lambda s: one(s, None), input_shape)
+            return _map_shapes_with(one, input_shape, dtypes)
+
+        was_training = self.training
+        self.eval()
+        try:
+            with torch.no_grad():
+                first = shape_of(self(zeros(1)))
+                second = shape_of(self(zeros(2)))
+        finally:
+            self.train(was_training)
+            for module in self.modules():
+                if isinstance(module, Layer):
+                    module._call_losses = []
+        return _merge_shapes(first, second)
+
     def output_dtype(self, inputs: Any) -> torch.dtype:
-        return torch.get_default_dtype()
+        return self._float_dtype() or torch.get_default_dtype()
+
+    # ----- dtypes --------------------------------------------------------------------------
+    def _float_dtype(self) -> torch.dtype | None:
+        """The float dtype inputs are cast to: ``dtype=`` if given, else that of the float weights."""
+        if self._dtype is not None and self._dtype.is_floating_point:
+            return self._dtype
+        for p in self.parameters():
+            if p.is_floating_point():
+                return p.dtype
+        return None
+
+    @property
+    def dtype(self) -> str:
+        """Keras's name of the layer's (variable and compute) dtype, such as ``'float32'``."""
+        return str(self._float_dtype() or torch.get_default_dtype()).removeprefix("torch.")
+
+    @dtype.setter
+    def dtype(self, value: Any) -> None:
+        self._dtype = resolve_dtype(_policy_dtype(value))
+
+    compute_dtype = dtype
+    variable_dtype = dtype
 
     # ----- weights -------------------------------------------------------------------------
     @property
@@ -232,9 +329,15 @@ class Layer(nn.Module):
 
     @trainable.setter
     def trainable(self, value: bool) -> None:
-        self._trainable = bool(value)
-        for p in self.parameters():
-            p.requires_grad_(self._trainable)
+        """Freezes (or unfreezes) every weight of this layer and its sublayers, as Keras's flag does;
+        weights made with ``add_weight(trainable=False)`` stay frozen."""
+        value = bool(value)
+        for module in self.modules():
+            if isinstance(module, Layer):
+                module._trainable = value
+            frozen = module.__dict__.get("_frozen_weights", ())
+            for name, p in module.named_parameters(recurse=False):
+                p.requires_grad_(value and name not in frozen and (p.is_floating_point() or p.is_complex()))
 
     @property
     def weights(self) -> list[nn.Parameter]:
@@ -249,6 +352,9 @@ class Layer(nn.Module):
     @property
     def non_trainable_weights(self) -> list[nn.Parameter]:
         return [p for p in self.parameters() if not p.requires_grad]
+
+    trainable_variables = trainable_weights
+    non_trainable_variables = non_trainable_weights
 
     def get_weights(self) -> list[np.ndarray]:
         return [p.detach().cpu().numpy().copy() for p in self.weights]
@@ -280,13 +386,178 @@ class Layer(nn.Module):
             )
         return sum(p.numel() for p in self.parameters())
 
-    def new_parameter(self, shape: tuple[int, ...], initializer: Callable[[torch.Tensor], None]) -> nn.Parameter:
-        tensor = torch.empty(shape, dtype=torch.get_default_dtype())
-        initializer(tensor)
+    def add_weight(
+        self,
+        shape: Any = None,
+        initializer: Any = None,
+        dtype: Any = None,
+        trainable: bool = True,
+        autocast: bool = True,
+        regularizer: Any = None,
+        constraint: Any = None,
+        aggregation: Any = None,
+        overwrite_with_gradient: bool = False,
+        name: str | None = None,
+        **legacy: Any,
+    ) -> nn.Parameter:
+        """A new weight registered on this layer (Keras's ``add_weight``), as an ``nn.Parameter``.
+
+        ``shape`` is a tuple (an int means a vector; None a scalar). ``initializer`` is a Keras name,
+        an initializer object or a function; the default is ``glorot_uniform`` for float weights
+        and ``zeros`` otherwise. The parameter is registered under ``name`` (made unique) until the
+        layer assigns it to an attribute, whose name it then takes, so ``self.kernel =
+        self.add_weight(...)`` gives the parameter ``kernel``. ``trainable=False`` weights never get
+        gradients and come after the trainable ones in ``get_weights()``. ``regularizer`` adds its
+        penalty to ``losses``; ``constraint`` is applied after each optimizer step in ``fit``.
+        """
+        if isinstance(shape, str) and name is None:  # Keras 2: add_weight(name, shape, ...)
+            name, shape, initializer = shape, initializer, legacy.pop("initializer", None)
+        unsupported = sorted(set(legacy) - _LEGACY_WEIGHT_ARGS)
+        if unsupported:
+            raise TypeError(f"Layer '{self.name}': add_weight() got unexpected keyword argument(s) {unsupported}")
+        shape = () if shape is None else (shape,) if isinstance(shape, int) else tuple(shape)
+        if any(not isinstance(d, int) or d < 0 for d in shape):
+            raise ValueError(
+                f"Layer '{self.name}': add_weight(name={name!r}) needs a shape of non-negative integers; got {shape}"
+            )
+        dtype = resolve_dtype(dtype) if dtype is not None else (self._dtype or torch.get_default_dtype())
+        floating = dtype.is_floating_point
+        if initializer is None:
+            initializer = "glorot_uniform" if floating else "zeros"
+        init = _checked(self, f"add_weight(name={name!r}) initializer", initializers.get, initializer)
+        regularizer = _checked(self, f"add_weight(name={name!r}) regularizer", regularizers.get, regularizer)
+        constraint = _checked(self, f"add_weight(name={name!r}) constraint", constraints.get, constraint)
+        tensor = torch.empty(shape, dtype=dtype)
+        with torch.no_grad():
+            init(tensor)
+        parameter = nn.Parameter(tensor, requires_grad=bool(trainable and self._trainable and floating))
+        key = self._free_weight_name(name)
+        self.register_parameter(key, parameter)
+        self._unclaimed_weights.add(key)
+        if regularizer is not None:
+            self._weight_regularizers[key] = regularizer
+        if constraint is not None:
+            self._weight_constraints[key] = constraint
+        if not trainable:
+            self._frozen_weights.add(key)
+        return parameter
+
+    def _free_weight_name(self, name: str | None) -> str:
+        base = re.sub(r"\W", "_", name or "variable") or "variable"
+        if base[0].isdigit():
+            base = f"_{base}"
+        key, n = base, 0
+        while key in self.__dict__ or key in self._parameters or key in self._modules or key in self._buffers or hasattr(type(self), key):
+            n += 1
+            key = f"{base}_{n}"
+        return key
+
+    def __setattr__(self, attribute: str, value: Any) -> None:
+        unclaimed = self.__dict__.get("_unclaimed_weights")
+        if unclaimed and isinstance(value, nn.Parameter):
+            for key in list(unclaimed):
+                if self._parameters.get(key) is value:
+                    unclaimed.discard(key)
+                    if key != attribute:  # the weight takes the attribute's name
+                        del self._parameters[key]
+                        for rules in (self._weight_regularizers, self._weight_constraints):
+                            if key in rules:
+                                rules[attribute] = rules.pop(key)
+                        if key in self._frozen_weights:
+                            self._frozen_weights.discard(key)
+                            self._frozen_weights.add(attribute)
+                    break
+        super().__setattr__(attribute, value)
+
+    def new_parameter(self, shape: tuple[int, ...], initializer: Any) -> nn.Parameter:
+        """A float weight of ``shape`` filled by ``initializer`` (anything :func:`initializers.get` takes)."""
+        tensor = torch.empty(shape, dtype=self._dtype or torch.get_default_dtype())
+        with torch.no_grad():
+            initializers.get(initializer)(tensor)
         return nn.Parameter(tensor, requires_grad=self._trainable)
+
+    def set_weight_rules(self, name: str, regularizer: Any = None, constraint: Any = None) -> None:
+        """Attach a regularizer and a constraint to this layer's weight ``name`` (built-in layers'
+        ``kernel_regularizer=`` and friends); None leaves it without one."""
+        for rules, rule in ((self._weight_regularizers, regularizer), (self._weight_constraints, constraint)):
+            if rule is None:
+                rules.pop(name, None)
+            else:
+                rules[name] = rule
+
+    # ----- losses and constraints ------------------------------------------------------------
+    def add_loss(self, loss: Any) -> None:
+        """Add a scalar (or several) to ``losses`` for this call; ``fit`` adds them to the loss."""
+        for value in flatten(loss):
+            value = value if isinstance(value, torch.Tensor) else torch.as_tensor(value, dtype=torch.get_default_dtype())
+            self._call_losses.append(value.sum() if value.dim() else value)
+
+    @property
+    def losses(self) -> list[torch.Tensor]:
+        """Keras 3's ``losses``: the penalties of the trainable weights' regularizers, computed from
+        their current values, and the losses added during the last call, over this layer and all
+        its sublayers."""
+        collected: list[torch.Tensor] = []
+        for module in self.modules():
+            if not isinstance(module, Layer):
+                continue
+            collected.extend(module._call_losses)
+            for name, regularizer in module._weight_regularizers.items():
+                weight = module._parameters.get(name)
+                if weight is not None and weight.requires_grad:
+                    collected.append(regularizer(weight))
+        return collected
+
+    def apply_weight_constraints(self) -> None:
+        """Project every trainable weight that has a constraint, in place (after an optimizer step)."""
+        with torch.no_grad():
+            for module in self.modules():
+                for name, constraint in module.__dict__.get("_weight_constraints", {}).items():
+                    weight = module._parameters.get(name)
+                    if weight is not None and weight.requires_grad:
+                        weight.copy_(constraint(weight))
 
     def extra_repr(self) -> str:
         return f"name={self.name!r}"
+
+
+# How many layer calls are running, so the outermost one can clear the losses of the previous call.
+_CALLS_RUNNING = [0]
+_LEGACY_WEIGHT_ARGS = {"use_resource", "synchronization", "partitioner", "caching_device", "experimental_autocast"}
+
+
+def _checked(layer: Layer, argument: str, getter: Callable[[Any], Any], value: Any) -> Any:
+    """``getter(value)`` with its error naming the layer and the argument."""
+    try:
+        return getter(value)
+    except ValueError as error:
+        raise ValueError(f"Layer '{layer.name}' ({type(layer).__name__}): {argument}: {error}") from None
+
+
+def _policy_dtype(dtype: Any) -> Any:
+    """The dtype name inside a Keras dtype policy (``{"class_name": "DTypePolicy", ...}``), or ``dtype``."""
+    if isinstance(dtype, dict):
+        return (dtype.get("config") or {}).get("name")
+    return dtype
+
+
+def _map_shapes(fn: Callable[[tuple], Any], shapes: Any) -> Any:
+    if isinstance(shapes, (list, tuple)) and shapes and all(isinstance(s, (list, tuple)) for s in shapes):
+        return [_map_shapes(fn, s) for s in shapes]
+    return fn(tuple(shapes))
+
+
+def _map_shapes_with(fn: Callable[[tuple, Any], Any], shapes: Any, dtypes: Any) -> Any:
+    if isinstance(shapes, (list, tuple)) and shapes and all(isinstance(s, (list, tuple)) for s in shapes):
+        return [_map_shapes_with(fn, s, d) for s, d in zip(shapes, dtypes)]
+    return fn(tuple(shapes), dtypes)
+
+
+def _merge_shapes(first: Any, second: Any) -> Any:
+    """Sizes equal in both traced runs are known; sizes that moved with the inputs are None."""
+    if isinstance(first, list):
+        return [_merge_shapes(a, b) for a, b in zip(first, second)]
+    return tuple(a if a == b else None for a, b in zip(first, second))
 
 
 class InputLayer(Layer):

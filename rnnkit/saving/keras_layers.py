@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from .. import constraints, regularizers
 from .. import layers as L
 from ..layers.base import Layer
 from .errors import ModelFileError
@@ -66,16 +67,12 @@ _IGNORED_KEYS = {
     "lora_alpha",
 }
 # Keys accepted only when they hold the value that changes nothing.
+# Keys holding a Keras regularizer or constraint config, built through the modules' class tables.
+_RULE_KEYS = {
+    **{f"{w}_regularizer": regularizers.get for w in ("kernel", "recurrent", "bias", "activity", "embeddings")},
+    **{f"{w}_constraint": constraints.get for w in ("kernel", "recurrent", "bias", "embeddings")},
+}
 _ONLY_IF = {
-    "kernel_regularizer": None,
-    "recurrent_regularizer": None,
-    "bias_regularizer": None,
-    "activity_regularizer": None,
-    "embeddings_regularizer": None,
-    "kernel_constraint": None,
-    "recurrent_constraint": None,
-    "bias_constraint": None,
-    "embeddings_constraint": None,
     "quantization_config": None,
     "lora_rank": None,
     "time_major": False,
@@ -152,6 +149,14 @@ def _constructor_args(path: str, who: str, config: dict, keras2: bool, is_input:
     for key in _ACTIVATION_KEYS:
         if key in config:
             config[key] = _activation_name(path, who, key, config[key], keras2)
+    for key, build in _RULE_KEYS.items():
+        if config.get(key) is not None:
+            if not isinstance(config[key], dict):
+                raise ModelFileError(path, f"{who}: {key} must be a Keras config object; got {config[key]!r}")
+            try:
+                config[key] = build(config[key])
+            except (TypeError, ValueError) as error:
+                raise ModelFileError(path, f"{who}: {key}: {error}") from None
     return config
 
 
