@@ -244,10 +244,11 @@ class Layer(nn.Module):
                 inputs = cast_inputs(inputs, self._float_dtype(), self.casts_integer_inputs)
             call_kwargs = call_arguments(self, args, kwargs, mask, training)
             outputs = self.call(inputs, *args, **call_kwargs)
-            if self.activity_regularizer is not None:
+            if self.activity_regularizer is not None:  # Keras 3.15: the penalty per sample
                 for output in flatten(outputs):
                     if isinstance(output, torch.Tensor):
-                        self.add_loss(self.activity_regularizer(output))
+                        penalty = self.activity_regularizer(output)
+                        self.add_loss(penalty / output.shape[0] if output.dim() and output.shape[0] else penalty)
             attach_mask(outputs, self.compute_mask(inputs, mask))
             return outputs
         finally:
@@ -442,32 +443,47 @@ class Layer(nn.Module):
             self._frozen_weights.add(key)
         return parameter
 
-    def _free_weight_name(self, name: str | None) -> str:
+    def _free_weight_name(self, name: str | None, taken: str | None = None) -> str:
         base = re.sub(r"\W", "_", name or "variable") or "variable"
         if base[0].isdigit():
             base = f"_{base}"
         key, n = base, 0
-        while key in self.__dict__ or key in self._parameters or key in self._modules or key in self._buffers or hasattr(type(self), key):
+        while (key == taken or key in self.__dict__ or key in self._parameters or key in self._modules
+               or key in self._buffers or hasattr(type(self), key)):
             n += 1
             key = f"{base}_{n}"
         return key
 
     def __setattr__(self, attribute: str, value: Any) -> None:
         unclaimed = self.__dict__.get("_unclaimed_weights")
-        if unclaimed and isinstance(value, nn.Parameter):
-            for key in list(unclaimed):
-                if self._parameters.get(key) is value:
-                    unclaimed.discard(key)
-                    if key != attribute:  # the weight takes the attribute's name
-                        del self._parameters[key]
-                        for rules in (self._weight_regularizers, self._weight_constraints):
-                            if key in rules:
-                                rules[attribute] = rules.pop(key)
-                        if key in self._frozen_weights:
-                            self._frozen_weights.discard(key)
-                            self._frozen_weights.add(attribute)
-                    break
+        if unclaimed:
+            if isinstance(value, nn.Parameter):
+                for key in list(unclaimed):
+                    if self._parameters.get(key) is value:
+                        unclaimed.discard(key)
+                        self._rename_weight(key, attribute)  # the weight takes the attribute's name
+                        break
+            if attribute in unclaimed:  # another value takes the name: the weight moves aside
+                unclaimed.discard(attribute)
+                moved = self._free_weight_name(attribute, taken=attribute)
+                self._rename_weight(attribute, moved)
+                unclaimed.add(moved)
         super().__setattr__(attribute, value)
+
+    def _rename_weight(self, old: str, new: str) -> None:
+        """Register weight ``old`` as ``new``, keeping its place in the order and its rules."""
+        if old == new:
+            return
+        items = list(self._parameters.items())
+        self._parameters.clear()
+        for key, parameter in items:
+            self._parameters[new if key == old else key] = parameter
+        for rules in (self._weight_regularizers, self._weight_constraints):
+            if old in rules:
+                rules[new] = rules.pop(old)
+        if old in self._frozen_weights:
+            self._frozen_weights.discard(old)
+            self._frozen_weights.add(new)
 
     def new_parameter(self, shape: tuple[int, ...], initializer: Any) -> nn.Parameter:
         """A float weight of ``shape`` filled by ``initializer`` (anything :func:`initializers.get` takes)."""
@@ -475,15 +491,6 @@ class Layer(nn.Module):
         with torch.no_grad():
             initializers.get(initializer)(tensor)
         return nn.Parameter(tensor, requires_grad=self._trainable)
-
-    def set_weight_rules(self, name: str, regularizer: Any = None, constraint: Any = None) -> None:
-        """Attach a regularizer and a constraint to this layer's weight ``name`` (built-in layers'
-        ``kernel_regularizer=`` and friends); None leaves it without one."""
-        for rules, rule in ((self._weight_regularizers, regularizer), (self._weight_constraints, constraint)):
-            if rule is None:
-                rules.pop(name, None)
-            else:
-                rules[name] = rule
 
     # ----- losses and constraints ------------------------------------------------------------
     def add_loss(self, loss: Any) -> None:
@@ -494,16 +501,14 @@ class Layer(nn.Module):
 
     @property
     def losses(self) -> list[torch.Tensor]:
-        """Keras 3's ``losses``: the penalties of the trainable weights' regularizers, computed from
-        their current values, and the losses added during the last call, over this layer and all
-        its sublayers."""
-        collected: list[torch.Tensor] = []
-        for module in self.modules():
-            if not isinstance(module, Layer):
-                continue
-            collected.extend(module._call_losses)
-            for name, regularizer in module._weight_regularizers.items():
-                weight = module._parameters.get(name)
+        """Keras 3's ``losses``: the losses added during the last call (``add_loss``, activity
+        regularizers), then the penalties of the trainable weights' regularizers computed from
+        their current values, over this layer and all its sublayers."""
+        layers = [module for module in self.modules() if isinstance(module, Layer)]
+        collected = [loss for layer in layers for loss in layer._call_losses]
+        for layer in layers:
+            for name, regularizer in layer._weight_regularizers.items():
+                weight = layer._parameters.get(name)
                 if weight is not None and weight.requires_grad:
                     collected.append(regularizer(weight))
         return collected
