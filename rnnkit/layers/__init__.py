@@ -4,7 +4,7 @@ from .base import Input, InputLayer, KerasTensor, Layer
 from .core import Activation, Concatenate, Dense, Dropout, Embedding, Flatten, Masking, Reshape
 from .pooling import GlobalAveragePooling1D, GlobalMaxPooling1D
 from .recurrent import GRU, LSTM, RNN, SimpleRNN
-from .recurrent_cells import GRUCell, LSTMCell, SimpleRNNCell
+from .recurrent_cells import GRUCell, LSTMCell, SimpleRNNCell, StackedRNNCells
 from .wrappers import Bidirectional, TimeDistributed
 
 GlobalAvgPool1D = GlobalAveragePooling1D  # Keras's short names
@@ -35,5 +35,6 @@ __all__ = [
     "Reshape",
     "SimpleRNN",
     "SimpleRNNCell",
+    "StackedRNNCells",
     "TimeDistributed",
 ]

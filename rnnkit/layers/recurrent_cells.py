@@ -99,8 +99,9 @@ class RecurrentCell(Layer):
         self._dropout_masks: dict[str, torch.Tensor] = {}
 
     @property
-    def state_size(self) -> list[int]:
-        return [self.units]
+    def state_size(self) -> int | list[int]:
+        """Keras's: an int (one state) for SimpleRNN and GRU cells, ``[units, units]`` for LSTM."""
+        return self.units
 
     @property
     def output_size(self) -> int:
