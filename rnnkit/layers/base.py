@@ -177,6 +177,8 @@ class Layer(nn.Module):
         self._frozen_weights: set[str] = set()
         self._unclaimed_weights: set[str] = set()  # add_weight names not yet assigned to an attribute
         self._call_losses: list[torch.Tensor] = []
+        self._losses_call = 0  # the outermost call during which _call_losses were added
+        self._last_call = 0  # the outermost call during which this layer last ran
 
     # ----- what subclasses provide -------------------------------------------------------
     def build(self, input_shape: Any) -> None:
@@ -222,26 +224,32 @@ class Layer(nn.Module):
 
     # ----- calling -------------------------------------------------------------------------
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if any(isinstance(t, KerasTensor) for t in flatten((args, kwargs))):
+        plain = len(args) == 1 and not kwargs and isinstance(args[0], torch.Tensor)
+        if not plain and any(isinstance(t, KerasTensor) for t in flatten((args, kwargs))):
             return self._call_symbolic(*args, **kwargs)
         return super().__call__(*args, **kwargs)
 
     def forward(self, inputs: Any, *args: Any, mask: Any = None, training: bool | None = None, **kwargs: Any) -> Any:
-        outermost = _CALLS_RUNNING[0] == 0
-        if outermost:  # Keras: losses added during a call replace those of the previous call
-            for module in self.modules():
-                if isinstance(module, Layer):
-                    module._call_losses = []
-        _CALLS_RUNNING[0] += 1
+        if _CALLS["running"] == 0:  # a new outermost call: losses of earlier calls stop counting
+            _CALLS["outer"] += 1
+        self.__dict__["_last_call"] = _CALLS["outer"]
+        _CALLS["running"] += 1
         try:
-            float_dtype = self._float_dtype() or torch.get_default_dtype()
-            inputs, args, kwargs = convert_arrays((inputs, args, kwargs), float_dtype)
-            mask = mask_of(inputs) if mask is None else convert_arrays(mask, float_dtype)
+            float_dtype = self._float_dtype()
+            if args or kwargs or not isinstance(inputs, torch.Tensor):
+                default = float_dtype or torch.get_default_dtype()
+                inputs, args, kwargs = convert_arrays((inputs, args, kwargs), default)
+                if mask is not None:
+                    mask = convert_arrays(mask, default)
+            if mask is None:
+                mask = mask_of(inputs)
             if training is None:
                 training = self.training
-            self.ensure_built(shape_of(inputs))
+            if not self.built:
+                self.ensure_built(shape_of(inputs))
+                float_dtype = self._float_dtype()
             if self._autocast:
-                inputs = cast_inputs(inputs, self._float_dtype(), self.casts_integer_inputs)
+                inputs = cast_inputs(inputs, float_dtype, self.casts_integer_inputs)
             call_kwargs = call_arguments(self, args, kwargs, mask, training)
             outputs = self.call(inputs, *args, **call_kwargs)
             if self.activity_regularizer is not None:  # Keras 3.15: the penalty per sample
@@ -252,7 +260,7 @@ class Layer(nn.Module):
             attach_mask(outputs, self.compute_mask(inputs, mask))
             return outputs
         finally:
-            _CALLS_RUNNING[0] -= 1
+            _CALLS["running"] -= 1
 
     def _call_symbolic(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
         input_shape = shape_of(inputs)
@@ -306,6 +314,9 @@ class Layer(nn.Module):
         """The float dtype inputs are cast to: ``dtype=`` if given, else that of the float weights."""
         if self._dtype is not None and self._dtype.is_floating_point:
             return self._dtype
+        for p in self._parameters.values():
+            if p is not None and p.is_floating_point():
+                return p.dtype
         for p in self.parameters():
             if p.is_floating_point():
                 return p.dtype
@@ -495,6 +506,9 @@ class Layer(nn.Module):
     # ----- losses and constraints ------------------------------------------------------------
     def add_loss(self, loss: Any) -> None:
         """Add a scalar (or several) to ``losses`` for this call; ``fit`` adds them to the loss."""
+        if self._losses_call != _CALLS["outer"]:
+            self.__dict__["_call_losses"] = []
+            self.__dict__["_losses_call"] = _CALLS["outer"]
         for value in flatten(loss):
             value = value if isinstance(value, torch.Tensor) else torch.as_tensor(value, dtype=torch.get_default_dtype())
             self._call_losses.append(value.sum() if value.dim() else value)
@@ -505,7 +519,8 @@ class Layer(nn.Module):
         regularizers), then the penalties of the trainable weights' regularizers computed from
         their current values, over this layer and all its sublayers."""
         layers = [module for module in self.modules() if isinstance(module, Layer)]
-        collected = [loss for layer in layers for loss in layer._call_losses]
+        latest = self._last_call
+        collected = [loss for layer in layers if layer._losses_call >= latest for loss in layer._call_losses]
         for layer in layers:
             for name, regularizer in layer._weight_regularizers.items():
                 weight = layer._parameters.get(name)
@@ -526,8 +541,9 @@ class Layer(nn.Module):
         return f"name={self.name!r}"
 
 
-# How many layer calls are running, so the outermost one can clear the losses of the previous call.
-_CALLS_RUNNING = [0]
+# How many layer calls are running, and a count of outermost calls: losses added during an
+# outermost call replace those of earlier ones (Keras 3), without visiting every sublayer.
+_CALLS = {"running": 0, "outer": 0}
 _LEGACY_WEIGHT_ARGS = {"use_resource", "synchronization", "partitioner", "caching_device", "experimental_autocast"}
 
 

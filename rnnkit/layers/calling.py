@@ -34,6 +34,11 @@ class CallSignature:
     def accepts(self, name: str) -> bool:
         return self.var_keyword or name in self.keyword
 
+    @property
+    def fits_plain_calls(self) -> bool:
+        """Whether ``call(inputs)`` (plus mask and training where accepted) needs no other argument."""
+        return bool(self.positional) and all(name in ("mask", "training") for name in self.required)
+
 
 _SIGNATURES: dict[type, CallSignature] = {}
 
@@ -62,6 +67,8 @@ def call_signature(cls: type) -> CallSignature:
 def call_arguments(layer: Any, args: tuple, kwargs: dict, mask: Any, training: bool) -> dict[str, Any]:
     """The keyword arguments for ``layer.call(inputs, *args, **result)``; raises if they cannot fit."""
     signature = call_signature(type(layer))
+    if not args and not kwargs and signature.fits_plain_calls:
+        return {name: value for name, value in (("mask", mask), ("training", training)) if signature.accepts(name)}
     who = f"Layer '{layer.name}' ({type(layer).__name__})"
     if not signature.positional and not signature.var_positional:
         raise ValueError(f"{who}: its {signature.text} takes no inputs argument; define call(self, inputs, ...)")

@@ -107,7 +107,10 @@ class RNN(Layer):
 
     def _state_sizes(self) -> list[int]:
         """The size of every state, flattened in order."""
-        return [int(s) for s in flatten(self._state_structure())]
+        size = self.cell.state_size
+        if isinstance(size, int):
+            return [size]
+        return [int(s) for s in flatten(list(size))]
 
     def build(self, input_shape: Any) -> None:
         shape = _first(input_shape)
@@ -261,7 +264,7 @@ class RNN(Layer):
                         "first or keep the batch size fixed"
                     )
                 return list(self.states)
-            return self._default_states(inputs)
+            return self._default_states(inputs, sizes)
         if isinstance(initial_state, torch.Tensor):
             initial_state = [initial_state]
         initial_state = flatten(list(initial_state))
@@ -281,14 +284,14 @@ class RNN(Layer):
             states.append(state)
         return states
 
-    def _default_states(self, inputs: torch.Tensor) -> list[torch.Tensor]:
+    def _default_states(self, inputs: torch.Tensor, sizes: list[int]) -> list[torch.Tensor]:
         """Zeros, or what the cell's own ``get_initial_state(batch_size=...)`` returns (Keras)."""
         batch = inputs.shape[0]
-        if getattr(type(self.cell), "get_initial_state", None) is None:
-            return [inputs.new_zeros(batch, size) for size in self._state_sizes()]
-        given = self.cell.get_initial_state(batch_size=batch)
+        cell = self.cell
+        if getattr(type(cell), "get_initial_state", None) is None:
+            return [inputs.new_zeros(batch, size) for size in sizes]
+        given = cell.get_initial_state(batch_size=batch)
         states = [torch.as_tensor(s).to(inputs) for s in flatten(list(given) if isinstance(given, (list, tuple)) else [given])]
-        sizes = self._state_sizes()
         if [tuple(s.shape) for s in states] != [(batch, size) for size in sizes]:
             raise ValueError(
                 f"{self._describe()}: {type(self.cell).__name__}.get_initial_state(batch_size={batch}) must "
