@@ -112,3 +112,17 @@ def test_the_penalty_gradient_shrinks_the_weights():
     before = dense.kernel.detach().clone()
     model.train_on_batch(x, np.zeros((4, 2), "float32"))
     torch.testing.assert_close(dense.kernel.detach(), before * (1 - 2 * 0.1 * 0.25))
+
+
+def test_regularizers_and_constraints_survive_a_keras_file(tmp_path):
+    model = keras.Sequential([
+        keras.Input(shape=(4, 3)),
+        layers.LSTM(2, kernel_regularizer=regularizers.L2(0.3), recurrent_constraint=keras.constraints.MaxNorm(2.0)),
+        layers.Dense(1, kernel_regularizer="l1", activity_regularizer=regularizers.L2(0.1)),
+    ])
+    model.save(tmp_path / "m.keras")
+    again = keras.models.load_model(tmp_path / "m.keras")
+    assert again.layers[0].cell.recurrent_constraint.max_value == 2.0
+    x = np.random.RandomState(1).rand(2, 4, 3).astype("float32")
+    model(x), again(x)
+    torch.testing.assert_close(torch.stack(again.losses).detach(), torch.stack(model.losses).detach())

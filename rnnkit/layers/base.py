@@ -24,6 +24,7 @@ from torch import nn
 from .. import constraints, initializers, regularizers
 from ..naming import snake_case, unique_name
 from .calling import call_arguments, cast_inputs, convert_arrays
+from .tracing import traced_output_shape
 
 Shape = tuple  # a batch-first shape whose entries may be None
 
@@ -281,30 +282,16 @@ class Layer(nn.Module):
         return result
 
     def _traced_output_shape(self, input_shape: Any, symbols: Any) -> Any:
-        """Output shape(s) found by running the layer on zeros (see :meth:`compute_output_shape`)."""
+        """Output shape(s) found by running the layer on zeros (see :mod:`rnnkit.layers.tracing`)."""
         dtypes = map_structure(lambda t: t.dtype, symbols) if symbols is not None else None
 
-        def zeros(fill: int) -> Any:
-            def one(shape: Any, dtype: Any) -> torch.Tensor:
-                size = [fill if d is None else d for d in shape]
-                return torch.zeros(size, dtype=dtype or self._float_dtype() or torch.get_default_dtype())
-
-            if dtypes is None:
-                return _map_shapes(lambda s: one(s, None), input_shape)
-            return _map_shapes_with(one, input_shape, dtypes)
-
-        was_training = self.training
-        self.eval()
-        try:
-            with torch.no_grad():
-                first = shape_of(self(zeros(1)))
-                second = shape_of(self(zeros(2)))
-        finally:
-            self.train(was_training)
+        def forget_losses() -> None:
             for module in self.modules():
                 if isinstance(module, Layer):
                     module._call_losses = []
-        return _merge_shapes(first, second)
+
+        default = self._float_dtype() or torch.get_default_dtype()
+        return traced_output_shape(self, input_shape, dtypes, default, shape_of, forget_losses)
 
     def output_dtype(self, inputs: Any) -> torch.dtype:
         return self._float_dtype() or torch.get_default_dtype()
@@ -560,25 +547,6 @@ def _policy_dtype(dtype: Any) -> Any:
     if isinstance(dtype, dict):
         return (dtype.get("config") or {}).get("name")
     return dtype
-
-
-def _map_shapes(fn: Callable[[tuple], Any], shapes: Any) -> Any:
-    if isinstance(shapes, (list, tuple)) and shapes and all(isinstance(s, (list, tuple)) for s in shapes):
-        return [_map_shapes(fn, s) for s in shapes]
-    return fn(tuple(shapes))
-
-
-def _map_shapes_with(fn: Callable[[tuple, Any], Any], shapes: Any, dtypes: Any) -> Any:
-    if isinstance(shapes, (list, tuple)) and shapes and all(isinstance(s, (list, tuple)) for s in shapes):
-        return [_map_shapes_with(fn, s, d) for s, d in zip(shapes, dtypes)]
-    return fn(tuple(shapes), dtypes)
-
-
-def _merge_shapes(first: Any, second: Any) -> Any:
-    """Sizes equal in both traced runs are known; sizes that moved with the inputs are None."""
-    if isinstance(first, list):
-        return [_merge_shapes(a, b) for a, b in zip(first, second)]
-    return tuple(a if a == b else None for a, b in zip(first, second))
 
 
 class InputLayer(Layer):
