@@ -8,6 +8,7 @@ from . import activations, callbacks, initializers, layers, losses, metrics, mod
 from .layers import Input
 from .models import Model, Sequential
 from .naming import clear_session
+from . import constraints, regularizers
 
 __version__ = "0.1.0"
 
@@ -18,11 +19,13 @@ __all__ = [
     "activations",
     "callbacks",
     "clear_session",
+    "constraints",
     "initializers",
     "layers",
     "losses",
     "metrics",
     "models",
     "optimizers",
+    "regularizers",
     "utils",
 ]

@@ -3,10 +3,20 @@
 A layer is an ``nn.Module`` that
 
 * builds its weights lazily from the first input shape it sees (or from ``input_shape=`` given
-  at construction), so ``LSTM(64)(torch.randn(8, 20, 32))`` works in plain PyTorch code;
-* keeps its weights as parameters registered in Keras's ``get_weights()`` order;
-* accepts Keras's call arguments ``mask`` and ``training`` and passes masks on to the next layer
-  on the output tensor (``tensor._keras_mask``), as Keras does;
+  at construction), calling ``build(input_shape)`` once, so ``LSTM(64)(torch.randn(8, 20, 32))``
+  works in plain PyTorch code;
+* keeps its weights as parameters registered in Keras's ``get_weights()`` order; a custom layer
+  makes them with Keras's ``add_weight(shape, initializer, regularizer=, constraint=,
+  trainable=)``, and ``self.kernel = self.add_weight(...)`` registers the parameter ``kernel``;
+* passes ``call`` only the arguments its signature names (``def call(self, x)`` is valid; see
+  :mod:`rnnkit.layers.calling`), and passes masks on to the next layer on the output tensor
+  (``tensor._keras_mask``), as Keras does;
+* takes NumPy arrays, lists and tensors of another float dtype, cast to the layer's float dtype
+  (``dtype=``, else its weights'), while integers stay integers except for layers whose math is
+  float (``casts_integer_inputs``: Dense, the recurrent layers and cells);
+* reports ``losses`` as Keras 3 does: what ``add_loss`` and ``activity_regularizer`` added during
+  the last outermost call, then the weight regularizers' penalties from the current values;
+  ``fit`` adds them to the loss and applies the weight constraints after every step;
 * can be called on a :class:`KerasTensor` (from :func:`Input`) to record a functional graph.
 
 ``training=None`` follows the module's torch mode (``model.train()`` / ``model.eval()``).
