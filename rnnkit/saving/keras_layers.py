@@ -122,8 +122,8 @@ def layer_from_config(path: str, entry: Any, keras2: bool, table: dict[str, type
         kwargs = _bidirectional_args(path, who, kwargs, keras2)
     elif class_name == "TimeDistributed":
         kwargs["layer"] = layer_from_config(path, kwargs.get("layer"), keras2)
-    elif class_name == "RNN":  # one built-in cell; a list of cells (stacked) is not supported
-        kwargs["cell"] = layer_from_config(path, kwargs.get("cell"), keras2, CELL_CLASSES)
+    elif class_name == "RNN":  # one built-in cell, or a StackedRNNCells of them
+        kwargs["cell"] = _rnn_cell(path, kwargs.get("cell"), keras2)
     elif class_name == "InputLayer" and "batch_shape" in kwargs:  # Keras 3's name for it
         kwargs["batch_input_shape"] = kwargs.pop("batch_shape")
     elif class_name in ("GRU", "GRUCell") and "reset_after" not in kwargs:
@@ -209,6 +209,18 @@ def _bidirectional_args(path: str, who: str, kwargs: dict, keras2: bool) -> dict
     if kwargs.get("layer") is None:
         raise ModelFileError(path, f"{who}: the config has no 'layer' to wrap")
     return kwargs
+
+
+def _rnn_cell(path: str, entry: Any, keras2: bool) -> Layer:
+    """The cell of a generic ``RNN``: a built-in cell, or Keras's ``StackedRNNCells`` of them."""
+    if not (isinstance(entry, dict) and entry.get("class_name") == "StackedRNNCells"):
+        return layer_from_config(path, entry, keras2, CELL_CLASSES)
+    config = entry.get("config") if isinstance(entry.get("config"), dict) else {}
+    cells = config.get("cells")
+    if not isinstance(cells, list) or not cells:
+        raise ModelFileError(path, f"{describe(entry)}: 'cells' must be a non-empty list of cell configs; got {cells!r}")
+    stacked = [layer_from_config(path, cell, keras2, CELL_CLASSES) for cell in cells]
+    return _construct(path, describe(entry), L.StackedRNNCells, {"cells": stacked, "name": config.get("name")})
 
 
 def _construct(path: str, who: str, cls: Callable[..., Layer], kwargs: dict) -> Layer:
