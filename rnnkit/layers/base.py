@@ -33,7 +33,7 @@ from torch import nn
 
 from .. import constraints, initializers, regularizers
 from ..naming import snake_case, unique_name
-from .calling import call_arguments, cast_inputs, convert_arrays
+from .calling import call_arguments, cast_inputs, convert_arrays, inputs_by_name
 from .tracing import traced_output_shape
 
 Shape = tuple  # a batch-first shape whose entries may be None
@@ -236,6 +236,8 @@ class Layer(nn.Module):
     # ----- calling -------------------------------------------------------------------------
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         plain = len(args) == 1 and not kwargs and isinstance(args[0], torch.Tensor)
+        if not plain and not args:  # the inputs given by the name call() uses: layer(inputs=x)
+            args, kwargs = inputs_by_name(self, kwargs)
         if not plain and any(isinstance(t, KerasTensor) for t in flatten((args, kwargs))):
             return self._call_symbolic(*args, **kwargs)
         return super().__call__(*args, **kwargs)

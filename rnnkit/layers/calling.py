@@ -95,6 +95,19 @@ def call_arguments(layer: Any, args: tuple, kwargs: dict, mask: Any, training: b
     return result
 
 
+def inputs_by_name(layer: Any, kwargs: dict) -> tuple[tuple, dict]:
+    """``layer(values=v, query=q)`` as ``(v,), {"query": q}``: the first argument of ``call`` is the inputs."""
+    signature = call_signature(type(layer))
+    name = signature.positional[0] if signature.positional else "inputs"
+    if name not in kwargs and "inputs" not in kwargs:
+        raise ValueError(
+            f"Layer '{layer.name}' ({type(layer).__name__}) was called without inputs; {signature.text} takes "
+            f"them as its first argument '{name}'"
+        )
+    rest = dict(kwargs)
+    return (rest.pop(name if name in rest else "inputs"),), rest
+
+
 def _is_number_list(value: Any) -> bool:
     """A (nested) Python list of plain numbers, which is one array, not a list of inputs."""
     if isinstance(value, (list, tuple)):

@@ -257,3 +257,22 @@ def test_unknown_regularizer_constraint_or_initializer_names_the_layer_and_argum
         layers.GRU(2, activity_regularizer="big")
     with pytest.raises(ValueError, match=r"add_weight\(name='w'\) initializer: Unknown initializer 'glorot'"):
         layers.Layer().add_weight(shape=(2,), initializer="glorot", name="w")
+
+
+class Attention(layers.Layer):
+    """A tutorial-style additive attention whose call takes two named tensors."""
+
+    def build(self, input_shape):
+        self.w = self.add_weight(name="att_weight", shape=(4, 1), initializer="normal")
+
+    def call(self, values, query):
+        scores = torch.tanh(values + query.unsqueeze(1)) @ self.w  # (B, T, 1)
+        return (torch.softmax(scores, dim=1) * values).sum(dim=1)
+
+
+def test_inputs_may_be_given_by_the_name_call_uses():
+    values, query = torch.randn(2, 5, 4), torch.randn(2, 4)
+    layer = Attention()
+    torch.testing.assert_close(layer(values=values, query=query), layer(values, query))
+    with pytest.raises(ValueError, match=r"called without inputs; call\(self, values, query\) takes them"):
+        layer(query=query)
