@@ -165,9 +165,12 @@ class Layer(nn.Module):
         trainable: bool = True,
         activity_regularizer: Any = None,
         autocast: bool = True,
+        input_dim: int | None = None,
         **unknown: Any,
     ):
         super().__init__()
+        if input_dim is not None and input_shape is None:  # Keras 2's way for a first layer
+            input_shape = (input_dim,)
         if unknown:
             raise TypeError(
                 f"{type(self).__name__}() got unexpected keyword argument(s) {sorted(unknown)}"
