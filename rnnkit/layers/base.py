@@ -231,12 +231,14 @@ class Layer(nn.Module):
             output_shape = self.compute_output_shape(input_shape)
         dtype = self.output_dtype(inputs)
         node = Node(self, (inputs, *args), kwargs, [])
-        if isinstance(output_shape, list):
-            node.outputs = [KerasTensor(s, dtype, node, i) for i, s in enumerate(output_shape)]
-            result: Any = list(node.outputs)
-        else:
-            node.outputs = [KerasTensor(output_shape, dtype, node, 0)]
-            result = node.outputs[0]
+
+        def symbols(shape: Any) -> Any:  # nested lists of shapes (stacked cells' states) stay nested
+            if isinstance(shape, list):
+                return [symbols(s) for s in shape]
+            node.outputs.append(KerasTensor(shape, dtype, node, len(node.outputs)))
+            return node.outputs[-1]
+
+        result = symbols(output_shape)
         self.inbound_nodes.append(node)
         return result
 

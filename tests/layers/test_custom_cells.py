@@ -182,3 +182,17 @@ def test_a_dropout_mask_is_drawn_once_per_sequence():
     out = layers.RNN([cell], return_sequences=True)(torch.ones(3, 5, 4), training=True)
     dropped = out == 0
     assert dropped.any() and (dropped == dropped[:, :1]).all()
+
+
+def test_nested_states_of_stacked_cells_in_a_functional_model():
+    torch.manual_seed(8)
+    inputs = keras.Input((None, 5))
+    out, (h1, c1), h2 = layers.RNN([layers.LSTMCell(3), layers.GRUCell(2)], return_state=True)(inputs)
+    assert (out.shape, h1.shape, c1.shape, h2.shape) == ((None, 2), (None, 3), (None, 3), (None, 2))
+    model = keras.Model(inputs, [out, c1, h2])
+    x = np.random.RandomState(0).rand(2, 4, 5).astype("float32")
+    rnn = model.layers[1]
+    direct_out, (_, direct_c1), direct_h2 = rnn(torch.from_numpy(x))
+    got = model.predict(x, verbose=0)
+    for value, expected in zip(got, (direct_out, direct_c1, direct_h2)):
+        np.testing.assert_allclose(value, expected.detach().numpy(), rtol=1e-6, atol=1e-6)
