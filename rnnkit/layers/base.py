@@ -125,7 +125,7 @@ class Layer(nn.Module):
             self.name, input_shape, batch_input_shape, batch_size
         )
         self._trainable = trainable
-        self._dtype = None if dtype is None else resolve_dtype(_policy_dtype(dtype))
+        self._dtype = _layer_dtype(self.name, dtype)
         self._autocast = autocast
         self.activity_regularizer = _checked(self, "activity_regularizer", regularizers.get, activity_regularizer)
         self.inbound_nodes: list[Node] = []
@@ -270,6 +270,10 @@ class Layer(nn.Module):
                 return p.dtype
         return None
 
+    def _weight_dtype(self) -> torch.dtype:
+        """The dtype of new float weights: a float ``dtype=`` if given, else torch's default."""
+        return self._dtype if self._dtype is not None and self._dtype.is_floating_point else torch.get_default_dtype()
+
     @property
     def dtype(self) -> str:
         """Keras's name of the layer's (variable and compute) dtype, such as ``'float32'``."""
@@ -277,7 +281,7 @@ class Layer(nn.Module):
 
     @dtype.setter
     def dtype(self, value: Any) -> None:
-        self._dtype = resolve_dtype(_policy_dtype(value))
+        self._dtype = _layer_dtype(self.name, value)
 
     compute_dtype = dtype
     variable_dtype = dtype
@@ -380,7 +384,7 @@ class Layer(nn.Module):
             raise ValueError(
                 f"Layer '{self.name}': add_weight(name={name!r}) needs a shape of non-negative integers; got {shape}"
             )
-        dtype = resolve_dtype(dtype) if dtype is not None else (self._dtype or torch.get_default_dtype())
+        dtype = resolve_dtype(dtype) if dtype is not None else self._weight_dtype()
         floating = dtype.is_floating_point
         if initializer is None:
             initializer = "glorot_uniform" if floating else "zeros"
@@ -446,7 +450,7 @@ class Layer(nn.Module):
 
     def new_parameter(self, shape: tuple[int, ...], initializer: Any) -> nn.Parameter:
         """A float weight of ``shape`` filled by ``initializer`` (anything :func:`initializers.get` takes)."""
-        tensor = torch.empty(shape, dtype=self._dtype or torch.get_default_dtype())
+        tensor = torch.empty(shape, dtype=self._weight_dtype())
         with torch.no_grad():
             initializers.get(initializer)(tensor)
         return nn.Parameter(tensor, requires_grad=self._trainable)
@@ -501,6 +505,20 @@ def _checked(layer: Layer, argument: str, getter: Callable[[Any], Any], value: A
         return getter(value)
     except ValueError as error:
         raise ValueError(f"Layer '{layer.name}' ({type(layer).__name__}): {argument}: {error}") from None
+
+
+def _layer_dtype(layer_name: str, dtype: Any) -> torch.dtype | None:
+    """A layer's ``dtype=``: a torch dtype, or None for none or for string data (text layers)."""
+    name = _policy_dtype(dtype)
+    if name is None or name in ("string", "str"):
+        return None
+    try:
+        return resolve_dtype(name)
+    except ValueError:
+        raise ValueError(
+            f"Layer '{layer_name}': dtype={dtype!r} is not supported; expected a dtype name such as "
+            "'float32', 'float64' or 'int32' (mixed-precision policies are not)"
+        ) from None
 
 
 def _policy_dtype(dtype: Any) -> Any:
