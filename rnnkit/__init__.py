@@ -9,6 +9,7 @@ from . import backend, datasets, ops, preprocessing, random, saving
 from .layers import Input
 from .models import Model, Sequential
 from .naming import clear_session
+from . import constraints, regularizers
 
 __version__ = "0.1.0"
 
@@ -21,6 +22,7 @@ __all__ = [
     "callbacks",
     "clear_session",
     "datasets",
+    "constraints",
     "initializers",
     "layers",
     "losses",
@@ -31,5 +33,6 @@ __all__ = [
     "preprocessing",
     "random",
     "saving",
+    "regularizers",
     "utils",
 ]

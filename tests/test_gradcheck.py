@@ -30,7 +30,7 @@ def check(layer, with_state: bool, mask):
     layer.double()
     names, params = zip(*layer.named_parameters())
     x = torch.randn(B, T, I, dtype=torch.float64, requires_grad=True)
-    n_states = len(layer.cell.state_size) if with_state else 0
+    n_states = (2 if isinstance(layer.cell.state_size, list) else 1) if with_state else 0
     states = [torch.randn(B, H, dtype=torch.float64, requires_grad=True) for _ in range(n_states)]
 
     def f(x, *tensors):

@@ -399,9 +399,31 @@ def test_custom_object_is_refused(tmp_path):
 
 def test_option_that_changes_the_math_is_refused(tmp_path):
     config = _keras_config("lstm_last")
-    config["config"]["layers"][1]["config"]["kernel_constraint"] = {"class_name": "MaxNorm", "config": {}}
+    config["config"]["layers"][1]["config"]["quantization_config"] = {"mode": "int8"}
     _rewrite_archive(KERAS_FIXTURES / "lstm_last.keras", tmp_path / "x.keras", config=config)
-    _expect_error(tmp_path / "x.keras", "layer 'lstm' (LSTM)", "kernel_constraint")
+    _expect_error(tmp_path / "x.keras", "layer 'lstm' (LSTM)", "quantization_config")
+
+
+def test_regularizers_and_constraints_in_a_file_are_built(tmp_path):
+    config = _keras_config("lstm_last")
+    lstm = config["config"]["layers"][1]["config"]
+    lstm["kernel_constraint"] = {"module": "keras.constraints", "class_name": "MaxNorm",
+                                 "config": {"max_value": 3.0, "axis": 0}, "registered_name": None}
+    lstm["recurrent_regularizer"] = {"module": "keras.regularizers", "class_name": "L2",
+                                     "config": {"l2": 0.5}, "registered_name": None}
+    _rewrite_archive(KERAS_FIXTURES / "lstm_last.keras", tmp_path / "x.keras", config=config)
+    layer = load_model(tmp_path / "x.keras").get_layer("lstm")
+    assert layer.cell.kernel_constraint.max_value == 3.0
+    assert layer.cell.recurrent_regularizer.l2 == 0.5
+    expected = 0.5 * layer.cell.recurrent_kernel.detach().square().sum()
+    torch.testing.assert_close(sum(layer.losses), expected)
+
+
+def test_a_regularizer_class_a_file_names_but_keras_lacks_is_refused(tmp_path):
+    config = _keras_config("lstm_last")
+    config["config"]["layers"][1]["config"]["bias_regularizer"] = {"module": "keras.regularizers", "class_name": "L3", "config": {}}
+    _rewrite_archive(KERAS_FIXTURES / "lstm_last.keras", tmp_path / "x.keras", config=config)
+    _expect_error(tmp_path / "x.keras", "layer 'lstm' (LSTM)", "bias_regularizer")
 
 
 def test_keras2_hard_sigmoid_is_refused(tmp_path):

@@ -4,7 +4,7 @@ from .base import Input, InputLayer, KerasTensor, Layer
 from .core import Activation, Concatenate, Dense, Dropout, Embedding, Flatten, Masking, Reshape
 from .pooling import GlobalAveragePooling1D, GlobalMaxPooling1D
 from .recurrent import GRU, LSTM, RNN, SimpleRNN
-from .recurrent_cells import GRUCell, LSTMCell, SimpleRNNCell
+from .recurrent_cells import GRUCell, LSTMCell, SimpleRNNCell, StackedRNNCells
 from .wrappers import Bidirectional, TimeDistributed
 from .layer_norm_lstm import LayerNormLSTM, LayerNormLSTMCell
 from .lookup import IntegerLookup, StringLookup
@@ -57,6 +57,7 @@ __all__ = [
     "SimpleRNNCell",
     "StringLookup",
     "TextVectorization",
+    "StackedRNNCells",
     "TimeDistributed",
     "LayerNormLSTM",
     "LayerNormLSTMCell",

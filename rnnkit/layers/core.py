@@ -8,7 +8,7 @@ from typing import Any, Sequence
 import torch
 import torch.nn.functional as F
 
-from .. import activations, initializers
+from .. import activations, constraints, initializers, regularizers
 from .base import Layer
 
 
@@ -16,10 +16,30 @@ def _describe(layer: Layer) -> str:
     return f"Layer '{layer.name}' ({type(layer).__name__})"
 
 
+def _get(layer: Layer, argument: str, getter: Any, value: Any) -> Any:
+    """``getter(value)`` (an initializer, regularizer or constraint) with errors naming the argument."""
+    try:
+        return getter(value)
+    except ValueError as error:
+        raise ValueError(f"{_describe(layer)}: {argument}: {error}") from None
+
+
+def weight_rules_config(layer: Layer, names: Sequence[str]) -> dict[str, Any]:
+    """The ``<weight>_regularizer`` / ``<weight>_constraint`` entries of a config, for those that are set."""
+    config: dict[str, Any] = {}
+    for name in names:
+        for kind, module in (("regularizer", regularizers), ("constraint", constraints)):
+            value = getattr(layer, f"{name}_{kind}")
+            if value is not None:
+                config[f"{name}_{kind}"] = module.serialize(value)
+    return config
+
+
 class Dense(Layer):
     """``activation(x @ kernel + bias)`` on the last axis; kernel is (in, out) as in Keras."""
 
     supports_masking = True
+    casts_integer_inputs = True
 
     def __init__(
         self,
@@ -28,6 +48,10 @@ class Dense(Layer):
         use_bias: bool = True,
         kernel_initializer: Any = "glorot_uniform",
         bias_initializer: Any = "zeros",
+        kernel_regularizer: Any = None,
+        bias_regularizer: Any = None,
+        kernel_constraint: Any = None,
+        bias_constraint: Any = None,
         input_dim: int | None = None,
         **kwargs: Any,
     ):
@@ -43,14 +67,26 @@ class Dense(Layer):
         self.units = units
         self.activation = activation
         self.use_bias = use_bias
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_initializer = _get(self, "kernel_initializer", initializers.get, kernel_initializer)
+        self.bias_initializer = _get(self, "bias_initializer", initializers.get, bias_initializer)
+        self.kernel_regularizer = _get(self, "kernel_regularizer", regularizers.get, kernel_regularizer)
+        self.bias_regularizer = _get(self, "bias_regularizer", regularizers.get, bias_regularizer)
+        self.kernel_constraint = _get(self, "kernel_constraint", constraints.get, kernel_constraint)
+        self.bias_constraint = _get(self, "bias_constraint", constraints.get, bias_constraint)
 
     def build(self, input_shape: Any) -> None:
         if input_shape[-1] is None:
             raise ValueError(f"{_describe(self)}: the last axis of the input must be known")
-        self.kernel = self.new_parameter((input_shape[-1], self.units), self.kernel_initializer)
-        self.bias = self.new_parameter((self.units,), self.bias_initializer) if self.use_bias else None
+        self.kernel = self.add_weight(
+            (input_shape[-1], self.units), self.kernel_initializer, name="kernel",
+            regularizer=self.kernel_regularizer, constraint=self.kernel_constraint,
+        )
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight(
+                (self.units,), self.bias_initializer, name="bias",
+                regularizer=self.bias_regularizer, constraint=self.bias_constraint,
+            )
 
     def call(self, inputs: torch.Tensor, mask: Any = None, training: bool = False) -> torch.Tensor:
         if inputs.shape[-1] != self.kernel.shape[0]:
@@ -72,6 +108,7 @@ class Dense(Layer):
             "units": self.units,
             "activation": activations.name_of(self.activation) or self.activation,
             "use_bias": self.use_bias,
+            **weight_rules_config(self, ("kernel", "bias")),
         }
 
 
@@ -83,6 +120,8 @@ class Embedding(Layer):
         input_dim: int,
         output_dim: int,
         embeddings_initializer: Any = "uniform",
+        embeddings_regularizer: Any = None,
+        embeddings_constraint: Any = None,
         mask_zero: bool = False,
         input_length: int | None = None,
         **kwargs: Any,
@@ -93,10 +132,15 @@ class Embedding(Layer):
         self.input_dim = input_dim
         self.output_dim = output_dim
         self.mask_zero = mask_zero
-        self.embeddings_initializer = initializers.get(embeddings_initializer)
+        self.embeddings_initializer = _get(self, "embeddings_initializer", initializers.get, embeddings_initializer)
+        self.embeddings_regularizer = _get(self, "embeddings_regularizer", regularizers.get, embeddings_regularizer)
+        self.embeddings_constraint = _get(self, "embeddings_constraint", constraints.get, embeddings_constraint)
 
     def build(self, input_shape: Any) -> None:
-        self.embeddings = self.new_parameter((self.input_dim, self.output_dim), self.embeddings_initializer)
+        self.embeddings = self.add_weight(
+            (self.input_dim, self.output_dim), self.embeddings_initializer, name="embeddings",
+            regularizer=self.embeddings_regularizer, constraint=self.embeddings_constraint,
+        )
 
     def call(self, inputs: torch.Tensor, mask: Any = None, training: bool = False) -> torch.Tensor:
         ids = inputs if not inputs.is_floating_point() else inputs.long()
@@ -122,6 +166,7 @@ class Embedding(Layer):
             "input_dim": self.input_dim,
             "output_dim": self.output_dim,
             "mask_zero": self.mask_zero,
+            **weight_rules_config(self, ("embeddings",)),
         }
 
 

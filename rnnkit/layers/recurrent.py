@@ -3,8 +3,13 @@
 Input ``(batch, time, features)``; output ``(batch, units)``, or ``(batch, time, units)`` with
 ``return_sequences=True``; ``return_state=True`` appends the final states (LSTM ``[h, c]``).
 Built-in cells run whole sequences through :func:`rnnkit.kernels.run_sequence`, which picks the
-implementation (``implementation='auto'|'reference'|...``); any other Keras-style cell runs
-step by step in a Python loop.
+implementation (``implementation='auto'|'reference'|...``); any other Keras-style cell (a
+``Layer`` with ``state_size`` and ``call(inputs, states[, training]) -> (output, new_states)``),
+and a list of cells (:class:`StackedRNNCells`), runs step by step in a Python loop.
+
+States follow ``cell.state_size``: an int is one state, a list is several, and a stack nests
+them per cell (``[[h1, c1], [h2, c2]]`` for two LSTM cells); ``return_state`` appends the final
+states in that structure, and ``initial_state`` may be given nested or flat.
 """
 
 from __future__ import annotations
@@ -16,8 +21,16 @@ import torch
 from .. import kernels
 from ..naming import snake_case, unique_name
 from ..recurrence import custom_cell_sequence
-from .base import Layer
-from .recurrent_cells import GRUCell, LSTMCell, RecurrentCell, SimpleRNNCell
+from .base import Layer, flatten
+from .recurrent_cells import (
+    GRUCell,
+    LSTMCell,
+    RecurrentCell,
+    SimpleRNNCell,
+    StackedRNNCells,
+    cell_output_size,
+    check_cell,
+)
 
 _CELL_ARGS = (
     "activation",
@@ -30,22 +43,23 @@ _CELL_ARGS = (
     "dropout",
     "recurrent_dropout",
     "reset_after",
-)
-# Keras arguments that change nothing here (how TensorFlow unrolls or picks cuDNN).
-_NO_EFFECT_ARGS = ("unroll", "use_cudnn", "seed", "time_major")
-_UNSUPPORTED_ARGS = (
     "kernel_regularizer",
     "recurrent_regularizer",
     "bias_regularizer",
-    "activity_regularizer",
     "kernel_constraint",
     "recurrent_constraint",
     "bias_constraint",
 )
+# Keras arguments that change nothing here (how TensorFlow unrolls or picks cuDNN).
+_NO_EFFECT_ARGS = ("unroll", "use_cudnn", "seed", "time_major")
+#: The cells ``RNN.from_config`` rebuilds from a ``{"class_name", "config"}`` entry.
+_CELL_CLASSES = {cls.__name__: cls for cls in (SimpleRNNCell, LSTMCell, GRUCell)}
 
 
 class RNN(Layer):
     """Runs ``cell`` over the time axis with Keras's masking, state and direction semantics."""
+
+    casts_integer_inputs = True
 
     def __init__(
         self,
@@ -62,19 +76,14 @@ class RNN(Layer):
     ):
         if kwargs.get("time_major"):
             raise ValueError("time_major=True is not supported: rnnkit is batch-first (batch, time, features)")
-        for key in _UNSUPPORTED_ARGS:
-            if kwargs.pop(key, None) is not None:
-                raise ValueError(f"{key}= is not supported by rnnkit's recurrent layers")
         for key in _NO_EFFECT_ARGS:
             kwargs.pop(key, None)
         if input_dim is not None and "input_shape" not in kwargs and "batch_input_shape" not in kwargs:
             kwargs["input_shape"] = (input_length, input_dim)
         super().__init__(**kwargs)
-        if not (isinstance(cell, Layer) and hasattr(cell, "state_size")):
-            raise ValueError(
-                f"Layer '{self.name}': cell must be an rnnkit Layer with state_size (such as LSTMCell); "
-                f"got {type(cell).__name__}"
-            )
+        if isinstance(cell, (list, tuple)):
+            cell = StackedRNNCells(cell, name=f"{self.name}_cells")
+        check_cell(self.name, "cell", cell)
         self.cell = cell
         self.return_sequences = return_sequences
         self.return_state = return_state
@@ -91,9 +100,17 @@ class RNN(Layer):
     def units(self) -> int:
         return self.cell.units
 
-    def _state_sizes(self) -> list[int]:
+    def _state_structure(self) -> list[Any]:
+        """The states as ``state_size`` nests them: one entry (an int or a list) per top-level state."""
         size = self.cell.state_size
         return list(size) if isinstance(size, (list, tuple)) else [size]
+
+    def _state_sizes(self) -> list[int]:
+        """The size of every state, flattened in order."""
+        size = self.cell.state_size
+        if isinstance(size, int):
+            return [size]
+        return [int(s) for s in flatten(list(size))]
 
     def build(self, input_shape: Any) -> None:
         shape = _first(input_shape)
@@ -102,10 +119,10 @@ class RNN(Layer):
 
     def compute_output_shape(self, input_shape: Any) -> Any:
         batch, steps = _first(input_shape)[:2]
-        output_size = getattr(self.cell, "output_size", self._state_sizes()[0])
+        output_size = cell_output_size(self.cell)
         output = (batch, steps, output_size) if self.return_sequences else (batch, output_size)
         if self.return_state:
-            return [output] + [(batch, size) for size in self._state_sizes()]
+            return [output] + _pack(self._state_structure(), iter((batch, s) for s in self._state_sizes()))
         return output
 
     def compute_mask(self, inputs: Any, mask: Any = None) -> torch.Tensor | None:
@@ -140,18 +157,41 @@ class RNN(Layer):
                 recurrent_mask=recurrent_mask,
             )
         else:
-            y, final = custom_cell_sequence(
-                lambda x_t, s: cell(x_t, list(s), training=training),
-                inputs,
-                states,
-                mask=mask,
-                go_backwards=self.go_backwards,
-                zero_output_for_mask=self.zero_output_for_mask,
-            )
+            y, final = self._run_stepwise(inputs, states, mask, training)
         if self.stateful:
             self.states = [s.detach() for s in final]
         output = y if self.return_sequences else y[:, -1]
-        return [output, *final] if self.return_state else output
+        if self.return_state:
+            return [output, *_pack(self._state_structure(), iter(final))]
+        return output
+
+    def _run_stepwise(self, inputs: torch.Tensor, states: list[torch.Tensor], mask: Any, training: bool) -> Any:
+        """Any Keras-style cell, one ``cell(x_t, states)`` call per step (rnnkit.recurrence's loop)."""
+        if self.implementation not in ("auto", "reference"):
+            raise ValueError(
+                f"{self._describe()}: implementation={self.implementation!r} runs only SimpleRNN, LSTM and "
+                f"GRU cells; a {type(self.cell).__name__} runs on the reference loop (implementation='auto')"
+            )
+        for module in self.cell.modules():
+            if isinstance(module, RecurrentCell):
+                module.reset_dropout_masks()
+        structure = self._state_structure()
+        cell = self.cell
+
+        def step(x_t: torch.Tensor, flat: Sequence[torch.Tensor]) -> tuple[torch.Tensor, list[torch.Tensor]]:
+            output, new = cell(x_t, _pack(structure, iter(flat)), training=training)
+            new = flatten(list(new) if isinstance(new, (list, tuple)) else [new])
+            if len(new) != len(flat):
+                raise ValueError(
+                    f"{self._describe()}: the cell returned {len(new)} state tensor(s); its state_size "
+                    f"{cell.state_size!r} says {len(flat)}"
+                )
+            return output, new
+
+        return custom_cell_sequence(
+            step, inputs, states, mask=mask, go_backwards=self.go_backwards,
+            zero_output_for_mask=self.zero_output_for_mask,
+        )
 
     def _dropout_masks(self, x: torch.Tensor, training: bool) -> tuple[torch.Tensor, torch.Tensor | None]:
         """Keras's dropout: one input mask and one recurrent mask per sequence, shared by all steps."""
@@ -169,7 +209,9 @@ class RNN(Layer):
         """Forget (or set) the carried state of a ``stateful`` layer."""
         if not self.stateful:
             raise ValueError(f"Layer '{self.name}' is not stateful: construct it with stateful=True")
-        self.states = None if states is None else [torch.as_tensor(s) for s in states]
+        self.states = None if states is None else [torch.as_tensor(s) for s in flatten(list(states))]
+
+    reset_state = reset_states  # Keras 3's name
 
     # ----- checks ---------------------------------------------------------------------------
     def _describe(self) -> str:
@@ -222,14 +264,14 @@ class RNN(Layer):
                         "first or keep the batch size fixed"
                     )
                 return list(self.states)
-            return [inputs.new_zeros(batch, size) for size in sizes]
+            return self._default_states(inputs, sizes)
         if isinstance(initial_state, torch.Tensor):
             initial_state = [initial_state]
-        initial_state = list(initial_state)
+        initial_state = flatten(list(initial_state))
         if len(initial_state) != len(sizes):
             raise ValueError(
-                f"{self._describe()} expects {len(sizes)} initial state tensor(s) "
-                f"{'[h, c]' if len(sizes) == 2 else '[h]'}; got {len(initial_state)}"
+                f"{self._describe()} expects {len(sizes)} initial state tensor(s) of shapes "
+                f"{[(batch, size) for size in sizes]}; got {len(initial_state)}"
             )
         states = []
         for i, (state, size) in enumerate(zip(initial_state, sizes)):
@@ -242,10 +284,26 @@ class RNN(Layer):
             states.append(state)
         return states
 
+    def _default_states(self, inputs: torch.Tensor, sizes: list[int]) -> list[torch.Tensor]:
+        """Zeros, or what the cell's own ``get_initial_state(batch_size=...)`` returns (Keras)."""
+        batch = inputs.shape[0]
+        cell = self.cell
+        if getattr(type(cell), "get_initial_state", None) is None:
+            return [inputs.new_zeros(batch, size) for size in sizes]
+        given = cell.get_initial_state(batch_size=batch)
+        states = [torch.as_tensor(s).to(inputs) for s in flatten(list(given) if isinstance(given, (list, tuple)) else [given])]
+        if [tuple(s.shape) for s in states] != [(batch, size) for size in sizes]:
+            raise ValueError(
+                f"{self._describe()}: {type(self.cell).__name__}.get_initial_state(batch_size={batch}) must "
+                f"return states of shapes {[(batch, s) for s in sizes]}; got {[tuple(s.shape) for s in states]}"
+            )
+        return states
+
     # ----- config ---------------------------------------------------------------------------
     def get_config(self) -> dict[str, Any]:
         return {
             **super().get_config(),
+            "cell": {"class_name": type(self.cell).__name__, "config": self.cell.get_config()},
             "return_sequences": self.return_sequences,
             "return_state": self.return_state,
             "go_backwards": self.go_backwards,
@@ -253,9 +311,51 @@ class RNN(Layer):
             "zero_output_for_mask": self.zero_output_for_mask,
         }
 
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> "RNN":
+        config = dict(config)
+        config["cell"] = _cell_from_config(config.get("cell"))
+        return cls(**config)
+
+    def clone(self, **overrides: Any) -> "RNN":
+        """A fresh, unbuilt layer with the same arguments and a fresh cell (weights are not copied)."""
+        config = self.get_config()
+        config.pop("batch_input_shape", None)
+        config.update(overrides)
+        config["cell"] = _fresh_cell(self.cell)
+        return type(self)(**config)
+
     def extra_repr(self) -> str:
         flags = [f for f in ("return_sequences", "return_state", "go_backwards", "stateful") if getattr(self, f)]
         return ", ".join([f"name={self.name!r}", *flags])
+
+
+def _pack(structure: Sequence[Any], flat: Any) -> list[Any]:
+    """Items of the iterator ``flat`` nested as ``structure`` (ints are leaves, lists nest)."""
+    return [_pack(entry, flat) if isinstance(entry, (list, tuple)) else next(flat) for entry in structure]
+
+
+def _fresh_cell(cell: Layer) -> Layer:
+    if isinstance(cell, StackedRNNCells):
+        return StackedRNNCells([_fresh_cell(c) for c in cell.cells])
+    return type(cell).from_config(cell.get_config())
+
+
+def _cell_from_config(entry: Any) -> Layer:
+    if isinstance(entry, Layer):
+        return entry
+    if not isinstance(entry, dict) or not isinstance(entry.get("config"), dict):
+        raise ValueError(f"RNN.from_config: 'cell' must be a cell or a {{'class_name', 'config'}} entry; got {entry!r}")
+    name, config = entry.get("class_name"), dict(entry["config"])
+    if name == "StackedRNNCells":
+        config["cells"] = [_cell_from_config(c) for c in config.get("cells", [])]
+        return StackedRNNCells(**config)
+    if name not in _CELL_CLASSES:
+        raise ValueError(
+            f"RNN.from_config: cell class {name!r} is not one rnnkit rebuilds from a config ({sorted(_CELL_CLASSES)}); "
+            "pass the cell object itself"
+        )
+    return _CELL_CLASSES[name].from_config(config)
 
 
 def _first(shape: Any) -> tuple:
@@ -287,6 +387,7 @@ class _CellLayer(RNN):
         for key in ("name", "trainable"):
             cell_config.pop(key)
         config = {**super().get_config(), **cell_config}
+        del config["cell"]
         config["implementation"] = self.implementation
         return config
 
@@ -296,6 +397,10 @@ class _CellLayer(RNN):
         config.pop("batch_input_shape", None)
         config.update(overrides)
         return type(self)(**config)
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> "_CellLayer":
+        return cls(**config)
 
 
 class SimpleRNN(_CellLayer):

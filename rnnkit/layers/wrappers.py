@@ -127,6 +127,13 @@ class Bidirectional(Layer):
     def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
         return mask if self.return_sequences else None
 
+    def reset_states(self) -> None:
+        """Forget the carried states of both directions (``stateful`` layers)."""
+        self.forward_layer.reset_states()
+        self.backward_layer.reset_states()
+
+    reset_state = reset_states  # Keras 3's name
+
     def get_config(self) -> dict[str, Any]:
         return {
             **super().get_config(),

@@ -129,7 +129,7 @@ class Functional(Model):
             args = map_structure(lookup, node.args)
             kwargs = map_structure(lookup, node.kwargs)
             result = node.layer(*args, training=training, **kwargs)
-            results = result if isinstance(result, (list, tuple)) else [result]
+            results = flatten(result)  # node.outputs are the layer's outputs flattened
             for tensor, value in zip(node.outputs, results):
                 values[id(tensor)] = value
         outputs = [values[id(t)] for t in self.outputs]

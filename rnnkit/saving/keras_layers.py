@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from .. import constraints, regularizers
 from .. import layers as L
 from ..layers.base import Layer
 from .errors import ModelFileError
@@ -118,16 +119,12 @@ _IGNORED_KEYS = {
     "renorm_momentum",
 }
 # Keys accepted only when they hold the value that changes nothing.
+# Keys holding a Keras regularizer or constraint config, built through the modules' class tables.
+_RULE_KEYS = {
+    **{f"{w}_regularizer": regularizers.get for w in ("kernel", "recurrent", "bias", "activity", "embeddings")},
+    **{f"{w}_constraint": constraints.get for w in ("kernel", "recurrent", "bias", "embeddings")},
+}
 _ONLY_IF = {
-    "kernel_regularizer": None,
-    "recurrent_regularizer": None,
-    "bias_regularizer": None,
-    "activity_regularizer": None,
-    "embeddings_regularizer": None,
-    "kernel_constraint": None,
-    "recurrent_constraint": None,
-    "bias_constraint": None,
-    "embeddings_constraint": None,
     "quantization_config": None,
     "lora_rank": None,
     "time_major": False,
@@ -201,8 +198,8 @@ def layer_from_config(
         kwargs = _bidirectional_args(path, who, kwargs, keras2)
     elif class_name == "TimeDistributed":
         kwargs["layer"] = layer_from_config(path, kwargs.get("layer"), keras2, custom_objects=custom_objects)
-    elif class_name == "RNN":  # one built-in cell; a list of cells (stacked) is not supported
-        kwargs["cell"] = layer_from_config(path, kwargs.get("cell"), keras2, CELL_CLASSES, custom_objects)
+    elif class_name == "RNN":  # one built-in cell, or a StackedRNNCells of them
+        kwargs["cell"] = _rnn_cell(path, kwargs.get("cell"), keras2, custom_objects)
     elif class_name == "InputLayer" and "batch_shape" in kwargs:  # Keras 3's name for it
         kwargs["batch_input_shape"] = kwargs.pop("batch_shape")
     elif class_name in ("GRU", "GRUCell") and "reset_after" not in kwargs:
@@ -228,6 +225,14 @@ def _constructor_args(path: str, who: str, config: dict, keras2: bool, is_input:
     for key in _ACTIVATION_KEYS:
         if key in config:
             config[key] = _activation_name(path, who, key, config[key], keras2)
+    for key, build in _RULE_KEYS.items():
+        if config.get(key) is not None:
+            if not isinstance(config[key], dict):
+                raise ModelFileError(path, f"{who}: {key} must be a Keras config object; got {config[key]!r}")
+            try:
+                config[key] = build(config[key])
+            except (TypeError, ValueError) as error:
+                raise ModelFileError(path, f"{who}: {key}: {error}") from None
     return config
 
 
@@ -280,6 +285,18 @@ def _bidirectional_args(path: str, who: str, kwargs: dict, keras2: bool) -> dict
     if kwargs.get("layer") is None:
         raise ModelFileError(path, f"{who}: the config has no 'layer' to wrap")
     return kwargs
+
+
+def _rnn_cell(path: str, entry: Any, keras2: bool, custom_objects: dict | None) -> Layer:
+    """The cell of a generic ``RNN``: a built-in cell, a custom one, or Keras's ``StackedRNNCells`` of them."""
+    if not (isinstance(entry, dict) and entry.get("class_name") == "StackedRNNCells"):
+        return layer_from_config(path, entry, keras2, CELL_CLASSES, custom_objects)
+    config = entry.get("config") if isinstance(entry.get("config"), dict) else {}
+    cells = config.get("cells")
+    if not isinstance(cells, list) or not cells:
+        raise ModelFileError(path, f"{describe(entry)}: 'cells' must be a non-empty list of cell configs; got {cells!r}")
+    stacked = [layer_from_config(path, cell, keras2, CELL_CLASSES, custom_objects) for cell in cells]
+    return _construct(path, describe(entry), L.StackedRNNCells, {"cells": stacked, "name": config.get("name")})
 
 
 def _construct(path: str, who: str, cls: Callable[..., Layer], kwargs: dict) -> Layer:

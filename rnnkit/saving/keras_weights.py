@@ -31,6 +31,9 @@ VarsGroup = tuple[str, str, list[nn.Parameter]]  # (path inside the layer's grou
 
 def vars_groups(layer: Layer) -> list[VarsGroup]:
     """The ``vars`` groups Keras 3 writes for ``layer``, in ``get_weights()`` order."""
+    if isinstance(layer, L.RNN) and isinstance(layer.cell, L.StackedRNNCells):  # cell/cells/<class name>_<n>/vars
+        cells = [(f"cell/cells/{group}/vars", cell.name, list(cell.parameters())) for group, cell in _class_named(layer.cell.cells)]
+        return [("vars", layer.name, []), ("cell/vars", layer.cell.name, []), *cells]
     if isinstance(layer, L.RNN):
         return [("vars", layer.name, []), ("cell/vars", layer.cell.name, list(layer.cell.parameters()))]
     if isinstance(layer, L.Bidirectional):
@@ -57,9 +60,14 @@ def _nested(prefix: str, layer: Layer) -> list[VarsGroup]:
 
 def keras3_layer_groups(model: Model) -> list[tuple[str, Layer]]:
     """``(group name under layers/, layer)`` for each of the model's layers, in model order."""
+    return _class_named(model.layers)
+
+
+def _class_named(layers: Any) -> list[tuple[str, Layer]]:
+    """Keras 3's group names for a list of layers: snake_case class names made unique (``x``, ``x_1``)."""
     seen: dict[str, int] = {}
     groups = []
-    for layer in model.layers:
+    for layer in layers:
         base = snake_case(type(layer).__name__)
         count = seen.get(base, 0)
         seen[base] = count + 1

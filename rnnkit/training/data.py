@@ -21,7 +21,7 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, Dataset, DistributedSampler
 
-from ..layers.base import flatten, map_structure, to_tensor
+from ..layers.base import flatten, is_text, map_structure, to_tensor
 from . import distributed
 
 Batch = tuple[Any, Any, Any]  # (x, y, sample_weight); y and sample_weight may be None
@@ -35,8 +35,10 @@ def as_tensors(value: Any, argument: str) -> Any:
             tensor = leaf
         else:
             array = np.asarray(leaf)
+            if is_text(array):  # text stays NumPy (torch has no strings) for a TextVectorization/StringLookup
+                return array
             if array.dtype.kind not in "biuf":
-                raise ValueError(f"{argument} must hold numbers; got an array of dtype {array.dtype}")
+                raise ValueError(f"{argument} must hold numbers or text; got an array of dtype {array.dtype}")
             tensor = to_tensor(array)
         if tensor.is_complex() or not (tensor.is_floating_point() or tensor.dtype in _INTEGER_TYPES):
             raise ValueError(f"{argument} must hold real numbers; got dtype {tensor.dtype}")
@@ -80,7 +82,16 @@ def _where(structure: Any, index: int) -> str:
 
 
 def take(structure: Any, index: Any) -> Any:
-    return map_structure(lambda t: None if t is None else t[index], structure)
+    """The samples ``index`` (a slice or a tensor of positions) of every array in ``structure``."""
+
+    def pick(t: Any) -> Any:
+        if t is None:
+            return None
+        if isinstance(t, np.ndarray) and isinstance(index, torch.Tensor):
+            return t[index.numpy()]
+        return t[index]
+
+    return map_structure(pick, structure)
 
 
 class ArrayBatches:

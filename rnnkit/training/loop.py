@@ -141,6 +141,7 @@ def train_step(model: Any, forward: Any, compiled: Compiled, x: Any, y: Any, sam
     optimizer = model.optimizer
     y_pred = forward(x)
     loss, parts = compiled.loss(y, y_pred, sample_weight)
+    loss = loss + sum(model.losses)  # Keras: regularization and add_loss() penalties count in "loss"
     optimizer.zero_grad()
     loss.backward()
     value = loss.item()
@@ -148,6 +149,7 @@ def train_step(model: Any, forward: Any, compiled: Compiled, x: Any, y: Any, sam
         value = distributed.sum_over_processes([value])[0] / distributed.world_size()
     if math.isfinite(value):
         optimizer.step()
+        model.apply_weight_constraints()  # Keras applies weight constraints after every update
     compiled.update(y, y_pred, sample_weight, value, parts, samples_in(x))
 
 
@@ -156,6 +158,7 @@ def test_step(model: Any, compiled: Compiled, x: Any, y: Any, sample_weight: Any
     with torch.no_grad():
         y_pred = model(x)
         loss, parts = compiled.loss(y, y_pred, sample_weight)
+        loss = loss + sum(model.losses)
     compiled.update(y, y_pred, sample_weight, loss.item(), parts, samples_in(x))
 
 
