@@ -189,7 +189,7 @@ def test_progress_bar_on_a_terminal_shows_batches_metrics_and_timing(monkeypatch
     [
         (lambda x, y: (x[:10], y[:9]), "x has 10 samples but y has 9"),
         (lambda x, y: (x, y + 3), r"labels y \(y_true\) must lie in \[0, 1\]"),
-        (lambda x, y: (x.astype(str), y), "x must hold numbers; got an array of dtype <U"),
+        (lambda x, y: (x.astype(str), y), r"\(LSTM\) takes numbers; got text \(a NumPy array of <U.*put a TextVectorization"),
         (lambda x, y: (x, y.astype(complex)), "y must hold numbers"),
         (lambda x, y: (np.where(np.arange(10)[None, :, None] == 3, np.nan, x), y), r"x contains NaN or infinity \(first at index \(0, 3, 0\)\)"),
         (lambda x, y: (x, y.astype("float32") + 0.5), "whole class indices"),

@@ -122,8 +122,8 @@ def explain(layer: Any, x: torch.Tensor, **call_options: Any) -> str:
     ``call_options`` are per-call options such as ``mask=...`` that change the answer.
     """
     cell = layer.cell
-    if getattr(cell, "kind", None) not in REFERENCE:  # a user's cell or a StackedRNNCells
-        return (f"{layer.name}: reference ({type(cell).__name__} is not a built-in SimpleRNN/LSTM/GRU cell, "
+    if getattr(cell, "kind", None) not in cells.SPECS:  # a user's cell or a StackedRNNCells
+        return (f"{layer.name}: reference ({type(cell).__name__} is not one of rnnkit's cell kinds (rnnkit.cells.SPECS), "
                 "so it runs one cell call per time step in rnnkit.recurrence's Python loop)")
     options = {**cell.sequence_options(), **call_options}
     choice = choose(cell.kind, layer.implementation, x, options)

@@ -18,8 +18,9 @@ from typing import Any, Sequence
 import torch
 import torch.nn.functional as F
 
-from .. import initializers
+from .. import constraints, initializers, regularizers
 from .base import Layer
+from .core import get_checked, weight_rules_config
 from .merging import input_masks
 
 _LARGE = 1e9  # what Keras subtracts from masked scores (float32)
@@ -188,6 +189,10 @@ class MultiHeadAttention(Layer):
         attention_axes: Any = None,
         kernel_initializer: Any = "glorot_uniform",
         bias_initializer: Any = "zeros",
+        kernel_regularizer: Any = None,
+        bias_regularizer: Any = None,
+        kernel_constraint: Any = None,
+        bias_constraint: Any = None,
         seed: int | None = None,
         **kwargs: Any,
     ):
@@ -212,6 +217,10 @@ class MultiHeadAttention(Layer):
         self.seed = seed
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = get_checked(self, "kernel_regularizer", regularizers.get, kernel_regularizer)
+        self.bias_regularizer = get_checked(self, "bias_regularizer", regularizers.get, bias_regularizer)
+        self.kernel_constraint = get_checked(self, "kernel_constraint", constraints.get, kernel_constraint)
+        self.bias_constraint = get_checked(self, "bias_constraint", constraints.get, bias_constraint)
         self._returns_scores = False
 
     # ----- building from all three inputs ----------------------------------------------------
@@ -234,15 +243,25 @@ class MultiHeadAttention(Layer):
         if value_shape[1] is not None and key_shape[1] is not None and value_shape[1] != key_shape[1]:
             raise ValueError(f"{_describe(self)}: value and key must have the same steps; got {value_shape} and {key_shape}")
         heads, out = self.num_heads, self.output_size or query_shape[-1]
-        kernel, bias = self.kernel_initializer, self.bias_initializer
-        self.query_kernel = self.new_parameter((query_shape[-1], heads, self.key_dim), kernel)
-        self.query_bias = self.new_parameter((heads, self.key_dim), bias) if self.use_bias else None
-        self.key_kernel = self.new_parameter((key_shape[-1], heads, self.key_dim), kernel)
-        self.key_bias = self.new_parameter((heads, self.key_dim), bias) if self.use_bias else None
-        self.value_kernel = self.new_parameter((value_shape[-1], heads, self.value_dim), kernel)
-        self.value_bias = self.new_parameter((heads, self.value_dim), bias) if self.use_bias else None
-        self.output_kernel = self.new_parameter((heads, self.value_dim, out), kernel)
-        self.output_bias = self.new_parameter((out,), bias) if self.use_bias else None
+
+        def kernel(name: str, shape: tuple) -> torch.nn.Parameter:
+            return self.add_weight(shape, self.kernel_initializer, regularizer=self.kernel_regularizer,
+                                   constraint=self.kernel_constraint, name=name)
+
+        def bias(name: str, shape: tuple) -> torch.nn.Parameter | None:
+            if not self.use_bias:
+                return None
+            return self.add_weight(shape, self.bias_initializer, regularizer=self.bias_regularizer,
+                                   constraint=self.bias_constraint, name=name)
+
+        self.query_kernel = kernel("query_kernel", (query_shape[-1], heads, self.key_dim))
+        self.query_bias = bias("query_bias", (heads, self.key_dim))
+        self.key_kernel = kernel("key_kernel", (key_shape[-1], heads, self.key_dim))
+        self.key_bias = bias("key_bias", (heads, self.key_dim))
+        self.value_kernel = kernel("value_kernel", (value_shape[-1], heads, self.value_dim))
+        self.value_bias = bias("value_bias", (heads, self.value_dim))
+        self.output_kernel = kernel("output_kernel", (heads, self.value_dim, out))
+        self.output_bias = bias("output_bias", (out,))
 
     def build(self, input_shape: Any) -> None:
         raise ValueError(f"{_describe(self)} builds from its query, value and key: call it as mha(query, value) or use build_from_shapes()")
@@ -318,6 +337,7 @@ class MultiHeadAttention(Layer):
             "output_shape": None if self.output_size is None else [self.output_size],
             "attention_axes": [1],
             "seed": self.seed,
+            **weight_rules_config(self, ("kernel", "bias")),
         }
 
 

@@ -97,6 +97,8 @@ class Layer(nn.Module):
     supports_masking = False
     #: Whether integer inputs are cast to the layer's float dtype (layers whose math is float).
     casts_integer_inputs = False
+    #: Whether the layer reads text (NumPy arrays of strings: torch has no string tensors).
+    accepts_text = False
 
     def __init__(
         self,
@@ -201,6 +203,11 @@ class Layer(nn.Module):
                 inputs, args, kwargs = convert_arrays((inputs, args, kwargs), default)
                 if mask is not None:
                     mask = convert_arrays(mask, default)
+            if isinstance(inputs, np.ndarray) and not self.accepts_text:  # text that no text layer has read
+                raise ValueError(
+                    f"Layer '{self.name}' ({type(self).__name__}) takes numbers; got text (a NumPy array of "
+                    f"{inputs.dtype}): put a TextVectorization or StringLookup layer before it"
+                )
             if mask is None:
                 mask = mask_of(inputs)
             if training is None:
@@ -548,6 +555,8 @@ def _policy_dtype(dtype: Any) -> Any:
 
 class InputLayer(Layer):
     """The entry point of a model: it only holds the input's shape and dtype."""
+
+    accepts_text = True
 
     def __init__(
         self,

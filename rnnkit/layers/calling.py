@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 import torch
 
+from .structure import is_text
+
 
 @dataclass(frozen=True)
 class CallSignature:
@@ -132,6 +134,8 @@ def convert_arrays(structure: Any, float_dtype: torch.dtype) -> Any:
     """Every NumPy array or number list in a nested structure as a tensor (tensors stay)."""
     if isinstance(structure, (torch.Tensor, str)) or structure is None:
         return structure
+    if isinstance(structure, np.ndarray) and is_text(structure):
+        return structure  # text stays NumPy (torch has no strings) for a text layer to read
     if isinstance(structure, np.ndarray) or _is_number_list(structure):
         return array_to_tensor(structure, float_dtype)
     if isinstance(structure, list):

@@ -16,8 +16,9 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from .. import activations, initializers
+from .. import activations, constraints, initializers, regularizers
 from .base import Layer
+from .core import get_checked, weight_rules_config
 
 
 def _describe(layer: Layer) -> str:
@@ -78,6 +79,10 @@ class Conv1D(Layer):
         use_bias: bool = True,
         kernel_initializer: Any = "glorot_uniform",
         bias_initializer: Any = "zeros",
+        kernel_regularizer: Any = None,
+        bias_regularizer: Any = None,
+        kernel_constraint: Any = None,
+        bias_constraint: Any = None,
         **kwargs: Any,
     ):
         super().__init__(**kwargs)
@@ -100,6 +105,10 @@ class Conv1D(Layer):
         self.use_bias = bool(use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = get_checked(self, "kernel_regularizer", regularizers.get, kernel_regularizer)
+        self.bias_regularizer = get_checked(self, "bias_regularizer", regularizers.get, bias_regularizer)
+        self.kernel_constraint = get_checked(self, "kernel_constraint", constraints.get, kernel_constraint)
+        self.bias_constraint = get_checked(self, "bias_constraint", constraints.get, bias_constraint)
 
     @property
     def span(self) -> int:
@@ -112,8 +121,14 @@ class Conv1D(Layer):
         channels = input_shape[-1]
         if channels % self.groups:
             raise ValueError(f"{_describe(self)}: input channels ({channels}) must be divisible by groups ({self.groups})")
-        self.kernel = self.new_parameter((self.kernel_size, channels // self.groups, self.filters), self.kernel_initializer)
-        self.bias = self.new_parameter((self.filters,), self.bias_initializer) if self.use_bias else None
+        self.kernel = self.add_weight(
+            (self.kernel_size, channels // self.groups, self.filters), self.kernel_initializer,
+            regularizer=self.kernel_regularizer, constraint=self.kernel_constraint, name="kernel",
+        )
+        self.bias = self.add_weight(
+            (self.filters,), self.bias_initializer,
+            regularizer=self.bias_regularizer, constraint=self.bias_constraint, name="bias",
+        ) if self.use_bias else None
 
     def call(self, inputs: torch.Tensor, mask: Any = None, training: bool = False) -> torch.Tensor:
         if inputs.dim() != 3 or inputs.shape[-1] != self.kernel.shape[1] * self.groups:
@@ -151,4 +166,5 @@ class Conv1D(Layer):
             "groups": self.groups,
             "activation": activations.name_of(self.activation) or self.activation,
             "use_bias": self.use_bias,
+            **weight_rules_config(self, ("kernel", "bias")),
         }

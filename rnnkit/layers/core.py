@@ -16,7 +16,7 @@ def _describe(layer: Layer) -> str:
     return f"Layer '{layer.name}' ({type(layer).__name__})"
 
 
-def _get(layer: Layer, argument: str, getter: Any, value: Any) -> Any:
+def get_checked(layer: Layer, argument: str, getter: Any, value: Any) -> Any:
     """``getter(value)`` (an initializer, regularizer or constraint) with errors naming the argument."""
     try:
         return getter(value)
@@ -67,12 +67,12 @@ class Dense(Layer):
         self.units = units
         self.activation = activation
         self.use_bias = use_bias
-        self.kernel_initializer = _get(self, "kernel_initializer", initializers.get, kernel_initializer)
-        self.bias_initializer = _get(self, "bias_initializer", initializers.get, bias_initializer)
-        self.kernel_regularizer = _get(self, "kernel_regularizer", regularizers.get, kernel_regularizer)
-        self.bias_regularizer = _get(self, "bias_regularizer", regularizers.get, bias_regularizer)
-        self.kernel_constraint = _get(self, "kernel_constraint", constraints.get, kernel_constraint)
-        self.bias_constraint = _get(self, "bias_constraint", constraints.get, bias_constraint)
+        self.kernel_initializer = get_checked(self, "kernel_initializer", initializers.get, kernel_initializer)
+        self.bias_initializer = get_checked(self, "bias_initializer", initializers.get, bias_initializer)
+        self.kernel_regularizer = get_checked(self, "kernel_regularizer", regularizers.get, kernel_regularizer)
+        self.bias_regularizer = get_checked(self, "bias_regularizer", regularizers.get, bias_regularizer)
+        self.kernel_constraint = get_checked(self, "kernel_constraint", constraints.get, kernel_constraint)
+        self.bias_constraint = get_checked(self, "bias_constraint", constraints.get, bias_constraint)
 
     def build(self, input_shape: Any) -> None:
         if input_shape[-1] is None:
@@ -132,9 +132,9 @@ class Embedding(Layer):
         self.input_dim = input_dim
         self.output_dim = output_dim
         self.mask_zero = mask_zero
-        self.embeddings_initializer = _get(self, "embeddings_initializer", initializers.get, embeddings_initializer)
-        self.embeddings_regularizer = _get(self, "embeddings_regularizer", regularizers.get, embeddings_regularizer)
-        self.embeddings_constraint = _get(self, "embeddings_constraint", constraints.get, embeddings_constraint)
+        self.embeddings_initializer = get_checked(self, "embeddings_initializer", initializers.get, embeddings_initializer)
+        self.embeddings_regularizer = get_checked(self, "embeddings_regularizer", regularizers.get, embeddings_regularizer)
+        self.embeddings_constraint = get_checked(self, "embeddings_constraint", constraints.get, embeddings_constraint)
 
     def build(self, input_shape: Any) -> None:
         self.embeddings = self.add_weight(

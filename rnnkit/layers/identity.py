@@ -10,6 +10,8 @@ from .base import Layer
 class Identity(Layer):
     """Any input, returned as it is; a mask on it stays on it, as in Keras."""
 
+    accepts_text = True
+
     supports_masking = True
 
     def call(self, inputs: Any, mask: Any = None, training: bool = False) -> Any:

@@ -25,6 +25,8 @@ class Lambda(Layer):
     mask the output carries; without it the output carries none, as in Keras.
     """
 
+    accepts_text = True
+
     def __init__(
         self,
         function: Callable[..., Any],

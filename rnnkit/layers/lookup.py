@@ -56,6 +56,8 @@ class IndexLookup(Layer):
     when there are several (:meth:`oov_buckets`), and how inverted outputs are returned.
     """
 
+    accepts_text = True
+
     def __init__(self, max_tokens: int | None = None, num_oov_indices: int = 1, mask_token: Any = None,
                  oov_token: Any = None, vocabulary: Any = None, idf_weights: Any = None, invert: bool = False,
                  output_mode: str = "int", pad_to_max_tokens: bool = False, sparse: bool = False,

@@ -50,6 +50,8 @@ class TextVectorization(Layer):
     [[2, 5, 1, 0]]
     """
 
+    accepts_text = True
+
     def __init__(self, max_tokens: int | None = None,
                  standardize: str | Callable[[np.ndarray], Any] | None = "lower_and_strip_punctuation",
                  split: str | Callable[[np.ndarray], Any] | None = "whitespace", ngrams: int | tuple[int, ...] | None = None,

@@ -16,14 +16,12 @@ losses and metrics, :class:`~rnnkit.training.compiled.Compiled`) and ``stop_trai
 
 from __future__ import annotations
 
-import functools
-import inspect
 from typing import Any
 
 import torch
 from torch import nn
 
-from ..layers.base import Layer, map_structure, shape_of, to_tensor
+from ..layers.base import Layer
 from ..naming import snake_case, unique_name
 from ..training import data as training_data
 from ..training import loop as training_loop
@@ -34,17 +32,10 @@ from . import summary as summary_table
 _CONTAINERS = (nn.ModuleList, nn.ModuleDict, nn.Sequential)
 
 
-@functools.cache
-def _call_accepts(call: Any) -> frozenset[str]:
-    """Which of ``mask`` and ``training`` a ``call`` method takes (all of them if it has ``**kwargs``)."""
-    parameters = inspect.signature(call).parameters.values()
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
-        return frozenset({"mask", "training"})
-    return frozenset(p.name for p in parameters if p.name in ("mask", "training"))
-
-
 class Model(Layer):
     """The base of every model (see the module docstring); subclass it to write ``call`` yourself."""
+
+    accepts_text = True
 
     def __new__(cls, *args: Any, **kwargs: Any) -> "Model":
         if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):
@@ -75,19 +66,6 @@ class Model(Layer):
         super().__setattr__(name, value)
 
     # ----- running ----------------------------------------------------------------------
-    def forward(self, inputs: Any, *args: Any, mask: Any = None, training: bool | None = None, **kwargs: Any) -> Any:
-        """Build from the first input's shape, then ``call`` with the ``mask``/``training`` it accepts.
-
-        NumPy arrays and lists become tensors (floats as float32, integers as int64) first.
-        """
-        inputs = map_structure(lambda v: v if isinstance(v, torch.Tensor) or v is None else to_tensor(v), inputs)
-        if training is None:
-            training = self.training
-        self.ensure_built(shape_of(inputs))
-        accepted = _call_accepts(type(self).call)
-        given = {key: value for key, value in (("mask", mask), ("training", training)) if key in accepted}
-        return self.call(inputs, *args, **given, **kwargs)
-
     def call(self, inputs: Any, training: bool = False) -> Any:
         raise NotImplementedError(
             f"Model '{self.name}' ({type(self).__name__}) has no call(): a subclassed model defines "

@@ -22,12 +22,12 @@ def test_activation_and_noise_model_loads_and_matches_keras(kind, tmp_path, caps
     meta = json.loads((FIXTURES / "activations_noise.json").read_text())
     data = np.load(FIXTURES / "activations_noise.npz")
     model = load_model(FIXTURES / f"activations_noise.{kind}")
-    for i, got in enumerate(model.predict(data["x0"])):
+    for i, got in enumerate(model.predict(data["x0"], verbose=0)):
         np.testing.assert_allclose(got, data[f"y{i}"], atol=2e-6)
     model.summary()
     assert capsys.readouterr().out.rstrip() == meta["summary"].rstrip()
     model.save(tmp_path / "again.keras")
-    for i, got in enumerate(load_model(tmp_path / "again.keras").predict(data["x0"])):
+    for i, got in enumerate(load_model(tmp_path / "again.keras").predict(data["x0"], verbose=0)):
         np.testing.assert_allclose(got, data[f"y{i}"], atol=2e-6)
 
 

@@ -46,7 +46,7 @@ def conv_options():
 def test_conv_models_load_from_keras_files_and_match(name, kind, capsys):
     meta, data, xs, ys, weights = fixture(name)
     model = load_model(FIXTURES / f"{name}.{kind}")
-    np.testing.assert_allclose(model.predict(xs[0]), ys[0], atol=2e-6)
+    np.testing.assert_allclose(model.predict(xs[0], verbose=0), ys[0], atol=2e-6)
     got = [w for layer in model.layers for w in layer.get_weights()]
     for g, w in zip(got, weights, strict=True):
         np.testing.assert_array_equal(g, w)
@@ -59,9 +59,9 @@ def test_conv_options_built_in_code_match_keras_and_round_trip(tmp_path):
     model = conv_options()
     assert [model.output_shapes[l.name] for l in model.layers] == [tuple(l["output_shape"]) for l in meta["layers"]]
     model.set_weights(weights)  # no frozen weights here, so Layer order = Keras order
-    np.testing.assert_allclose(model.predict(xs[0]), ys[0], atol=2e-6)
+    np.testing.assert_allclose(model.predict(xs[0], verbose=0), ys[0], atol=2e-6)
     model.save(tmp_path / "conv.keras")
-    np.testing.assert_allclose(load_model(tmp_path / "conv.keras").predict(xs[0]), ys[0], atol=2e-6)
+    np.testing.assert_allclose(load_model(tmp_path / "conv.keras").predict(xs[0], verbose=0), ys[0], atol=2e-6)
 
 
 def reference_conv1d(x, kernel, bias, stride, dilation, groups, pad_front, pad_back):

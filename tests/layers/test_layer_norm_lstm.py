@@ -164,7 +164,7 @@ def test_bad_arguments_name_the_layer():
     with pytest.raises(ValueError, match="units must be a positive integer"):
         keras.layers.LayerNormLSTM(0)
     layer = keras.layers.LayerNormLSTM(4)
-    with pytest.raises(ValueError, match=r"expects 2 initial state tensor\(s\) \[h, c\]; got 1"):
+    with pytest.raises(ValueError, match=r"expects 2 initial state tensor\(s\) of shapes \[\(1, 4\), \(1, 4\)\]; got 1"):
         layer(torch.zeros(1, 2, 3), initial_state=[torch.zeros(1, 4)])
 
 

@@ -45,7 +45,7 @@ def batchnorm_inference():
 def test_normalization_models_load_from_keras_files_and_match(name, kind):
     meta, data, xs, ys, weights = fixture(name)
     model = load_model(FIXTURES / f"{name}.{kind}")
-    outputs = model.predict(xs[0])
+    outputs = model.predict(xs[0], verbose=0)
     for got, want in zip(outputs if isinstance(outputs, list) else [outputs], ys, strict=True):
         np.testing.assert_allclose(got, want, atol=3e-6)
     got = [w for layer in model.layers for w in layer.get_weights()]
@@ -63,11 +63,11 @@ def test_batchnorm_model_in_code_matches_keras_summary_and_round_trips(tmp_path,
         n = len(layer.weights)
         layer.set_weights(weights[:n])
         weights = weights[n:]
-    np.testing.assert_allclose(model.predict(xs[0]), ys[0], atol=3e-6)
+    np.testing.assert_allclose(model.predict(xs[0], verbose=0), ys[0], atol=3e-6)
     model.summary()
     assert capsys.readouterr().out.rstrip() == meta["summary"].rstrip()
     model.save(tmp_path / "bn.keras")
-    np.testing.assert_allclose(load_model(tmp_path / "bn.keras").predict(xs[0]), ys[0], atol=3e-6)
+    np.testing.assert_allclose(load_model(tmp_path / "bn.keras").predict(xs[0], verbose=0), ys[0], atol=3e-6)
 
 
 @pytest.mark.parametrize("tag", ["nomask", "mask"])
@@ -163,6 +163,6 @@ def test_adapted_normalization_round_trips_through_rnnkit_and_keras_files(tmp_pa
     for name in ("model.rnnkit", "model.keras"):
         model.save(tmp_path / name)
         again = load_model(tmp_path / name)
-        for got, want in zip(again.predict(xs[0]), ys, strict=True):
+        for got, want in zip(again.predict(xs[0], verbose=0), ys, strict=True):
             np.testing.assert_allclose(got, want, atol=3e-6)
         assert again.layers[1].get_weights()[2].dtype == np.int64

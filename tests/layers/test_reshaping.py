@@ -37,7 +37,7 @@ def seq2seq_repeat():
 def test_encoder_decoder_with_repeat_vector_loads_and_matches_keras(kind, capsys):
     meta, x, y, weights = fixture("seq2seq_repeat")
     model = load_model(FIXTURES / f"seq2seq_repeat.{kind}")
-    np.testing.assert_allclose(model.predict(x), y, atol=2e-6)
+    np.testing.assert_allclose(model.predict(x, verbose=0), y, atol=2e-6)
     model.summary()
     assert capsys.readouterr().out.rstrip() == meta["summary"].rstrip()
 
@@ -47,10 +47,10 @@ def test_encoder_decoder_in_code_matches_keras_and_round_trips(tmp_path):
     model = seq2seq_repeat()
     model.set_weights(weights)
     assert [model.output_shapes[l.name] for l in model.layers] == [tuple(l["output_shape"]) for l in meta["layers"]]
-    np.testing.assert_allclose(model.predict(x), y, atol=2e-6)
+    np.testing.assert_allclose(model.predict(x, verbose=0), y, atol=2e-6)
     model.save(tmp_path / "s2s.keras")
     again = load_model(tmp_path / "s2s.keras")
-    np.testing.assert_allclose(again.predict(x), y, atol=2e-6)
+    np.testing.assert_allclose(again.predict(x, verbose=0), y, atol=2e-6)
     assert again.layers[1].get_config()["n"] == 5
 
 
