@@ -13,28 +13,31 @@ from pathlib import Path
 from typing import Any
 
 from .extras import pyplot
+from .models.functional import Functional
+from .models.sequential import Sequential
 from .models.summary import format_shape
 
 
 def _boxes(model: Any) -> tuple[list[Any], list[Any], list[tuple[int, int]]]:
     """The layers to draw, each one's output shape (or None), and the (from, to) edges between them."""
-    if model._graph is None and hasattr(model, "output_shapes"):  # Sequential
-        layers = ([model.input_layer] if model.input_layer is not None else []) + list(model.layers)
+    if isinstance(model, Sequential):
+        layers = list(model.layers)
         shapes = [model.output_shapes.get(layer.name) for layer in layers]
-        if model.input_layer is not None:
-            shapes[0] = model.input_layer.batch_input_shape
+        if model.input_tensor is not None:
+            layers.insert(0, model.input_tensor.node.layer)
+            shapes.insert(0, model.input_tensor.shape)
         return layers, shapes, [(i, i + 1) for i in range(len(layers) - 1)]
-    if model._graph is None:
+    if not isinstance(model, Functional):
         raise ValueError(f"plot_model: model '{model.name}' is a subclassed model without a graph of layers to draw")
     layers: list[Any] = []
     shapes: list[Any] = []
-    for node in model._nodes:
+    for node in model.nodes:
         if node.layer not in layers:
             layers.append(node.layer)
             outputs = [t.shape for t in node.outputs]
             shapes.append(outputs[0] if len(outputs) == 1 else outputs)
     position = {id(layer): i for i, layer in enumerate(layers)}
-    edges = sorted({(position[id(t.node.layer)], position[id(n.layer)]) for n in model._nodes for t in n.inputs})
+    edges = sorted({(position[id(t.node.layer)], position[id(n.layer)]) for n in model.nodes for t in n.inputs})
     return layers, shapes, edges
 
 

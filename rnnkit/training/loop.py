@@ -94,7 +94,7 @@ def prepare_weights(model: Any, first_inputs: Callable[[], Any]) -> None:
         model.eval()
         dtype = torch.get_default_dtype()  # the dtype the new weights will have
         with torch.no_grad():
-            model(map_structure(lambda t: t.to(dtype) if t.is_floating_point() else t, first_inputs()))
+            model(map_structure(lambda t: t.to(dtype) if isinstance(t, torch.Tensor) and t.is_floating_point() else t, first_inputs()))
         model.train(was_training)
         for layer in stateful_layers(model):
             layer.reset_states()

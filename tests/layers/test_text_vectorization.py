@@ -181,3 +181,20 @@ def test_unsplit_strings_keep_their_shape_as_in_keras() -> None:
     counts.adapt(np.array(["a", "b", "a"]))
     assert counts(np.array([["a"], ["b"]])).tolist() == [[0, 1, 0], [0, 0, 1]]
     assert TextVectorization(vocabulary=["a", "b"])("a b c").tolist() == [2, 3, 1]  # one string: one row
+
+
+def test_fit_and_evaluate_take_raw_strings_through_a_vectorization_layer():
+    import rnnkit as keras
+
+    keras.utils.set_random_seed(0)
+    texts = np.array(["good movie", "bad film", "great acting", "awful plot"] * 8)
+    labels = np.array([1, 0, 1, 0] * 8)
+    vectorize = keras.layers.TextVectorization(max_tokens=20, output_sequence_length=4)
+    vectorize.adapt(texts)
+    model = keras.Sequential([keras.Input(shape=(1,), dtype="string"), vectorize, keras.layers.Embedding(20, 8),
+                              keras.layers.GRU(8), keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer=keras.optimizers.Adam(0.05), loss="binary_crossentropy", metrics=["accuracy"])
+    history = model.fit(texts, labels, epochs=8, batch_size=8, verbose=0)
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    assert model.evaluate(texts, labels, verbose=0)[1] == 1.0
+    assert model.predict(np.array(["great movie", "awful film"]), verbose=0).ravel().round().tolist() == [1.0, 0.0]
