@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from numpy_reference import run_layer_norm_lstm
+from helpers.numpy_reference import run_layer_norm_lstm
 
 import rnnkit as keras
 from rnnkit import cells, inspect, kernels, recurrence

@@ -13,7 +13,7 @@ from rnnkit.data.tagged_text import read_tagged
 from rnnkit.tasks import tagging
 from rnnkit.training.scores import entity_scores, iob_spans
 
-FIXTURES = Path(__file__).parent / "fixtures" / "tasks"
+FIXTURES = Path(__file__).parents[2] / "fixtures" / "tasks"
 EWT_TRAIN, EWT_DEV = str(FIXTURES / "ewt_train_80.conllu"), str(FIXTURES / "ewt_dev_20.conllu")
 TINY = ["--units", "16", "--embedding", "16"]
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from numpy_reference import run as reference
+from helpers.numpy_reference import run as reference
 from rnnkit.layers import GRU, LSTM, SimpleRNN
 
 B, T, I, H = 4, 7, 3, 5

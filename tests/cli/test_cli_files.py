@@ -11,7 +11,7 @@ import pytest
 from rnnkit.cli import main
 from rnnkit.models import load_model
 
-FIXTURES = Path(__file__).parent / "fixtures" / "keras"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "keras"
 
 
 def test_summary_prints_the_keras_summary_of_a_keras_file(capsys):

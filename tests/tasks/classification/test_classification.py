@@ -15,7 +15,7 @@ from rnnkit.tasks import classification
 from rnnkit.tasks.classification.text import TextEncoder
 from rnnkit.training.scores import ClassReport
 
-FIXTURES = Path(__file__).parent / "fixtures" / "tasks"
+FIXTURES = Path(__file__).parents[2] / "fixtures" / "tasks"
 NSMC_TRAIN, NSMC_DEV = str(FIXTURES / "nsmc_train_300.tsv"), str(FIXTURES / "nsmc_dev_100.tsv")
 TINY = ["--units", "8", "--embedding", "8", "--batch-size", "32"]
 

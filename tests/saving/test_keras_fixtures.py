@@ -20,7 +20,7 @@ import torch
 import rnnkit as keras
 from rnnkit import layers as L
 
-FIXTURES = Path(__file__).parent / "fixtures" / "keras"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "keras"
 
 
 def seq(*layers):

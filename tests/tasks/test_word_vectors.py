@@ -8,7 +8,7 @@ import pytest
 from rnnkit.cli import main
 from rnnkit.tasks import classification
 
-FIXTURES = Path(__file__).parent / "fixtures" / "tasks"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "tasks"
 NSMC_TRAIN = str(FIXTURES / "nsmc_train_300.tsv")
 
 

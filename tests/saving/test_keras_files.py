@@ -25,8 +25,8 @@ from rnnkit import layers as L
 from rnnkit.models import load_model
 from rnnkit.saving import ModelFileError, load_optimizer_state
 
-KERAS_FIXTURES = Path(__file__).parent / "fixtures" / "keras"
-SAVING_FIXTURES = Path(__file__).parent / "fixtures" / "saving"
+KERAS_FIXTURES = Path(__file__).parents[1] / "fixtures" / "keras"
+SAVING_FIXTURES = Path(__file__).parents[1] / "fixtures" / "saving"
 CASES = sorted(p.stem for p in KERAS_FIXTURES.glob("*.json") if p.stem != "MANIFEST")
 FILES = [(case, ext) for case in CASES for ext in ([".h5"] if case.startswith("keras2_") else [".keras", ".h5"])]
 
