@@ -30,12 +30,10 @@ def test_present_modules_import_and_pyplot_draws_without_a_display():
 
 def test_the_command_line_prints_the_missing_extra_as_an_error(monkeypatch, capsys, tmp_path):
     from rnnkit import cli
-    from rnnkit.tasks.seq2seq import bleu
 
-    def missing(module, purpose):
-        raise MissingExtraError(f"{purpose} needs sacrebleu, which comes with rnnkit's 'text' extra")
-
-    monkeypatch.setattr(bleu, "require", missing)
-    status = cli.main(["train", "seq2seq", "--minutes", "0.02", "--out", str(tmp_path / "run")])
+    monkeypatch.setitem(sys.modules, "gensim", None)
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("a few words to train on\n", encoding="utf-8")
+    status = cli.main(["word2vec", "--data", str(corpus), "--out", str(tmp_path / "vectors.bin")])
     assert status == 2
-    assert "error: BLEU needs sacrebleu, which comes with rnnkit's 'text' extra" in capsys.readouterr().err
+    assert "error: training word2vec needs gensim, which comes with rnnkit's 'vectors' extra" in capsys.readouterr().err

@@ -16,9 +16,9 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from .. import activations, constraints, initializers, regularizers
+from .. import activations, initializers
 from .base import Layer
-from .core import get_checked, weight_rules_config
+from .core import set_weight_rules, weight_rules_config
 
 
 def _describe(layer: Layer) -> str:
@@ -105,10 +105,8 @@ class Conv1D(Layer):
         self.use_bias = bool(use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = get_checked(self, "kernel_regularizer", regularizers.get, kernel_regularizer)
-        self.bias_regularizer = get_checked(self, "bias_regularizer", regularizers.get, bias_regularizer)
-        self.kernel_constraint = get_checked(self, "kernel_constraint", constraints.get, kernel_constraint)
-        self.bias_constraint = get_checked(self, "bias_constraint", constraints.get, bias_constraint)
+        set_weight_rules(self, kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
+                         kernel_constraint=kernel_constraint, bias_constraint=bias_constraint)
 
     @property
     def span(self) -> int:

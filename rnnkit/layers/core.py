@@ -24,6 +24,13 @@ def get_checked(layer: Layer, argument: str, getter: Any, value: Any) -> Any:
         raise ValueError(f"{_describe(layer)}: {argument}: {error}") from None
 
 
+def set_weight_rules(layer: Layer, **given: Any) -> None:
+    """Set ``layer.<weight>_regularizer`` / ``layer.<weight>_constraint`` from Keras's arguments, each checked."""
+    for argument, value in given.items():
+        getter = regularizers.get if argument.endswith("_regularizer") else constraints.get
+        setattr(layer, argument, get_checked(layer, argument, getter, value))
+
+
 def weight_rules_config(layer: Layer, names: Sequence[str]) -> dict[str, Any]:
     """The ``<weight>_regularizer`` / ``<weight>_constraint`` entries of a config, for those that are set."""
     config: dict[str, Any] = {}
@@ -69,10 +76,8 @@ class Dense(Layer):
         self.use_bias = use_bias
         self.kernel_initializer = get_checked(self, "kernel_initializer", initializers.get, kernel_initializer)
         self.bias_initializer = get_checked(self, "bias_initializer", initializers.get, bias_initializer)
-        self.kernel_regularizer = get_checked(self, "kernel_regularizer", regularizers.get, kernel_regularizer)
-        self.bias_regularizer = get_checked(self, "bias_regularizer", regularizers.get, bias_regularizer)
-        self.kernel_constraint = get_checked(self, "kernel_constraint", constraints.get, kernel_constraint)
-        self.bias_constraint = get_checked(self, "bias_constraint", constraints.get, bias_constraint)
+        set_weight_rules(self, kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
+                         kernel_constraint=kernel_constraint, bias_constraint=bias_constraint)
 
     def build(self, input_shape: Any) -> None:
         if input_shape[-1] is None:

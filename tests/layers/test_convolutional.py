@@ -163,3 +163,25 @@ def test_conv_and_pooling_drop_the_mask():
 def test_bad_input_is_refused_clearly(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_conv1d_and_attention_take_keras_weight_rules():
+    import torch
+
+    import rnnkit as keras
+
+    conv = keras.layers.Conv1D(4, 3, kernel_regularizer=keras.regularizers.l2(0.1), bias_constraint=keras.constraints.NonNeg())
+    conv(np.ones((2, 5, 3), dtype="float32"))
+    assert torch.allclose(sum(conv.losses), 0.1 * (conv.kernel**2).sum())
+    with torch.no_grad():
+        conv.bias.fill_(-1.0)
+    conv.apply_weight_constraints()
+    assert bool((conv.bias == 0).all())
+    config = conv.get_config()
+    assert config["kernel_regularizer"]["class_name"] == "L2" and config["bias_constraint"]["class_name"] == "NonNeg"
+
+    attention = keras.layers.MultiHeadAttention(2, 4, kernel_regularizer="l1")
+    x = np.ones((2, 3, 6), dtype="float32")
+    attention(x, x)
+    kernels = [attention.query_kernel, attention.key_kernel, attention.value_kernel, attention.output_kernel]
+    assert torch.allclose(sum(attention.losses), 0.01 * sum(k.abs().sum() for k in kernels))
