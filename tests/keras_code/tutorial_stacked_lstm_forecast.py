@@ -39,16 +39,19 @@ model.add(Dropout(0.2))
 model.add(LSTM(16))
 model.add(Dropout(0.2))
 model.add(Dense(1))
-model.compile(loss="mean_squared_error", optimizer="adam")
+model.compile(loss="mean_squared_error", optimizer=keras.optimizers.Adam(0.01))
 model.summary()
 assert model.layers[0].return_sequences and model.output_shape == (None, 1)
 
 early_stop = EarlyStopping(monitor="val_loss", patience=2, restore_best_weights=True)
-history = model.fit(x_train, y_train, epochs=5, batch_size=16, validation_split=0.1,
+history = model.fit(x_train, y_train, epochs=10, batch_size=32, validation_split=0.1,
                     callbacks=[early_stop], verbose=2)
 val_losses = history.history["val_loss"]
 print("val_loss per epoch:", [round(v, 5) for v in val_losses])
 assert history.history["loss"][-1] < history.history["loss"][0]
+best_epoch = int(np.argmin(val_losses)) + 1
+print(f"stopped after {len(val_losses)} epochs; best epoch {best_epoch}")
+assert len(val_losses) < 10 and best_epoch < len(val_losses)  # it stopped early, so restoring matters
 
 # restore_best_weights: the model ends with its best epoch's weights, whatever epoch came last
 held = int(len(x_train) * 0.9)  # validation_split takes the last 10%, as Keras does
