@@ -118,6 +118,15 @@ class Functional(Model):
     def output(self) -> Any:
         return self.outputs[0] if self.single_output else list(self.outputs)
 
+    @property
+    def input_shape(self) -> Any:
+        """The batch-first shape of ``input`` (a list of shapes for several inputs), as in Keras."""
+        return self.input.shape if self.single_input else [t.shape for t in self.inputs]
+
+    @property
+    def output_shape(self) -> Any:
+        return self.output.shape if self.single_output else [t.shape for t in self.outputs]
+
     # ----- running ----------------------------------------------------------------------
     def call(self, inputs: Any, mask: Any = None, training: bool = False) -> Any:
         values = self._bind_inputs(inputs)

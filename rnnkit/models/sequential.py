@@ -115,6 +115,19 @@ class Sequential(Model):
         return self.output_tensor
 
     @property
+    def input_shape(self) -> tuple:
+        """The batch-first shape of ``input``; like ``input``, an error until the shape is known."""
+        if self.output_tensor is None:
+            raise ValueError(f"Sequential model '{self.name}' has no defined input shape yet: give it an Input or call it on data")
+        return self.input_tensor.shape
+
+    @property
+    def output_shape(self) -> tuple:
+        if self.output_tensor is None:
+            raise ValueError(f"Sequential model '{self.name}' has no defined output shape yet: give it an Input or call it on data")
+        return self.output_tensor.shape
+
+    @property
     def inputs(self) -> list[KerasTensor]:
         return [self.input]
 

@@ -204,3 +204,20 @@ def test_sequential_without_input_shape_builds_on_fit_and_knows_its_input():
     assert model.built and model.input.shape == (None, 6) and model.output.shape == (None, 1)
     inner = keras.Model(model.input, model.get_layer(index=1).output)
     assert inner.predict(ids, verbose=0).shape == (24, 5)
+
+
+def test_model_input_shape_and_output_shape_are_keras_batch_shapes():
+    seq = keras.Sequential([layers.Embedding(20, 4), layers.LSTM(5, return_sequences=True), layers.Dense(2)])
+    with pytest.raises(ValueError, match="no defined output shape"):
+        seq.output_shape
+    seq.build((None, 7))
+    assert seq.input_shape == (None, 7) and seq.output_shape == (None, 7, 2)
+    stacked = keras.Sequential([layers.LSTM(3, input_shape=(9, 2)), layers.Dense(1)])
+    assert stacked.input_shape == (None, 9, 2) and stacked.output_shape == (None, 1)
+
+    sequence, static = keras.Input(shape=(6, 3)), keras.Input(shape=(4,))
+    merged = layers.Concatenate()([layers.GRU(5)(sequence), static])
+    two = keras.Model([sequence, static], [layers.Dense(1)(merged), layers.Dense(2)(merged)])
+    assert two.input_shape == [(None, 6, 3), (None, 4)] and two.output_shape == [(None, 1), (None, 2)]
+    one = keras.Model(sequence, layers.GRU(2)(sequence))
+    assert one.input_shape == (None, 6, 3) and one.output_shape == (None, 2)
