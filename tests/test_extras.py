@@ -7,8 +7,14 @@ import pytest
 from rnnkit.extras import EXTRA_OF, MissingExtraError, pyplot, require
 
 
+def hide(monkeypatch, package):
+    """Make ``import package`` (and its submodules) raise ImportError, even if an earlier test imported it."""
+    for name in [n for n in sys.modules if n == package or n.startswith(package + ".")] + [package]:
+        monkeypatch.setitem(sys.modules, name, None)
+
+
 def test_missing_module_names_its_extra(monkeypatch):
-    monkeypatch.setitem(sys.modules, "gensim", None)  # makes `import gensim` raise ImportError
+    hide(monkeypatch, "gensim")
     with pytest.raises(MissingExtraError, match=r"reading word vectors needs gensim.*pip install 'rnnkit\[vectors\]'"):
         require("gensim.models", "reading word vectors")
 
@@ -31,7 +37,7 @@ def test_present_modules_import_and_pyplot_draws_without_a_display():
 def test_the_command_line_prints_the_missing_extra_as_an_error(monkeypatch, capsys, tmp_path):
     from rnnkit import cli
 
-    monkeypatch.setitem(sys.modules, "gensim", None)
+    hide(monkeypatch, "gensim")
     corpus = tmp_path / "corpus.txt"
     corpus.write_text("a few words to train on\n", encoding="utf-8")
     status = cli.main(["word2vec", "--data", str(corpus), "--out", str(tmp_path / "vectors.bin")])
