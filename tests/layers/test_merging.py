@@ -12,6 +12,8 @@ import torch
 import rnnkit as keras
 from rnnkit import layers
 
+from helpers.keras_models import merges
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "keras_layers"
 
 
@@ -34,31 +36,9 @@ def set_keras_weights(model, weights):
     assert not weights
 
 
-def merges():
-    xi = keras.Input((6,), dtype="int32")
-    xf = keras.Input((6, 3))
-    h1 = layers.LSTM(4, return_sequences=True)(layers.Embedding(15, 3, mask_zero=True)(xi))
-    h2 = layers.GRU(4, return_sequences=True)(layers.Masking()(xf))
-    h3 = layers.Dense(4)(xf)
-    outs = [
-        layers.Add()([h1, h2]),
-        layers.Subtract()([h1, h2]),
-        layers.Multiply()([h1, h2]),
-        layers.Average()([h1, h2, h3]),
-        layers.Maximum()([h1, h2]),
-        layers.Minimum()([h1, h3]),
-        layers.Maximum()([h3, h1]),
-        layers.Multiply()([h1, h3]),
-        layers.Dot(axes=2)([h1, h2]),
-        layers.Dot(axes=(1, 1), normalize=True)([h1, h3]),
-        layers.Dot(axes=-1)([layers.LSTM(4)(xf), layers.Dense(4)(layers.Flatten()(xf))]),
-    ]
-    return keras.Model([xi, xf], outs)
-
-
 def test_merges_of_two_lstm_branches_match_keras_values_and_masks():
     meta, data, xs, ys, weights = fixture("merges")
-    model = merges()
+    model = merges(keras)
     assert [type(l).__name__ for l in model.layers] == [l["class_name"] for l in meta["layers"]]
     set_keras_weights(model, weights)
     model.eval()

@@ -14,6 +14,8 @@ import rnnkit as keras
 from rnnkit import layers
 from rnnkit.saving import load_model
 
+from helpers.keras_models import batchnorm_inference
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "keras_layers"
 STEPS = np.load(FIXTURES / "layer_steps.npz")
 
@@ -25,19 +27,6 @@ def fixture(name):
     ys = [data[f"y{i}"] for i in range(meta["outputs"])]
     weights = [data[f"w{i}"] for i in range(len(meta["weights"]))]
     return meta, data, xs, ys, weights
-
-
-def batchnorm_inference():
-    return keras.Sequential([
-        keras.Input((9, 4)),
-        layers.BatchNormalization(),
-        layers.LSTM(5, return_sequences=True),
-        layers.BatchNormalization(center=False, momentum=0.9, epsilon=0.01),
-        layers.BatchNormalization(scale=False, axis=1),
-        layers.LayerNormalization(axis=[1, 2], epsilon=1e-5),
-        layers.LayerNormalization(center=False),
-        layers.Dense(2),
-    ])
 
 
 @pytest.mark.parametrize("name", ["batchnorm_inference", "normalization_lstm"])
@@ -58,7 +47,7 @@ def test_normalization_models_load_from_keras_files_and_match(name, kind):
 
 def test_batchnorm_model_in_code_matches_keras_summary_and_round_trips(tmp_path, capsys):
     meta, data, xs, ys, weights = fixture("batchnorm_inference")
-    model = batchnorm_inference()
+    model = batchnorm_inference(keras)
     for layer in model.layers:  # Keras's get_weights order is layer by layer
         n = len(layer.weights)
         layer.set_weights(weights[:n])
