@@ -343,3 +343,51 @@ def mask_probes(keras):
         "ZeroPadding1D": lambda e: L.ZeroPadding1D(0)(e),
         "UpSampling1D": lambda e: L.UpSampling1D(1)(e),
     }
+
+
+# ----------------------------------------------------------------- tests/fixtures/keras_training
+# (scripts/make_keras_fixtures_training.py; tests/training/test_keras_dynamics.py)
+TRAINING_T, TRAINING_FEATURES, TRAINING_VOCAB = 5, 3, 9
+
+
+def training_model(keras, kind, units, activation):
+    """The small model of a training-dynamics case: a body by ``kind`` ("dense" on (3,) floats;
+    "lstm", "gru", "simple_rnn" on (5, 3) floats; "embed_lstm" / "embed_seq" on (5,) ids through
+    Embedding(9, 3, mask_zero=True) + LSTM(4), the last step or every step) and a Dense(units,
+    activation) head."""
+    L = keras.layers
+    T, features, vocab = TRAINING_T, TRAINING_FEATURES, TRAINING_VOCAB
+    if kind == "dense":
+        body = [keras.Input((features,)), L.Dense(5, activation="tanh")]
+    elif kind in ("lstm", "gru", "simple_rnn"):
+        cls = {"lstm": L.LSTM, "gru": L.GRU, "simple_rnn": L.SimpleRNN}[kind]
+        body = [keras.Input((T, features)), cls(4)]
+    elif kind in ("embed_lstm", "embed_seq"):  # embed_seq: one output per step, padded steps masked out of the loss
+        body = [keras.Input((T,), dtype="int32"), L.Embedding(vocab, 3, mask_zero=True),
+                L.LSTM(4, return_sequences=kind == "embed_seq")]
+    else:
+        raise ValueError(f"training_model: kind must be dense, lstm, gru, simple_rnn, embed_lstm or embed_seq, got {kind!r}")
+    return keras.Sequential(body + [L.Dense(units, activation=activation)])
+
+
+def initializer_models(keras):
+    """Layer kind -> a model holding one such layer at Keras's default initializers (the
+    statistics in initializers.json)."""
+    L = keras.layers
+    return {
+        "dense": lambda: keras.Sequential([keras.Input((40,)), L.Dense(60)]),
+        "lstm": lambda: keras.Sequential([keras.Input((3, 24)), L.LSTM(32)]),
+        "gru": lambda: keras.Sequential([keras.Input((3, 24)), L.GRU(32)]),
+        "simple_rnn": lambda: keras.Sequential([keras.Input((3, 24)), L.SimpleRNN(32)]),
+        "embedding": lambda: keras.Sequential([keras.Input((3,), dtype="int32"), L.Embedding(500, 16)]),
+    }
+
+
+# ----------------------------------------------------------------- tests/fixtures/saving
+# (scripts/make_saving_fixtures.py; tests/saving/test_keras_files.py)
+def keras3_shared_gru(keras):
+    """Inputs (5, 2) and (6, 2) through one shared GRU(3), concatenated, Dense(2) -> (batch, 2)."""
+    L = keras.layers
+    a, b = keras.Input((5, 2)), keras.Input((6, 2))
+    shared = L.GRU(3)
+    return keras.Model([a, b], L.Dense(2)(L.Concatenate()([shared(a), shared(b)])))
