@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
 import torch
@@ -13,18 +10,8 @@ import rnnkit as keras
 from rnnkit import layers
 from rnnkit.saving import load_model
 
+from helpers.keras_layer_fixtures import FIXTURES, fixture
 from helpers.keras_models import conv_options
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "keras_layers"
-
-
-def fixture(name):
-    meta = json.loads((FIXTURES / f"{name}.json").read_text())
-    data = np.load(FIXTURES / f"{name}.npz")
-    xs = [data[f"x{i}"] for i in range(sum(k.startswith("x") for k in data.files))]
-    ys = [data[f"y{i}"] for i in range(meta["outputs"])]
-    weights = [data[f"w{i}"] for i in range(len(meta["weights"]))]
-    return meta, data, xs, ys, weights
 
 
 @pytest.mark.parametrize("name", ["conv_lstm_classifier", "conv_options"])

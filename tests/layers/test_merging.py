@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
 import torch
@@ -12,28 +9,8 @@ import torch
 import rnnkit as keras
 from rnnkit import layers
 
+from helpers.keras_layer_fixtures import FIXTURES, fixture, set_keras_weights
 from helpers.keras_models import merges
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "keras_layers"
-
-
-def fixture(name):
-    meta = json.loads((FIXTURES / f"{name}.json").read_text())
-    data = np.load(FIXTURES / f"{name}.npz")
-    xs = [data[f"x{i}"] for i in range(sum(k.startswith("x") for k in data.files))]
-    ys = [data[f"y{i}"] for i in range(meta["outputs"])]
-    weights = [data[f"w{i}"] for i in range(len(meta["weights"]))]
-    return meta, data, xs, ys, weights
-
-
-def set_keras_weights(model, weights):
-    """Keras's ``model.get_weights()`` order: layer by layer, in ``model.layers`` order."""
-    weights = list(weights)
-    for layer in model.layers:
-        n = len(layer.weights)
-        layer.set_weights(weights[:n])
-        weights = weights[n:]
-    assert not weights
 
 
 def test_merges_of_two_lstm_branches_match_keras_values_and_masks():
