@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import io
 import json
 import os
@@ -67,6 +68,9 @@ BATCH = 4
 TOL = 1e-6
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "tests" / "fixtures" / "keras"
+# The models are defined once, in tests/helpers/keras_models.py, where the tests rebuild them in rnnkit.
+sys.path.insert(0, str(ROOT / "tests"))
+from helpers import keras_models  # noqa: E402
 
 
 # --------------------------------------------------------------------------- inputs
@@ -117,286 +121,125 @@ def float_with_zero_steps(T, I):
 CASES: list[dict] = []
 
 
-def case(name, description, inputs, notes=(), keras2=False):
-    def deco(build):
-        CASES.append(
-            dict(
-                name=name,
-                description=description,
-                build=build,
-                inputs=inputs,
-                notes=list(notes),
-                keras2=keras2,
-            )
+def case(name, description, inputs, notes=(), keras2=False, build=None):
+    """Register a case; its model is ``keras_models.<name>(keras)`` unless ``build`` is given."""
+    CASES.append(
+        dict(
+            name=name,
+            description=description,
+            build=build or functools.partial(keras_models.RECURRENT_FIXTURES[name], keras),
+            inputs=inputs,
+            notes=list(notes),
+            keras2=keras2,
         )
-        return build
-
-    return deco
+    )
 
 
-def seq(*ls):
-    return keras.Sequential(list(ls))
-
-
-@case("go_backwards_lstm_seq",
-      "Input(6,2) -> LSTM(3, return_sequences=True, go_backwards=True); output in processing order (not flipped back)",
-      [normal((BATCH, 6, 2))])
-def _():
-    return seq(keras.Input((6, 2)), layers.LSTM(3, return_sequences=True, go_backwards=True))
-
-
-@case("go_backwards_gru_last", "Input(6,2) -> GRU(3, go_backwards=True) (last output = state after x_0)",
-      [normal((BATCH, 6, 2))])
-def _():
-    return seq(keras.Input((6, 2)), layers.GRU(3, go_backwards=True))
-
-
-@case("gru_reset_before", "Input(5,2) -> GRU(4, reset_after=False, return_sequences=True); bias (3H,)",
-      [normal((BATCH, 5, 2))])
-def _():
-    return seq(keras.Input((5, 2)), layers.GRU(4, reset_after=False, return_sequences=True))
-
-
-@case("gru_reset_before_state",
-      "functional Input(5,2) -> GRU(4, reset_after=False, return_state=True) -> [o, h]",
-      [normal((BATCH, 5, 2))])
-def _():
-    x = keras.Input((5, 2))
-    o, h = layers.GRU(4, reset_after=False, return_state=True)(x)
-    return keras.Model(x, [o, h])
-
-
-@case("lstm_hard_sigmoid",
-      "Input(5,2) -> LSTM(3, activation='relu', recurrent_activation='hard_sigmoid', return_sequences=True)",
-      [normal((BATCH, 5, 2))],
-      notes=["Keras 3 hard_sigmoid(x) = clip(x/6 + 0.5, 0, 1); relu is applied to both g and c_t"])
-def _():
-    return seq(keras.Input((5, 2)),
-               layers.LSTM(3, activation="relu", recurrent_activation="hard_sigmoid", return_sequences=True))
-
-
-@case("simple_rnn_relu_nobias",
-      "Input(5,3) -> SimpleRNN(4, activation='relu', use_bias=False, return_sequences=True); no bias variable",
-      [normal((BATCH, 5, 3))])
-def _():
-    return seq(keras.Input((5, 3)), layers.SimpleRNN(4, activation="relu", use_bias=False, return_sequences=True))
-
-
-@case("lstm_nobias", "Input(5,2) -> LSTM(3, use_bias=False); only kernel and recurrent_kernel",
-      [normal((BATCH, 5, 2))])
-def _():
-    return seq(keras.Input((5, 2)), layers.LSTM(3, use_bias=False))
-
-
-@case("bigru_state", "functional Input(6,2) -> Bidirectional(GRU(3, return_state=True)) -> [o, h_fw, h_bw]",
-      [normal((BATCH, 6, 2))])
-def _():
-    x = keras.Input((6, 2))
-    outs = layers.Bidirectional(layers.GRU(3, return_state=True))(x)
-    return keras.Model(x, list(outs))
-
-
-@case("bilstm_seq_state",
-      "functional Input(6,2) -> Bidirectional(LSTM(3, return_sequences=True, return_state=True)) -> [o, h_fw, c_fw, h_bw, c_bw]",
-      [normal((BATCH, 6, 2))])
-def _():
-    x = keras.Input((6, 2))
-    outs = layers.Bidirectional(layers.LSTM(3, return_sequences=True, return_state=True))(x)
-    return keras.Model(x, list(outs))
-
-
-@case("bi_merge_mul", "functional Input(6,2) -> Bidirectional(LSTM(3, return_sequences=True), merge_mode='mul')",
-      [normal((BATCH, 6, 2))])
-def _():
-    x = keras.Input((6, 2))
-    return keras.Model(x, layers.Bidirectional(layers.LSTM(3, return_sequences=True), merge_mode="mul")(x))
-
-
-@case("bi_merge_ave", "functional Input(6,2) -> Bidirectional(GRU(3, return_sequences=True), merge_mode='ave')",
-      [normal((BATCH, 6, 2))])
-def _():
-    x = keras.Input((6, 2))
-    return keras.Model(x, layers.Bidirectional(layers.GRU(3, return_sequences=True), merge_mode="ave")(x))
-
-
-@case("bi_merge_none",
-      "functional Input(6,2) -> Bidirectional(LSTM(3, return_sequences=True), merge_mode=None) -> [fw, bw] (bw in input time order)",
-      [normal((BATCH, 6, 2))])
-def _():
-    x = keras.Input((6, 2))
-    outs = layers.Bidirectional(layers.LSTM(3, return_sequences=True), merge_mode=None)(x)
-    return keras.Model(x, list(outs))
+case("go_backwards_lstm_seq",
+     "Input(6,2) -> LSTM(3, return_sequences=True, go_backwards=True); output in processing order (not flipped back)",
+     [normal((BATCH, 6, 2))])
+case("go_backwards_gru_last", "Input(6,2) -> GRU(3, go_backwards=True) (last output = state after x_0)",
+     [normal((BATCH, 6, 2))])
+case("gru_reset_before", "Input(5,2) -> GRU(4, reset_after=False, return_sequences=True); bias (3H,)",
+     [normal((BATCH, 5, 2))])
+case("gru_reset_before_state",
+     "functional Input(5,2) -> GRU(4, reset_after=False, return_state=True) -> [o, h]",
+     [normal((BATCH, 5, 2))])
+case("lstm_hard_sigmoid",
+     "Input(5,2) -> LSTM(3, activation='relu', recurrent_activation='hard_sigmoid', return_sequences=True)",
+     [normal((BATCH, 5, 2))],
+     notes=["Keras 3 hard_sigmoid(x) = clip(x/6 + 0.5, 0, 1); relu is applied to both g and c_t"])
+case("simple_rnn_relu_nobias",
+     "Input(5,3) -> SimpleRNN(4, activation='relu', use_bias=False, return_sequences=True); no bias variable",
+     [normal((BATCH, 5, 3))])
+case("lstm_nobias", "Input(5,2) -> LSTM(3, use_bias=False); only kernel and recurrent_kernel",
+     [normal((BATCH, 5, 2))])
+case("bigru_state", "functional Input(6,2) -> Bidirectional(GRU(3, return_state=True)) -> [o, h_fw, h_bw]",
+     [normal((BATCH, 6, 2))])
+case("bilstm_seq_state",
+     "functional Input(6,2) -> Bidirectional(LSTM(3, return_sequences=True, return_state=True)) -> [o, h_fw, c_fw, h_bw, c_bw]",
+     [normal((BATCH, 6, 2))])
+case("bi_merge_mul", "functional Input(6,2) -> Bidirectional(LSTM(3, return_sequences=True), merge_mode='mul')",
+     [normal((BATCH, 6, 2))])
+case("bi_merge_ave", "functional Input(6,2) -> Bidirectional(GRU(3, return_sequences=True), merge_mode='ave')",
+     [normal((BATCH, 6, 2))])
+case("bi_merge_none",
+     "functional Input(6,2) -> Bidirectional(LSTM(3, return_sequences=True), merge_mode=None) -> [fw, bw] (bw in input time order)",
+     [normal((BATCH, 6, 2))])
 
 
 def _bi_simple_concat():
     with contextlib.redirect_stderr(io.StringIO()):
         try:
-            m = keras.Sequential([layers.Bidirectional(layers.SimpleRNN(4), input_shape=(5, 3))])
+            m = keras_models.bi_simple_concat(keras)
             m.build((None, 5, 3)) if not m.built else None
             _bi_simple_concat.how = "Sequential([Bidirectional(SimpleRNN(4), input_shape=(5, 3))]) (input_shape on the wrapper accepted)"
             return m
         except Exception as e:  # pragma: no cover - depends on the Keras version
             _bi_simple_concat.how = f"input_shape on the wrapper rejected ({type(e).__name__}: {e}); built with Input((5,3))"
-            return seq(keras.Input((5, 3)), layers.Bidirectional(layers.SimpleRNN(4)))
+            return keras.Sequential([keras.Input((5, 3)), layers.Bidirectional(layers.SimpleRNN(4))])
 
 
 case("bi_simple_concat", "Sequential Bidirectional(SimpleRNN(4), input_shape=(5,3)), merge_mode='concat' (default)",
-     [normal((BATCH, 5, 3))])(_bi_simple_concat)
+     [normal((BATCH, 5, 3))], build=_bi_simple_concat)
 
 
-@case("masked_bilstm_seq",
-      "Input(8,) int32 -> Embedding(20,4,mask_zero=True) -> Bidirectional(LSTM(3, return_sequences=True)) -> TimeDistributed(Dense(5, softmax)); trailing-zero padded ids, lengths [8,5,2,1]",
-      [ids_trailing(20, 8, [8, 5, 2, 1])],
-      notes=["trailing zero padding, lengths [8, 5, 2, 1]"])
-def _():
-    return seq(keras.Input((8,), dtype="int32"),
-               layers.Embedding(20, 4, mask_zero=True),
-               layers.Bidirectional(layers.LSTM(3, return_sequences=True)),
-               layers.TimeDistributed(layers.Dense(5, activation="softmax")))
-
-
-@case("masked_gru_seq_leading",
-      "Input(7,) int32 -> Embedding(15,3,mask_zero=True) -> GRU(4, return_sequences=True); LEADING zero padding (row 1: 3 pads, row 2: 6 pads) and a zero in the middle of row 3 (t=3)",
-      [ids_leading_and_hole(15, 7)],
-      notes=["row 0 unpadded; row 1 ids[:3]=0; row 2 ids[:6]=0; row 3 ids[3]=0 (hole)"])
-def _():
-    return seq(keras.Input((7,), dtype="int32"),
-               layers.Embedding(15, 3, mask_zero=True),
-               layers.GRU(4, return_sequences=True))
-
-
-@case("masked_go_backwards",
-      "Input(7,) int32 -> Embedding(15,3,mask_zero=True) -> LSTM(3, return_sequences=True, go_backwards=True); trailing-zero padded ids, lengths [7,4,2,5]",
-      [ids_trailing(15, 7, [7, 4, 2, 5])],
-      notes=["trailing zero padding, lengths [7, 4, 2, 5]; output sequence is in processing (reversed) order"])
-def _():
-    return seq(keras.Input((7,), dtype="int32"),
-               layers.Embedding(15, 3, mask_zero=True),
-               layers.LSTM(3, return_sequences=True, go_backwards=True))
-
-
-@case("masking_layer_simple",
-      "Input(6,2) float -> Masking(0.0) -> SimpleRNN(3, return_sequences=True) -> SimpleRNN(2); all-zero steps: row 1 t=4,5; row 2 t=0,3; row 3 t=2,3",
-      [float_with_zero_steps(6, 2)],
-      notes=["masked (all-zero) steps: row 0 none; row 1 t=4,5 (trailing); row 2 t=0 (leading) and t=3; row 3 t=2,3 (middle)"])
-def _():
-    return seq(keras.Input((6, 2)),
-               layers.Masking(mask_value=0.0),
-               layers.SimpleRNN(3, return_sequences=True),
-               layers.SimpleRNN(2))
-
-
-@case("masked_bigru_last",
-      "Input(8,) int32 -> Embedding(20,4,mask_zero=True) -> Bidirectional(GRU(3)) -> Dense(2, softmax); trailing-zero padded ids, lengths [8,6,3,1]",
-      [ids_trailing(20, 8, [8, 6, 3, 1])],
-      notes=["trailing zero padding, lengths [8, 6, 3, 1]"])
-def _():
-    return seq(keras.Input((8,), dtype="int32"),
-               layers.Embedding(20, 4, mask_zero=True),
-               layers.Bidirectional(layers.GRU(3)),
-               layers.Dense(2, activation="softmax"))
-
-
-@case("initial_state_lstm",
-      "functional inputs x0=(6,2) sequence, x1=h0 (3,), x2=c0 (3,) -> LSTM(3, return_sequences=True)(x0, initial_state=[x1, x2])",
-      [normal((BATCH, 6, 2)), normal((BATCH, 3)), normal((BATCH, 3))])
-def _():
-    x = keras.Input((6, 2))
-    h0 = keras.Input((3,))
-    c0 = keras.Input((3,))
-    y = layers.LSTM(3, return_sequences=True)(x, initial_state=[h0, c0])
-    return keras.Model([x, h0, c0], y)
-
-
-@case("encoder_decoder",
-      "functional inputs x0=encoder (5,2), x1=decoder (4,2): LSTM(3, return_state=True) on x0 gives [_, h, c]; LSTM(3, return_sequences=True)(x1, initial_state=[h, c]) -> Dense(2)",
-      [normal((BATCH, 5, 2)), normal((BATCH, 4, 2))])
-def _():
-    enc = keras.Input((5, 2))
-    dec = keras.Input((4, 2))
-    _, h, c = layers.LSTM(3, return_state=True)(enc)
-    y = layers.LSTM(3, return_sequences=True)(dec, initial_state=[h, c])
-    y = layers.Dense(2)(y)
-    return keras.Model([enc, dec], y)
-
-
-@case("stacked_stock",
-      "the issue's seed model scaled down: Input(6,3) -> LSTM(8,rs,'LSTM_0') -> LSTM(6,rs,'LSTM_1') -> LSTM(4,rs,'LSTM_2') -> LSTM(3,rs,'LSTM_3') -> Flatten -> Dense(5, swish) -> Dense(1, sigmoid)",
-      [normal((BATCH, 6, 3))])
-def _():
-    return seq(keras.Input(shape=(6, 3)),
-               layers.LSTM(8, return_sequences=True, name="LSTM_0"),
-               layers.LSTM(6, return_sequences=True, name="LSTM_1"),
-               layers.LSTM(4, return_sequences=True, name="LSTM_2"),
-               layers.LSTM(3, return_sequences=True, name="LSTM_3"),
-               layers.Flatten(),
-               layers.Dense(5, activation="swish"),
-               layers.Dense(1, activation="sigmoid"))
-
-
-@case("concat_two_branches",
-      "functional inputs x0=(5,2), x1=(5,3): LSTM(3)(x0), GRU(2)(x1) -> Concatenate() -> Dense(1)",
-      [normal((BATCH, 5, 2)), normal((BATCH, 5, 3))])
-def _():
-    a = keras.Input((5, 2))
-    b = keras.Input((5, 3))
-    y = layers.Concatenate()([layers.LSTM(3)(a), layers.GRU(2)(b)])
-    return keras.Model([a, b], layers.Dense(1)(y))
-
-
-@case("time_distributed_dense_relu",
-      "Input(5,2) -> SimpleRNN(4, rs) -> TimeDistributed(Dense(3, relu)) -> Dropout(0.5) -> Reshape((15,)) -> Activation('tanh')",
-      [normal((BATCH, 5, 2))],
-      notes=["Dropout is the identity in inference mode"])
-def _():
-    return seq(keras.Input((5, 2)),
-               layers.SimpleRNN(4, return_sequences=True),
-               layers.TimeDistributed(layers.Dense(3, activation="relu")),
-               layers.Dropout(0.5),
-               layers.Reshape((15,)),
-               layers.Activation("tanh"))
-
-
-@case("average_pooling_masked",
-      "Input(7,) int32 -> Embedding(15,4,mask_zero=True) -> Bidirectional(LSTM(3, return_sequences=True)) -> GlobalAveragePooling1D -> Dense(2); trailing-zero padded ids, lengths [7,4,2,1]",
-      [ids_trailing(15, 7, [7, 4, 2, 1])],
-      notes=["the average skips masked steps"])
-def _():
-    return seq(keras.Input((7,), dtype="int32"), layers.Embedding(15, 4, mask_zero=True),
-               layers.Bidirectional(layers.LSTM(3, return_sequences=True)), layers.GlobalAveragePooling1D(), layers.Dense(2))
-
-
-@case("max_pooling_masked",
-      "Input(7,) int32 -> Embedding(15,4,mask_zero=True) -> Bidirectional(GRU(3, return_sequences=True)) -> GlobalMaxPooling1D -> Dense(2); trailing-zero padded ids, lengths [7,4,2,1]",
-      [ids_trailing(15, 7, [7, 4, 2, 1])],
-      notes=["Keras 3's max ignores the mask: the zeros Bidirectional outputs at padded steps take part"])
-def _():
-    return seq(keras.Input((7,), dtype="int32"), layers.Embedding(15, 4, mask_zero=True),
-               layers.Bidirectional(layers.GRU(3, return_sequences=True)), layers.GlobalMaxPooling1D(), layers.Dense(2))
+case("masked_bilstm_seq",
+     "Input(8,) int32 -> Embedding(20,4,mask_zero=True) -> Bidirectional(LSTM(3, return_sequences=True)) -> TimeDistributed(Dense(5, softmax)); trailing-zero padded ids, lengths [8,5,2,1]",
+     [ids_trailing(20, 8, [8, 5, 2, 1])],
+     notes=["trailing zero padding, lengths [8, 5, 2, 1]"])
+case("masked_gru_seq_leading",
+     "Input(7,) int32 -> Embedding(15,3,mask_zero=True) -> GRU(4, return_sequences=True); LEADING zero padding (row 1: 3 pads, row 2: 6 pads) and a zero in the middle of row 3 (t=3)",
+     [ids_leading_and_hole(15, 7)],
+     notes=["row 0 unpadded; row 1 ids[:3]=0; row 2 ids[:6]=0; row 3 ids[3]=0 (hole)"])
+case("masked_go_backwards",
+     "Input(7,) int32 -> Embedding(15,3,mask_zero=True) -> LSTM(3, return_sequences=True, go_backwards=True); trailing-zero padded ids, lengths [7,4,2,5]",
+     [ids_trailing(15, 7, [7, 4, 2, 5])],
+     notes=["trailing zero padding, lengths [7, 4, 2, 5]; output sequence is in processing (reversed) order"])
+case("masking_layer_simple",
+     "Input(6,2) float -> Masking(0.0) -> SimpleRNN(3, return_sequences=True) -> SimpleRNN(2); all-zero steps: row 1 t=4,5; row 2 t=0,3; row 3 t=2,3",
+     [float_with_zero_steps(6, 2)],
+     notes=["masked (all-zero) steps: row 0 none; row 1 t=4,5 (trailing); row 2 t=0 (leading) and t=3; row 3 t=2,3 (middle)"])
+case("masked_bigru_last",
+     "Input(8,) int32 -> Embedding(20,4,mask_zero=True) -> Bidirectional(GRU(3)) -> Dense(2, softmax); trailing-zero padded ids, lengths [8,6,3,1]",
+     [ids_trailing(20, 8, [8, 6, 3, 1])],
+     notes=["trailing zero padding, lengths [8, 6, 3, 1]"])
+case("initial_state_lstm",
+     "functional inputs x0=(6,2) sequence, x1=h0 (3,), x2=c0 (3,) -> LSTM(3, return_sequences=True)(x0, initial_state=[x1, x2])",
+     [normal((BATCH, 6, 2)), normal((BATCH, 3)), normal((BATCH, 3))])
+case("encoder_decoder",
+     "functional inputs x0=encoder (5,2), x1=decoder (4,2): LSTM(3, return_state=True) on x0 gives [_, h, c]; LSTM(3, return_sequences=True)(x1, initial_state=[h, c]) -> Dense(2)",
+     [normal((BATCH, 5, 2)), normal((BATCH, 4, 2))])
+case("stacked_stock",
+     "the issue's seed model scaled down: Input(6,3) -> LSTM(8,rs,'LSTM_0') -> LSTM(6,rs,'LSTM_1') -> LSTM(4,rs,'LSTM_2') -> LSTM(3,rs,'LSTM_3') -> Flatten -> Dense(5, swish) -> Dense(1, sigmoid)",
+     [normal((BATCH, 6, 3))])
+case("concat_two_branches",
+     "functional inputs x0=(5,2), x1=(5,3): LSTM(3)(x0), GRU(2)(x1) -> Concatenate() -> Dense(1)",
+     [normal((BATCH, 5, 2)), normal((BATCH, 5, 3))])
+case("time_distributed_dense_relu",
+     "Input(5,2) -> SimpleRNN(4, rs) -> TimeDistributed(Dense(3, relu)) -> Dropout(0.5) -> Reshape((15,)) -> Activation('tanh')",
+     [normal((BATCH, 5, 2))],
+     notes=["Dropout is the identity in inference mode"])
+case("average_pooling_masked",
+     "Input(7,) int32 -> Embedding(15,4,mask_zero=True) -> Bidirectional(LSTM(3, return_sequences=True)) -> GlobalAveragePooling1D -> Dense(2); trailing-zero padded ids, lengths [7,4,2,1]",
+     [ids_trailing(15, 7, [7, 4, 2, 1])],
+     notes=["the average skips masked steps"])
+case("max_pooling_masked",
+     "Input(7,) int32 -> Embedding(15,4,mask_zero=True) -> Bidirectional(GRU(3, return_sequences=True)) -> GlobalMaxPooling1D -> Dense(2); trailing-zero padded ids, lengths [7,4,2,1]",
+     [ids_trailing(15, 7, [7, 4, 2, 1])],
+     notes=["Keras 3's max ignores the mask: the zeros Bidirectional outputs at padded steps take part"])
 
 
 # ---- Keras 2 (tf_keras) cases: only .h5 (+ npz/json), run with --keras2
-@case("keras2_gru_default",
-      "saved by tf_keras (Keras 2): Sequential Input(5,2) -> GRU(3) with Keras 2's defaults",
-      [normal((BATCH, 5, 2))], keras2=True)
-def _():
-    return seq(keras.Input((5, 2)), layers.GRU(3))
-
-
-@case("keras2_lstm_seq_dense",
-      "saved by tf_keras (Keras 2): Sequential Input(5,2) -> LSTM(4, return_sequences=True) -> Dense(2)",
-      [normal((BATCH, 5, 2))], keras2=True)
-def _():
-    return seq(keras.Input((5, 2)), layers.LSTM(4, return_sequences=True), layers.Dense(2))
-
-
-@case("keras2_bilstm",
-      "saved by tf_keras (Keras 2): Sequential Input(6,2) -> Bidirectional(LSTM(3, return_sequences=True)) -> LSTM(2)",
-      [normal((BATCH, 6, 2))], keras2=True)
-def _():
-    return seq(keras.Input((6, 2)),
-               layers.Bidirectional(layers.LSTM(3, return_sequences=True)),
-               layers.LSTM(2))
+case("keras2_gru_default",
+     "saved by tf_keras (Keras 2): Sequential Input(5,2) -> GRU(3) with Keras 2's defaults",
+     [normal((BATCH, 5, 2))], keras2=True)
+case("keras2_lstm_seq_dense",
+     "saved by tf_keras (Keras 2): Sequential Input(5,2) -> LSTM(4, return_sequences=True) -> Dense(2)",
+     [normal((BATCH, 5, 2))], keras2=True)
+case("keras2_bilstm",
+     "saved by tf_keras (Keras 2): Sequential Input(6,2) -> Bidirectional(LSTM(3, return_sequences=True)) -> LSTM(2)",
+     [normal((BATCH, 6, 2))], keras2=True)
 
 
 # --------------------------------------------------------------------------- helpers

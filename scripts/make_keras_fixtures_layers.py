@@ -2,9 +2,9 @@
 
 Run by hand with real Keras 3 (TensorFlow backend), never by CI or the tests:
 
-    /work/kerasvenv/bin/python scripts/make_keras_fixtures_layers.py [--only CASE,...]
+    /work/kerasvenv/bin/python scripts/make_keras_fixtures_layers.py [--only CASE,...] [--out DIR]
 
-For every case it writes into ``tests/fixtures/keras_layers/``:
+For every case it writes into ``tests/fixtures/keras_layers/`` (or ``--out DIR``):
 
 * ``CASE.keras`` and ``CASE.h5``: the model as Keras saves it (archive and legacy HDF5);
 * ``CASE.npz``: inputs ``x0, x1, ...``, outputs ``y0, y1, ...`` (``model.predict``),
@@ -33,6 +33,7 @@ import contextlib
 import io
 import json
 import os
+import sys
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -42,6 +43,10 @@ import keras
 from keras import layers
 
 ROOT = Path(__file__).resolve().parents[1]
+# The models the tests rebuild in rnnkit are defined once, in tests/helpers/keras_models.py.
+sys.path.insert(0, str(ROOT / "tests"))
+from helpers import keras_models  # noqa: E402
+
 OUT = ROOT / "tests" / "fixtures" / "keras_layers"
 BATCH = 4
 CASES = {}
@@ -79,48 +84,19 @@ def conv_lstm_classifier(rng):
 @case
 def conv_options(rng):
     """Conv1D causal/dilated, strided same with groups and no bias, valid strided; pooling same/valid."""
-    model = keras.Sequential([
-        keras.Input((16, 4)),
-        layers.Conv1D(6, 3, padding="causal", dilation_rate=2),
-        layers.Conv1D(4, 3, strides=2, padding="same", groups=2, use_bias=False, activation="tanh"),
-        layers.Conv1D(4, 2, strides=1, padding="valid"),
-        layers.AveragePooling1D(3, strides=2, padding="same"),
-        layers.ZeroPadding1D((1, 2)),
-        layers.MaxPooling1D(2, padding="same"),
-        layers.UpSampling1D(3),
-        layers.Cropping1D((2, 1)),
-        layers.AveragePooling1D(2),
-        layers.GRU(3),
-    ])
-    return model, [normal(rng, BATCH, 16, 4)]
+    return keras_models.conv_options(keras), [normal(rng, BATCH, 16, 4)]
 
 
 @case
 def seq2seq_repeat(rng):
     """The addition example's shape: LSTM encoder -> RepeatVector -> LSTM decoder -> TimeDistributed(Dense)."""
-    model = keras.Sequential([
-        keras.Input((7, 3)),
-        layers.LSTM(8),
-        layers.RepeatVector(5),
-        layers.LSTM(8, return_sequences=True),
-        layers.TimeDistributed(layers.Dense(4, activation="softmax")),
-    ])
-    return model, [normal(rng, BATCH, 7, 3)]
+    return keras_models.seq2seq_repeat(keras), [normal(rng, BATCH, 7, 3)]
 
 
 @case
 def bilstm_attention(rng):
     """BiLSTM over masked ids with Attention, Attention(scale, concat, causal) and AdditiveAttention."""
-    x = keras.Input((10,), dtype="int32")
-    e = layers.Embedding(25, 6, mask_zero=True)(x)
-    h = layers.Bidirectional(layers.LSTM(4, return_sequences=True))(e)
-    a = layers.Attention()([h, h])
-    b, scores = layers.Attention(use_scale=True, score_mode="concat")([h, h], return_attention_scores=True, use_causal_mask=True)
-    c = layers.AdditiveAttention()([h, e, h])
-    d = layers.AdditiveAttention(use_scale=False)([h, h])
-    pooled = layers.GlobalAveragePooling1D()(layers.Concatenate()([a, b, c, d]))
-    y = layers.Dense(3, activation="softmax")(pooled)
-    return keras.Model(x, [y, a, scores, c, d]), [ids(rng, 25, 10, [10, 7, 4, 1])]
+    return keras_models.bilstm_attention(keras), [ids(rng, 25, 10, [10, 7, 4, 1])]
 
 
 @case
@@ -139,16 +115,7 @@ def attention_unmasked(rng):
 @case
 def mha_lstm(rng):
     """MultiHeadAttention over masked LSTM outputs, residual Add, LayerNormalization; causal and scores variants."""
-    x = keras.Input((9,), dtype="int32")
-    e = layers.Embedding(20, 6, mask_zero=True)(x)
-    h = layers.LSTM(8, return_sequences=True)(e)
-    a = layers.MultiHeadAttention(num_heads=2, key_dim=3, value_dim=4)(h, h)
-    r = layers.LayerNormalization()(layers.Add()([h, a]))
-    c, s = layers.MultiHeadAttention(num_heads=3, key_dim=2, output_shape=5, dropout=0.1)(
-        r, e, return_attention_scores=True, use_causal_mask=True)
-    q = layers.MultiHeadAttention(num_heads=1, key_dim=4, use_bias=False)(a, h, h, use_causal_mask=True)
-    y = layers.Dense(2)(layers.GlobalMaxPooling1D()(r))
-    return keras.Model(x, [y, a, r, c, s, q]), [ids(rng, 20, 9, [9, 6, 3, 1])]
+    return keras_models.mha_lstm(keras), [ids(rng, 20, 9, [9, 6, 3, 1])]
 
 
 @case
@@ -164,41 +131,13 @@ def mha_self_attention(rng):
 @case
 def batchnorm_inference(rng):
     """BatchNormalization (inference) before and after an LSTM, with center/scale off; LayerNormalization on 2 axes."""
-    model = keras.Sequential([
-        keras.Input((9, 4)),
-        layers.BatchNormalization(),
-        layers.LSTM(5, return_sequences=True),
-        layers.BatchNormalization(center=False, momentum=0.9, epsilon=0.01),
-        layers.BatchNormalization(scale=False, axis=1),
-        layers.LayerNormalization(axis=[1, 2], epsilon=1e-5),
-        layers.LayerNormalization(center=False),
-        layers.Dense(2),
-    ])
-    return model, [normal(rng, BATCH, 9, 4)]
+    return keras_models.batchnorm_inference(keras), [normal(rng, BATCH, 9, 4)]
 
 
 @case
 def merges(rng):
     """Two LSTM branches, one masked by Embedding(mask_zero), one by Masking, merged every Keras way."""
-    xi = keras.Input((6,), dtype="int32")
-    xf = keras.Input((6, 3))
-    h1 = layers.LSTM(4, return_sequences=True)(layers.Embedding(15, 3, mask_zero=True)(xi))
-    h2 = layers.GRU(4, return_sequences=True)(layers.Masking()(xf))
-    h3 = layers.Dense(4)(xf)  # unmasked
-    outs = [
-        layers.Add()([h1, h2]),
-        layers.Subtract()([h1, h2]),
-        layers.Multiply()([h1, h2]),
-        layers.Average()([h1, h2, h3]),
-        layers.Maximum()([h1, h2]),
-        layers.Minimum()([h1, h3]),
-        layers.Maximum()([h3, h1]),
-        layers.Multiply()([h1, h3]),
-        layers.Dot(axes=2)([h1, h2]),
-        layers.Dot(axes=(1, 1), normalize=True)([h1, h3]),
-        layers.Dot(axes=-1)([layers.LSTM(4)(xf), layers.Dense(4)(layers.Flatten()(xf))]),
-    ]
-    return keras.Model([xi, xf], outs), [ids(rng, 15, 6, [6, 4, 2, 1]), _with_zero_steps(rng)]
+    return keras_models.merges(keras), [ids(rng, 15, 6, [6, 4, 2, 1]), _with_zero_steps(rng)]
 
 
 def _with_zero_steps(rng):
@@ -284,7 +223,7 @@ def shape_of(layer):
     return list(out.shape)
 
 
-def write_case(name, build, seed):
+def write_case(name, build, seed, folder):
     keras.backend.clear_session()
     rng = np.random.default_rng(seed)
     model, xs = build(rng)
@@ -307,7 +246,7 @@ def write_case(name, build, seed):
     # Keras 3 records the mask computations of functional models as operations (NotEqual
     # nodes and explicit mask= arguments); such a graph is kept as code-only (npz + json).
     operations = sorted({l["class_name"] for l in model.get_config()["layers"] if not l["module"].startswith("keras.layers")})
-    files = [] if operations else [OUT / f"{name}.keras", OUT / f"{name}.h5"]
+    files = [] if operations else [folder / f"{name}.keras", folder / f"{name}.h5"]
     if files:
         model.save(files[0])
         with contextlib.redirect_stderr(io.StringIO()):
@@ -322,7 +261,7 @@ def write_case(name, build, seed):
         got = again.predict(feed, verbose=0, batch_size=BATCH)
         got = list(got) if isinstance(got, (list, tuple)) else [got]
         assert all(np.allclose(a, b, atol=1e-6) for a, b in zip(ys, got)), path
-    np.savez_compressed(OUT / f"{name}.npz", **arrays)
+    np.savez_compressed(folder / f"{name}.npz", **arrays)
     meta = {
         "description": build.__doc__,
         "keras_version": keras.__version__,
@@ -344,10 +283,10 @@ def write_case(name, build, seed):
             "non_trainable": int(sum(np.prod(w.shape) for w in model.non_trainable_weights)),
         },
     }
-    (OUT / f"{name}.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n")
+    (folder / f"{name}.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n")
 
 
-def write_layer_steps(seed):
+def write_layer_steps(seed, folder):
     """Single-layer checks: BatchNormalization training, Normalization.adapt, Dot, Softmax with masks."""
     keras.backend.clear_session()
     rng = np.random.default_rng(seed)
@@ -390,37 +329,13 @@ def write_layer_steps(seed):
     out["dot_ab"] = np.asarray(layers.Dot(axes=1)([a, b]))
     out["dot_ac"] = np.asarray(layers.Dot(axes=(1, 2))([a, c]))
     out["dot_ca_norm"] = np.asarray(layers.Dot(axes=(2, 1), normalize=True)([c, a]))
-    np.savez_compressed(OUT / "layer_steps.npz", **out)
+    np.savez_compressed(folder / "layer_steps.npz", **out)
 
 
-MASK_PROBES = {
-    "BatchNormalization": lambda e: layers.BatchNormalization()(e),
-    "LayerNormalization": lambda e: layers.LayerNormalization()(e),
-    "SpatialDropout1D": lambda e: layers.SpatialDropout1D(0.5)(e),
-    "GaussianNoise": lambda e: layers.GaussianNoise(0.5)(e),
-    "GaussianDropout": lambda e: layers.GaussianDropout(0.5)(e),
-    "Identity": lambda e: layers.Identity()(e),
-    "ReLU": lambda e: layers.ReLU()(e),
-    "LeakyReLU": lambda e: layers.LeakyReLU()(e),
-    "PReLU": lambda e: layers.PReLU()(e),
-    "ELU": lambda e: layers.ELU()(e),
-    "Normalization": lambda e: layers.Normalization(mean=0.0, variance=1.0)(e),
-    "Attention": lambda e: layers.Attention()([e, e]),
-    "AdditiveAttention": lambda e: layers.AdditiveAttention()([e, e]),
-    "MultiHeadAttention": lambda e: layers.MultiHeadAttention(1, 2)(e, e),
-    "Add": lambda e: layers.Add()([e, e]),
-    "Dot": lambda e: layers.Dot(axes=2)([e, e]),
-    "Conv1D": lambda e: layers.Conv1D(2, 2, padding="same")(e),
-    "MaxPooling1D": lambda e: layers.MaxPooling1D(1)(e),
-    "AveragePooling1D": lambda e: layers.AveragePooling1D(1)(e),
-    "Permute": lambda e: layers.Permute((1, 2))(e),
-    "Cropping1D": lambda e: layers.Cropping1D((0, 0))(e),
-    "ZeroPadding1D": lambda e: layers.ZeroPadding1D(0)(e),
-    "UpSampling1D": lambda e: layers.UpSampling1D(1)(e),
-}
+MASK_PROBES = keras_models.mask_probes(keras)
 
 
-def write_mask_probes(seed):
+def write_mask_probes(seed, folder):
     """Each layer called eagerly on an Embedding(mask_zero) output: the mask it passes on, if any."""
     import warnings
 
@@ -437,8 +352,8 @@ def write_mask_probes(seed):
             if mask is not None:
                 out[f"mask_{name}"] = np.asarray(mask)
     meta = {"passes_mask": sorted(k[5:] for k in out if k.startswith("mask_")), "probed": sorted(MASK_PROBES)}
-    np.savez_compressed(OUT / "mask_probes.npz", **out)
-    (OUT / "mask_probes.json").write_text(json.dumps(meta, indent=1) + "\n")
+    np.savez_compressed(folder / "mask_probes.npz", **out)
+    (folder / "mask_probes.json").write_text(json.dumps(meta, indent=1) + "\n")
 
 
 def check_rnnkit_files(folder):
@@ -463,23 +378,24 @@ def check_rnnkit_files(folder):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--only", default="")
+    parser.add_argument("--out", type=Path, default=OUT, help=f"folder to write into (default {OUT})")
     parser.add_argument("--check-rnnkit-files", metavar="DIR", help="load rnnkit-written CASE.keras files with Keras instead")
     args = parser.parse_args()
     if args.check_rnnkit_files:
         check_rnnkit_files(args.check_rnnkit_files)
         return
-    OUT.mkdir(parents=True, exist_ok=True)
+    args.out.mkdir(parents=True, exist_ok=True)
     only = [n for n in args.only.split(",") if n]
     for i, (name, build) in enumerate(CASES.items()):
         if only and name not in only:
             continue
-        write_case(name, build, 4000 + 7 * i)
+        write_case(name, build, 4000 + 7 * i, args.out)
         print("wrote", name)
     if not only or "mask_probes" in only:
-        write_mask_probes(9100)
+        write_mask_probes(9100, args.out)
         print("wrote mask_probes")
     if not only or "layer_steps" in only:
-        write_layer_steps(9000)
+        write_layer_steps(9000, args.out)
         print("wrote layer_steps")
 
 

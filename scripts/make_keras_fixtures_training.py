@@ -23,16 +23,22 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np
 import keras
-from keras import layers
 
-OUT = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "keras_training"
-N, BATCH, EPOCHS, T, FEATURES, VOCAB = 16, 4, 2, 5, 3, 9
+ROOT = Path(__file__).resolve().parents[1]
+# The models are defined once, in tests/helpers/keras_models.py, where the tests rebuild them in rnnkit.
+sys.path.insert(0, str(ROOT / "tests"))
+from helpers import keras_models  # noqa: E402
+
+OUT = ROOT / "tests" / "fixtures" / "keras_training"
+N, BATCH, EPOCHS = 16, 4, 2
+T, FEATURES, VOCAB = keras_models.TRAINING_T, keras_models.TRAINING_FEATURES, keras_models.TRAINING_VOCAB
 S = keras.optimizers.schedules
 
 
@@ -130,17 +136,7 @@ def cases():
 
 
 def build(kind, head):
-    units, activation = heads()[head]
-    if kind == "dense":
-        body = [keras.Input((FEATURES,)), layers.Dense(5, activation="tanh")]
-    elif kind in ("lstm", "gru", "simple_rnn"):
-        cls = {"lstm": layers.LSTM, "gru": layers.GRU, "simple_rnn": layers.SimpleRNN}[kind]
-        body = [keras.Input((T, FEATURES)), cls(4)]
-    elif kind == "embed_lstm":
-        body = [keras.Input((T,), dtype="int32"), layers.Embedding(VOCAB, 3, mask_zero=True), layers.LSTM(4)]
-    else:  # embed_seq: one output per step, padded steps masked out of the loss
-        body = [keras.Input((T,), dtype="int32"), layers.Embedding(VOCAB, 3, mask_zero=True), layers.LSTM(4, return_sequences=True)]
-    return keras.Sequential(body + [layers.Dense(units, activation=activation)])
+    return keras_models.training_model(keras, kind, *heads()[head])
 
 
 def data(kind, head, seed):
@@ -218,13 +214,7 @@ def orthogonality_error(k):
 
 def initializer_stats():
     """Mean/std/min/max of every weight of each layer at Keras's default initializers, over 5 seeds."""
-    builds = {
-        "dense": lambda: keras.Sequential([keras.Input((40,)), layers.Dense(60)]),
-        "lstm": lambda: keras.Sequential([keras.Input((3, 24)), layers.LSTM(32)]),
-        "gru": lambda: keras.Sequential([keras.Input((3, 24)), layers.GRU(32)]),
-        "simple_rnn": lambda: keras.Sequential([keras.Input((3, 24)), layers.SimpleRNN(32)]),
-        "embedding": lambda: keras.Sequential([keras.Input((3,), dtype="int32"), layers.Embedding(500, 16)]),
-    }
+    builds = keras_models.initializer_models(keras)
     out = {}
     for name, make in builds.items():
         per_seed = []

@@ -33,7 +33,12 @@ else:
 
 import numpy as np
 
-OUT = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "saving"
+ROOT = Path(__file__).resolve().parents[1]
+# The models the tests rebuild in rnnkit are defined once, in tests/helpers/keras_models.py.
+sys.path.insert(0, str(ROOT / "tests"))
+from helpers import keras_models  # noqa: E402
+
+OUT = ROOT / "tests" / "fixtures" / "saving"
 L = keras.layers
 
 
@@ -46,13 +51,6 @@ def keras2_functional():
     b = L.Bidirectional(L.GRU(2, return_sequences=True), merge_mode="ave")(shared(seq))
     joined = L.Concatenate()([g, L.Flatten()(b)])
     return keras.Model([enc, dec], [L.Dense(1, activation="sigmoid")(joined), h])
-
-
-def keras3_shared():
-    a, b = keras.Input((5, 2)), keras.Input((6, 2))
-    shared = L.GRU(3)
-    out = L.Concatenate()([shared(a), shared(b)])
-    return keras.Model([a, b], L.Dense(2)(out))
 
 
 def rnn_with_cells():
@@ -103,7 +101,7 @@ if KERAS2:
     save_case("keras2_trained", trained_model(), 3005, [".h5"])
     save_case("keras2_rnn_cells", rnn_with_cells(), 3009, [".h5"])
 else:
-    save_case("keras3_shared_gru", keras3_shared(), 3003, [".keras", ".h5", ".weights.h5"])
+    save_case("keras3_shared_gru", keras_models.keras3_shared_gru(keras), 3003, [".keras", ".h5", ".weights.h5"])
     save_case("keras3_trained", trained_model(), 3007, [".keras", ".h5"])
     save_case("keras3_rnn_cells", rnn_with_cells(), 3011, [".keras", ".h5"])
     lambda_model().save(OUT / "lambda_layer.keras")

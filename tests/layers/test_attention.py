@@ -3,9 +3,7 @@ and gradcheck (fixtures: scripts/make_keras_fixtures_layers.py)."""
 
 from __future__ import annotations
 
-import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,26 +13,8 @@ import rnnkit as keras
 from rnnkit import layers
 from rnnkit.saving import load_model
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "keras_layers"
-
-
-def fixture(name):
-    meta = json.loads((FIXTURES / f"{name}.json").read_text())
-    data = np.load(FIXTURES / f"{name}.npz")
-    xs = [data[f"x{i}"] for i in range(sum(k.startswith("x") for k in data.files))]
-    ys = [data[f"y{i}"] for i in range(meta["outputs"])]
-    weights = [data[f"w{i}"] for i in range(len(meta["weights"]))]
-    return meta, data, xs, ys, weights
-
-
-def set_keras_weights(model, weights):
-    """Keras's ``model.get_weights()`` order: layer by layer, in ``model.layers`` order."""
-    weights = list(weights)
-    for layer in model.layers:
-        n = len(layer.weights)
-        layer.set_weights(weights[:n])
-        weights = weights[n:]
-    assert not weights
+from helpers.keras_layer_fixtures import FIXTURES, fixture, set_keras_weights
+from helpers.keras_models import bilstm_attention, mha_lstm
 
 
 def run(model, xs):
@@ -44,35 +24,10 @@ def run(model, xs):
     return out if isinstance(out, list) else [out]
 
 
-def bilstm_attention():
-    x = keras.Input((10,), dtype="int32")
-    e = layers.Embedding(25, 6, mask_zero=True)(x)
-    h = layers.Bidirectional(layers.LSTM(4, return_sequences=True))(e)
-    a = layers.Attention()([h, h])
-    b, scores = layers.Attention(use_scale=True, score_mode="concat")([h, h], return_attention_scores=True, use_causal_mask=True)
-    c = layers.AdditiveAttention()([h, e, h])
-    d = layers.AdditiveAttention(use_scale=False)([h, h])
-    pooled = layers.GlobalAveragePooling1D()(layers.Concatenate()([a, b, c, d]))
-    y = layers.Dense(3, activation="softmax")(pooled)
-    return keras.Model(x, [y, a, scores, c, d])
-
-
-def mha_lstm():
-    x = keras.Input((9,), dtype="int32")
-    e = layers.Embedding(20, 6, mask_zero=True)(x)
-    h = layers.LSTM(8, return_sequences=True)(e)
-    a = layers.MultiHeadAttention(num_heads=2, key_dim=3, value_dim=4)(h, h)
-    r = layers.LayerNormalization()(layers.Add()([h, a]))
-    c, s = layers.MultiHeadAttention(num_heads=3, key_dim=2, output_shape=5, dropout=0.1)(r, e, return_attention_scores=True, use_causal_mask=True)
-    q = layers.MultiHeadAttention(num_heads=1, key_dim=4, use_bias=False)(a, h, h, use_causal_mask=True)
-    y = layers.Dense(2)(layers.GlobalMaxPooling1D()(r))
-    return keras.Model(x, [y, a, r, c, s, q])
-
-
 @pytest.mark.parametrize("name, build", [("bilstm_attention", bilstm_attention), ("mha_lstm", mha_lstm)])
 def test_masked_attention_models_match_keras(name, build):
     meta, data, xs, ys, weights = fixture(name)
-    model = build()
+    model = build(keras)
     assert [type(l).__name__ for l in model.layers] == [l["class_name"] for l in meta["layers"]]
     assert [list(t.shape) for t in model.outputs] == _output_shapes(meta, model)
     set_keras_weights(model, weights)

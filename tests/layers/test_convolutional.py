@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
 import torch
@@ -13,32 +10,8 @@ import rnnkit as keras
 from rnnkit import layers
 from rnnkit.saving import load_model
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "keras_layers"
-
-
-def fixture(name):
-    meta = json.loads((FIXTURES / f"{name}.json").read_text())
-    data = np.load(FIXTURES / f"{name}.npz")
-    xs = [data[f"x{i}"] for i in range(sum(k.startswith("x") for k in data.files))]
-    ys = [data[f"y{i}"] for i in range(meta["outputs"])]
-    weights = [data[f"w{i}"] for i in range(len(meta["weights"]))]
-    return meta, data, xs, ys, weights
-
-
-def conv_options():
-    return keras.Sequential([
-        keras.Input((16, 4)),
-        layers.Conv1D(6, 3, padding="causal", dilation_rate=2),
-        layers.Conv1D(4, 3, strides=2, padding="same", groups=2, use_bias=False, activation="tanh"),
-        layers.Conv1D(4, 2, strides=1, padding="valid"),
-        layers.AveragePooling1D(3, strides=2, padding="same"),
-        layers.ZeroPadding1D((1, 2)),
-        layers.MaxPooling1D(2, padding="same"),
-        layers.UpSampling1D(3),
-        layers.Cropping1D((2, 1)),
-        layers.AveragePooling1D(2),
-        layers.GRU(3),
-    ])
+from helpers.keras_layer_fixtures import FIXTURES, fixture
+from helpers.keras_models import conv_options
 
 
 @pytest.mark.parametrize("name", ["conv_lstm_classifier", "conv_options"])
@@ -56,7 +29,7 @@ def test_conv_models_load_from_keras_files_and_match(name, kind, capsys):
 
 def test_conv_options_built_in_code_match_keras_and_round_trip(tmp_path):
     meta, data, xs, ys, weights = fixture("conv_options")
-    model = conv_options()
+    model = conv_options(keras)
     assert [model.output_shapes[l.name] for l in model.layers] == [tuple(l["output_shape"]) for l in meta["layers"]]
     model.set_weights(weights)  # no frozen weights here, so Layer order = Keras order
     np.testing.assert_allclose(model.predict(xs[0], verbose=0), ys[0], atol=2e-6)

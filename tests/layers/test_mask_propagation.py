@@ -13,37 +13,16 @@ import numpy as np
 import pytest
 import torch
 
+import rnnkit
 from rnnkit import layers
+
+from helpers.keras_models import mask_probes
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "keras_layers"
 PROBES = np.load(FIXTURES / "mask_probes.npz")
 META = json.loads((FIXTURES / "mask_probes.json").read_text())
 
-CALLS = {
-    "BatchNormalization": lambda e: layers.BatchNormalization()(e),
-    "LayerNormalization": lambda e: layers.LayerNormalization()(e),
-    "SpatialDropout1D": lambda e: layers.SpatialDropout1D(0.5)(e),
-    "GaussianNoise": lambda e: layers.GaussianNoise(0.5)(e),
-    "GaussianDropout": lambda e: layers.GaussianDropout(0.5)(e),
-    "Identity": lambda e: layers.Identity()(e),
-    "ReLU": lambda e: layers.ReLU()(e),
-    "LeakyReLU": lambda e: layers.LeakyReLU()(e),
-    "PReLU": lambda e: layers.PReLU()(e),
-    "ELU": lambda e: layers.ELU()(e),
-    "Normalization": lambda e: layers.Normalization(mean=0.0, variance=1.0)(e),
-    "Attention": lambda e: layers.Attention()([e, e]),
-    "AdditiveAttention": lambda e: layers.AdditiveAttention()([e, e]),
-    "MultiHeadAttention": lambda e: layers.MultiHeadAttention(1, 2)(e, e),
-    "Add": lambda e: layers.Add()([e, e]),
-    "Dot": lambda e: layers.Dot(axes=2)([e, e]),
-    "Conv1D": lambda e: layers.Conv1D(2, 2, padding="same")(e),
-    "MaxPooling1D": lambda e: layers.MaxPooling1D(1)(e),
-    "AveragePooling1D": lambda e: layers.AveragePooling1D(1)(e),
-    "Permute": lambda e: layers.Permute((1, 2))(e),
-    "Cropping1D": lambda e: layers.Cropping1D((0, 0))(e),
-    "ZeroPadding1D": lambda e: layers.ZeroPadding1D(0)(e),
-    "UpSampling1D": lambda e: layers.UpSampling1D(1)(e),
-}
+CALLS = mask_probes(rnnkit)
 
 
 def test_every_probed_layer_is_checked():

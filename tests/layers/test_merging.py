@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
 import torch
@@ -12,53 +9,13 @@ import torch
 import rnnkit as keras
 from rnnkit import layers
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "keras_layers"
-
-
-def fixture(name):
-    meta = json.loads((FIXTURES / f"{name}.json").read_text())
-    data = np.load(FIXTURES / f"{name}.npz")
-    xs = [data[f"x{i}"] for i in range(sum(k.startswith("x") for k in data.files))]
-    ys = [data[f"y{i}"] for i in range(meta["outputs"])]
-    weights = [data[f"w{i}"] for i in range(len(meta["weights"]))]
-    return meta, data, xs, ys, weights
-
-
-def set_keras_weights(model, weights):
-    """Keras's ``model.get_weights()`` order: layer by layer, in ``model.layers`` order."""
-    weights = list(weights)
-    for layer in model.layers:
-        n = len(layer.weights)
-        layer.set_weights(weights[:n])
-        weights = weights[n:]
-    assert not weights
-
-
-def merges():
-    xi = keras.Input((6,), dtype="int32")
-    xf = keras.Input((6, 3))
-    h1 = layers.LSTM(4, return_sequences=True)(layers.Embedding(15, 3, mask_zero=True)(xi))
-    h2 = layers.GRU(4, return_sequences=True)(layers.Masking()(xf))
-    h3 = layers.Dense(4)(xf)
-    outs = [
-        layers.Add()([h1, h2]),
-        layers.Subtract()([h1, h2]),
-        layers.Multiply()([h1, h2]),
-        layers.Average()([h1, h2, h3]),
-        layers.Maximum()([h1, h2]),
-        layers.Minimum()([h1, h3]),
-        layers.Maximum()([h3, h1]),
-        layers.Multiply()([h1, h3]),
-        layers.Dot(axes=2)([h1, h2]),
-        layers.Dot(axes=(1, 1), normalize=True)([h1, h3]),
-        layers.Dot(axes=-1)([layers.LSTM(4)(xf), layers.Dense(4)(layers.Flatten()(xf))]),
-    ]
-    return keras.Model([xi, xf], outs)
+from helpers.keras_layer_fixtures import FIXTURES, fixture, set_keras_weights
+from helpers.keras_models import merges
 
 
 def test_merges_of_two_lstm_branches_match_keras_values_and_masks():
     meta, data, xs, ys, weights = fixture("merges")
-    model = merges()
+    model = merges(keras)
     assert [type(l).__name__ for l in model.layers] == [l["class_name"] for l in meta["layers"]]
     set_keras_weights(model, weights)
     model.eval()

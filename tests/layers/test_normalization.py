@@ -3,9 +3,6 @@ a training step with and without a mask, adapt) and gradcheck."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
 import torch
@@ -14,30 +11,10 @@ import rnnkit as keras
 from rnnkit import layers
 from rnnkit.saving import load_model
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "keras_layers"
+from helpers.keras_layer_fixtures import FIXTURES, fixture, set_keras_weights
+from helpers.keras_models import batchnorm_inference
+
 STEPS = np.load(FIXTURES / "layer_steps.npz")
-
-
-def fixture(name):
-    meta = json.loads((FIXTURES / f"{name}.json").read_text())
-    data = np.load(FIXTURES / f"{name}.npz")
-    xs = [data[f"x{i}"] for i in range(sum(k.startswith("x") for k in data.files))]
-    ys = [data[f"y{i}"] for i in range(meta["outputs"])]
-    weights = [data[f"w{i}"] for i in range(len(meta["weights"]))]
-    return meta, data, xs, ys, weights
-
-
-def batchnorm_inference():
-    return keras.Sequential([
-        keras.Input((9, 4)),
-        layers.BatchNormalization(),
-        layers.LSTM(5, return_sequences=True),
-        layers.BatchNormalization(center=False, momentum=0.9, epsilon=0.01),
-        layers.BatchNormalization(scale=False, axis=1),
-        layers.LayerNormalization(axis=[1, 2], epsilon=1e-5),
-        layers.LayerNormalization(center=False),
-        layers.Dense(2),
-    ])
 
 
 @pytest.mark.parametrize("name", ["batchnorm_inference", "normalization_lstm"])
@@ -58,11 +35,8 @@ def test_normalization_models_load_from_keras_files_and_match(name, kind):
 
 def test_batchnorm_model_in_code_matches_keras_summary_and_round_trips(tmp_path, capsys):
     meta, data, xs, ys, weights = fixture("batchnorm_inference")
-    model = batchnorm_inference()
-    for layer in model.layers:  # Keras's get_weights order is layer by layer
-        n = len(layer.weights)
-        layer.set_weights(weights[:n])
-        weights = weights[n:]
+    model = batchnorm_inference(keras)
+    set_keras_weights(model, weights)  # BatchNormalization's frozen statistics: Keras's order is layer by layer
     np.testing.assert_allclose(model.predict(xs[0], verbose=0), ys[0], atol=3e-6)
     model.summary()
     assert capsys.readouterr().out.rstrip() == meta["summary"].rstrip()

@@ -13,6 +13,8 @@ import rnnkit as keras
 from rnnkit import layers
 from rnnkit.saving import load_model
 
+from helpers.keras_models import seq2seq_repeat
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "keras_layers"
 
 
@@ -21,16 +23,6 @@ def fixture(name):
     data = np.load(FIXTURES / f"{name}.npz")
     weights = [data[f"w{i}"] for i in range(len(meta["weights"]))]
     return meta, data["x0"], data["y0"], weights
-
-
-def seq2seq_repeat():
-    return keras.Sequential([
-        keras.Input((7, 3)),
-        layers.LSTM(8),
-        layers.RepeatVector(5),
-        layers.LSTM(8, return_sequences=True),
-        layers.TimeDistributed(layers.Dense(4, activation="softmax")),
-    ])
 
 
 @pytest.mark.parametrize("kind", ["keras", "h5"])
@@ -44,7 +36,7 @@ def test_encoder_decoder_with_repeat_vector_loads_and_matches_keras(kind, capsys
 
 def test_encoder_decoder_in_code_matches_keras_and_round_trips(tmp_path):
     meta, x, y, weights = fixture("seq2seq_repeat")
-    model = seq2seq_repeat()
+    model = seq2seq_repeat(keras)
     model.set_weights(weights)
     assert [model.output_shapes[l.name] for l in model.layers] == [tuple(l["output_shape"]) for l in meta["layers"]]
     np.testing.assert_allclose(model.predict(x, verbose=0), y, atol=2e-6)

@@ -25,6 +25,8 @@ from rnnkit import layers as L
 from rnnkit.models import load_model
 from rnnkit.saving import ModelFileError, load_optimizer_state
 
+from helpers.keras_models import keras3_shared_gru
+
 KERAS_FIXTURES = Path(__file__).parents[1] / "fixtures" / "keras"
 SAVING_FIXTURES = Path(__file__).parents[1] / "fixtures" / "saving"
 CASES = sorted(p.stem for p in KERAS_FIXTURES.glob("*.json") if p.stem != "MANIFEST")
@@ -232,9 +234,7 @@ def test_load_weights_from_keras_files_into_a_model_built_by_hand():
 def test_weights_h5_written_by_keras_loads_into_an_rnnkit_model():
     data = dict(np.load(SAVING_FIXTURES / "keras3_shared_gru.npz"))
     keras.clear_session()
-    a, b = keras.Input(shape=(5, 2)), keras.Input(shape=(6, 2))
-    shared = L.GRU(3)
-    model = keras.Model([a, b], L.Dense(2)(L.Concatenate()([shared(a), shared(b)])))
+    model = keras3_shared_gru(keras)
     model.load_weights(SAVING_FIXTURES / "keras3_shared_gru.weights.h5")  # Keras's model.save_weights
     np.testing.assert_allclose(model.predict([data["x0"], data["x1"]]), data["y0"], atol=1e-5, rtol=0)
 

@@ -9,6 +9,7 @@ order, so the weights are regenerated here from the seed instead of read from th
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -19,6 +20,8 @@ import torch
 
 import rnnkit as keras
 from rnnkit import layers as L
+
+from helpers.keras_models import RECURRENT_FIXTURES
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "keras"
 
@@ -41,29 +44,13 @@ def _single(layer, shape):
     return functional(x, layer(x))
 
 
-def _initial_state_lstm():
-    x, h, c = keras.Input(shape=(6, 2)), keras.Input(shape=(3,)), keras.Input(shape=(3,))
-    return functional([x, h, c], L.LSTM(3, return_sequences=True)(x, initial_state=[h, c]))
-
-
-def _encoder_decoder():
-    enc, dec = keras.Input(shape=(5, 2)), keras.Input(shape=(4, 2))
-    _, h, c = L.LSTM(3, return_state=True)(enc)
-    y = L.LSTM(3, return_sequences=True)(dec, initial_state=[h, c])
-    return functional([enc, dec], L.Dense(2)(y))
-
-
-def _concat_two_branches():
-    a, b = keras.Input(shape=(5, 2)), keras.Input(shape=(5, 3))
-    joined = L.Concatenate()([L.LSTM(3)(a), L.GRU(2)(b)])
-    return functional([a, b], L.Dense(1)(joined))
-
-
 def _ids(length):
     return keras.Input(shape=(length,), dtype="int32")
 
 
-BUILDERS = {
+# The fixtures copied from shared/keras/fixtures; the ones scripts/make_keras_fixtures.py makes are
+# built by helpers.keras_models.RECURRENT_FIXTURES, the definitions that script uses.
+COPIED = {
     "simple_rnn_42": lambda: seq(keras.Input(shape=(2, 10)), L.SimpleRNN(3)),
     "deep_simple_rnn": lambda: seq(
         keras.Input(shape=(10, 5)), L.SimpleRNN(8, return_sequences=True), L.SimpleRNN(8, return_sequences=True)
@@ -80,88 +67,15 @@ BUILDERS = {
     "char_lm": lambda: seq(
         _ids(20), L.Embedding(30, 16), L.LSTM(32, return_sequences=True), L.Dense(30, activation="softmax")
     ),
-    "go_backwards_lstm_seq": lambda: seq(
-        keras.Input(shape=(6, 2)), L.LSTM(3, return_sequences=True, go_backwards=True)
-    ),
-    "go_backwards_gru_last": lambda: seq(keras.Input(shape=(6, 2)), L.GRU(3, go_backwards=True)),
-    "gru_reset_before": lambda: seq(
-        keras.Input(shape=(5, 2)), L.GRU(4, reset_after=False, return_sequences=True)
-    ),
-    "gru_reset_before_state": lambda: _single(L.GRU(4, reset_after=False, return_state=True), (5, 2)),
-    "lstm_hard_sigmoid": lambda: seq(
-        keras.Input(shape=(5, 2)),
-        L.LSTM(3, activation="relu", recurrent_activation="hard_sigmoid", return_sequences=True),
-    ),
-    "simple_rnn_relu_nobias": lambda: seq(
-        keras.Input(shape=(5, 3)), L.SimpleRNN(4, activation="relu", use_bias=False, return_sequences=True)
-    ),
-    "lstm_nobias": lambda: seq(keras.Input(shape=(5, 2)), L.LSTM(3, use_bias=False)),
-    "bigru_state": lambda: _bi(L.GRU(3, return_state=True)),
-    "bilstm_seq_state": lambda: _bi(L.LSTM(3, return_sequences=True, return_state=True)),
-    "bi_merge_mul": lambda: _bi(L.LSTM(3, return_sequences=True), "mul"),
-    "bi_merge_ave": lambda: _bi(L.GRU(3, return_sequences=True), "ave"),
-    "bi_merge_none": lambda: _bi(L.LSTM(3, return_sequences=True), None),
-    "bi_simple_concat": lambda: seq(L.Bidirectional(L.SimpleRNN(4), input_shape=(5, 3))),
-    "masked_bilstm_seq": lambda: seq(
-        _ids(8),
-        L.Embedding(20, 4, mask_zero=True),
-        L.Bidirectional(L.LSTM(3, return_sequences=True)),
-        L.TimeDistributed(L.Dense(5, activation="softmax")),
-    ),
-    "masked_gru_seq_leading": lambda: seq(
-        _ids(7), L.Embedding(15, 3, mask_zero=True), L.GRU(4, return_sequences=True)
-    ),
-    "masked_go_backwards": lambda: seq(
-        _ids(7), L.Embedding(15, 3, mask_zero=True), L.LSTM(3, return_sequences=True, go_backwards=True)
-    ),
-    "masking_layer_simple": lambda: seq(
-        keras.Input(shape=(6, 2)), L.Masking(0.0), L.SimpleRNN(3, return_sequences=True), L.SimpleRNN(2)
-    ),
-    "masked_bigru_last": lambda: seq(
-        _ids(8), L.Embedding(20, 4, mask_zero=True), L.Bidirectional(L.GRU(3)), L.Dense(2, activation="softmax")
-    ),
-    "initial_state_lstm": _initial_state_lstm,
-    "encoder_decoder": _encoder_decoder,
-    "stacked_stock": lambda: seq(
-        keras.Input(shape=(6, 3)),
-        L.LSTM(8, return_sequences=True, name="LSTM_0"),
-        L.LSTM(6, return_sequences=True, name="LSTM_1"),
-        L.LSTM(4, return_sequences=True, name="LSTM_2"),
-        L.LSTM(3, return_sequences=True, name="LSTM_3"),
-        L.Flatten(),
-        L.Dense(5, activation="swish"),
-        L.Dense(1, activation="sigmoid"),
-    ),
-    "concat_two_branches": _concat_two_branches,
-    "average_pooling_masked": lambda: seq(
-        _ids(7), L.Embedding(15, 4, mask_zero=True), L.Bidirectional(L.LSTM(3, return_sequences=True)),
-        L.GlobalAveragePooling1D(), L.Dense(2)),
-    "max_pooling_masked": lambda: seq(
-        _ids(7), L.Embedding(15, 4, mask_zero=True), L.Bidirectional(L.GRU(3, return_sequences=True)),
-        L.GlobalMaxPooling1D(), L.Dense(2)),
-    "time_distributed_dense_relu": lambda: seq(
-        keras.Input(shape=(5, 2)),
-        L.SimpleRNN(4, return_sequences=True),
-        L.TimeDistributed(L.Dense(3, activation="relu")),
-        L.Dropout(0.5),
-        L.Reshape((15,)),
-        L.Activation("tanh"),
-    ),
-    # Saved by tf_keras (Keras 2): same layer semantics, Keras 2 defaults.
-    "keras2_gru_default": lambda: seq(keras.Input(shape=(5, 2)), L.GRU(3)),
-    "keras2_lstm_seq_dense": lambda: seq(
-        keras.Input(shape=(5, 2)), L.LSTM(4, return_sequences=True), L.Dense(2)
-    ),
-    "keras2_bilstm": lambda: seq(
-        keras.Input(shape=(6, 2)), L.Bidirectional(L.LSTM(3, return_sequences=True)), L.LSTM(2)
-    ),
 }
+BUILDERS = {**COPIED, **{name: functools.partial(build, keras) for name, build in RECURRENT_FIXTURES.items()}}
 
 CASES = sorted(p.stem for p in FIXTURES.glob("*.json") if p.stem != "MANIFEST")
 
 
 def test_every_fixture_has_a_builder():
     assert CASES, "no fixtures found"
+    assert not COPIED.keys() & RECURRENT_FIXTURES.keys()
     assert sorted(BUILDERS) == CASES
 
 

@@ -27,35 +27,21 @@ import pytest
 import torch
 
 import rnnkit as keras
-from rnnkit import layers, losses, optimizers
+from rnnkit import losses, optimizers
+
+from helpers.keras_models import initializer_models, training_model
 
 HERE = Path(__file__).resolve().parents[1] / "fixtures" / "keras_training"
 MANIFEST = json.loads((HERE / "cases.json").read_text())
 CASES = MANIFEST["cases"]
-T, FEATURES, VOCAB = 5, 3, 9
 WEIGHTS = {"atol": 2e-6, "rtol": 2e-5}
 LOSSES = {"atol": 1e-6, "rtol": 1e-5}
-
-
-def build(case: dict) -> keras.Sequential:
-    """The fixture's model in rnnkit (the script's ``build``)."""
-    kind = case["kind"]
-    units, activation = case["head"]
-    if kind == "dense":
-        body = [keras.Input((FEATURES,)), layers.Dense(5, activation="tanh")]
-    elif kind in ("lstm", "gru", "simple_rnn"):
-        cls = {"lstm": layers.LSTM, "gru": layers.GRU, "simple_rnn": layers.SimpleRNN}[kind]
-        body = [keras.Input((T, FEATURES)), cls(4)]
-    else:
-        body = [keras.Input((T,), dtype="int32"), layers.Embedding(VOCAB, 3, mask_zero=True),
-                layers.LSTM(4, return_sequences=kind == "embed_seq")]
-    return keras.Sequential(body + [layers.Dense(units, activation=activation)])
 
 
 def prepared(name: str) -> tuple[dict, dict, keras.Sequential]:
     case = CASES[name]
     arrays = dict(np.load(HERE / f"{name}.npz"))
-    model = build(case)
+    model = training_model(keras, case["kind"], *case["head"])
     count = sum(1 for key in arrays if key.startswith("init_weights_"))
     model.set_weights([arrays[f"init_weights_{i}"] for i in range(count)])
     loss = losses.deserialize(case["loss"])
@@ -126,13 +112,7 @@ def test_rmsprop_differs_from_torchs_rule():
 
 # ----- default initializers -----------------------------------------------------------------
 INIT = json.loads((HERE / "initializers.json").read_text())["layers"]
-LAYERS = {
-    "dense": lambda: keras.Sequential([keras.Input((40,)), layers.Dense(60)]),
-    "lstm": lambda: keras.Sequential([keras.Input((3, 24)), layers.LSTM(32)]),
-    "gru": lambda: keras.Sequential([keras.Input((3, 24)), layers.GRU(32)]),
-    "simple_rnn": lambda: keras.Sequential([keras.Input((3, 24)), layers.SimpleRNN(32)]),
-    "embedding": lambda: keras.Sequential([keras.Input((3,), dtype="int32"), layers.Embedding(500, 16)]),
-}
+LAYERS = initializer_models(keras)
 
 
 @pytest.mark.parametrize("name", sorted(LAYERS))
