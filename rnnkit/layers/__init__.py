@@ -1,27 +1,38 @@
 """Keras-named layers, each a ``torch.nn.Module``."""
 
-from .base import Input, InputLayer, KerasTensor, Layer
-from .core import Activation, Concatenate, Dense, Dropout, Embedding, Flatten, Masking, Reshape
-from .pooling import GlobalAveragePooling1D, GlobalMaxPooling1D
-from .recurrent import GRU, LSTM, RNN, SimpleRNN
-from .recurrent_cells import GRUCell, LSTMCell, SimpleRNNCell, StackedRNNCells
-from .wrappers import Bidirectional, TimeDistributed
-from .layer_norm_lstm import LayerNormLSTM, LayerNormLSTMCell
-from .lookup import IntegerLookup, StringLookup
-from .text_vectorization import TextVectorization
-
-# layers used around recurrent layers (issue 14)
 from .activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from .attention import AdditiveAttention, Attention, MultiHeadAttention
+from .base import Input, InputLayer, KerasTensor, Layer
 from .convolutional import Conv1D
+from .core import Activation, Concatenate, Dense, Dropout, Embedding, Flatten, Masking, Reshape
 from .identity import Identity
 from .lambda_layer import Lambda
-from .merging import Add, Average, Dot, Maximum, Minimum, Multiply, Subtract
-from .merging import add, average, dot, maximum, minimum, multiply, subtract
+from .layer_norm_lstm import LayerNormLSTM, LayerNormLSTMCell
+from .lookup import IntegerLookup, StringLookup
+from .merging import (
+    Add,
+    Average,
+    Dot,
+    Maximum,
+    Minimum,
+    Multiply,
+    Subtract,
+    add,
+    average,
+    dot,
+    maximum,
+    minimum,
+    multiply,
+    subtract,
+)
 from .noise import GaussianDropout, GaussianNoise, SpatialDropout1D
 from .normalization import BatchNormalization, LayerNormalization, Normalization
-from .pooling import AveragePooling1D, MaxPooling1D
+from .pooling import AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D
+from .recurrent import GRU, LSTM, RNN, SimpleRNN
+from .recurrent_cells import GRUCell, LSTMCell, SimpleRNNCell, StackedRNNCells
 from .reshaping import Cropping1D, Permute, RepeatVector, UpSampling1D, ZeroPadding1D
+from .text_vectorization import TextVectorization
+from .wrappers import Bidirectional, TimeDistributed
 
 GlobalAvgPool1D = GlobalAveragePooling1D  # Keras's short names
 GlobalMaxPool1D = GlobalMaxPooling1D
@@ -31,37 +42,6 @@ MaxPool1D = MaxPooling1D
 
 __all__ = [
     "Activation",
-    "Bidirectional",
-    "Concatenate",
-    "Dense",
-    "Dropout",
-    "Embedding",
-    "Flatten",
-    "GRU",
-    "GRUCell",
-    "GlobalAveragePooling1D",
-    "GlobalAvgPool1D",
-    "GlobalMaxPool1D",
-    "GlobalMaxPooling1D",
-    "Input",
-    "InputLayer",
-    "IntegerLookup",
-    "KerasTensor",
-    "LSTM",
-    "LSTMCell",
-    "Layer",
-    "Masking",
-    "RNN",
-    "Reshape",
-    "SimpleRNN",
-    "SimpleRNNCell",
-    "StringLookup",
-    "TextVectorization",
-    "StackedRNNCells",
-    "TimeDistributed",
-    "LayerNormLSTM",
-    "LayerNormLSTMCell",
-    # layers used around recurrent layers (issue 14)
     "Add",
     "AdditiveAttention",
     "Attention",
@@ -69,17 +49,39 @@ __all__ = [
     "AveragePooling1D",
     "AvgPool1D",
     "BatchNormalization",
+    "Bidirectional",
+    "Concatenate",
     "Conv1D",
     "Convolution1D",
     "Cropping1D",
+    "Dense",
     "Dot",
+    "Dropout",
     "ELU",
+    "Embedding",
+    "Flatten",
+    "GRU",
+    "GRUCell",
     "GaussianDropout",
     "GaussianNoise",
+    "GlobalAveragePooling1D",
+    "GlobalAvgPool1D",
+    "GlobalMaxPool1D",
+    "GlobalMaxPooling1D",
     "Identity",
+    "Input",
+    "InputLayer",
+    "IntegerLookup",
+    "KerasTensor",
+    "LSTM",
+    "LSTMCell",
     "Lambda",
+    "Layer",
+    "LayerNormLSTM",
+    "LayerNormLSTMCell",
     "LayerNormalization",
     "LeakyReLU",
+    "Masking",
     "MaxPool1D",
     "MaxPooling1D",
     "Maximum",
@@ -89,11 +91,19 @@ __all__ = [
     "Normalization",
     "PReLU",
     "Permute",
+    "RNN",
     "ReLU",
     "RepeatVector",
+    "Reshape",
+    "SimpleRNN",
+    "SimpleRNNCell",
     "Softmax",
     "SpatialDropout1D",
+    "StackedRNNCells",
+    "StringLookup",
     "Subtract",
+    "TextVectorization",
+    "TimeDistributed",
     "UpSampling1D",
     "ZeroPadding1D",
     "add",

@@ -37,7 +37,6 @@ LAYER_CLASSES: dict[str, type[Layer]] = {
     "TimeDistributed": L.TimeDistributed,
     "RNN": L.RNN,
     "LayerNormLSTM": L.LayerNormLSTM,  # rnnkit's own: see KERAS_LACKS
-    # layers used around recurrent layers (issue 14)
     "Add": L.Add,
     "AdditiveAttention": L.AdditiveAttention,
     "Attention": L.Attention,
@@ -109,7 +108,7 @@ _IGNORED_KEYS = {
     "implementation",
     "use_cudnn",
     "lora_alpha",
-    # issue 14 layers: initial values only, and options with one behaviour here
+    # initial values only, and options with one behaviour here
     "gamma_initializer",
     "beta_initializer",
     "moving_mean_initializer",
@@ -118,12 +117,12 @@ _IGNORED_KEYS = {
     "renorm_clipping",
     "renorm_momentum",
 }
-# Keys accepted only when they hold the value that changes nothing.
 # Keys holding a Keras regularizer or constraint config, built through the modules' class tables.
 _RULE_KEYS = {
     **{f"{w}_regularizer": regularizers.get for w in ("kernel", "recurrent", "bias", "activity", "embeddings")},
     **{f"{w}_constraint": constraints.get for w in ("kernel", "recurrent", "bias", "embeddings")},
 }
+# Keys accepted only when they hold the value that changes nothing.
 _ONLY_IF = {
     "quantization_config": None,
     "lora_rank": None,
@@ -132,7 +131,6 @@ _ONLY_IF = {
     "ragged": False,
     "optional": False,
     "data_format": "channels_last",
-    # issue 14 layers
     "gamma_regularizer": None,
     "beta_regularizer": None,
     "gamma_constraint": None,
