@@ -13,7 +13,8 @@ from typing import Any, Callable
 
 import torch
 
-from .losses import Loss, binary_crossentropy, broadcast_weights, match_rank, mean_absolute_error, mean_squared_error
+from .losses import (Loss, binary_crossentropy, broadcast_weights, match_rank, mean_absolute_error, mean_squared_error,
+                     takes_arrays)
 
 __all__ = [
     "BinaryAccuracy",
@@ -31,18 +32,21 @@ __all__ = [
 ]
 
 
+@takes_arrays
 def binary_accuracy(y_true: torch.Tensor, y_pred: torch.Tensor, threshold: float = 0.5) -> torch.Tensor:
     """The fraction of the last axis where ``y_pred > threshold`` agrees with ``y_true``."""
     y_true = match_rank(y_true, y_pred, "binary_accuracy")
     return ((y_pred > threshold) == (y_true > 0.5)).to(y_pred.dtype).mean(dim=-1)
 
 
+@takes_arrays
 def categorical_accuracy(y_true: torch.Tensor, y_pred: torch.Tensor) -> torch.Tensor:
     """1 where the largest entry of ``y_pred`` is at the class ``y_true`` (one-hot) marks."""
     y_true = match_rank(y_true, y_pred, "categorical_accuracy")
     return (y_true.argmax(dim=-1) == y_pred.argmax(dim=-1)).to(y_pred.dtype)
 
 
+@takes_arrays
 def sparse_categorical_accuracy(y_true: torch.Tensor, y_pred: torch.Tensor) -> torch.Tensor:
     """1 where the largest entry of ``y_pred`` is at class index ``y_true``."""
     if y_true.dim() == y_pred.dim() and y_true.shape[-1] == 1:
