@@ -99,6 +99,28 @@ def test_loss_and_metric_functions_take_numpy_arrays_and_lists():
     saturated = keras.activations.softmax(logits)
     assert keras.losses.categorical_crossentropy(np.array([[0.0, 1.0]]), saturated).item() == pytest.approx(30.0, rel=1e-5)
 
+
+def test_keras_metrics_names_the_loss_functions_custom_metrics_use():
+    """``def last_time_step_mse(Y_true, Y_pred): return keras.metrics.mean_squared_error(...)``."""
+    for name in ("mean_squared_error", "mean_absolute_error", "mean_absolute_percentage_error",
+                 "mean_squared_logarithmic_error", "binary_crossentropy", "categorical_crossentropy",
+                 "sparse_categorical_crossentropy", "hinge", "squared_hinge", "categorical_hinge", "huber",
+                 "kl_divergence", "log_cosh", "poisson"):
+        assert getattr(keras.metrics, name) is getattr(keras.losses, name), name
+        assert name in keras.metrics.__all__
+
+    def last_time_step_mse(y_true, y_pred):
+        return keras.metrics.mean_squared_error(y_true[:, -1], y_pred[:, -1])
+
+    x = np.random.default_rng(1).normal(size=(16, 5, 1)).astype("float32")
+    y = np.repeat(x, 2, axis=-1)
+    model = keras.Sequential([keras.Input((5, 1)), keras.layers.SimpleRNN(4, return_sequences=True),
+                              keras.layers.Dense(2)])
+    model.compile(optimizer="adam", loss="mse", metrics=[last_time_step_mse])
+    scores = model.evaluate(x, y, batch_size=16, verbose=0, return_dict=True)
+    expected = ((model.predict(x, verbose=0)[:, -1] - y[:, -1]) ** 2).mean()
+    assert scores["last_time_step_mse"] == pytest.approx(float(expected), rel=1e-5)
+
 def test_sample_weight_and_mask_reduce_as_keras_does():
     per_sample = F.cross_entropy(LOGITS, LABELS, reduction="none")
     weights = torch.tensor([1.0, 0.0, 2.0, 1.0, 0.5, 3.0])

@@ -5,6 +5,9 @@ Keras resolves it: binary accuracy when the model has one output unit (or the lo
 crossentropy), sparse categorical accuracy when the labels have no class axis (or one of size
 1), categorical accuracy otherwise. Binary accuracy thresholds at 0.5 even for logits, as Keras
 does; pass ``BinaryAccuracy(threshold=0.0)`` for a model that outputs logits.
+
+As in Keras, ``keras.metrics`` also names the per-sample loss functions
+(``keras.metrics.mean_squared_error``...), which custom metrics are written with.
 """
 
 from __future__ import annotations
@@ -13,8 +16,10 @@ from typing import Any, Callable
 
 import torch
 
-from .losses import (Loss, binary_crossentropy, broadcast_weights, match_rank, mean_absolute_error, mean_squared_error,
-                     takes_arrays)
+from .losses import (Loss, binary_crossentropy, broadcast_weights, categorical_crossentropy, categorical_hinge, hinge,
+                     huber, kl_divergence, log_cosh, match_rank, mean_absolute_error,
+                     mean_absolute_percentage_error, mean_squared_error, mean_squared_logarithmic_error, poisson,
+                     sparse_categorical_crossentropy, squared_hinge, takes_arrays)
 
 __all__ = [
     "BinaryAccuracy",
@@ -24,11 +29,25 @@ __all__ = [
     "MeanSquaredError",
     "SparseCategoricalAccuracy",
     "binary_accuracy",
+    "binary_crossentropy",
     "categorical_accuracy",
+    "categorical_crossentropy",
+    "categorical_hinge",
     "get",
+    "hinge",
+    "huber",
+    "kl_divergence",
+    "log_cosh",
     "mae",
+    "mean_absolute_error",
+    "mean_absolute_percentage_error",
+    "mean_squared_error",
+    "mean_squared_logarithmic_error",
     "mse",
+    "poisson",
     "sparse_categorical_accuracy",
+    "sparse_categorical_crossentropy",
+    "squared_hinge",
 ]
 
 
