@@ -264,7 +264,7 @@ class RNN(Layer):
                         "first or keep the batch size fixed"
                     )
                 return list(self.states)
-            return self._default_states(inputs, sizes)
+            return self._default_states(inputs)
         if isinstance(initial_state, torch.Tensor):
             initial_state = [initial_state]
         initial_state = flatten(list(initial_state))
@@ -284,20 +284,35 @@ class RNN(Layer):
             states.append(state)
         return states
 
-    def _default_states(self, inputs: torch.Tensor, sizes: list[int]) -> list[torch.Tensor]:
-        """Zeros, or what the cell's own ``get_initial_state(batch_size=...)`` returns (Keras)."""
-        batch = inputs.shape[0]
+    def get_initial_state(self, batch_size: int) -> list[torch.Tensor]:
+        """Keras's starting states for ``batch_size`` sequences: one ``(batch_size, size)`` tensor per state.
+
+        What the cell's own ``get_initial_state(batch_size=...)`` returns when it has one, else
+        zeros in the layer's dtype, on its weights' device. Always a list, even for one state, so
+        it can be passed back as ``initial_state`` (a subclassed model's ``call`` starts its GRU
+        from ``self.gru.get_initial_state(batch)`` when it is given no states).
+        """
+        sizes = self._state_sizes()
+        weight = next(self.parameters(), None)
+        dtype = getattr(torch, self.dtype)
+        device = weight.device if weight is not None else None
         cell = self.cell
         if getattr(type(cell), "get_initial_state", None) is None:
-            return [inputs.new_zeros(batch, size) for size in sizes]
-        given = cell.get_initial_state(batch_size=batch)
-        states = [torch.as_tensor(s).to(inputs) for s in flatten(list(given) if isinstance(given, (list, tuple)) else [given])]
-        if [tuple(s.shape) for s in states] != [(batch, size) for size in sizes]:
+            return [torch.zeros(batch_size, size, dtype=dtype, device=device) for size in sizes]
+        given = cell.get_initial_state(batch_size=batch_size)
+        given = flatten(list(given) if isinstance(given, (list, tuple)) else [given])
+        states = [torch.as_tensor(s).to(dtype=dtype, device=device) for s in given]
+        if [tuple(s.shape) for s in states] != [(batch_size, size) for size in sizes]:
             raise ValueError(
-                f"{self._describe()}: {type(self.cell).__name__}.get_initial_state(batch_size={batch}) must "
-                f"return states of shapes {[(batch, s) for s in sizes]}; got {[tuple(s.shape) for s in states]}"
+                f"{self._describe()}: {type(self.cell).__name__}.get_initial_state(batch_size={batch_size}) "
+                f"must return states of shapes {[(batch_size, s) for s in sizes]}; got "
+                f"{[tuple(s.shape) for s in states]}"
             )
         return states
+
+    def _default_states(self, inputs: torch.Tensor) -> list[torch.Tensor]:
+        """:meth:`get_initial_state` for this batch, in the inputs' dtype and on their device."""
+        return [s.to(inputs) for s in self.get_initial_state(inputs.shape[0])]
 
     # ----- config ---------------------------------------------------------------------------
     def get_config(self) -> dict[str, Any]:

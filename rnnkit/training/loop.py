@@ -108,6 +108,8 @@ def prepare(model: Any, first_inputs: Callable[[], Any]) -> None:
     prepare_weights(model, first_inputs)
     if model.optimizer.torch_optimizer is None:
         model.optimizer.bind(model.parameters())
+    else:
+        model.optimizer.check_built_for(model)
     model.optimizer.watch(model)  # Embedding gradients per occurrence, as Keras's TensorFlow backend has them
 
 

@@ -14,9 +14,11 @@ a saturated output still has a gradient and a confident wrong answer costs its f
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any, Callable
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -68,6 +70,33 @@ __all__ = [
 ]
 
 
+def takes_arrays(fn: Callable[..., torch.Tensor]) -> Callable[..., torch.Tensor]:
+    """Let a per-value function take NumPy arrays and lists, as Keras's ``convert_to_tensor`` does.
+
+    ``keras.losses.mean_squared_error(y_valid, y_pred)`` on two NumPy arrays is how tutorials
+    score a baseline. ``y_pred`` becomes a tensor of its own float dtype (integers and booleans
+    become float32, Keras's ``floatx``); ``y_true`` a tensor on ``y_pred``'s device. Tensors pass
+    through untouched, so the logits Keras's activations leave on ``y_pred`` are kept.
+    """
+
+    @functools.wraps(fn)
+    def wrapped(y_true: Any, y_pred: Any, *args: Any, **kwargs: Any) -> torch.Tensor:
+        return fn(*as_tensors(y_true, y_pred), *args, **kwargs)
+
+    return wrapped
+
+
+def as_tensors(y_true: Any, y_pred: Any) -> tuple[torch.Tensor, torch.Tensor]:
+    """``(y_true, y_pred)`` as tensors by the rule of :func:`takes_arrays`."""
+    if not isinstance(y_pred, torch.Tensor):
+        y_pred = torch.as_tensor(np.asarray(y_pred))
+        if not y_pred.is_floating_point():
+            y_pred = y_pred.to(torch.float32)
+    if not isinstance(y_true, torch.Tensor):
+        y_true = np.asarray(y_true)
+    return torch.as_tensor(y_true, device=y_pred.device), y_pred
+
+
 def match_rank(y_true: torch.Tensor, y_pred: torch.Tensor, loss_name: str) -> torch.Tensor:
     """``y_true`` reshaped to ``y_pred``'s shape where they differ by a trailing axis of size 1."""
     if y_true.dim() == y_pred.dim() - 1 and y_pred.shape[-1] == 1:
@@ -96,6 +125,7 @@ def _logits_of(y_pred: torch.Tensor, from_logits: bool) -> tuple[torch.Tensor, b
     return (logits, True) if logits is not None else (y_pred, from_logits)
 
 
+@takes_arrays
 def binary_crossentropy(
     y_true: torch.Tensor, y_pred: torch.Tensor, from_logits: bool = False, label_smoothing: float = 0.0
 ) -> torch.Tensor:
@@ -113,6 +143,7 @@ def binary_crossentropy(
     return values.mean(dim=-1)
 
 
+@takes_arrays
 def categorical_crossentropy(
     y_true: torch.Tensor, y_pred: torch.Tensor, from_logits: bool = False, label_smoothing: float = 0.0
 ) -> torch.Tensor:
@@ -132,6 +163,7 @@ def categorical_crossentropy(
     return -(y_true * log_p).sum(dim=-1)
 
 
+@takes_arrays
 def sparse_categorical_crossentropy(
     y_true: torch.Tensor, y_pred: torch.Tensor, from_logits: bool = False
 ) -> torch.Tensor:
@@ -174,28 +206,33 @@ def _float_targets(y_true: torch.Tensor, y_pred: torch.Tensor, name: str) -> tor
     return match_rank(y_true, y_pred, name).to(y_pred.dtype)
 
 
+@takes_arrays
 def mean_squared_error(y_true: torch.Tensor, y_pred: torch.Tensor) -> torch.Tensor:
     """``mean((y - p)^2)`` over the last axis."""
     return (y_pred - _float_targets(y_true, y_pred, "mean_squared_error")).square().mean(dim=-1)
 
 
+@takes_arrays
 def mean_absolute_error(y_true: torch.Tensor, y_pred: torch.Tensor) -> torch.Tensor:
     """``mean(|y - p|)`` over the last axis."""
     return (y_pred - _float_targets(y_true, y_pred, "mean_absolute_error")).abs().mean(dim=-1)
 
 
+@takes_arrays
 def mean_absolute_percentage_error(y_true: torch.Tensor, y_pred: torch.Tensor) -> torch.Tensor:
     """``100 * mean(|y - p| / max(|y|, 1e-7))`` over the last axis."""
     y_true = _float_targets(y_true, y_pred, "mean_absolute_percentage_error")
     return 100.0 * ((y_true - y_pred) / y_true.abs().clamp(min=EPSILON)).abs().mean(dim=-1)
 
 
+@takes_arrays
 def mean_squared_logarithmic_error(y_true: torch.Tensor, y_pred: torch.Tensor) -> torch.Tensor:
     """``mean((log(max(p, 1e-7) + 1) - log(max(y, 1e-7) + 1))^2)`` over the last axis."""
     y_true = _float_targets(y_true, y_pred, "mean_squared_logarithmic_error")
     return (torch.log(y_pred.clamp(min=EPSILON) + 1.0) - torch.log(y_true.clamp(min=EPSILON) + 1.0)).square().mean(dim=-1)
 
 
+@takes_arrays
 def huber(y_true: torch.Tensor, y_pred: torch.Tensor, delta: float = 1.0) -> torch.Tensor:
     """Squared error ``e^2 / 2`` within ``delta``, linear ``delta (|e| - delta / 2)`` beyond; mean over the last axis."""
     error = (y_pred - _float_targets(y_true, y_pred, "huber")).abs()
@@ -203,6 +240,7 @@ def huber(y_true: torch.Tensor, y_pred: torch.Tensor, delta: float = 1.0) -> tor
     return values.mean(dim=-1)
 
 
+@takes_arrays
 def log_cosh(y_true: torch.Tensor, y_pred: torch.Tensor) -> torch.Tensor:
     """``mean(log(cosh(p - y)))`` over the last axis, as ``x + softplus(-2x) - log 2``."""
     x = y_pred - _float_targets(y_true, y_pred, "log_cosh")
@@ -215,16 +253,19 @@ def _hinge_labels(y_true: torch.Tensor, y_pred: torch.Tensor, name: str) -> torc
     return 2.0 * y_true - 1.0 if bool(((y_true == 0) | (y_true == 1)).all()) else y_true
 
 
+@takes_arrays
 def hinge(y_true: torch.Tensor, y_pred: torch.Tensor) -> torch.Tensor:
     """``mean(max(1 - y p, 0))`` over the last axis, labels -1/1 (0/1 converted)."""
     return (1.0 - _hinge_labels(y_true, y_pred, "hinge") * y_pred).clamp(min=0.0).mean(dim=-1)
 
 
+@takes_arrays
 def squared_hinge(y_true: torch.Tensor, y_pred: torch.Tensor) -> torch.Tensor:
     """``mean(max(1 - y p, 0)^2)`` over the last axis, labels -1/1 (0/1 converted)."""
     return (1.0 - _hinge_labels(y_true, y_pred, "squared_hinge") * y_pred).clamp(min=0.0).square().mean(dim=-1)
 
 
+@takes_arrays
 def categorical_hinge(y_true: torch.Tensor, y_pred: torch.Tensor) -> torch.Tensor:
     """``max(max_k((1 - y_k) p_k) - sum_k y_k p_k + 1, 0)`` for one-hot ``y_true``."""
     y_true = _float_targets(y_true, y_pred, "categorical_hinge")
@@ -233,18 +274,21 @@ def categorical_hinge(y_true: torch.Tensor, y_pred: torch.Tensor) -> torch.Tenso
     return (negative - positive + 1.0).clamp(min=0.0)
 
 
+@takes_arrays
 def kl_divergence(y_true: torch.Tensor, y_pred: torch.Tensor) -> torch.Tensor:
     """``sum_k y_k log(y_k / p_k)`` with both clipped to ``[1e-7, 1]``."""
     y_true = _float_targets(y_true, y_pred, "kl_divergence").clamp(EPSILON, 1.0)
     return (y_true * torch.log(y_true / y_pred.clamp(EPSILON, 1.0))).sum(dim=-1)
 
 
+@takes_arrays
 def poisson(y_true: torch.Tensor, y_pred: torch.Tensor) -> torch.Tensor:
     """``mean(p - y log(p + 1e-7))`` over the last axis."""
     y_true = _float_targets(y_true, y_pred, "poisson")
     return (y_pred - y_true * torch.log(y_pred + EPSILON)).mean(dim=-1)
 
 
+@takes_arrays
 def cosine_similarity(y_true: torch.Tensor, y_pred: torch.Tensor, axis: int = -1) -> torch.Tensor:
     """``-sum(y / |y| * p / |p|)`` along ``axis`` (each norm at least 1e-7's square root, as Keras)."""
     y_true = _float_targets(y_true, y_pred, "cosine_similarity")
@@ -320,8 +364,8 @@ class Loss:
     def call(self, y_true: torch.Tensor, y_pred: torch.Tensor) -> torch.Tensor:
         raise NotImplementedError(f"{type(self).__name__}: a Loss subclass must define call(y_true, y_pred)")
 
-    def __call__(self, y_true: Any, y_pred: torch.Tensor, sample_weight: Any = None) -> torch.Tensor:
-        values = self.call(torch.as_tensor(y_true, device=y_pred.device), y_pred)
+    def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> torch.Tensor:
+        values = self.call(*as_tensors(y_true, y_pred))
         weights = None
         if sample_weight is not None:
             weights = broadcast_weights(torch.as_tensor(sample_weight, device=values.device), values, "sample_weight")

@@ -5,6 +5,9 @@ Keras resolves it: binary accuracy when the model has one output unit (or the lo
 crossentropy), sparse categorical accuracy when the labels have no class axis (or one of size
 1), categorical accuracy otherwise. Binary accuracy thresholds at 0.5 even for logits, as Keras
 does; pass ``BinaryAccuracy(threshold=0.0)`` for a model that outputs logits.
+
+As in Keras, ``keras.metrics`` also names the per-sample loss functions
+(``keras.metrics.mean_squared_error``...), which custom metrics are written with.
 """
 
 from __future__ import annotations
@@ -13,7 +16,10 @@ from typing import Any, Callable
 
 import torch
 
-from .losses import Loss, binary_crossentropy, broadcast_weights, match_rank, mean_absolute_error, mean_squared_error
+from .losses import (Loss, binary_crossentropy, broadcast_weights, categorical_crossentropy, categorical_hinge, hinge,
+                     huber, kl_divergence, log_cosh, match_rank, mean_absolute_error,
+                     mean_absolute_percentage_error, mean_squared_error, mean_squared_logarithmic_error, poisson,
+                     sparse_categorical_crossentropy, squared_hinge, takes_arrays)
 
 __all__ = [
     "BinaryAccuracy",
@@ -23,26 +29,43 @@ __all__ = [
     "MeanSquaredError",
     "SparseCategoricalAccuracy",
     "binary_accuracy",
+    "binary_crossentropy",
     "categorical_accuracy",
+    "categorical_crossentropy",
+    "categorical_hinge",
     "get",
+    "hinge",
+    "huber",
+    "kl_divergence",
+    "log_cosh",
     "mae",
+    "mean_absolute_error",
+    "mean_absolute_percentage_error",
+    "mean_squared_error",
+    "mean_squared_logarithmic_error",
     "mse",
+    "poisson",
     "sparse_categorical_accuracy",
+    "sparse_categorical_crossentropy",
+    "squared_hinge",
 ]
 
 
+@takes_arrays
 def binary_accuracy(y_true: torch.Tensor, y_pred: torch.Tensor, threshold: float = 0.5) -> torch.Tensor:
     """The fraction of the last axis where ``y_pred > threshold`` agrees with ``y_true``."""
     y_true = match_rank(y_true, y_pred, "binary_accuracy")
     return ((y_pred > threshold) == (y_true > 0.5)).to(y_pred.dtype).mean(dim=-1)
 
 
+@takes_arrays
 def categorical_accuracy(y_true: torch.Tensor, y_pred: torch.Tensor) -> torch.Tensor:
     """1 where the largest entry of ``y_pred`` is at the class ``y_true`` (one-hot) marks."""
     y_true = match_rank(y_true, y_pred, "categorical_accuracy")
     return (y_true.argmax(dim=-1) == y_pred.argmax(dim=-1)).to(y_pred.dtype)
 
 
+@takes_arrays
 def sparse_categorical_accuracy(y_true: torch.Tensor, y_pred: torch.Tensor) -> torch.Tensor:
     """1 where the largest entry of ``y_pred`` is at class index ``y_true``."""
     if y_true.dim() == y_pred.dim() and y_true.shape[-1] == 1:

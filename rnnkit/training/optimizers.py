@@ -143,6 +143,23 @@ class Optimizer:
                 state["average"] = p.detach().clone()
         self.torch_optimizer.param_groups[0].update(self.optimizer_values())
 
+    def check_built_for(self, model: torch.nn.Module) -> None:
+        """Refuse a model with trainable weights this optimizer was not built for, as Keras 3 does.
+
+        The slots belong to the weights of the first ``fit``; an optimizer object reused to
+        compile a second model would otherwise step the first model's weights and leave the
+        second one's untouched, so its loss never moves.
+        """
+        known = {id(p) for p in self.params}
+        for name, weight in model.named_parameters():
+            if weight.requires_grad and id(weight) not in known:
+                raise ValueError(
+                    f"{self.name}: this optimizer was built for the weights of another model (or an "
+                    f"earlier set of trainable weights) and cannot update weight '{name}' of "
+                    f"{type(model).__name__} '{getattr(model, 'name', '')}'; create a new optimizer "
+                    "instance for each model you compile"
+                )
+
     def watch(self, model: torch.nn.Module) -> None:
         """Take the gradients of ``model``'s ``Embedding`` tables per occurrence, as TensorFlow does."""
         self.taps.watch(model)

@@ -238,3 +238,26 @@ def test_fit_builds_a_model_without_an_input_shape_from_the_first_batch():
     history = model.fit(x, y, batch_size=5, epochs=2, verbose=0)
     assert len(history.history["loss"]) == 2 and model.count_params() == 4 * (2 + 4 + 1) + 5
     assert model.optimizer.iterations == 8
+
+
+def test_an_optimizer_object_reused_for_a_second_model_is_refused_as_keras_does():
+    """Keras 3 raises "Unknown variable"; training the second model silently not at all would be worse."""
+    x, y = sign_task(32)
+    rmsprop = keras.optimizers.RMSprop(learning_rate=1e-2)
+    first = keras.Sequential([keras.Input(shape=(10, 3)), SimpleRNN(4), Dense(2, activation="softmax")])
+    first.compile(optimizer=rmsprop, loss="sparse_categorical_crossentropy")
+    first.fit(x, y, epochs=1, verbose=0)
+    first.fit(x, y, epochs=1, verbose=0)  # the same model again is fine
+    first.layers[0].trainable = False
+    first.fit(x, y, epochs=1, verbose=0)  # and so is a subset of its weights
+    second = keras.Sequential([keras.Input(shape=(10, 3)), SimpleRNN(4), Dense(2, activation="softmax")], name="second")
+    second.compile(optimizer=rmsprop, loss="sparse_categorical_crossentropy")
+    before = [w.copy() for w in second.get_weights()]
+    with pytest.raises(ValueError, match=r"rm_sprop: this optimizer was built for the weights of another model .* "
+                                         r"Sequential 'second'; create a new optimizer instance"):
+        second.fit(x, y, epochs=1, verbose=0)
+    assert all(np.array_equal(a, b) for a, b in zip(before, second.get_weights()))
+    # a fresh optimizer trains it
+    second.compile(optimizer=keras.optimizers.RMSprop(learning_rate=1e-2), loss="sparse_categorical_crossentropy")
+    second.fit(x, y, epochs=1, verbose=0)
+    assert not all(np.array_equal(a, b) for a, b in zip(before, second.get_weights()))

@@ -73,6 +73,54 @@ def test_regression_losses_match_torch():
     assert losses.get("mse")(y[:, 0], p[:, :1]).item() == pytest.approx(F.mse_loss(p[:, 0], y[:, 0]).item(), rel=1e-6)
 
 
+
+def test_loss_and_metric_functions_take_numpy_arrays_and_lists():
+    """Tutorials score a naive forecast with ``keras.losses.mean_squared_error(y_valid, y_pred)``."""
+    rng = np.random.default_rng(0)
+    y_true, y_pred = rng.normal(size=(8, 1)), rng.normal(size=(8,)).astype(np.float32)
+    expected = ((y_pred[:, None].astype(np.float64) - y_true) ** 2).mean(axis=-1)
+    for fn in (keras.losses.mean_squared_error, keras.metrics.mse, keras.losses.mse):
+        # y_true (8, 1) against y_pred (8,) is matched as Keras matches them; the float32 output stays float32
+        got = fn(y_true[:, 0], y_pred[:, None])
+        assert isinstance(got, torch.Tensor) and got.dtype == torch.float32
+        np.testing.assert_allclose(got.numpy(), expected, rtol=1e-6)
+    # plain lists, integer predictions (cast to float32, Keras's floatx), keyword arguments
+    got = keras.losses.mean_absolute_error(y_true=[[1.0, 2.0]], y_pred=[[0, 4]])
+    assert got.dtype == torch.float32 and got.tolist() == [1.5]
+    labels, probs = np.array([0, 2]), np.array([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]])
+    np.testing.assert_allclose(keras.losses.sparse_categorical_crossentropy(labels, probs).numpy(),
+                               -np.log([0.7, 0.8]), rtol=1e-6)
+    assert keras.metrics.sparse_categorical_accuracy(labels, probs).tolist() == [1.0, 1.0]
+    assert keras.metrics.binary_accuracy(np.array([[1], [0]]), np.array([[0.9], [0.8]])).tolist() == [1.0, 0.0]
+    # a Loss object reduces NumPy inputs the same way
+    assert keras.losses.MeanSquaredError()(y_true[:, 0], y_pred[:, None]).item() == pytest.approx(expected.mean(), rel=1e-6)
+    # tensors pass through as the same objects: the logits a softmax leaves on its output are kept
+    logits = torch.tensor([[30.0, 0.0]])
+    saturated = keras.activations.softmax(logits)
+    assert keras.losses.categorical_crossentropy(np.array([[0.0, 1.0]]), saturated).item() == pytest.approx(30.0, rel=1e-5)
+
+
+def test_keras_metrics_names_the_loss_functions_custom_metrics_use():
+    """``def last_time_step_mse(Y_true, Y_pred): return keras.metrics.mean_squared_error(...)``."""
+    for name in ("mean_squared_error", "mean_absolute_error", "mean_absolute_percentage_error",
+                 "mean_squared_logarithmic_error", "binary_crossentropy", "categorical_crossentropy",
+                 "sparse_categorical_crossentropy", "hinge", "squared_hinge", "categorical_hinge", "huber",
+                 "kl_divergence", "log_cosh", "poisson"):
+        assert getattr(keras.metrics, name) is getattr(keras.losses, name), name
+        assert name in keras.metrics.__all__
+
+    def last_time_step_mse(y_true, y_pred):
+        return keras.metrics.mean_squared_error(y_true[:, -1], y_pred[:, -1])
+
+    x = np.random.default_rng(1).normal(size=(16, 5, 1)).astype("float32")
+    y = np.repeat(x, 2, axis=-1)
+    model = keras.Sequential([keras.Input((5, 1)), keras.layers.SimpleRNN(4, return_sequences=True),
+                              keras.layers.Dense(2)])
+    model.compile(optimizer="adam", loss="mse", metrics=[last_time_step_mse])
+    scores = model.evaluate(x, y, batch_size=16, verbose=0, return_dict=True)
+    expected = ((model.predict(x, verbose=0)[:, -1] - y[:, -1]) ** 2).mean()
+    assert scores["last_time_step_mse"] == pytest.approx(float(expected), rel=1e-5)
+
 def test_sample_weight_and_mask_reduce_as_keras_does():
     per_sample = F.cross_entropy(LOGITS, LABELS, reduction="none")
     weights = torch.tensor([1.0, 0.0, 2.0, 1.0, 0.5, 3.0])
