@@ -19,6 +19,8 @@ from typing import Any, Sequence
 
 import torch
 
+from . import keras_objects
+
 EPSILON = 1e-7
 
 
@@ -111,28 +113,9 @@ _NAMES = {"max_norm": MaxNorm, "min_max_norm": MinMaxNorm, "unit_norm": UnitNorm
 
 def serialize(constraint: Constraint) -> Any:
     """Keras's file form of a built-in constraint; a user's own one is returned as it is."""
-    if _CLASSES.get(type(constraint).__name__) is not type(constraint):
-        return constraint
-    config = {k: list(v) if isinstance(v, tuple) else v for k, v in constraint.get_config().items()}
-    return {"module": "keras.constraints", "class_name": type(constraint).__name__,
-            "config": config, "registered_name": None}
+    return keras_objects.serialize(constraint, "keras.constraints", _CLASSES)
 
 
 def get(identifier: Any) -> Constraint | None:
-    """A constraint from None, a Keras name ('max_norm'), a Keras config dict, an instance or a callable."""
-    if identifier is None or isinstance(identifier, Constraint):
-        return identifier
-    if isinstance(identifier, str):
-        cls = _NAMES.get(identifier) or _CLASSES.get(identifier)
-        if cls is not None:
-            return cls()
-    elif isinstance(identifier, dict):
-        cls = _CLASSES.get(str(identifier.get("class_name")))
-        if cls is not None and str(identifier.get("module") or "keras").startswith("keras"):
-            return cls.from_config(dict(identifier.get("config") or {}))
-    elif callable(identifier):
-        return identifier
-    raise ValueError(
-        f"Unknown constraint {identifier!r}; expected None, one of {sorted(_NAMES)}, a "
-        "keras.constraints object such as MaxNorm(3), or a function of the weight"
-    )
+    """A constraint from None, a Keras name, a Keras config dict, an instance or a callable."""
+    return keras_objects.get(identifier, Constraint, _NAMES, _CLASSES, "constraint", "keras.constraints object such as MaxNorm(3)")

@@ -20,6 +20,8 @@ from typing import Any
 
 import torch
 
+from . import keras_objects
+
 
 class Regularizer:
     """Base of every regularizer: ``__call__(weight) -> scalar tensor``."""
@@ -131,27 +133,9 @@ _NAMES = {"l1": L1, "l2": L2, "l1_l2": L1L2, "l1l2": L1L2, "orthogonal_regulariz
 
 def serialize(regularizer: Regularizer) -> Any:
     """Keras's file form of a built-in regularizer; a user's own one is returned as it is."""
-    if _CLASSES.get(type(regularizer).__name__) is not type(regularizer):
-        return regularizer
-    return {"module": "keras.regularizers", "class_name": type(regularizer).__name__,
-            "config": regularizer.get_config(), "registered_name": None}
+    return keras_objects.serialize(regularizer, "keras.regularizers", _CLASSES)
 
 
 def get(identifier: Any) -> Regularizer | None:
-    """A regularizer from None, a Keras name ('l2'), a Keras config dict, an instance or a callable."""
-    if identifier is None or isinstance(identifier, Regularizer):
-        return identifier
-    if isinstance(identifier, str):
-        cls = _NAMES.get(identifier) or _CLASSES.get(identifier)
-        if cls is not None:
-            return cls()
-    elif isinstance(identifier, dict):
-        cls = _CLASSES.get(str(identifier.get("class_name")))
-        if cls is not None and str(identifier.get("module") or "keras").startswith("keras"):
-            return cls.from_config(dict(identifier.get("config") or {}))
-    elif callable(identifier):
-        return identifier
-    raise ValueError(
-        f"Unknown regularizer {identifier!r}; expected None, one of {sorted(_NAMES)}, a "
-        "keras.regularizers object such as L2(0.01), or a function of the weight"
-    )
+    """A regularizer from None, a Keras name, a Keras config dict, an instance or a callable."""
+    return keras_objects.get(identifier, Regularizer, _NAMES, _CLASSES, "regularizer", "keras.regularizers object such as L2(0.01)")
