@@ -33,13 +33,13 @@ import torch
 
 from .. import cells, initializers
 from .recurrent import _CELL_ARGS, _CellLayer
-from .recurrent_cells import RecurrentCell
+from .recurrent_cells import LSTMCell
 
 _NORM_ARGS = ("epsilon", "gamma_initializer", "beta_initializer")
 
 
-class LayerNormLSTMCell(RecurrentCell):
-    """One LayerNorm-LSTM step; gates i, f, c, o; states [h, c]."""
+class LayerNormLSTMCell(LSTMCell):
+    """One LayerNorm-LSTM step; gates i, f, c, o; states [h, c] (LSTMCell's, plus the norms' weights)."""
 
     kind = "layer_norm_lstm"
 
@@ -52,24 +52,13 @@ class LayerNormLSTMCell(RecurrentCell):
         beta_initializer: Any = "zeros",
         **kwargs: Any,
     ):
-        super().__init__(units, **kwargs)
+        super().__init__(units, unit_forget_bias=unit_forget_bias, **kwargs)
         if not isinstance(epsilon, (int, float)) or isinstance(epsilon, bool) or not epsilon > 0:
             raise ValueError(f"Layer '{self.name}': epsilon must be a positive number; got {epsilon!r}")
-        self.unit_forget_bias = unit_forget_bias
         self.epsilon = float(epsilon)
         self.gamma_initializer = initializers.get(gamma_initializer)
         self.beta_initializer = initializers.get(beta_initializer)
         self._init_args.update(gamma_initializer=gamma_initializer, beta_initializer=beta_initializer)
-
-    @property
-    def state_size(self) -> list[int]:
-        return [self.units, self.units]
-
-    def bias_init(self, tensor: torch.Tensor) -> None:
-        self.bias_initializer(tensor)
-        if self.unit_forget_bias:
-            with torch.no_grad():
-                tensor[self.units : 2 * self.units] = 1.0
 
     def build(self, input_shape: Any) -> None:
         super().build(input_shape)
@@ -100,7 +89,7 @@ class LayerNormLSTMCell(RecurrentCell):
         return h, [h, c]
 
     def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "unit_forget_bias": self.unit_forget_bias, "epsilon": self.epsilon}
+        return {**super().get_config(), "epsilon": self.epsilon}
 
 
 class LayerNormLSTM(_CellLayer):
