@@ -159,7 +159,6 @@ class Model(Layer):
         """Outputs for ``x`` in inference mode, in batches, as numpy (a list for several outputs)."""
         if training_data.is_batch_source(x):  # a dataset or generator: predict on the inputs of its batches
             x = training_data.predict_inputs(x, steps)
-        x = training_data.cast_floats(x, self)
         return training_loop.predict(self, x, batch_size, verbose)
 
     def predict_on_batch(self, x: Any) -> Any:

@@ -265,14 +265,6 @@ class IterableBatches:
                    None if weight is None else as_tensors(weight, f"{name} sample_weight"))
 
 
-def cast_floats(x: Any, model: Any) -> Any:
-    """Floating tensors in ``x`` cast to the dtype of ``model``'s weights, as Keras casts a model's inputs."""
-    weight = next(model.parameters(), None)
-    if weight is None:
-        return x
-    return map_structure(lambda t: t.to(weight.dtype) if isinstance(t, torch.Tensor) and t.is_floating_point() else t, x)
-
-
 def predict_inputs(source: Any, steps: int | None) -> Any:
     """The inputs of every batch of ``source`` (``x`` or the ``x`` of ``(x, y)``) joined along the batch axis.
 
