@@ -159,7 +159,7 @@ class Model(Layer):
         """Outputs for ``x`` in inference mode, in batches, as numpy (a list for several outputs)."""
         if training_data.is_batch_source(x):  # a dataset or generator: predict on the inputs of its batches
             x = training_data.predict_inputs(x, steps)
-        return training_loop.predict(self, x, batch_size, verbose)
+        return training_loop.predict(self, x, batch_size, verbose, callbacks)
 
     def predict_on_batch(self, x: Any) -> Any:
         """Outputs for exactly this batch, as numpy (a list for several outputs)."""
