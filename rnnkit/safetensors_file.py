@@ -12,10 +12,10 @@ files, ``model/<state_dict key>`` in checkpoints, ``optimizer/<param index>/<nam
 
 Files written before this container (four layouts, all "version 1") are read through
 :func:`_legacy_header`, which turns their metadata into the header above; their tensors already
-have these names. This module imports nothing else from rnnkit, so every layer of the package
-can use it.
+have these names. It imports only rnnkit's leaf modules (errors, atomic writing), so every layer of
+the package can use it.
 
-Writes are atomic (:func:`write_atomically`): a crash leaves the old file or the new one.
+Writes are atomic (:func:`rnnkit.atomic_files.write_atomically`): a crash leaves the old file or the new one.
 """
 
 from __future__ import annotations
@@ -23,13 +23,15 @@ from __future__ import annotations
 import json
 import os
 import struct
-import tempfile
 from dataclasses import dataclass
-from typing import Any, BinaryIO, Callable
+from typing import Any
 
 import safetensors
 import safetensors.torch
 import torch
+
+from .atomic_files import write_atomically
+from .errors import FileFormatError
 
 FORMAT = "rnnkit"
 VERSION = 2
@@ -42,15 +44,6 @@ _LEGACY_MODEL_FORMATS = {"rnnkit.model": "model", "rnnkit.weights": "weights"}
 _LEGACY_TRAINING_KEY = "rnnkit-training-checkpoint"
 _LEGACY_LANGUAGE_MODEL_KEY = "rnnkit-language-model"
 _LEGACY_TASK_KEY = "rnnkit-task"
-
-
-class FileFormatError(ValueError):
-    """A file rnnkit cannot read as its own; the message starts with the file's path."""
-
-    def __init__(self, path: str | os.PathLike, problem: str):
-        self.path = os.fspath(path)
-        self.problem = problem
-        super().__init__(f"{self.path}: {problem}")
 
 
 @dataclass(frozen=True)
@@ -69,40 +62,6 @@ class Contents:
         """The tensors named ``name/<key>``, by ``<key>`` (``group("model")`` is a state dict)."""
         prefix = f"{name}/"
         return {key[len(prefix):]: value for key, value in self.tensors.items() if key.startswith(prefix)}
-
-
-def write_atomically(path: str | os.PathLike, write: Callable[[BinaryIO], None], overwrite: bool = True) -> None:
-    """Write through ``write(stream)`` into a temporary file beside ``path``, fsync it, rename it over ``path``.
-
-    The rename is atomic on POSIX and Windows, so a crash leaves the previous file or the new one,
-    never a torn mix; the folder is fsynced too so the rename survives a power loss. Missing
-    folders are created (as Keras's ModelCheckpoint does): every rnnkit writer, from
-    ``model.save`` to a run directory's checkpoint, follows this one rule.
-    """
-    path = os.path.abspath(os.fspath(path))
-    directory = os.path.dirname(path)
-    if not overwrite and os.path.exists(path):
-        raise FileExistsError(f"{path}: already exists (pass overwrite=True to replace it)")
-    os.makedirs(directory, exist_ok=True)
-    mode = os.stat(path).st_mode & 0o777 if os.path.exists(path) else 0o644
-    handle, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(handle, "w+b") as stream:
-            write(stream)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
-    if hasattr(os, "O_DIRECTORY"):  # POSIX: make the rename durable
-        folder = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)
 
 
 def to_bytes(kind: str, tensors: dict[str, torch.Tensor], record: dict[str, Any]) -> bytes:

@@ -11,7 +11,7 @@ import safetensors
 import torch
 
 import rnnkit as keras
-from rnnkit import safetensors_file
+from rnnkit import atomic_files, safetensors_file
 from rnnkit.safetensors_file import FileFormatError
 from rnnkit.training import load_checkpoint, save_checkpoint
 
@@ -41,9 +41,9 @@ def test_the_record_cannot_overwrite_the_container_fields(tmp_path):
 
 def test_write_atomically_refuses_to_overwrite_when_asked(tmp_path):
     path = tmp_path / "f.bin"
-    safetensors_file.write_atomically(path, lambda stream: stream.write(b"one"))
+    atomic_files.write_atomically(path, lambda stream: stream.write(b"one"))
     with pytest.raises(FileExistsError, match="f.bin: already exists"):
-        safetensors_file.write_atomically(path, lambda stream: stream.write(b"two"), overwrite=False)
+        atomic_files.write_atomically(path, lambda stream: stream.write(b"two"), overwrite=False)
     assert path.read_bytes() == b"one"
 
 

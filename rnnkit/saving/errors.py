@@ -1,17 +1,10 @@
-"""The one error every reader and writer in :mod:`rnnkit.saving` raises for a bad file."""
+"""The error the readers and writers in :mod:`rnnkit.saving` raise for a bad model file.
+
+It is :class:`rnnkit.errors.FileFormatError` under the name these modules have always used.
+"""
 
 from __future__ import annotations
 
-import os
+from ..errors import FileFormatError as ModelFileError
 
-
-class ModelFileError(ValueError):
-    """A model file that rnnkit cannot read or write; the message starts with the file's path.
-
-    It is a ``ValueError`` so callers that already catch bad-argument errors catch this too.
-    """
-
-    def __init__(self, path: str | os.PathLike, problem: str):
-        self.path = os.fspath(path)
-        self.problem = problem
-        super().__init__(f"{self.path}: {problem}")
+__all__ = ["ModelFileError"]

@@ -16,7 +16,7 @@ import torch
 
 from ..models.model import Model
 from . import keras_files, legacy_h5, native
-from ..safetensors_file import write_atomically
+from ..atomic_files import write_atomically
 from .errors import ModelFileError
 
 _ZIP = (b"PK\x03\x04", b"PK\x05\x06")

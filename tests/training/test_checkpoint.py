@@ -12,7 +12,8 @@ import rnnkit as keras
 from rnnkit import callbacks
 from rnnkit.layers import LSTM, Dense, Dropout
 from rnnkit.training import load_checkpoint, save_checkpoint
-from rnnkit.safetensors_file import METADATA_KEY, write_atomically
+from rnnkit.atomic_files import write_atomically
+from rnnkit.safetensors_file import METADATA_KEY
 
 
 def data():
