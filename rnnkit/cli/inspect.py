@@ -48,6 +48,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--target", help="a .npy target for the model's output: adds the gradient through time")
     parser.add_argument("--loss", default="mse", help="Keras loss name for --target (default mse)")
     parser.add_argument("--out", required=True, help="folder for trace.npz, heatmaps and the gradient plot")
+    parser.add_argument("--html", help="also write the views of 'rnnkit serve' for --text to this one self-contained HTML file")
     parser.set_defaults(run=run)
 
 
@@ -171,5 +172,9 @@ def run(args: argparse.Namespace) -> int:
     if grads is not None:
         rnn_inspect.plot_gradient_norms({f"{g.layer} ({g.direction})": g for g in grads}, os.path.join(args.out, "gradients.png"))
         written.append("gradients.png")
+    if args.html is not None:
+        from ..serve.page import export_html
+
+        export_html(args.html, args.model, args.text, args.vocab)
     print(f"rnnkit inspect: {len(traces)} recurrent layer call(s) traced; wrote {', '.join(written)} to {args.out}")
     return 0

@@ -44,9 +44,14 @@ def check_sampling_options(length: int, temperature: float, top_k: int | None, t
 
 
 @torch.no_grad()
-def generate_ids(model: LanguageModel, prime_ids: list[int], length: int, temperature: float = 1.0,
-                 top_k: int | None = None, top_p: float | None = None, seed: int | None = None) -> Iterator[int]:
-    """Yield ``length`` new ids after ``prime_ids`` (at least one id), one network step each."""
+def generate_with_probabilities(model: LanguageModel, prime_ids: list[int], length: int, temperature: float = 1.0,
+                                top_k: int | None = None, top_p: float | None = None,
+                                seed: int | None = None) -> Iterator[tuple[int, float]]:
+    """Yield ``length`` new ``(id, probability)`` pairs after ``prime_ids`` (at least one id), one network step each.
+
+    The probability is the model's own, softmax(logits) at temperature 1 before any top-k/top-p
+    cut: how expected the drawn token was, whatever the sampling options.
+    """
     check_sampling_options(length, temperature, top_k, top_p)
     if not prime_ids:
         raise ValueError("generate_ids needs at least one prime id to condition on")
@@ -55,8 +60,14 @@ def generate_ids(model: LanguageModel, prime_ids: list[int], length: int, temper
     logits, states = model.step(torch.tensor([prime_ids]))  # (1, P, vocab)
     for _ in range(length):
         next_id = pick_next(logits[0, -1], temperature, top_k, top_p, generator)
-        yield next_id
+        yield next_id, float(F.softmax(logits[0, -1].double(), dim=-1)[next_id])
         logits, states = model.step(torch.tensor([[next_id]]), states)  # (1, 1, vocab)
+
+
+def generate_ids(model: LanguageModel, prime_ids: list[int], length: int, temperature: float = 1.0,
+                 top_k: int | None = None, top_p: float | None = None, seed: int | None = None) -> Iterator[int]:
+    """Yield ``length`` new ids after ``prime_ids`` (at least one id), one network step each."""
+    return (next_id for next_id, _ in generate_with_probabilities(model, prime_ids, length, temperature, top_k, top_p, seed))
 
 
 def prime_ids_for(tokenizer: Any, prime: str) -> tuple[list[int], list[int]]:
@@ -75,17 +86,22 @@ def prime_ids_for(tokenizer: Any, prime: str) -> tuple[list[int], list[int]]:
 CONTEXT_FOR_DECODING = 8  # tokens decoded with each new one (any neighbour effect is shorter)
 
 
-def stream_text(model: LanguageModel, tokenizer: Any, prime: str = "", length: int = 500, temperature: float = 1.0,
-                top_k: int | None = None, top_p: float | None = None, seed: int | None = None) -> Iterator[str]:
-    """Yield the generated text piece by piece as the tokens come (the prime itself is not yielded)."""
+def stream_pieces(model: LanguageModel, tokenizer: Any, prime: str = "", length: int = 500, temperature: float = 1.0,
+                  top_k: int | None = None, top_p: float | None = None, seed: int | None = None) -> Iterator[tuple[str, float]]:
+    """Yield ``(piece of text, the model's probability of its token)`` as the tokens come (the prime is not yielded)."""
     context, shown = prime_ids_for(tokenizer, prime)
     recent = shown[-CONTEXT_FOR_DECODING:]
-    for next_id in generate_ids(model, context, length, temperature, top_k, top_p, seed):
+    for next_id, probability in generate_with_probabilities(model, context, length, temperature, top_k, top_p, seed):
         # Spacing of words and subwords depends on their neighbours: decode the new token with a
         # few before it and yield what it added.
         before, after = tokenizer.decode(recent), tokenizer.decode([*recent, next_id])
-        yield after[len(before):] if after.startswith(before) else tokenizer.decode([next_id])
+        yield (after[len(before):] if after.startswith(before) else tokenizer.decode([next_id])), probability
         recent = [*recent, next_id][-CONTEXT_FOR_DECODING:]
+
+
+def stream_text(model: LanguageModel, tokenizer: Any, prime: str = "", length: int = 500, **options: Any) -> Iterator[str]:
+    """Yield the generated text piece by piece as the tokens come (the prime itself is not yielded)."""
+    return (piece for piece, _ in stream_pieces(model, tokenizer, prime, length, **options))
 
 
 def sample_text(model: LanguageModel, tokenizer: Any, prime: str = "", length: int = 500, **options: Any) -> str:
