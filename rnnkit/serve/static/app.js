@@ -39,11 +39,13 @@ function diverging(value, largest) { // negative blue, positive red, 0 white
   const v = largest > 0 ? Math.max(-1, Math.min(1, value / largest)) : 0;
   return { background: `hsl(${v < 0 ? 215 : 8}, 75%, ${98 - 50 * Math.abs(v)}%)`, color: Math.abs(v) > 0.7 ? "#fff" : "#111" };
 }
-function scaleFor(values) { // gates in [0, 1] get a sequential scale, anything signed a diverging one
-  const finite = values.filter((v) => v !== null);
-  const low = Math.min(...finite), high = Math.max(...finite);
-  if (finite.length && low >= 0 && high <= 1) return { paint: sequential, text: "0 (white) to 1 (dark blue)" };
-  const largest = Math.max(...finite.map(Math.abs), 0);
+// Gates whose every value (all units) lies in [0, 1] get a sequential scale; anything signed a
+// diverging one, spread over the chosen unit's own largest |value| so small units stay visible.
+function scaleFor(all, series) {
+  let low = Infinity, high = -Infinity; // a loop, not Math.min(...): (time x units) can be too many arguments
+  for (const row of all) for (const v of row) if (v !== null) { low = Math.min(low, v); high = Math.max(high, v); }
+  if (low >= 0 && high <= 1) return { paint: sequential, text: "0 (white) to 1 (dark blue)" };
+  const largest = Math.max(...series.filter((v) => v !== null).map(Math.abs), 0);
   return { paint: (v) => diverging(v, largest), text: `\u2212${largest.toFixed(3)} (blue), 0 (white), +${largest.toFixed(3)} (red)` };
 }
 function gradientCss(paint, values) {
@@ -169,8 +171,8 @@ function fillNames() {
 }
 
 function colourInside(span, fires) {
-  const series = chosenSeries(), scale = scaleFor(series);
   const layer = chosenLayer(), name = $("value-name").value, unit = Number($("unit").value) || 0;
+  const series = chosenSeries(), scale = scaleFor(layer.values[name], series);
   drawTokens($("inside-text"), current.tokens,
     (i) => (series[i] === null ? { background: "#ddd", color: "#111" } : scale.paint(series[i])),
     (i) => `token ${i} ${JSON.stringify(current.tokens[i])}: ${name}[${unit}] = ${series[i] === null ? "masked" : series[i]}`);
