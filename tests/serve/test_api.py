@@ -174,3 +174,12 @@ def test_model_file_needs_a_vocabulary_and_shows_no_gradient(tmp_path):
     np.testing.assert_allclose(np.array(data["layers"][0]["values"]["h"]), want["h"][0], atol=1e-5)
     assert data["gradient"] is None and data["verdict"] is None
     assert client.get("/api/model").json()["can_sample"] is False
+
+
+def test_a_task_without_views_is_refused_at_start(tmp_path):
+    from rnnkit.training.task_files import save_task_model
+
+    model = Sequential([Input(shape=(4, 1)), layers.LSTM(2), layers.Dense(1)])
+    save_task_model(tmp_path / "forecaster.safetensors", model, {"task": "forecast"})
+    with pytest.raises(ValueError, match="a forecaster .'forecast'.; the pages show lm, classify, tag checkpoints"):
+        load_subject(tmp_path / "forecaster.safetensors")

@@ -13,14 +13,14 @@ function say(message) { $("status").textContent = message || ""; }
 
 // ---- tabs: arrow keys move between them (WAI-ARIA tabs pattern) ----
 const tabs = Array.from(document.querySelectorAll('[role="tab"]'));
-function selectTab(tab) {
+function selectTab(tab, focus = true) {
   for (const other of tabs) {
     const chosen = other === tab;
     other.setAttribute("aria-selected", String(chosen));
     other.tabIndex = chosen ? 0 : -1;
     $(other.getAttribute("aria-controls")).hidden = !chosen;
   }
-  tab.focus();
+  if (focus) tab.focus();
 }
 for (const tab of tabs) {
   tab.addEventListener("click", () => selectTab(tab));
@@ -382,4 +382,4 @@ if (embedded) {
 } else {
   $("inspect-form").addEventListener("submit", (event) => { event.preventDefault(); inspectText($("inspect-text").value); });
 }
-if (about.can_sample && !embedded) selectTab($("tab-sample"));
+if (about.can_sample && !embedded) selectTab($("tab-sample"), false);
