@@ -149,14 +149,20 @@ def test_sample_look_inside_and_gradient_in_the_live_page(browser, server, lm_ru
     page.get_by_role("button", name="Sample", exact=True).click()
     page.wait_for_selector("#sample-output[data-done=true]")
     model, tokenizer = language_model.load(lm_run)
-    assert page.locator("#sample-output").inner_text().replace("\u21b5", "") == language_model.sample_text(
-        model, tokenizer, "the ", 40, temperature=0.9, seed=5)
+    sampled_text = language_model.sample_text(model, tokenizer, "the ", 40, temperature=0.9, seed=5)
+    assert page.locator("#sample-output").inner_text().replace("\u21b5", "") == sampled_text
     sampled = page.locator("#sample-output .sampled")
     assert sampled.count() == 40
     assert sampled.first.get_attribute("title").startswith("p = ") and sampled.first.evaluate("e => e.style.background") != ""
     page.screenshot(path=str(artefacts / "sample.png"), full_page=True)
 
-    page.get_by_role("tab", name="Sample").press("ArrowRight")  # the keyboard moves between the tabs
+    page.get_by_role("button", name="Look inside this text").click()
+    page.wait_for_selector(f"#inside-text .tok[data-i='{len(sampled_text) - 1}']")
+    assert page.get_by_label("Text to run the model on").input_value() == sampled_text
+
+    page.get_by_role("tab", name="Look inside").press("ArrowLeft")  # the keyboard moves between the tabs
+    assert page.get_by_role("tab", name="Sample").get_attribute("aria-selected") == "true"
+    page.get_by_role("tab", name="Sample").press("ArrowRight")
     assert page.get_by_role("tab", name="Look inside").get_attribute("aria-selected") == "true"
     page.get_by_label("Text to run the model on").fill(TEXT)
     page.get_by_role("button", name="Look inside", exact=True).click()
@@ -199,4 +205,20 @@ def test_the_static_export_shows_the_same_views_from_a_file(browser, lm_run, tmp
     page.screenshot(path=str(artefacts / "export_gradient.png"), full_page=True)
     page.get_by_role("tab", name="Sample").click()
     assert "needs the live server" in page.locator("#sample-unavailable").inner_text()
+    assert outside == []
+
+
+def test_a_classifier_export_shows_which_tokens_pushed_its_prediction(browser, classifier_file, tmp_path, artefacts):
+    from rnnkit.tasks import classification
+
+    html = tmp_path / "classifier.html"
+    assert main(["inspect", str(classifier_file), "--text", "ab ca", "--out", str(tmp_path / "out"), "--html", str(html)]) == 0
+    page, outside = open_page(browser, html.as_uri())
+    page.get_by_role("tab", name="Gradient through time").click()
+    assert page.locator("#gradient-plot svg polyline.curve").count() == 2  # forward and backward halves
+    (label, probability, _), = classification.predict(classifier_file, ["ab ca"])
+    assert page.locator("#verdict h2").inner_text() == f"Predicted: {label}"
+    assert f"{probability:.4f}" in page.locator("#probabilities").inner_text()
+    assert page.locator("#pushes .tok").count() == 5
+    page.screenshot(path=str(artefacts / "export_classifier.png"), full_page=True)
     assert outside == []

@@ -76,6 +76,7 @@ function setupSample() {
   if (!about.can_sample || embedded) {
     $("sample-form").hidden = true;
     $("sample-legend").hidden = true;
+    $("inspect-sampled").hidden = true;
     $("sample-unavailable").hidden = false;
     $("sample-unavailable").textContent = embedded
       ? "Sampling needs the live server: run rnnkit serve on the model."
@@ -84,6 +85,11 @@ function setupSample() {
   }
   $("sample-form").addEventListener("submit", (event) => { event.preventDefault(); sample(); });
   $("stop-button").addEventListener("click", () => sampling && sampling.abort());
+  $("inspect-sampled").addEventListener("click", () => {
+    const text = $("sample-output").textContent.replaceAll("\u21b5", "");
+    selectTab($("tab-inside"));
+    inspectText(text);
+  });
 }
 
 function numberOrNull(id) { const v = $(id).value; return v === "" ? null : Number(v); }
@@ -109,6 +115,7 @@ async function sample() {
   output.append(prime);
   sampling = new AbortController();
   $("sample-button").disabled = true;
+  $("inspect-sampled").disabled = true;
   $("stop-button").disabled = false;
   try {
     const response = await fetch("api/sample", { method: "POST", headers: { "Content-Type": "application/json" },
@@ -134,22 +141,28 @@ async function sample() {
   } finally {
     $("sample-button").disabled = false;
     $("stop-button").disabled = true;
+    $("inspect-sampled").disabled = $("sample-output").textContent === "";
     sampling = null;
   }
 }
 
 // ---- Look inside ----
 function chosenLayer() { return current.layers[Number($("layer").value)]; }
-function chosenSeries() { // the chosen unit's value at every step: (time,)
+function chosenUnit() { // the Unit field, kept within the layer's units
   const layer = chosenLayer();
-  const unit = Math.max(0, Math.min(layer.units - 1, Number($("unit").value) || 0));
-  return layer.values[$("value-name").value].map((row) => row[unit]);
+  const unit = Math.max(0, Math.min(layer.units - 1, Math.trunc(Number($("unit").value)) || 0));
+  if ($("unit").value !== "" && String(unit) !== $("unit").value) $("unit").value = String(unit);
+  return unit;
+}
+function chosenSeries() { // the chosen unit's value at every step: (time,)
+  const unit = chosenUnit();
+  return chosenLayer().values[$("value-name").value].map((row) => row[unit]);
 }
 
 function showInspection(data) {
   current = data;
   $("inspect-text").value = data.text;
-  const layerSelect = $("layer"), gradientSelect = $("gradient-layer");
+  const layerSelect = $("layer");
   layerSelect.replaceChildren(...data.layers.map((l, i) => new Option(`${l.layer} (${l.cell}, ${l.direction})`, String(i))));
   fillNames();
   $("unit-controls").disabled = false;
@@ -159,7 +172,6 @@ function showInspection(data) {
   colourInside();
   showTags(data);
   showGradient(data);
-  if (gradientSelect.options.length) gradientSelect.value = "0";
 }
 
 function fillNames() {
@@ -171,7 +183,7 @@ function fillNames() {
 }
 
 function colourInside(span, fires) {
-  const layer = chosenLayer(), name = $("value-name").value, unit = Number($("unit").value) || 0;
+  const layer = chosenLayer(), name = $("value-name").value, unit = chosenUnit();
   const series = chosenSeries(), scale = scaleFor(layer.values[name], series);
   drawTokens($("inside-text"), current.tokens,
     (i) => (series[i] === null ? { background: "#ddd", color: "#111" } : scale.paint(series[i])),
