@@ -26,7 +26,7 @@ from . import views
 from .page import render_page
 from .subjects import Subject
 
-fastapi = require("fastapi", "rnnkit serve")
+require("fastapi", "rnnkit serve")  # the install line for the serve extra, if it is missing
 from fastapi import FastAPI, Request  # noqa: E402
 from fastapi.exceptions import RequestValidationError  # noqa: E402
 from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse  # noqa: E402

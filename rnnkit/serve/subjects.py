@@ -138,6 +138,8 @@ def tagger_subject(model: Any, features: Any, record: dict[str, Any]) -> Subject
 
 
 #: task name (``record["task"]`` of a checkpoint) -> Subject from what ``TASKS[name].load`` returns.
+#: A task whose model samples like a language model (``step(ids, states)``, a tokenizer) reuses
+#: ``language_model_subject``.
 TASK_SUBJECTS: dict[str, Callable[..., Subject]] = {
     "lm": language_model_subject,
     "classify": classifier_subject,

@@ -54,7 +54,7 @@ def generate_with_probabilities(model: LanguageModel, prime_ids: list[int], leng
     """
     check_sampling_options(length, temperature, top_k, top_p)
     if not prime_ids:
-        raise ValueError("generate_ids needs at least one prime id to condition on")
+        raise ValueError("prime_ids: sampling needs at least one id to condition on")
     model.eval()
     generator = torch.Generator().manual_seed(seed) if seed is not None else None
     logits, states = model.step(torch.tensor([prime_ids]))  # (1, P, vocab)
