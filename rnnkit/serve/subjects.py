@@ -52,7 +52,7 @@ class Subject:
     source: str
     encode: Callable[[str], Encoded]
     vocab_size: int | None = None
-    gradient: Callable[[np.ndarray], Gradient | None] | None = None
+    gradient: Callable[[np.ndarray], Gradient] | None = None
     verdict: Callable[[np.ndarray], dict[str, Any]] | None = None
     sample: Callable[..., Iterator[tuple[str, float]]] | None = None
 
@@ -78,11 +78,12 @@ def language_model_subject(model: Any, tokenizer: Any) -> Subject:
         _nonempty(ids)
         return np.array([ids], dtype=np.int64), [tokenizer.decode([i]) for i in ids]
 
-    def gradient(x: np.ndarray) -> Gradient | None:
+    def gradient(x: np.ndarray) -> Gradient:
+        about = "loss of predicting the last token from the ones before it"
         if x.shape[1] < 2:
-            return None
+            return Gradient(f"{about}: a text of one token has no token before its last", [])
         traces = rnn_inspect.gradient_through_time(model, x[:, :-1], torch.as_tensor(x[:, -1]), loss=_last_token_loss)
-        return Gradient("loss of predicting the last token from the ones before it", traces)
+        return Gradient(about, traces)
 
     def sample(prime: str, length: int, **options: Any) -> Iterator[tuple[str, float]]:
         return stream_pieces(model, tokenizer, prime, length, **options)

@@ -11,7 +11,7 @@ The shape of :func:`inspection`'s result::
     {"text": str, "tokens": [str] (T),
      "layers": [{"layer", "direction", "cell", "units", "names": [str],
                  "values": {name: [[float | null] * units] * T}}],
-     "gradient": {"about": str, "curves": [{"layer", "direction", "norms": [float] * steps}]} | null,
+     "gradient": {"about": str, "curves": [{"layer", "direction", "norms": [float] * steps}]} | null (no loss),
      "verdict": {...} | null}
 """
 
@@ -50,9 +50,9 @@ def layer_view(layer_trace: rnn_inspect.LayerTrace) -> dict[str, Any]:
 
 
 def gradient_view(subject: Subject, x: np.ndarray) -> dict[str, Any] | None:
-    gradient = subject.gradient(x) if subject.gradient else None
-    if gradient is None:
+    if subject.gradient is None:
         return None
+    gradient = subject.gradient(x)
     curves = [{"layer": g.layer, "direction": g.direction, "norms": rounded(g.norms)} for g in gradient.traces]
     return {"about": gradient.about, "curves": curves}
 

@@ -73,6 +73,8 @@ def test_inspect_gives_the_traces_and_gradients_of_rnnkit_inspect(lm_run):
     assert len(curve["norms"]) == len(TEXT) - 1
     np.testing.assert_allclose(curve["norms"], norms.norms, rtol=1e-4, atol=1e-5)
     assert data["verdict"] is None
+    one = client_for(lm_run).post("/api/inspect", json={"text": "t"}).json()["gradient"]
+    assert one["curves"] == [] and "a text of one token" in one["about"]
 
 
 def test_sampling_streams_the_tokens_of_sample_text_with_their_probabilities(lm_run):

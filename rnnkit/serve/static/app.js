@@ -336,12 +336,12 @@ function plotGradients(curves, steps) {
 }
 
 function showGradient(data) {
-  const gradient = data.gradient;
-  $("gradient-choice").hidden = $("gradient-figure").hidden = !gradient;
-  $("gradient-about").textContent = gradient
-    ? `The gradient of the ${gradient.about}, reaching the hidden state of each step.`
-    : "No gradient for this model: a model file carries no loss.";
-  if (gradient) {
+  const gradient = data.gradient, drawn = Boolean(gradient && gradient.curves.length);
+  $("gradient-choice").hidden = $("gradient-figure").hidden = !drawn;
+  $("gradient-about").textContent = !gradient ? "No gradient for this model: a model file carries no loss."
+    : drawn ? `The gradient of the ${gradient.about}, reaching the hidden state of each step.`
+      : `No gradient of the ${gradient.about}.`;
+  if (drawn) {
     $("gradient-layer").replaceChildren(...gradient.curves.map((c, i) => new Option(`${c.layer} (${c.direction})`, String(i))));
     shadeGradient();
     $("gradient-plot").replaceChildren(plotGradients(gradient.curves, data.tokens.length));
