@@ -28,11 +28,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        result = language_model.train(settings_from(args, language_model.LMSettings))
-    except KeyboardInterrupt:
-        print("\nrnnkit train lm: interrupted; the latest checkpoint is the last finished epoch's", file=sys.stderr)
-        return 130
+    result = language_model.train(settings_from(args, language_model.LMSettings))
     if not result.history:
         print("rnnkit train lm: no epoch finished", file=sys.stderr)
         return 1

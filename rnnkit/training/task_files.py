@@ -93,6 +93,20 @@ class SaveBest(Callback):
             self.best, self.best_epoch, self.best_loss = value, epoch + 1, loss
             save_task_model(self.path, self.model, {**self.record(), "history": self.history, "best_epoch": self.best_epoch})
 
+    def state(self) -> dict[str, Any]:
+        """The history and the best epoch, for a resume checkpoint (:mod:`rnnkit.tasks.resume`)."""
+        return {"history": self.history, "best_epoch": self.best_epoch}
+
+    def restore(self, state: dict[str, Any]) -> None:
+        """Continue from :meth:`state`: the best score and its loss are those of the best epoch's row."""
+        self.history, self.best_epoch = [dict(row) for row in state["history"]], int(state["best_epoch"])
+        if self.best_epoch:
+            row = self.history[self.best_epoch - 1]
+            self.best = row.get(self.monitor, row.get(self.monitor.removeprefix("val_")))
+            self.best_loss = row.get("val_loss", math.inf)
+        if self.history:
+            self.started = time.monotonic() - self.history[-1]["seconds"]
+
 
 CLOCKS = {"wall": time.monotonic, "cpu": time.process_time}
 
