@@ -182,31 +182,6 @@ def test_readme_main_job_runs_on_the_bundled_corpus(tmp_path, capsys):
     assert f"model: {out / 'best.safetensors'}" in printed and f"plot:  {out / 'loss.png'}" in printed
 
 
-def test_first_ctrl_c_stops_after_the_batch_and_the_handler_is_put_back():
-    import os
-    import signal
-    import time
-
-    from rnnkit.tasks.language_model.callbacks import StopOnInterrupt
-
-    class FakeModel:
-        stop_training = False
-
-    messages = []
-    callback = StopOnInterrupt(messages.append)
-    callback.set_model(FakeModel())
-    before = signal.getsignal(signal.SIGINT)
-    callback.on_train_begin()
-    os.kill(os.getpid(), signal.SIGINT)
-    time.sleep(0.05)  # the handler runs in the main thread at the next bytecode
-    assert callback.interrupted and "Ctrl-C" in messages[0]
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # a second Ctrl-C interrupts at once
-    callback.on_train_batch_end(0)
-    assert callback.model.stop_training
-    callback.on_train_end()
-    assert signal.getsignal(signal.SIGINT) is before
-
-
 def test_cosine_warm_down_follows_the_step_or_time_budget():
     from rnnkit.training.callbacks import CosineWarmDown
 
