@@ -330,7 +330,8 @@ class BackupAndRestore(Callback):
     starts and finds one loads it (weights, optimizer, generators) and continues from the epoch
     after it, with the losses the uninterrupted run would have had. An epoch cut short (by an
     exception, a kill, or a callback stopping training mid-epoch) is never backed up, so it is
-    redone. A run that ends normally deletes the backup (unless ``delete_checkpoint=False``).
+    redone. A run that ends normally deletes the backup (unless ``delete_checkpoint=False``); one
+    whose last epoch was cut short keeps it, to be resumed.
     """
 
     def __init__(self, backup_dir: str, save_freq: str = "epoch", delete_checkpoint: bool = True):
@@ -356,7 +357,8 @@ class BackupAndRestore(Callback):
             save_checkpoint(self.path, self.model, epoch + 1)
 
     def on_train_end(self, logs: Logs | None = None) -> None:
-        if self.delete_checkpoint and distributed.is_chief() and os.path.exists(self.path):
+        finished = self.batches == self.params["steps"]
+        if self.delete_checkpoint and finished and distributed.is_chief() and os.path.exists(self.path):
             os.remove(self.path)
 
 
