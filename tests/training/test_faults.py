@@ -19,6 +19,7 @@ import torch
 import rnnkit as keras
 from rnnkit import atomic_files
 from rnnkit.atomic_files import FileWriteError, write_atomically
+from rnnkit.cli import main
 from rnnkit.training import callbacks
 from rnnkit.training.checkpoint import read_checkpoint
 
@@ -110,8 +111,6 @@ def test_a_full_disk_and_a_read_only_disk_keep_the_last_good_checkpoint(tiny_dis
 
 
 def test_eval_into_a_read_only_folder_is_one_line_naming_the_file(tmp_path, monkeypatch, capsys):
-    from rnnkit.cli import main
-
     data = tmp_path / "texts.tsv"
     data.write_text("text\tlabel\n" + "".join(f"{w} film\t{i % 2}\n" for i, w in enumerate(["good", "bad"] * 10)))
     run = tmp_path / "run"
@@ -170,14 +169,15 @@ def test_backup_and_restore_redoes_an_epoch_cut_short(tmp_path, crash):
 CHILD = """
 import os, sys, time
 fsync = os.fsync
-os.fsync = lambda fd: (time.sleep(0.15), fsync(fd))[1]
+os.fsync = lambda fd: (time.sleep(0.05), fsync(fd))[1]
 from rnnkit.cli import main
 sys.exit(main(sys.argv[1:]))
 """
 
 
 @pytest.fixture(scope="module")
-def lm_command(tmp_path_factory):
+def lm_run(tmp_path_factory):
+    """``(start(out, *flags) -> child process, run(out, *flags) -> exit status in this process, reference run folder)``."""
     folder = tmp_path_factory.mktemp("faults")
     data = folder / "text.txt"
     data.write_text("the cat sat on the mat.\n" * 60, encoding="utf-8")
@@ -185,13 +185,21 @@ def lm_command(tmp_path_factory):
                 "--steps-per-epoch", "4", "--samples", "0", "--lr-schedule", "cosine"]
     environment = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
-    def start(out, *extra):
-        return subprocess.Popen([sys.executable, "-c", CHILD, "train", "lm", "--out", str(out), *settings, *extra],
+    def start(out, *flags):
+        return subprocess.Popen([sys.executable, "-c", CHILD, "train", "lm", "--out", str(out), *settings, *flags],
                                 env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
+    def run(out, *flags):  # on one thread, as the children
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            return main(["train", "lm", "--out", str(out), *settings, *flags])
+        finally:
+            torch.set_num_threads(threads)
+
     reference = folder / "reference"
-    assert start(reference, "--epochs", "5").wait(120) == 0
-    return start, reference
+    assert run(reference, "--epochs", "4") == 0
+    return start, run, reference
 
 
 def wait_for(condition, seconds=60):
@@ -216,10 +224,10 @@ def assert_same_as(out, reference):
         assert torch.equal(a.group("model")[key], value), key
 
 
-def test_ctrl_c_exits_130_with_one_line_and_the_resume_is_the_uninterrupted_run(lm_command, tmp_path):
-    start, reference = lm_command
+def test_ctrl_c_exits_130_with_one_line_and_the_resume_is_the_uninterrupted_run(lm_run, tmp_path):
+    start, run, reference = lm_run
     out = tmp_path / "run"
-    child = start(out, "--epochs", "5")
+    child = start(out, "--epochs", "4")
     wait_for(lambda: finished_epochs(out) >= 2)
     child.send_signal(signal.SIGINT)
     _, error = child.communicate(timeout=60)
@@ -227,20 +235,19 @@ def test_ctrl_c_exits_130_with_one_line_and_the_resume_is_the_uninterrupted_run(
     assert "Traceback" not in error
     if child.returncode == 130:
         assert "interrupted;" in error and "--resume" in error
-        assert start(out, "--resume").wait(120) == 0  # --epochs comes from the run: 5
+        assert run(out, "--resume") == 0  # --epochs comes from the run: 4
     assert_same_as(out, reference)
 
 
-def test_kill_9_during_checkpoint_writes_leaves_a_loadable_file_and_the_resume_cleans_up(lm_command, tmp_path):
-    start, reference = lm_command
+def test_kill_9_during_checkpoint_writes_leaves_a_loadable_file_and_the_resume_cleans_up(lm_run, tmp_path):
+    start, run, reference = lm_run
     out = tmp_path / "run"
-    for attempt in range(3):  # killed at a write of a later epoch each time, resuming in between
-        child = start(out, *(["--resume"] if attempt else []), "--epochs", "5")
+    for attempt in range(2):  # killed at a write of a later epoch each time, resuming in between
+        child = start(out, *(["--resume"] if attempt else []), "--epochs", "4")
         wait_for(lambda: finished_epochs(out) > attempt and temporaries(out))
-        child.kill()
+        child.kill()  # SIGKILL, mid-write: its temporary file stays behind
         child.wait(60)
-        assert temporaries(out)  # kill -9 leaves its temporary behind
-        assert finished_epochs(out) > attempt  # the previous latest.safetensors is whole
-    assert start(out, "--resume", "--epochs", "5").wait(120) == 0
-    assert temporaries(out) == []
+        assert finished_epochs(out) > attempt  # latest.safetensors is whole: the previous one or the new one
+    assert run(out, "--resume", "--epochs", "4") == 0
+    assert temporaries(out) == []  # the killed writers' temporaries went with the next writes
     assert_same_as(out, reference)
