@@ -37,7 +37,8 @@ def stopping_on_ctrl_c(task: str, run: Callable[[argparse.Namespace], int]) -> C
         try:
             return run(args)
         except KeyboardInterrupt:
-            print(f"\nrnnkit train {task}: interrupted; {args.out} holds the last finished epoch "
-                  f"(continue with: rnnkit train {task} --out {args.out} --resume)", file=sys.stderr)
+            out = getattr(args, "out", "the run folder")
+            print(f"\nrnnkit train {task}: interrupted; {out} holds the last finished epoch "
+                  f"(continue with: rnnkit train {task} --out {out} --resume)", file=sys.stderr)
             return 130
     return run_until_ctrl_c

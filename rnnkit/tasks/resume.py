@@ -123,8 +123,12 @@ class SaveResumable(Callback):
 
     def on_train_begin(self, logs: dict | None = None) -> None:
         if self.restored is not None:
-            for part, state in zip(self.parts, self.restored):
-                part.restore(state)
+            for index, (part, state) in enumerate(zip(self.parts, self.restored)):
+                try:
+                    part.restore(state)
+                except (KeyError, IndexError, TypeError, ValueError) as error:
+                    raise FileFormatError(self.path, field=f"record.callbacks[{index}]",
+                                          expected=f"the state of a {type(part).__name__}", found=repr(error)) from None
             self.restored = None
 
     def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:

@@ -38,7 +38,7 @@ class TaskRun:
     """A finished training run: where its files are, its per-epoch history and the trained model.
 
     ``best`` is the ``monitor`` score of the epoch kept (``best_epoch``; None where a task keeps
-    the last one); ``stopped_by`` says why training ended ('epochs', 'time', 'interrupt', 'nan',
+    the last one); ``stopped_by`` says why training ended ('epochs', 'time', 'nan',
     'early stopping'); ``details`` holds what the task built besides the model (its vocabulary,
     classes, held-out scores), by name.
     """

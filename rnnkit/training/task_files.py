@@ -63,6 +63,12 @@ def load_weights_into(model: torch.nn.Module, weights: dict[str, torch.Tensor], 
         raise ValueError(f"{path}: the weights do not fit the config the file carries ({error})") from None
 
 
+def restored_history(state: dict[str, Any]) -> tuple[list[dict[str, float]], int, dict[str, float] | None]:
+    """``(history, best epoch, the best epoch's row or None)`` from a saver's resume ``state`` (``history``, ``best_epoch``)."""
+    history, best_epoch = [dict(row) for row in state["history"]], int(state["best_epoch"])
+    return history, best_epoch, history[best_epoch - 1] if best_epoch else None
+
+
 class SaveBest(Callback):
     """After each epoch, save the model when ``monitor`` improved (record from ``record()``), and keep the history.
 
@@ -99,9 +105,8 @@ class SaveBest(Callback):
 
     def restore(self, state: dict[str, Any]) -> None:
         """Continue from :meth:`state`: the best score and its loss are those of the best epoch's row."""
-        self.history, self.best_epoch = [dict(row) for row in state["history"]], int(state["best_epoch"])
-        if self.best_epoch:
-            row = self.history[self.best_epoch - 1]
+        self.history, self.best_epoch, row = restored_history(state)
+        if row is not None:
             self.best = row.get(self.monitor, row.get(self.monitor.removeprefix("val_")))
             self.best_loss = row.get("val_loss", math.inf)
         if self.history:

@@ -21,7 +21,7 @@ from ... import optimizers
 from ...models.seq2seq import Seq2Seq, Seq2SeqConfig
 from ...training import losses, set_random_seed
 from ...training.callbacks import Callback
-from ...training.task_files import TimeLimit
+from ...training.task_files import TimeLimit, restored_history
 from ..resume import RESUME_FILE, SaveResumable, continued, stored_settings
 from ..runs import TaskRun, hold_out, run_lock
 from ..settings import settings_of
@@ -67,9 +67,8 @@ class EpochReport(Callback):
         return {"history": self.history, "best_epoch": self.best_epoch}
 
     def restore(self, state: dict[str, Any]) -> None:
-        self.history, self.best_epoch = [dict(row) for row in state["history"]], int(state["best_epoch"])
-        if self.best_epoch:
-            row = self.history[self.best_epoch - 1]
+        self.history, self.best_epoch, row = restored_history(state)
+        if row is not None:
             self.best = (row["val_exact_match"], -row.get("val_loss", 0.0))
 
 
