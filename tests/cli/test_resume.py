@@ -1,6 +1,6 @@
-"""``rnnkit train TASK --resume`` through the real entry point: N epochs in one go, or K then a resume to N, give
-the same per-epoch losses and bit-identical weights, for every task; a conflicting setting and a second
-writer of the same run folder are refused with one line."""
+"""``rnnkit train TASK --resume`` through the real entry point: N epochs in one go, or a run interrupted inside
+epoch N then resumed, give the same per-epoch losses and bit-identical weights, for every task; a conflicting
+setting and a second writer of the same run folder are refused with one line."""
 
 import math
 import random
@@ -10,6 +10,7 @@ import pytest
 import torch
 
 from rnnkit.cli import main
+from rnnkit.training import loop
 from rnnkit.tasks.runs import run_lock
 from rnnkit.training.checkpoint import read_checkpoint
 
@@ -74,7 +75,7 @@ def lm_data(folder):
     path = folder / "text.txt"
     path.write_text("the cat sat on the mat.\n" * 60, encoding="utf-8")
     return ["--data", str(path), "--units", "8", "--embedding", "4", "--seq-len", "16", "--batch-size", "8",
-            "--steps-per-epoch", "4", "--samples", "0", "--lr-schedule", "constant"]
+            "--steps-per-epoch", "4", "--samples", "0", "--lr-schedule", "cosine"]
 
 
 TASKS = {  # task: (its data and tiny settings, the resume checkpoint in the run folder)
@@ -87,19 +88,41 @@ TASKS = {  # task: (its data and tiny settings, the resume checkpoint in the run
 
 
 @pytest.mark.parametrize("task", sorted(TASKS))
-def test_resuming_gives_the_uninterrupted_run(task, tmp_path, one_thread, capsys):
+def test_a_run_interrupted_mid_epoch_resumes_as_the_uninterrupted_run(task, tmp_path, one_thread, monkeypatch, capsys):
     make_data, resume_file = TASKS[task]
     args = make_data(tmp_path)
+    steps, real_step = [], loop.train_step
+
+    def step(*arguments):  # Ctrl-C arrives during the chosen training step
+        steps.append(1)
+        if len(steps) == stop_at:
+            raise KeyboardInterrupt
+        return real_step(*arguments)
+
+    stop_at = 0
+    monkeypatch.setattr(loop, "train_step", step)
     whole, parts = tmp_path / "whole", tmp_path / "parts"
     assert main(["train", task, "--out", str(whole), "--epochs", "4", *args]) == 0
-    assert main(["train", task, "--out", str(parts), "--epochs", "2", *args]) == 0
+    uninterrupted = losses_and_weights(whole / resume_file)
+    epochs = len(uninterrupted[0])  # 4, or fewer where early stopping ends the run
+    stop_at, steps[:] = len(steps) // epochs * (epochs - 1) + 2, []  # the second step of the last epoch
+    assert main(["train", task, "--out", str(parts), "--epochs", "4", *args]) == 130
+    assert "interrupted;" in capsys.readouterr().err
+    assert losses_and_weights(parts / resume_file)[0] == uninterrupted[0][:-1]  # the cut epoch is not counted
     again = args[:2] if task == "tag" else []  # tag's --data is a required flag; the same file is accepted
-    assert main(["train", task, "--out", str(parts), "--resume", "--epochs", "4", *again]) == 0
-    capsys.readouterr()
-    uninterrupted, resumed = losses_and_weights(whole / resume_file), losses_and_weights(parts / resume_file)
-    assert [row["epoch"] for row in resumed[0]] == list(range(1, len(resumed[0]) + 1))
+    assert main(["train", task, "--out", str(parts), "--resume", *again]) == 0  # --epochs 4 is the run's
+    resumed = losses_and_weights(parts / resume_file)
     assert all(math.isfinite(row["loss"]) for row in resumed[0])
     assert_same_run(uninterrupted, resumed)
+
+
+def test_a_resume_may_extend_a_run_with_a_constant_rate(tmp_path, one_thread, capsys):
+    args = lm_data(tmp_path) + ["--lr-schedule", "constant"]
+    whole, parts = tmp_path / "whole", tmp_path / "parts"
+    assert main(["train", "lm", "--out", str(whole), "--epochs", "3", *args]) == 0
+    assert main(["train", "lm", "--out", str(parts), "--epochs", "2", *args]) == 0
+    assert main(["train", "lm", "--out", str(parts), "--resume", "--epochs", "3"]) == 0
+    assert_same_run(losses_and_weights(whole / "latest.safetensors"), losses_and_weights(parts / "latest.safetensors"))
 
 
 def test_a_resume_that_changes_a_setting_is_refused(tmp_path, one_thread, capsys):
