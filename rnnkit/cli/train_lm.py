@@ -41,6 +41,6 @@ def run(args: argparse.Namespace) -> int:
           f"{last['val_bits_per_char']:.3f} bits/char")
     print(f"model: {result.checkpoint}")
     print(f"plot:  {result.details['plot']}")
-    prime = " --prime 'ROMEO:'" if args.data is None else ""
+    prime = " --prime 'ROMEO:'" if args.data is None and not args.resume else ""  # the bundled plays (a resumed run's data may be any)
     print(f"next:  rnnkit sample {result.out}{prime} --temperature 0.8")
     return 1 if result.stopped_by == "nan" else 0
