@@ -235,19 +235,20 @@ def test_ctrl_c_exits_130_with_one_line_and_the_resume_is_the_uninterrupted_run(
     assert "Traceback" not in error
     if child.returncode == 130:
         assert "interrupted;" in error and "--resume" in error
+    if finished_epochs(out) < 4:
         assert run(out, "--resume") == 0  # --epochs comes from the run: 4
     assert_same_as(out, reference)
 
 
-def test_kill_9_during_checkpoint_writes_leaves_a_loadable_file_and_the_resume_cleans_up(lm_run, tmp_path):
+def test_kill_9_during_a_checkpoint_write_leaves_a_loadable_file_and_the_resume_cleans_up(lm_run, tmp_path):
     start, run, reference = lm_run
     out = tmp_path / "run"
-    for attempt in range(2):  # killed at a write of a later epoch each time, resuming in between
-        child = start(out, *(["--resume"] if attempt else []), "--epochs", "4")
-        wait_for(lambda: finished_epochs(out) > attempt and temporaries(out))
-        child.kill()  # SIGKILL, mid-write: its temporary file stays behind
-        child.wait(60)
-        assert finished_epochs(out) > attempt  # latest.safetensors is whole: the previous one or the new one
-    assert run(out, "--resume", "--epochs", "4") == 0
-    assert temporaries(out) == []  # the killed writers' temporaries went with the next writes
+    child = start(out, "--epochs", "4")
+    wait_for(lambda: finished_epochs(out) >= 2 and temporaries(out))  # a write of epoch 3 or 4 is under way
+    child.kill()  # SIGKILL, mid-write: its temporary file stays behind
+    child.wait(60)
+    assert finished_epochs(out) >= 2  # latest.safetensors is whole: the previous one or the new one
+    if finished_epochs(out) < 4:  # (the kill may land after the last write's rename on a slow machine)
+        assert run(out, "--resume") == 0
+    assert temporaries(out) == []  # the killed writer's temporary went with the next write
     assert_same_as(out, reference)
