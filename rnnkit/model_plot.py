@@ -9,9 +9,9 @@ one box. The file format follows ``to_file``'s extension (``.png``, ``.pdf``, ``
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
+from .atomic_files import write_figure_atomically
 from .extras import pyplot
 from .models.functional import Functional
 from .models.sequential import Sequential
@@ -79,5 +79,5 @@ def plot_model(model: Any, to_file: str = "model.png", show_shapes: bool = False
         bend = 0.0 if end == start + 1 else -0.4
         axes.annotate("", xy=(0.5, centre[end] + 0.3 * row), xytext=(0.5, centre[start] - 0.3 * row),
                       arrowprops={"arrowstyle": "->", "color": "#34495e", "connectionstyle": f"arc3,rad={bend}"})
-    figure.savefig(Path(to_file), dpi=dpi, bbox_inches="tight")
+    write_figure_atomically(figure, to_file, dpi=dpi, bbox_inches="tight")
     plt.close(figure)

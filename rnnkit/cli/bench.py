@@ -9,6 +9,7 @@ from pathlib import Path
 
 import torch
 
+from ..atomic_files import write_text_atomically
 from ..kernels import benchmark, build
 
 EXAMPLE = "Example (quick): rnnkit bench --cells gru --shapes tiny-stream,small --repeats 3"
@@ -71,8 +72,8 @@ def run(args: argparse.Namespace) -> int:
         args.out.mkdir(parents=True, exist_ok=True)
         data = report.as_dict() | {"fused_load_seconds": load_seconds,
                                    "command": "rnnkit bench " + _command_line(args)}
-        (args.out / "bench.json").write_text(json.dumps(data, indent=1) + "\n")
-        (args.out / "bench.md").write_text(benchmark.markdown(report))
+        write_text_atomically(args.out / "bench.json", json.dumps(data, indent=1) + "\n")
+        write_text_atomically(args.out / "bench.md", benchmark.markdown(report))
         print(f"wrote {args.out / 'bench.json'} and {args.out / 'bench.md'}")
     return 0
 

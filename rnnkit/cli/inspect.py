@@ -27,6 +27,7 @@ import torch
 
 from .. import inspect as rnn_inspect
 from .. import safetensors_file
+from ..atomic_files import write_atomically
 from ..layers import Embedding, InputLayer, Layer
 from ..models import Model
 from ..saving import load_model, sniff
@@ -163,7 +164,7 @@ def run(args: argparse.Namespace) -> int:
     grads = gradients(args, subject, x)
     os.makedirs(args.out, exist_ok=True)
     arrays = {f"{k}_{t.layer}/{name}": t[name] for k, t in enumerate(traces) for name in t.names()}
-    np.savez(os.path.join(args.out, "trace.npz"), **arrays)
+    write_atomically(os.path.join(args.out, "trace.npz"), lambda stream: np.savez(stream, **arrays))
     written = ["trace.npz"]
     for k, layer_trace in enumerate(traces):
         name = f"trace_{k}_{layer_trace.layer}.png"

@@ -1,12 +1,15 @@
 """``rnnkit train TASK ...``: train a model for one task; each task is its own module (``train_lm``, ...).
 
 To add a task, write ``rnnkit/cli/train_<task>.py`` with ``add_parser(subparsers)`` (setting
-``run=``) and append it to ``TASKS`` below.
+``run=``) and append it to ``TASKS`` below. A Ctrl-C stops any task at once with status 130: its
+run folder then holds the last finished epoch, and ``--resume`` redoes the unfinished one.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
+from typing import Callable
 
 from . import train_classify, train_forecast, train_lm, train_seq2seq, train_tag
 
@@ -24,3 +27,18 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     tasks = parser.add_subparsers(dest="task", required=True, metavar="TASK", title="tasks")
     for module in TASKS:
         module.add_parser(tasks)
+    for name, task_parser in tasks.choices.items():
+        task_parser.set_defaults(run=stopping_on_ctrl_c(name, task_parser.get_default("run")))
+
+
+def stopping_on_ctrl_c(task: str, run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """``run``, but a Ctrl-C (``KeyboardInterrupt``) ends it with one line and status 130 (128 + SIGINT) instead of a traceback."""
+    def run_until_ctrl_c(args: argparse.Namespace) -> int:
+        try:
+            return run(args)
+        except KeyboardInterrupt:
+            out = getattr(args, "out", "the run folder")
+            print(f"\nrnnkit train {task}: interrupted; {out} holds the last finished epoch "
+                  f"(continue with: rnnkit train {task} --out {out} --resume)", file=sys.stderr)
+            return 130
+    return run_until_ctrl_c

@@ -28,11 +28,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        result = language_model.train(settings_from(args, language_model.LMSettings))
-    except KeyboardInterrupt:
-        print("\nrnnkit train lm: interrupted; the latest checkpoint is the last finished epoch's", file=sys.stderr)
-        return 130
+    result = language_model.train(settings_from(args, language_model.LMSettings))
     if not result.history:
         print("rnnkit train lm: no epoch finished", file=sys.stderr)
         return 1
@@ -45,6 +41,6 @@ def run(args: argparse.Namespace) -> int:
           f"{last['val_bits_per_char']:.3f} bits/char")
     print(f"model: {result.checkpoint}")
     print(f"plot:  {result.details['plot']}")
-    prime = " --prime 'ROMEO:'" if args.data is None else ""
+    prime = " --prime 'ROMEO:'" if args.data is None and not args.resume else ""  # the bundled plays (a resumed run's data may be any)
     print(f"next:  rnnkit sample {result.out}{prime} --temperature 0.8")
     return 1 if result.stopped_by == "nan" else 0

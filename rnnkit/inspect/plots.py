@@ -12,6 +12,7 @@ from typing import Sequence
 
 import numpy as np
 
+from ..atomic_files import write_figure_atomically
 from ..extras import pyplot
 from .gradients import GradientTrace
 from .trace import LayerTrace
@@ -63,7 +64,7 @@ def plot_trace(
     axes[-1, 0].set_xlabel("time step (input order)")
     axes[0, 0].set_title(f"{layer_trace.layer} ({layer_trace.cell}, {layer_trace.direction}), sample {sample}")
     figure.tight_layout()
-    figure.savefig(path, dpi=90)
+    write_figure_atomically(figure, path, dpi=90)
     plt.close(figure)
 
 
@@ -91,5 +92,5 @@ def plot_gradient_norms(
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8)
     figure.tight_layout()
-    figure.savefig(path, dpi=90)
+    write_figure_atomically(figure, path, dpi=90)
     plt.close(figure)

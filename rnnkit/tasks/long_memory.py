@@ -26,6 +26,7 @@ import numpy as np
 import torch
 
 from .. import Input, layers
+from ..atomic_files import write_text_atomically
 from ..layers.recurrent_kinds import TASK_CELLS
 from ..inspect import gradient_through_time
 from ..models import Sequential
@@ -193,9 +194,7 @@ def write_table(problem: Problem, settings: Settings, results: list[RunResult], 
             f"| {r.cell} | {r.length} | {r.error:.4f} | {r.steps} | {r.seconds:.0f} | {r.stopped_by} | "
             f"{_decay(r.gradients['init'])} | {_decay(r.gradients['trained'])} |"
         )
-    with open(os.path.join(out_dir, "results.md"), "w") as stream:
-        stream.write("\n".join(lines) + "\n")
+    write_text_atomically(os.path.join(out_dir, "results.md"), "\n".join(lines) + "\n")
     record = {"settings": asdict(settings), "baseline": problem.baseline, "error_name": problem.error_name,
               "runs": [asdict(r) for r in results]}
-    with open(os.path.join(out_dir, "results.json"), "w") as stream:
-        json.dump(record, stream, indent=1)
+    write_text_atomically(os.path.join(out_dir, "results.json"), json.dumps(record, indent=1))

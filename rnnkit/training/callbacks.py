@@ -182,6 +182,16 @@ class EarlyStopping(Callback):
             self.stopped_epoch = epoch
             self.model.stop_training = True
 
+    def state(self) -> dict[str, Any]:
+        """What decides the next epochs, for a resume checkpoint (the ``restore_best_weights`` snapshot is not kept)."""
+        best = self.best if math.isfinite(self.best) else None
+        return {"wait": self.wait, "best": best, "best_epoch": self.best_epoch, "stopped_epoch": self.stopped_epoch}
+
+    def restore(self, state: dict[str, Any]) -> None:
+        """Continue from :meth:`state` (after ``on_train_begin``)."""
+        self.wait, self.best_epoch, self.stopped_epoch = int(state["wait"]), int(state["best_epoch"]), int(state["stopped_epoch"])
+        self.best = (math.inf if self.mode == "min" else -math.inf) if state["best"] is None else float(state["best"])
+
     def on_train_end(self, logs: Logs | None = None) -> None:
         if self.stopped_epoch > 0 and self.verbose > 0 and distributed.is_chief():
             print(f"Epoch {self.stopped_epoch + 1}: early stopping")
@@ -316,10 +326,12 @@ class ModelCheckpoint(Callback):
 class BackupAndRestore(Callback):
     """Makes an interrupted ``fit`` resumable by running the same ``fit`` again.
 
-    At the end of every epoch it writes a checkpoint to ``backup_dir``; a ``fit`` that starts and
-    finds one loads it (weights, optimizer, generators) and continues from the epoch after it, with
-    the losses the uninterrupted run would have had. A run that ends normally deletes the backup
-    (unless ``delete_checkpoint=False``).
+    At the end of every finished epoch it writes a checkpoint to ``backup_dir``; a ``fit`` that
+    starts and finds one loads it (weights, optimizer, generators) and continues from the epoch
+    after it, with the losses the uninterrupted run would have had. An epoch cut short (by an
+    exception, a kill, or a callback stopping training mid-epoch) is never backed up, so it is
+    redone. A run that ends normally deletes the backup (unless ``delete_checkpoint=False``); one
+    whose last epoch was cut short keeps it, to be resumed.
     """
 
     def __init__(self, backup_dir: str, save_freq: str = "epoch", delete_checkpoint: bool = True):
@@ -329,16 +341,24 @@ class BackupAndRestore(Callback):
         self.path = os.path.join(backup_dir, "backup.safetensors")
         self.delete_checkpoint = delete_checkpoint
         self.resume_epoch = 0
+        self.batches = 0
 
     def on_train_begin(self, logs: Logs | None = None) -> None:
         self.resume_epoch = load_checkpoint(self.path, self.model) if os.path.exists(self.path) else 0
 
+    def on_epoch_begin(self, epoch: int, logs: Logs | None = None) -> None:
+        self.batches = 0
+
+    def on_train_batch_end(self, batch: int, logs: Logs | None = None) -> None:
+        self.batches += 1
+
     def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
-        if distributed.is_chief():
+        if distributed.is_chief() and self.batches == self.params["steps"]:
             save_checkpoint(self.path, self.model, epoch + 1)
 
     def on_train_end(self, logs: Logs | None = None) -> None:
-        if self.delete_checkpoint and distributed.is_chief() and os.path.exists(self.path):
+        finished = self.batches == self.params["steps"]
+        if self.delete_checkpoint and finished and distributed.is_chief() and os.path.exists(self.path):
             os.remove(self.path)
 
 
@@ -373,6 +393,9 @@ class CosineWarmDown(Callback):
     With a fixed budget, a rate that ends low reaches a lower loss than a constant one: the last
     stretch of training settles into a minimum instead of bouncing around it. Keras's
     ``CosineDecay`` schedule counts steps only; a time budget (``--minutes``) needs the clock.
+    ``steps`` counts from the run's first epoch: the steps done are ``epoch * steps per epoch``
+    at each epoch's start, so a run resumed with ``initial_epoch`` continues the same curve (the
+    clock of a time budget starts again with each ``fit``).
     """
 
     def __init__(self, rate: float, seconds: float | None = None, steps: int | None = None, floor: float = 0.05):
@@ -384,6 +407,15 @@ class CosineWarmDown(Callback):
 
     def on_train_begin(self, logs: Logs | None = None) -> None:
         self.started, self.done = time.monotonic(), 0
+
+    def on_epoch_begin(self, epoch: int, logs: Logs | None = None) -> None:
+        self.done = epoch * self.params["steps"]
+
+    def state(self) -> dict[str, Any]:
+        """Nothing: where the curve is follows from the epoch (see the class)."""
+        return {}
+
+    def restore(self, state: dict[str, Any]) -> None: ...
 
     def progress(self) -> float:
         by_time = (time.monotonic() - self.started) / self.seconds if self.seconds is not None else 0.0

@@ -63,6 +63,12 @@ def load_weights_into(model: torch.nn.Module, weights: dict[str, torch.Tensor], 
         raise ValueError(f"{path}: the weights do not fit the config the file carries ({error})") from None
 
 
+def restored_history(state: dict[str, Any]) -> tuple[list[dict[str, float]], int, dict[str, float] | None]:
+    """``(history, best epoch, the best epoch's row or None)`` from a saver's resume ``state`` (``history``, ``best_epoch``)."""
+    history, best_epoch = [dict(row) for row in state["history"]], int(state["best_epoch"])
+    return history, best_epoch, history[best_epoch - 1] if best_epoch else None
+
+
 class SaveBest(Callback):
     """After each epoch, save the model when ``monitor`` improved (record from ``record()``), and keep the history.
 
@@ -92,6 +98,19 @@ class SaveBest(Callback):
         if better:
             self.best, self.best_epoch, self.best_loss = value, epoch + 1, loss
             save_task_model(self.path, self.model, {**self.record(), "history": self.history, "best_epoch": self.best_epoch})
+
+    def state(self) -> dict[str, Any]:
+        """The history and the best epoch, for a resume checkpoint (:mod:`rnnkit.tasks.resume`)."""
+        return {"history": self.history, "best_epoch": self.best_epoch}
+
+    def restore(self, state: dict[str, Any]) -> None:
+        """Continue from :meth:`state`: the best score and its loss are those of the best epoch's row."""
+        self.history, self.best_epoch, row = restored_history(state)
+        if row is not None:
+            self.best = row.get(self.monitor, row.get(self.monitor.removeprefix("val_")))
+            self.best_loss = row.get("val_loss", math.inf)
+        if self.history:
+            self.started = time.monotonic() - self.history[-1]["seconds"]
 
 
 CLOCKS = {"wall": time.monotonic, "cpu": time.process_time}

@@ -45,6 +45,8 @@ OLD_DEFAULTS = {
             "--lr": 0.002, "--max-vocab": 50000, "--minutes": None, "--out": "runs/tag", "--seed": 0, "--units": 128, "--val": None,
             "--vectors": None, "--word-dropout": 0.05},
 }
+for added_since in ("classify", "forecast", "seq2seq", "tag"):  # --resume, which lm already had
+    OLD_DEFAULTS[added_since]["--resume"] = False
 
 
 def parser_for(task):

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ...atomic_files import write_text_atomically
 from ...training.task_files import resolve_task_checkpoint
 from .evaluation import evaluate, predict, predict_sequences
 
@@ -22,7 +23,7 @@ def eval_text(checkpoint: str | os.PathLike | list[str], data: str | None, out: 
     plot = folder / "confusion.png"
     report = evaluate(checkpoint, data, options.get("text_col"), options.get("label_col"), plot=plot)
     scored = str(data) if data else "the bundled Japanese Vowels test part"
-    (folder / "eval.json").write_text(json.dumps({"data": scored, **report.to_json()}, indent=1))
+    write_text_atomically(folder / "eval.json", json.dumps({"data": scored, **report.to_json()}, indent=1))
     return f"{report.as_text()}\n\ndata: {scored}\nplot: {plot}"
 
 

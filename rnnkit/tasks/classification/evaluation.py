@@ -9,6 +9,7 @@ from typing import Any, Sequence
 import numpy as np
 import torch
 
+from ...atomic_files import write_figure_atomically
 from ...data.padding import LengthBuckets, PaddedSequences
 from ...data.tables import read_labelled_texts
 from ...extras import pyplot
@@ -145,7 +146,6 @@ def plot_confusion(report: ClassReport, path: str | os.PathLike) -> Path:
     axes.set_title(f"accuracy {report.accuracy:.3f}")
     figure.tight_layout()
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, dpi=100)
+    write_figure_atomically(figure, path, dpi=100)
     plt.close(figure)
     return path

@@ -55,6 +55,7 @@ class ClassifySettings:
     freeze_vectors: bool = setting(False, "keep the pretrained vectors fixed while training")
     val_fraction: float = setting(0.1, "share of the data held out for validation when no val is given", above=0, below=1, cli=False)
     seed: int = setting(0, "random seed")
+    resume: bool = setting(False, "continue the run in --out from its last finished epoch, with its own settings")
 
     def __post_init__(self) -> None:
         check_settings(self)

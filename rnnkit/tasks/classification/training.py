@@ -7,6 +7,7 @@ with the best validation accuracy is written to ``OUT/model.safetensors`` whenev
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
@@ -19,6 +20,7 @@ from ...data.vectors import load_vectors_into, read_vectors
 from ...training import losses, set_random_seed
 from ...training.callbacks import CosineWarmDown
 from ...training.task_files import TimeLimit
+from ..resume import RESUME_FILE, continued
 from ..runs import TaskRun, fit_keeping_best, hold_out
 from ..settings import SettingError, settings_of
 from .model import ClassifierConfig, build_classifier
@@ -60,6 +62,8 @@ def train(*args: Any, say: Callable[[str], None] = print, **fields: Any) -> Task
     The run's ``details`` hold the ``encoder`` (None for numeric sequences) and the ``classes``.
     """
     settings = settings_of(ClassifySettings, args, fields)
+    if settings.resume:
+        settings = continued(ClassifySettings, settings, Path(settings.out) / RESUME_FILE)
     data, val = settings.data, settings.val
     bundled = data is None
     if bundled:
@@ -170,6 +174,6 @@ def _fit(model: Any, train_data: DataLoader, val_data: DataLoader, record: Calla
     if settings.lr_schedule == "cosine":  # over the epochs or the minutes, whichever end first
         schedule.append(CosineWarmDown(model.optimizer.learning_rate, seconds=limit.seconds, steps=epochs * len(train_data)))
     run = fit_keeping_best(model, train_data, validation_data=val_data, out=settings.out, record=record, monitor="val_accuracy",
-                           mode="max", epochs=epochs, limit=limit, say=say, callbacks=schedule)
+                           mode="max", epochs=epochs, limit=limit, say=say, callbacks=schedule, settings=settings)
     run.details.update(details)
     return run

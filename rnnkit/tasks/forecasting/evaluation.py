@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import torch
 
+from ...atomic_files import write_figure_atomically, write_text_atomically
 from ...extras import pyplot
 from ...training.scores import mean_absolute_scaled_error
 from ...training.task_files import load_weights_into, read_task_model, resolve_task_checkpoint
@@ -111,8 +112,7 @@ def plot_forecasts(arrays: dict[str, Any], path: str | os.PathLike) -> Path:
     axes.legend(loc="upper left")
     figure.tight_layout()
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, dpi=100)
+    write_figure_atomically(figure, path, dpi=100)
     plt.close(figure)
     return path
 
@@ -137,7 +137,7 @@ def eval_text(checkpoint: str | os.PathLike, data: str | None, out: str | None, 
     report = evaluate(checkpoint, data)
     folder = Path(out) if out else resolve_task_checkpoint(checkpoint).parent
     plot = plot_forecasts(report.arrays, folder / "forecast.png")
-    (folder / "eval.json").write_text(json.dumps(report.scores, indent=1))
+    write_text_atomically(folder / "eval.json", json.dumps(report.scores, indent=1))
     return f"{report.as_text()}\nplot: {plot}"
 
 

@@ -40,6 +40,7 @@ class ForecastSettings:
     minutes: float | None = setting(None, "stop after this many minutes of training", above=0)
     learning_rate: float = setting(3e-3, "Adam learning rate", above=0, flag="--lr")
     seed: int = setting(0, "random seed")
+    resume: bool = setting(False, "continue the run in --out from its last finished epoch, with its own settings")
 
     def __post_init__(self) -> None:
         check_settings(self)

@@ -14,6 +14,7 @@ import numpy as np
 from ... import optimizers
 from ...training import callbacks, losses, set_random_seed
 from ...training.task_files import TimeLimit
+from ..resume import RESUME_FILE, continued
 from ..runs import TaskRun, fit_keeping_best
 from ..settings import SettingError, settings_of
 from .model import ForecasterConfig, build_forecaster
@@ -60,6 +61,8 @@ def train(*args: Any, say: Callable[[str], None] = print, **fields: Any) -> Task
     bundled ``dataset``.
     """
     settings = settings_of(ForecastSettings, args, fields)
+    if settings.resume:
+        settings = continued(ForecastSettings, settings, Path(settings.out) / RESUME_FILE)
     path, target, season, description = resolve_data(settings.data, settings.dataset, settings.target, settings.season)
     values = read_series(path, target, settings.features)
     split = Split.of(len(values), settings.train_fraction, settings.val_fraction)
@@ -89,7 +92,7 @@ def train(*args: Any, say: Callable[[str], None] = print, **fields: Any) -> Task
     stop = callbacks.EarlyStopping(monitor="val_loss", patience=settings.patience)
     run = fit_keeping_best(model, x, y=y, batch_size=settings.batch_size, validation_data=validation, out=settings.out, record=record,
                            monitor="val_loss", mode="min", epochs=settings.epochs, limit=TimeLimit(settings.minutes),
-                           say=lambda line: None, callbacks=[stop])
+                           say=lambda line: None, callbacks=[stop], settings=settings)
     last = run.history[-1]
     say(f"{last['epoch']} epochs in {last['seconds']:.0f} s; best validation loss {run.best:.4f} (scaled units) at epoch {run.best_epoch}")
     return run

@@ -1,10 +1,8 @@
-"""Callbacks that ``fit`` runs for a language-model run: time limit, Ctrl-C, progress, report, files."""
+"""Callbacks that ``fit`` runs for a language-model run: precision, progress, report, files."""
 
 from __future__ import annotations
 
-import signal
 import sys
-import threading
 from pathlib import Path
 from typing import Any, Callable
 
@@ -12,7 +10,7 @@ import torch
 
 from ...training.callbacks import Callback
 from ...training.task_files import TimeLimit
-from .checkpoint import BEST, LATEST, save_lm_checkpoint
+from .checkpoint import BEST, save_lm_checkpoint
 from .evaluation import held_out_nats, metrics_from_nats
 from .generation import sample_text
 from .plot import write_loss_plot
@@ -41,34 +39,6 @@ class MixedBfloat16(Callback):
 
     def on_train_end(self, logs: dict | None = None) -> None:
         self.on_train_batch_end(0)
-
-
-class StopOnInterrupt(Callback):
-    """Turns the first Ctrl-C into a clean stop after the current batch; a second one interrupts at once."""
-
-    def __init__(self, say: Callable[[str], None]):
-        super().__init__()
-        self.say = say
-        self.interrupted = False
-        self.previous: Any = None
-
-    def _handler(self, signum: int, frame: Any) -> None:
-        self.interrupted = True
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        self.say("\nCtrl-C: stopping after this batch and saving (press again to quit at once)")
-
-    def on_train_begin(self, logs: dict | None = None) -> None:
-        if threading.current_thread() is threading.main_thread():
-            self.previous = signal.signal(signal.SIGINT, self._handler)
-
-    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
-        if self.interrupted:
-            self.model.stop_training = True
-
-    def on_train_end(self, logs: dict | None = None) -> None:
-        if self.previous is not None:
-            signal.signal(signal.SIGINT, self.previous)
-            self.previous = None
 
 
 class ProgressBar(Callback):
@@ -139,7 +109,11 @@ class EpochReport(Callback):
 
 
 class RunFiles(Callback):
-    """Writes latest.safetensors every epoch, best.safetensors on a new best held-out loss, and loss.png."""
+    """Keeps the history, writes best.safetensors on a new best held-out loss, and loss.png.
+
+    (latest.safetensors, the resume checkpoint, is written after these by
+    :class:`rnnkit.tasks.resume.SaveResumable`.)
+    """
 
     def __init__(self, out: Path, tokenizer: Any, settings: dict[str, Any], history: list[dict[str, Any]]):
         super().__init__()
@@ -150,9 +124,7 @@ class RunFiles(Callback):
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         row = {"epoch": epoch + 1, **{key: float(value) for key, value in (logs or {}).items()}}
         self.history.append(row)
-        extra = {"settings": self.settings, "history": self.history}
-        save_lm_checkpoint(self.out / LATEST, self.model, self.tokenizer, epoch + 1, extra)
         if row.get("val_loss", float("inf")) < self.best:
             self.best = row["val_loss"]
-            save_lm_checkpoint(self.out / BEST, self.model, self.tokenizer, epoch + 1, extra)
+            save_lm_checkpoint(self.out / BEST, self.model, self.tokenizer, epoch + 1, {"settings": self.settings, "history": self.history})
         write_loss_plot(self.history, self.out / "loss.png")

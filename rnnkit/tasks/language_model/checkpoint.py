@@ -5,8 +5,8 @@ optimizer state, epoch, random generators, so ``--resume`` continues exactly) wh
 holds ``task: "lm"``, the model config, the tokenizer's JSON state and the run's history; it is
 written once per save. Nothing in it is executed when it is read.
 
-A run directory (``--out``) holds ``latest.safetensors`` (written after every epoch and on
-Ctrl-C), ``best.safetensors`` (lowest validation loss so far) and ``loss.png``. Wherever a
+A run directory (``--out``) holds ``latest.safetensors`` (written after every finished epoch: the
+resume checkpoint), ``best.safetensors`` (lowest validation loss so far) and ``loss.png``. Wherever a
 command takes a checkpoint, the directory works too: it means its best checkpoint, else its latest.
 """
 
@@ -28,10 +28,14 @@ TASK = "lm"
 LATEST, BEST = "latest.safetensors", "best.safetensors"
 
 
+def lm_record(model: LanguageModel, tokenizer: Any, extra: dict[str, Any]) -> dict[str, Any]:
+    """A checkpoint's record: the task, config, tokenizer and ``extra`` (history, settings)."""
+    return {"task": TASK, "config": model.config.to_json(), "tokenizer": tokenizer.to_json(), **extra}
+
+
 def save_lm_checkpoint(path: str | os.PathLike, model: LanguageModel, tokenizer: Any, epoch: int, extra: dict[str, Any]) -> None:
     """Write ``path`` atomically: the training checkpoint plus config, tokenizer and ``extra`` (history, settings)."""
-    record = {"task": TASK, "config": model.config.to_json(), "tokenizer": tokenizer.to_json(), **extra}
-    save_checkpoint(path, model, epoch, extra=record)
+    save_checkpoint(path, model, epoch, extra=lm_record(model, tokenizer, extra))
 
 
 def read_lm_checkpoint(checkpoint: str | os.PathLike) -> tuple[Path, dict[str, torch.Tensor], dict[str, Any]]:

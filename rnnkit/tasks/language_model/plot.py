@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
+from ...atomic_files import write_figure_atomically
 from ...extras import require
 
 
 def write_loss_plot(history: list[dict[str, Any]], path: str | os.PathLike) -> None:
-    """Training and held-out loss per epoch, written to a temporary file and renamed over ``path``."""
+    """Training and held-out loss per epoch, written atomically to ``path``."""
     Figure = require("matplotlib.figure", "the loss plot").Figure
 
     epochs = [row["epoch"] for row in history]
@@ -27,7 +27,4 @@ def write_loss_plot(history: list[dict[str, Any]], path: str | os.PathLike) -> N
     axes.grid(alpha=0.3)
     axes.legend()
     figure.tight_layout()
-    path = Path(path)
-    temporary = path.with_name(f".{path.name}.partial.png")
-    figure.savefig(temporary)
-    os.replace(temporary, path)
+    write_figure_atomically(figure, path)

@@ -18,13 +18,14 @@ from torch.utils.data import DataLoader, RandomSampler, TensorDataset
 
 from ... import optimizers
 from ...data import load_corpus, split_held_out, tokenizer_from_json, train_tokenizer
-from ...training import load_checkpoint, losses, set_random_seed
+from ...training import losses, set_random_seed
 from ...training.callbacks import CosineWarmDown
 from ...training.task_files import TimeLimit
-from .callbacks import EpochReport, MixedBfloat16, ProgressBar, RunFiles, StopOnInterrupt
-from ..runs import TaskRun
+from .callbacks import EpochReport, MixedBfloat16, ProgressBar, RunFiles
+from ..resume import SaveResumable, continued, stored_settings
+from ..runs import TaskRun, run_lock
 from ..settings import SettingError, settings_of
-from .checkpoint import BEST, LATEST, read_lm_checkpoint
+from .checkpoint import BEST, LATEST, lm_record, read_lm_checkpoint
 from .evaluation import HELD_OUT_FRACTION
 from .model import LanguageModel, ModelConfig
 from .settings import LMSettings
@@ -58,76 +59,81 @@ def train(*args: Any, say: Callable[[str], None] = print, **fields: Any) -> Task
     bfloat16 (weights, optimizer and held-out loss stay float32): about 1.5x faster on CPUs with
     bfloat16 instructions (AVX512-BF16, AMX), slower on others. The held-out loss after each epoch
     is measured on the first ``eval_tokens`` tokens of the held-out 10% (all of it when None).
-    With ``resume`` it continues the run in ``out`` from its latest checkpoint (architecture,
-    tokenizer and data settings come from the checkpoint; ``epochs`` counts from the run's start,
-    as Keras's ``initial_epoch`` does). The run's ``checkpoint`` is the best one (else the latest);
-    its ``details`` hold the ``tokenizer`` and the ``plot``.
+    With ``resume`` it continues the run in ``out`` from its latest checkpoint, the last finished
+    epoch, with that run's settings (:mod:`rnnkit.tasks.resume`: only ``epochs`` and ``minutes``
+    may change; ``epochs`` counts from the run's start, as Keras's ``initial_epoch`` does), and
+    gives the losses and weights the uninterrupted run would have. The run's ``checkpoint`` is the
+    best one (else the latest); its ``details`` hold the ``tokenizer`` and the ``plot``. A Ctrl-C
+    raises ``KeyboardInterrupt`` at once; the files then hold the last finished epoch.
     """
     chosen = settings_of(LMSettings, args, fields)
-    data, minutes, epochs = chosen.data, chosen.minutes, chosen.epochs
     out_dir = Path(chosen.out)
     if chosen.resume:
-        tokenizer, config, settings, history, path = _resumed(out_dir)
-        text, description = load_corpus(settings["data"] if data is None else data)
+        chosen = continued(LMSettings, chosen, out_dir / LATEST)
+    with run_lock(out_dir):
+        return _train(chosen, out_dir, say)
+
+
+def _train(chosen: LMSettings, out_dir: Path, say: Callable[[str], None]) -> TaskRun:
+    text, description = load_corpus(chosen.data)
+    if chosen.resume:
+        tokenizer, config, history = _resumed(out_dir)
     else:
-        text, description = load_corpus(data)
         tokenizer = train_tokenizer(chosen.tokens, text, min_frequency=chosen.min_frequency, max_size=chosen.max_vocab)
         config = ModelConfig(tokenizer.vocab_size, chosen.cell, chosen.layers, chosen.units, chosen.embedding, chosen.dropout)
-        settings = {"data": None if data is None else str(Path(data).resolve()), "tokens": chosen.tokens, "seq_len": chosen.seq_len,
-                    "batch_size": chosen.batch_size, "steps_per_epoch": chosen.steps_per_epoch, "learning_rate": chosen.learning_rate,
-                    "clipnorm": chosen.clipnorm, "lr_schedule": chosen.lr_schedule, "precision": chosen.precision, "seed": chosen.seed}
         history = []
-    if epochs is None:
-        epochs = 10 if minutes is None else 1_000_000
-    resume, eval_tokens = chosen.resume, chosen.eval_tokens
+    minutes = chosen.minutes
+    epochs = chosen.epochs if chosen.epochs is not None else 10 if minutes is None else 1_000_000
 
     ids = tokenizer.encode(text)
     train_ids, held_out = split_held_out(ids, HELD_OUT_FRACTION)
-    _check_sizes(train_ids, held_out, settings["seq_len"], description)
-    evaluated = held_out[:eval_tokens] if eval_tokens else held_out
-    x, y = windows(torch.tensor(train_ids), settings["seq_len"])
+    _check_sizes(train_ids, held_out, chosen.seq_len, description)
+    evaluated = held_out[:chosen.eval_tokens] if chosen.eval_tokens else held_out
+    x, y = windows(torch.tensor(train_ids), chosen.seq_len)
 
-    if not resume:
-        set_random_seed(settings["seed"])
+    set_random_seed(chosen.seed)
     model = LanguageModel(config)
-    model.compile(optimizer=optimizers.Adam(learning_rate=settings["learning_rate"], clipnorm=settings["clipnorm"]),
+    model.compile(optimizer=optimizers.Adam(learning_rate=chosen.learning_rate, clipnorm=chosen.clipnorm),
                   loss=losses.SparseCategoricalCrossentropy(from_logits=True))
-    initial_epoch = load_checkpoint(path, model) if resume else 0
-    if initial_epoch >= epochs:
-        raise SettingError("epochs", f"{epochs}: the run in {out_dir} has already trained {initial_epoch} epochs; ask for more to resume it")
+    stored = stored_settings(chosen)
+    files = RunFiles(out_dir, tokenizer, stored, history)
+    latest = SaveResumable(out_dir / LATEST, lambda: lm_record(model, tokenizer, {"settings": stored, "history": files.history}))
+    initial_epoch = latest.first_epoch(model, chosen.resume, epochs)
 
     dataset = TensorDataset(x, y)
-    batch = settings["batch_size"]
-    if settings["steps_per_epoch"]:
-        samples_per_epoch = settings["steps_per_epoch"] * batch
+    batch = chosen.batch_size
+    if chosen.steps_per_epoch:
+        samples_per_epoch = chosen.steps_per_epoch * batch
     else:
         samples_per_epoch = min(len(dataset), MAX_STEPS_PER_EPOCH * batch)
     sampler = RandomSampler(dataset, num_samples=samples_per_epoch)
-    loader = DataLoader(dataset, batch_size=settings["batch_size"], sampler=sampler)
+    loader = DataLoader(dataset, batch_size=batch, sampler=sampler)
 
     parameters = sum(p.numel() for p in model.parameters())
-    say(f"{'Resuming' if resume else 'Training'} a {config.layers}-layer {config.cell.upper()}({config.units}) on {description}: "
+    say(f"{'Resuming' if chosen.resume else 'Training'} a {config.layers}-layer {config.cell.upper()}({config.units}) on {description}: "
         f"{len(train_ids):,} training and {len(held_out):,} held-out {tokenizer.kind} tokens, vocabulary {tokenizer.vocab_size:,}, "
-        f"{parameters:,} weights; held-out loss on {len(evaluated):,} tokens; {len(loader)} batches of {settings['batch_size']}x{settings['seq_len']} per epoch"
+        f"{parameters:,} weights; held-out loss on {len(evaluated):,} tokens; {len(loader)} batches of {batch}x{chosen.seq_len} per epoch"
         + (f"; {minutes:g} minutes" if minutes is not None else f"; epochs {initial_epoch + 1}-{epochs}"))
 
     clock = TimeLimit(minutes)
-    planned_steps = None if minutes is not None else len(loader) * (epochs - initial_epoch)
-    bar = ProgressBar(clock, planned_steps)
-    interrupt = StopOnInterrupt(bar.write)
+    bar = ProgressBar(clock, None if minutes is not None else len(loader) * (epochs - initial_epoch))
     offset_seconds = history[-1].get("seconds", 0.0) if history else 0.0
     report = EpochReport(tokenizer, torch.tensor(evaluated), len(tokenizer.decode(evaluated)), clock, bar.write, chosen.samples,
                          chosen.sample_length, offset_seconds)
-    files = RunFiles(out_dir, tokenizer, settings, history)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    callbacks = [clock, interrupt, report, files, bar]
-    if chosen.lr_schedule == "cosine":
-        callbacks.append(CosineWarmDown(settings["learning_rate"], seconds=clock.seconds, steps=planned_steps))
+    callbacks = [clock, report, files, bar]
+    if chosen.lr_schedule == "cosine":  # over the whole run's steps, from its first epoch
+        callbacks.append(CosineWarmDown(chosen.learning_rate, seconds=clock.seconds, steps=None if minutes is not None else len(loader) * epochs))
     if chosen.precision == "mixed_bfloat16":
         callbacks.append(MixedBfloat16())
-    model.fit(loader, epochs=epochs, initial_epoch=initial_epoch, verbose=0, callbacks=callbacks)
+    callbacks.append(latest)  # last: the commit point of an epoch, after best.safetensors and the plot
+    try:
+        model.fit(loader, epochs=epochs, initial_epoch=initial_epoch, verbose=0, callbacks=callbacks)
+    except KeyboardInterrupt:
+        for callback in callbacks:  # close the progress bar and the bfloat16 region; the files hold the last finished epoch
+            callback.on_train_end()
+        raise
 
-    stopped_by = "interrupt" if interrupt.interrupted else "time" if clock.reached else "epochs"
+    stopped_by = "time" if clock.reached else "epochs"
     if history and not math.isfinite(history[-1].get("loss", 0.0)):
         stopped_by = "nan"
     checkpoint = out_dir / BEST if (out_dir / BEST).exists() else out_dir / LATEST
@@ -137,10 +143,7 @@ def train(*args: Any, say: Callable[[str], None] = print, **fields: Any) -> Task
                    {"tokenizer": tokenizer, "plot": out_dir / "loss.png"})
 
 
-def _resumed(out_dir: Path) -> tuple[Any, ModelConfig, dict[str, Any], list[dict[str, Any]], Path]:
-    """Tokenizer, config, settings, history and file of the run in ``out_dir``, from its latest checkpoint."""
-    if not (out_dir / LATEST).exists():
-        raise SettingError("resume", f"needs {out_dir / LATEST}, which does not exist; start the run without resume first")
-    path, _, record = read_lm_checkpoint(out_dir / LATEST)
-    tokenizer = tokenizer_from_json(record["tokenizer"])
-    return tokenizer, ModelConfig.from_json(record["config"]), dict(record["settings"]), list(record.get("history", [])), path
+def _resumed(out_dir: Path) -> tuple[Any, ModelConfig, list[dict[str, Any]]]:
+    """Tokenizer, config and history of the run in ``out_dir``, from its latest checkpoint."""
+    _, _, record = read_lm_checkpoint(out_dir / LATEST)
+    return tokenizer_from_json(record["tokenizer"]), ModelConfig.from_json(record["config"]), list(record.get("history", []))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
+from ...atomic_files import write_text_atomically
 from ...models.seq2seq import Hypothesis, Seq2Seq, beam_search, greedy_search
 from .bleu import bleu_tokens, corpus_bleu
 from ...training.task_files import resolve_task_checkpoint
@@ -100,10 +101,9 @@ def eval_text(checkpoint: str | os.PathLike, data: str | os.PathLike | None, out
     options = options or {}
     report = evaluate(checkpoint, data, options.get("beam") or 1, options.get("bleu_tokens"))
     folder = Path(out) if out else resolve_task_checkpoint(checkpoint).parent
-    folder.mkdir(parents=True, exist_ok=True)
     lines = ["source\treference\toutput\tcorrect"]
     lines += [f"{s}\t{r}\t{o}\t{int(o.strip() == r.strip())}" for (s, r), o in zip(report.pairs, report.outputs)]
-    (folder / "eval.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_text_atomically(folder / "eval.tsv", "\n".join(lines) + "\n")
     return f"{report.as_text()}\nevery output: {folder / 'eval.tsv'}"
 
 

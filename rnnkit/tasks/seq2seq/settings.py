@@ -42,6 +42,7 @@ class Seq2SeqSettings:
     held_out_size: int = setting(2_000, "dates: generated held-out pairs", positive=True, flag="--held-out")
     eval_size: int = setting(500, "held-out pairs decoded after each epoch", positive=True)
     seed: int = setting(0, "random seed")
+    resume: bool = setting(False, "continue the run in --out from its last finished epoch, with its own settings")
 
     def __post_init__(self) -> None:
         check_settings(self)

@@ -21,10 +21,11 @@ from ... import optimizers
 from ...models.seq2seq import Seq2Seq, Seq2SeqConfig
 from ...training import losses, set_random_seed
 from ...training.callbacks import Callback
-from ...training.task_files import TimeLimit
-from ..runs import TaskRun, hold_out
+from ...training.task_files import TimeLimit, restored_history
+from ..resume import RESUME_FILE, SaveResumable, continued, stored_settings
+from ..runs import TaskRun, hold_out, run_lock
 from ..settings import settings_of
-from .checkpoint import MODEL_FILE, load_seq2seq, save_seq2seq
+from .checkpoint import MODEL_FILE, TASK, load_seq2seq, save_seq2seq
 from .data import Pair, PairDataset, Side, read_pairs
 from .dates import dates_task
 from .evaluation import score_pairs
@@ -61,6 +62,15 @@ class EpochReport(Callback):
                  + ("  saved" if better else ""))
         self.model.train()
 
+    def state(self) -> dict[str, Any]:
+        """The history and the best epoch, for the resume checkpoint."""
+        return {"history": self.history, "best_epoch": self.best_epoch}
+
+    def restore(self, state: dict[str, Any]) -> None:
+        self.history, self.best_epoch, row = restored_history(state)
+        if row is not None:
+            self.best = (row["val_exact_match"], -row.get("val_loss", 0.0))
+
 
 def train(*args: Any, say: Callable[[str], None] = print, **fields: Any) -> TaskRun:
     """Train an encoder-decoder: ``train(Seq2SeqSettings(...))`` or ``train(data, out=..., ...)``.
@@ -69,6 +79,9 @@ def train(*args: Any, say: Callable[[str], None] = print, **fields: Any) -> Task
     hold the ``source`` and ``target`` sides and the saved model's held-out ``scores``.
     """
     settings = settings_of(Seq2SeqSettings, args, fields)
+    out_dir = Path(settings.out)
+    if settings.resume:
+        settings = continued(Seq2SeqSettings, settings, out_dir / RESUME_FILE)
     data, seed, minutes = settings.data, settings.seed, settings.minutes
     train_size, held_out_size, batch_size = settings.train_size, settings.held_out_size, settings.batch_size
     source_tokens, target_tokens, max_vocab = settings.source_tokens, settings.target_tokens, settings.max_vocab
@@ -103,7 +116,6 @@ def train(*args: Any, say: Callable[[str], None] = print, **fields: Any) -> Task
     loader = DataLoader(train_set, batch_size=batch_size, sampler=sampler, collate_fn=PairDataset.collate)
     validation = DataLoader(held_out_set, batch_size=256, collate_fn=PairDataset.collate)
 
-    out_dir = Path(settings.out)
     stored = {"data": None if data is None else str(Path(data).resolve()), "source_tokens": source_tokens,
               "target_tokens": target_tokens, "batch_size": batch_size, "learning_rate": settings.learning_rate, "seed": seed}
     record = {"settings": stored, "max_length": max_length, "bleu_tokens": level,
@@ -116,7 +128,11 @@ def train(*args: Any, say: Callable[[str], None] = print, **fields: Any) -> Task
         f"{attention or 'none'}, {weights:,} weights, on {description}; vocabularies {source.vocab_size} / {target.vocab_size} "
         f"({source_tokens} / {target_tokens}); {len(loader)} batches of {batch_size} per epoch"
         + (f"; {minutes:g} minutes" if minutes is not None else f"; {epochs} epochs"))
-    model.fit(loader, epochs=epochs, validation_data=validation, verbose=0, callbacks=[limit, report])
+    resumable = SaveResumable(out_dir / RESUME_FILE, lambda: {**record, "task": TASK, "settings": stored_settings(settings)}, [report])
+    with run_lock(out_dir):
+        initial_epoch = resumable.first_epoch(model, settings.resume, epochs)
+        model.fit(loader, epochs=epochs, initial_epoch=initial_epoch, validation_data=validation, verbose=0,
+                  callbacks=[limit, report, resumable])
 
     history = report.history
     stopped_by = "time" if limit.reached else "epochs"

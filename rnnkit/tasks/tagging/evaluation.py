@@ -10,6 +10,7 @@ from typing import Any
 
 import torch
 
+from ...atomic_files import write_text_atomically
 from ...data.padding import LengthBuckets
 from ...data.tagged_text import read_tagged
 from ...data.tokenizers import WordTokenizer
@@ -94,8 +95,7 @@ def eval_text(checkpoint: str | os.PathLike, data: str | None, out: str | None, 
         raise ValueError("--data FILE is required to evaluate a tagger (CoNLL-U, word/TAG or two-column text)")
     report = evaluate(checkpoint, data, options.get("column"))
     folder = Path(out) if out else resolve_task_checkpoint(checkpoint).parent
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "eval.json").write_text(json.dumps({"data": str(data), **report.to_json()}, indent=1))
+    write_text_atomically(folder / "eval.json", json.dumps({"data": str(data), **report.to_json()}, indent=1))
     return report.as_text()
 
 

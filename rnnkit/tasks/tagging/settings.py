@@ -40,6 +40,7 @@ class TagSettings:
     val_fraction: float = setting(0.1, "share of the sentences held out for validation when no val is given", above=0, below=1,
                                   cli=False)
     seed: int = setting(0, "random seed")
+    resume: bool = setting(False, "continue the run in --out from its last finished epoch, with its own settings")
 
     def __post_init__(self) -> None:
         check_settings(self)

@@ -6,6 +6,7 @@ network learns to tag from suffix, shape and context when it meets a new word.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Callable
 
 import torch
@@ -17,6 +18,7 @@ from ...data.tagged_text import is_iob, read_tagged
 from ...data.vectors import load_vectors_into, read_vectors
 from ...training import losses, set_random_seed
 from ...training.task_files import TimeLimit
+from ..resume import RESUME_FILE, continued
 from ..runs import TaskRun, fit_keeping_best, hold_out
 from ..settings import SettingError, settings_of
 from .features import WordFeatures
@@ -70,6 +72,8 @@ def train(*args: Any, say: Callable[[str], None] = print, **fields: Any) -> Task
     ``features`` and the ``tags``.
     """
     settings = settings_of(TagSettings, args, fields)
+    if settings.resume:
+        settings = continued(TagSettings, settings, Path(settings.out) / RESUME_FILE)
     data, fmt, column = settings.data, settings.fmt, settings.column
     sentences = read_tagged(data, fmt, column, "--data")
     if settings.val is None:
@@ -104,6 +108,6 @@ def train(*args: Any, say: Callable[[str], None] = print, **fields: Any) -> Task
     record = lambda: {"task": TASK, "config": config.to_json(), "features": features.to_json(), "tags": tags,
                       "column": column, "format": fmt, "iob": is_iob(tags), "data": str(data)}
     run = fit_keeping_best(model, train_data, validation_data=val_data, out=settings.out, record=record, monitor="val_accuracy",
-                           mode="max", epochs=settings.epochs, limit=TimeLimit(settings.minutes), say=say)
+                           mode="max", epochs=settings.epochs, limit=TimeLimit(settings.minutes), say=say, settings=settings)
     run.details.update(features=features, tags=tags)
     return run

@@ -120,7 +120,7 @@ def test_pick_next_top_k_one_and_tiny_top_p_are_greedy():
 
 
 def test_resume_continues_from_the_latest_epoch(run, capsys):
-    assert main(["train", "lm", "--out", str(run["out"]), "--resume", "--epochs", "4", "--steps-per-epoch", "5"]) == 0
+    assert main(["train", "lm", "--out", str(run["out"]), "--resume", "--epochs", "4"]) == 0  # its own settings: 40 steps
     assert "Resuming" in capsys.readouterr().out
     _, _, record = read_lm_checkpoint(run["out"] / "latest.safetensors")
     assert [row["epoch"] for row in record["history"]] == [1, 2, 3, 4]
@@ -180,31 +180,6 @@ def test_readme_main_job_runs_on_the_bundled_corpus(tmp_path, capsys):
     assert "Shakespeare's plays (38, bundled with rnnkit)" in printed
     assert "sample at temperature 0.5" in printed and "sample at temperature 1.0" in printed
     assert f"model: {out / 'best.safetensors'}" in printed and f"plot:  {out / 'loss.png'}" in printed
-
-
-def test_first_ctrl_c_stops_after_the_batch_and_the_handler_is_put_back():
-    import os
-    import signal
-    import time
-
-    from rnnkit.tasks.language_model.callbacks import StopOnInterrupt
-
-    class FakeModel:
-        stop_training = False
-
-    messages = []
-    callback = StopOnInterrupt(messages.append)
-    callback.set_model(FakeModel())
-    before = signal.getsignal(signal.SIGINT)
-    callback.on_train_begin()
-    os.kill(os.getpid(), signal.SIGINT)
-    time.sleep(0.05)  # the handler runs in the main thread at the next bytecode
-    assert callback.interrupted and "Ctrl-C" in messages[0]
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # a second Ctrl-C interrupts at once
-    callback.on_train_batch_end(0)
-    assert callback.model.stop_training
-    callback.on_train_end()
-    assert signal.getsignal(signal.SIGINT) is before
 
 
 def test_cosine_warm_down_follows_the_step_or_time_budget():
