@@ -191,38 +191,25 @@ def trained(tmp_path_factory) -> dict[str, Path]:
             **{f"{name} run": run.out for name, run in runs.items()}}
 
 
-# (command, which good file and run it needs): the argv, with {bad}, {good}, {run} and {out} filled in per case
-TEXT_COMMANDS = {
-    "train --data": ("texts", ["train", "classify", "--data", "{bad}", "--out", "{out}", "--epochs", "1", "--units", "4"]),
-    "train --val": ("texts", ["train", "classify", "--data", "{good}", "--val", "{bad}", "--out", "{out}", "--epochs", "1",
-                              "--units", "4"]),
-    "eval --data": ("texts", ["eval", "{run}", "--data", "{bad}", "--out", "{out}"]),
-}
-NPZ_COMMANDS = {
-    "train --data": ("npz", ["train", "classify", "--data", "{bad}", "--out", "{out}", "--epochs", "1", "--units", "4"]),
-    "train --val": ("npz", ["train", "classify", "--data", "{good}", "--val", "{bad}", "--out", "{out}", "--epochs", "1",
-                            "--units", "4"]),
-    "eval --data": ("npz", ["eval", "{run}", "--data", "{bad}", "--out", "{out}"]),
-    "predict --data": ("npz", ["predict", "{run}", "--data", "{bad}"]),
-}
-TABLE_COMMANDS = {
-    "train --data": ("steps", ["train", "classify", "--sequence-of-features", "--data", "{bad}", "--out", "{out}", "--epochs", "1",
-                               "--units", "4"]),
-    "eval --data": ("steps", ["eval", "{run}", "--data", "{bad}", "--out", "{out}"]),
-    "predict --data": ("steps", ["predict", "{run}", "--data", "{bad}"]),
-}
-TAG_COMMANDS = {
-    "train --data": ("tagged", ["train", "tag", "--data", "{bad}", "--out", "{out}", "--epochs", "1", "--units", "4"]),
-    "train --val": ("tagged", ["train", "tag", "--data", "{good}", "--val", "{bad}", "--out", "{out}", "--epochs", "1",
-                               "--units", "4"]),
-    "eval --data": ("tagged", ["eval", "{run}", "--data", "{bad}", "--out", "{out}"]),
-}
-SERIES_COMMANDS = {
-    "train --data": ("series", ["train", "forecast", "--data", "{bad}", "--target", "y", "--window", "4", "--horizon", "2",
-                                "--out", "{out}", "--epochs", "1", "--units", "4"]),
-    "eval --data": ("series", ["eval", "{run}", "--data", "{bad}", "--out", "{out}"]),
-    "predict --data": ("series", ["predict", "{run}", "--data", "{bad}"]),
-}
+QUICK = ["--out", "{out}", "--epochs", "1", "--units", "4"]
+
+
+def commands(kind: str, task: list[str], val: bool, predict: bool) -> dict[str, tuple[str, list[str]]]:
+    """Each command that reads a file of ``kind``: ``(kind, argv)``, with {bad}, {good}, {run} and {out} filled in per case."""
+    table = {"train --data": (kind, ["train", *task, "--data", "{bad}", *QUICK])}
+    if val:
+        table["train --val"] = (kind, ["train", *task, "--data", "{good}", "--val", "{bad}", *QUICK])
+    table["eval --data"] = (kind, ["eval", "{run}", "--data", "{bad}", "--out", "{out}"])
+    if predict:
+        table["predict --data"] = (kind, ["predict", "{run}", "--data", "{bad}"])
+    return table
+
+
+TEXT_COMMANDS = commands("texts", ["classify"], val=True, predict=False)
+NPZ_COMMANDS = commands("npz", ["classify"], val=True, predict=True)
+TABLE_COMMANDS = commands("steps", ["classify", "--sequence-of-features"], val=False, predict=True)
+TAG_COMMANDS = commands("tagged", ["tag"], val=True, predict=False)
+SERIES_COMMANDS = commands("series", ["forecast", "--target", "y", "--window", "4", "--horizon", "2"], val=False, predict=True)
 
 
 def cases() -> list:

@@ -83,17 +83,24 @@ def edit_attribute(content: bytes, rng: random.Random) -> bytes:
     return _edit(content, change)
 
 
-def edit_dataset(content: bytes, rng: random.Random) -> bytes:
-    """One dataset replaced by another shape, dtype or NaN values, or deleted."""
+def _replace_a_dataset(content: bytes, rng: random.Random, write) -> bytes:
+    """``content`` with a random dataset deleted and ``write(parent group, name, shape, dtype)`` called in its place."""
 
     def change(file) -> None:
         datasets = _datasets(file)
-        if not datasets:
-            return
-        dataset = rng.choice(datasets)
-        parent, name = dataset.parent, dataset.name.rsplit("/", 1)[-1]
-        shape, dtype = dataset.shape, dataset.dtype
-        del parent[name]
+        if datasets:
+            dataset = rng.choice(datasets)
+            parent, name, shape, dtype = dataset.parent, dataset.name.rsplit("/", 1)[-1], dataset.shape, dataset.dtype
+            del parent[name]
+            write(parent, name, shape, dtype)
+
+    return _edit(content, change)
+
+
+def edit_dataset(content: bytes, rng: random.Random) -> bytes:
+    """One dataset replaced by another shape, dtype or NaN values, or deleted."""
+
+    def write(parent, name: str, shape: tuple, dtype: np.dtype) -> None:
         action = rng.choice(["shape", "dtype", "nan", "delete", "scalar"])
         if action == "shape":
             parent[name] = np.zeros(tuple(d + rng.choice([1, -1, 0]) if d else 1 for d in shape) + ((2,) if rng.random() < 0.2 else ()))
@@ -104,34 +111,28 @@ def edit_dataset(content: bytes, rng: random.Random) -> bytes:
         elif action == "scalar":
             parent[name] = 1.0
 
-    return _edit(content, change)
+    return _replace_a_dataset(content, rng, write)
 
 
 def foreign_reference(content: bytes, rng: random.Random) -> bytes:
     """One dataset replaced by a reference out of the file: external storage, an external or dangling soft link, a virtual dataset."""
     import h5py
 
-    def change(file) -> None:
-        datasets = _datasets(file)
-        if not datasets:
-            return
-        dataset = rng.choice(datasets)
-        parent, name = dataset.parent, dataset.name.rsplit("/", 1)[-1]
-        shape, dtype = dataset.shape or (1,), dataset.dtype if dataset.dtype.kind == "f" else np.dtype(np.float32)
-        del parent[name]
+    def write(parent, name: str, shape: tuple, dtype: np.dtype) -> None:
+        shape, dtype = shape or (1,), dtype if dtype.kind == "f" else np.dtype(np.float32)
         action = rng.choice(["external", "link", "soft", "virtual"])
         if action == "external":
             parent.create_dataset(name, shape=shape, dtype=dtype, external=[("foreign.bin", 0, h5py.h5f.UNLIMITED)])
         elif action == "link":
             parent[name] = h5py.ExternalLink("foreign.h5", "/data")
         elif action == "soft":
-            parent[name] = h5py.SoftLink(rng.choice(["/nowhere", "/" + dataset.name.strip("/"), "/"]))
+            parent[name] = h5py.SoftLink(rng.choice(["/nowhere", f"{parent.name}/{name}", "/"]))
         else:
             layout = h5py.VirtualLayout(shape=shape, dtype=dtype)
             layout[...] = h5py.VirtualSource("foreign.h5", "data", shape=shape)  # its declared shape; HDF5 fills the rest
             parent.create_virtual_dataset(name, layout, fillvalue=0)
 
-    return _edit(content, change)
+    return _replace_a_dataset(content, rng, write)
 
 
 HDF5: list[Mutator] = [edit_attribute] * 4 + [edit_dataset] * 2 + [foreign_reference] + RAW * 2

@@ -103,11 +103,10 @@ class Worker:
             self.process.kill()
         self.process.wait()
         self.answers.close()
-        for stream in (self.process.stdin,):
-            try:
-                stream.close()
-            except (BrokenPipeError, OSError):
-                pass
+        try:
+            self.process.stdin.close()
+        except OSError:  # a worker that died with input unread
+            pass
 
 
 def run_cases(cases: Iterable[tuple[str, int]], seeds: Path, workers: int = 1, on_result=None) -> list[Result]:
