@@ -40,7 +40,10 @@ def read_table(path: str | os.PathLike, argument: str = "--data") -> tuple[list[
     if kind == "jsonl":
         return _read_jsonl(path, text)
     rows = _tsv_rows(text) if kind == "tsv" else _csv_rows(path, text)
-    header_line, header = next(rows)
+    first = next(rows, None)
+    if first is None:
+        raise FileFormatError(path, "no header line: every line is blank or holds only empty fields")
+    header_line, header = first
     header = [name.strip() for name in header]
     for position, name in enumerate(header):
         if name in header[:position]:

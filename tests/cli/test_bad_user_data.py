@@ -49,6 +49,7 @@ TEXT_TABLES = [
     Bad("latin1.tsv", "text\tlabel\ngood\t1\ncafé\t0\n".encode("latin-1"), 3),
     Bad("utf16.tsv", "text\tlabel\ngood\t1\n".encode("utf-16"), 1),
     Bad("header_only.tsv", b"text\tlabel\n"),
+    Bad("empty_fields_only.csv", b",,\n,\n , \n"),  # found by scripts/fuzz_files.py (user-series 3762): was a StopIteration
     Bad("ragged_more.tsv", text_table([*GOOD_TEXTS[:2], "ok\t1\textra", *GOOD_TEXTS[2:]]), 3),
     Bad("ragged_fewer.tsv", text_table([*GOOD_TEXTS[:3], "no label here", *GOOD_TEXTS[3:]]), 4),
     Bad("no_text_column.tsv", text_table(["words\tlabel", "good\t1", "bad\t0"])),
@@ -154,6 +155,7 @@ SERIES_FILES = [
     Bad("empty.csv", b""),
     Bad("binary.csv", bytes(range(256)) * 4, 2),
     Bad("header_only.csv", b"t,y\n"),
+    Bad("empty_fields_only.csv", b",,\n,\n , \n"),
     Bad("word.csv", text_table([*SERIES[:5], "4,high", *SERIES[6:]]), 6),
     Bad("nan.csv", text_table([*SERIES[:5], "4,nan", *SERIES[6:]]), 6),
     Bad("inf.csv", text_table([*SERIES[:5], "4,-inf", *SERIES[6:]]), 6),

@@ -18,7 +18,16 @@ from typing import Callable
 from . import mutators as m
 from .hdf5_mutators import HDF5
 
-SAFETENSORS_IN_KERAS = [lambda c, r: m.zip_member_bytes(c, r, HDF5)]
+
+
+def keras_weights_member(content: bytes, rng: random.Random) -> bytes:
+    """A ``.keras`` archive with its ``model.weights.h5`` member damaged by one of the HDF5 mutators."""
+    members = m.zip_members(content)
+    index = next(i for i, (info, _) in enumerate(members) if info.filename.endswith(".h5"))
+    info, data = members[index]
+    members[index] = (info, rng.choice(HDF5)(data, rng))
+    return m.rezip(members)
+
 
 
 @dataclass(frozen=True)
@@ -95,6 +104,8 @@ def _read_tagged(path: Path, seeds: Path, seed: int) -> None:
     read_tagged(path)
 
 
+KERAS = m.ZIP + [keras_weights_member] * 2
+
 # The CLI commands run on each seed file ({file} is the case, {seeds} the seed folder, {out} a fresh folder).
 COMMANDS = {
     "classify.safetensors": [["predict", "{file}", "good film"], ["eval", "{file}", "--data", "{seeds}/data/texts.tsv", "--out", "{out}"],
@@ -123,7 +134,7 @@ def _run_cli(path: Path, seeds: Path, argv: list[str]) -> tuple[int, str]:
 
 def _cli_kind(seed: str) -> Kind:
     suffix = Path(seed).suffix
-    mutate = m.SAFETENSORS if suffix in (".safetensors", ".rnnkit") else m.ZIP + SAFETENSORS_IN_KERAS if suffix == ".keras" else HDF5
+    mutate = m.SAFETENSORS if suffix in (".safetensors", ".rnnkit") else KERAS if suffix == ".keras" else HDF5
     commands = COMMANDS[seed]
 
     def load(path: Path, seeds: Path, case_seed: int) -> tuple[int, str]:
@@ -138,8 +149,7 @@ KINDS: dict[str, Kind] = {
     "training-checkpoint": Kind(("training.safetensors",), tuple(m.SAFETENSORS), ".safetensors", _load_training),
     **{f"task-{task}": Kind((f"{task}.safetensors",), tuple(m.SAFETENSORS), ".safetensors", _load_task)
        for task in ("lm", "classify", "tag", "forecast", "seq2seq")},
-    "keras": Kind(("model.keras", "keras3_trained.keras", "keras3_shared_gru.keras"), tuple(m.ZIP + SAFETENSORS_IN_KERAS), ".keras",
-                  _open_model),
+    "keras": Kind(("model.keras", "keras3_trained.keras", "keras3_shared_gru.keras"), tuple(KERAS), ".keras", _open_model),
     "keras-bomb": Kind(("bomb.keras",), (m.unchanged, m.unchanged, *m.RAW), ".keras", _open_model),  # raw only: unpacking it is the test
     "h5": Kind(("model.h5", "keras3_trained.h5", "keras2_trained.h5"), tuple(HDF5), ".h5", _open_model),
     "weights-h5": Kind(("model.weights.h5",), tuple(HDF5), ".weights.h5", _load_weights),
@@ -149,7 +159,7 @@ KINDS: dict[str, Kind] = {
     "user-steps": Kind(("data/steps.csv",), tuple(m.TEXT), ".csv", _read_steps),
     "user-series": Kind(("data/series.csv",), tuple(m.TEXT), ".csv", _read_series),
     "user-conllu": Kind(("data/tagged.conllu",), tuple(m.TEXT), ".conllu", _read_tagged),
-    **{f"cli-{seed.split('.')[0]}{'-' + seed.split('.')[1] if seed.startswith('model') else ''}": _cli_kind(seed) for seed in COMMANDS},
+    **{"cli-" + seed.replace(".safetensors", "").replace(".", "-"): _cli_kind(seed) for seed in COMMANDS},
 }
 
 
@@ -167,7 +177,7 @@ def make_case(kind: str, seed: int, seeds: Path, folder: Path) -> tuple[Path, li
         except Exception:  # the previous mutation left nothing this one can parse: damage the bytes instead
             mutator = m.flip_bits
             content = m.flip_bits(content, rng) if content else content
-        applied.append(getattr(mutator, "__name__", "zip_member_bytes"))
+        applied.append(mutator.__name__)
     suffix = family.suffix or Path(seed_name).suffix
     path = folder / f"case-{seed}{suffix}"
     path.write_bytes(content)

@@ -317,7 +317,7 @@ def _replace_value(header: str, key: str, value: str) -> str:
     return header[:start] + " " + value + header[end:]
 
 
-NPZ: list[Mutator] = [npy_header] * 4 + [lambda c, r: zip_member_bytes(c, r), zip_declared_sizes] + RAW
+NPZ: list[Mutator] = [npy_header] * 4 + [zip_member_bytes, zip_declared_sizes] + RAW
 
 
 # ---- text (user data, word vectors) ----------------------------------------------------------------
@@ -335,7 +335,7 @@ def text_lines(content: bytes, rng: random.Random) -> bytes:
     if action == "drop":
         del lines[index]
     elif action == "repeat":
-        lines[index:index] = [line] * rng.choice([2, 1000])
+        lines[index:index] = [line] * (rng.choice([2, 1000]) if len(line) < 1000 else 2)  # at most ~1 MB more
     elif action == "swap":
         other = rng.randrange(len(lines))
         lines[index], lines[other] = lines[other], line

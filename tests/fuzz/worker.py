@@ -34,9 +34,9 @@ def run_case(kind: str, seed: int, seeds: Path, folder: Path) -> Result:
     try:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             cli = open_case(kind, seed, path, seeds)
-    except (KeyboardInterrupt, SystemExit):
+    except KeyboardInterrupt:
         raise
-    except BaseException as raised:  # the point of the harness: every exception type is an outcome
+    except BaseException as raised:  # the point of the harness: every exception type (SystemExit too) is an outcome
         error = raised
     return classify(kind, seed, error, path, cli, mutators)
 
