@@ -8,7 +8,9 @@ a loader being hardened on another branch are ``xfail`` (not strict) and name th
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from pathlib import Path
 
 import h5py
@@ -40,9 +42,6 @@ def with_offsets(content: bytes, offsets: list[int]) -> bytes:
 
 
 def keras_with_config(content: bytes, config: str) -> bytes:
-    import io
-    import zipfile
-
     source, target = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
     with zipfile.ZipFile(target, "w") as archive:
         for info in source.infolist():

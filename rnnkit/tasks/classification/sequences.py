@@ -13,7 +13,6 @@ Keras).
 
 from __future__ import annotations
 
-import math
 import os
 from pathlib import Path
 from typing import Any, Collection, NamedTuple
