@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,12 +34,14 @@ def keras_weights_member(content: bytes, rng: random.Random) -> bytes:
 @dataclass(frozen=True)
 class Kind:
     """A file family: ``seeds`` (names in the seed folder), ``mutators``, ``suffix`` of the case file (default: the seed's),
-    and ``load(path, seeds, case seed)``, which returns a CLI command's ``(status, stderr)`` or None."""
+    and ``load(path, seeds, case seed)``, which returns a CLI command's ``(status, stderr)`` or None. ``name`` is the case
+    file's path in its folder when the loader needs one (default ``case-SEED.SUFFIX``)."""
 
     seeds: tuple[str, ...]
     mutators: tuple[m.Mutator, ...]
     suffix: str
     load: Callable[[Path, Path, int], tuple[int, str] | None]
+    name: str | None = None
 
 
 def _load_model(path: Path):
@@ -69,9 +72,11 @@ def _load_weights(path: Path, seeds: Path, seed: int) -> None:
 
 
 def _load_npz(path: Path, seeds: Path, seed: int) -> None:
+    """Through Keras's cache: ``$KERAS_HOME/datasets/imdb.npz`` (the case is written there)."""
     from rnnkit.datasets import imdb
 
-    imdb.load_data(path=str(path))
+    os.environ["KERAS_HOME"] = str(path.parents[1])
+    imdb.load_data()
 
 
 def _read_vectors(path: Path, seeds: Path, seed: int) -> None:
@@ -153,7 +158,7 @@ KINDS: dict[str, Kind] = {
     "keras-bomb": Kind(("bomb.keras",), (m.unchanged, m.unchanged, *m.RAW), ".keras", _open_model),  # raw only: unpacking it is the test
     "h5": Kind(("model.h5", "keras3_trained.h5", "keras2_trained.h5"), tuple(HDF5), ".h5", _open_model),
     "weights-h5": Kind(("model.weights.h5",), tuple(HDF5), ".weights.h5", _load_weights),
-    "npz": Kind(("imdb.npz",), tuple(m.NPZ), ".npz", _load_npz),
+    "npz": Kind(("imdb.npz",), tuple(m.NPZ), ".npz", _load_npz, name="keras_home/datasets/imdb.npz"),
     "word-vectors": Kind(("data/vectors.txt",), tuple(m.VECTORS), ".txt", _read_vectors),
     "user-texts": Kind(("data/texts.tsv", "data/texts.csv"), tuple(m.TEXT), "", _read_texts),
     "user-steps": Kind(("data/steps.csv",), tuple(m.TEXT), ".csv", _read_steps),
@@ -179,7 +184,8 @@ def make_case(kind: str, seed: int, seeds: Path, folder: Path) -> tuple[Path, li
             content = m.flip_bits(content, rng) if content else content
         applied.append(mutator.__name__)
     suffix = family.suffix or Path(seed_name).suffix
-    path = folder / f"case-{seed}{suffix}"
+    path = folder / (family.name or f"case-{seed}{suffix}")
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content)
     return path, [seed_name, *applied]
 

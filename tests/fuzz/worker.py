@@ -26,8 +26,8 @@ from .runner import Result, classify
 
 def run_case(kind: str, seed: int, seeds: Path, folder: Path) -> Result:
     """Make case ``(kind, seed)`` in ``folder`` and open it; its outcome."""
-    for stale in folder.iterdir():
-        if stale.name.startswith(("case-", "out")):
+    for stale in folder.iterdir():  # the last case's files, not the foreign files every case may point at
+        if not stale.name.startswith("foreign"):
             shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
     path, mutators = make_case(kind, seed, seeds, folder)
     error, cli = None, None
