@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import mutators as m
-from .hdf5_mutators import HDF5
+from .hdf5_mutators import FOREIGN_BYTES, HDF5
 
 
 
@@ -44,14 +44,24 @@ class Kind:
     name: str | None = None
 
 
+class ForeignBytesLoaded(Exception):
+    """A file loaded with weights holding the bytes of a foreign file (``foreign.bin``/``foreign.h5``) it pointed at."""
+
+
 def _load_model(path: Path):
     from rnnkit.models import load_model
 
     return load_model(path)
 
 
+def _check_no_foreign_bytes(model, path: Path) -> None:
+    marker = FOREIGN_BYTES[:8]
+    if any(marker in weight.tobytes() for weight in model.get_weights()):
+        raise ForeignBytesLoaded(f"{path}: loaded, with the bytes of a file outside it among its weights")
+
+
 def _open_model(path: Path, seeds: Path, seed: int) -> None:
-    _load_model(path)
+    _check_no_foreign_bytes(_load_model(path), path)
 
 
 def _load_task(path: Path, seeds: Path, seed: int) -> None:
@@ -68,7 +78,9 @@ def _load_training(path: Path, seeds: Path, seed: int) -> None:
 
 
 def _load_weights(path: Path, seeds: Path, seed: int) -> None:
-    _load_model(seeds / "model.rnnkit").load_weights(path)
+    model = _load_model(seeds / "model.rnnkit")
+    model.load_weights(path)
+    _check_no_foreign_bytes(model, path)
 
 
 def _load_npz(path: Path, seeds: Path, seed: int) -> None:

@@ -1,6 +1,6 @@
 """Run fuzz cases in worker processes with a memory cap and a timeout, and sort each into one outcome.
 
-A worker (``python -m fuzz.worker SEEDS``) imports rnnkit once, caps its address space at what it
+A worker (``python -m fuzz.worker SEEDS ANSWER_FD MEMORY_CAP FOLDER``) imports rnnkit once, caps its address space at what it
 uses then plus :data:`MEMORY_CAP` (``resource.setrlimit(RLIMIT_AS)``), and answers cases read
 from stdin (one JSON line each) with one JSON line each, on a pipe of its own (rnnkit's prints
 and libhdf5's go to /dev/null). The parent keeps ``workers`` of them busy; a case that gets no
@@ -11,7 +11,7 @@ Outcomes: ``ok`` (loaded), ``refused`` (a :class:`~rnnkit.errors.FileFormatError
 ``ValueError``/``OSError`` whose message names the file; a CLI command's exit status 1 or 2 with
 the file on stderr), ``vague`` (such an error that does not name the file), ``crash`` (any other
 exception: its type, message and top frame), ``memory`` (``MemoryError``: the cap was hit),
-``signal`` and ``timeout``.
+``signal``, ``timeout``, and ``foreign`` (a model loaded with the bytes of a file its case pointed at among its weights).
 """
 
 from __future__ import annotations
@@ -19,8 +19,10 @@ from __future__ import annotations
 import json
 import os
 import selectors
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -30,8 +32,8 @@ from typing import Iterable
 TIMEOUT = 10.0
 MEMORY_CAP = 2 << 30
 LOADER_CAP = 1 << 30  # RNNKIT_MAX_BYTES in workers: under the memory cap, so a loader's own check must come first
-OUTCOMES = ("ok", "refused", "vague", "crash", "memory", "signal", "timeout")
-FAILURES = ("crash", "memory", "signal", "timeout")
+OUTCOMES = ("ok", "refused", "vague", "crash", "memory", "signal", "timeout", "foreign")
+FAILURES = ("crash", "memory", "signal", "timeout", "foreign")
 TESTS = Path(__file__).resolve().parents[1]
 
 
@@ -48,6 +50,8 @@ def classify(kind: str, seed: int, error: BaseException | None, path: Path, cli:
     """The outcome of one case from what its loader raised (``error``) or, for a CLI command, returned (``cli``)."""
     from rnnkit.errors import FileFormatError
 
+    from .kinds import ForeignBytesLoaded
+
     named = lambda text: str(path) in text or path.name in text
     if error is None and cli is not None and cli[0] != 0:
         status, stderr = cli
@@ -56,6 +60,8 @@ def classify(kind: str, seed: int, error: BaseException | None, path: Path, cli:
     if error is None:
         return Result(kind, seed, "ok", "", mutators)
     message = str(error).splitlines()[0][:300] if str(error) else ""
+    if isinstance(error, ForeignBytesLoaded):
+        return Result(kind, seed, "foreign", message, mutators)
     if isinstance(error, MemoryError):
         return Result(kind, seed, "memory", f"MemoryError {message} @ {top_frame(error)}", mutators)
     if isinstance(error, FileFormatError) or (isinstance(error, (ValueError, OSError)) and named(str(error))):
@@ -84,7 +90,8 @@ class Worker:
         env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(TESTS), str(TESTS.parent), os.environ.get("PYTHONPATH", "")]),
                    RNNKIT_MAX_BYTES=str(LOADER_CAP), OMP_NUM_THREADS="1", PYTHONWARNINGS="ignore")
         self.answers_read, answers_write = os.pipe()
-        self.process = subprocess.Popen([sys.executable, "-m", "fuzz.worker", str(seeds), str(answers_write), str(MEMORY_CAP)],
+        self.folder = tempfile.mkdtemp(prefix="rnnkit-fuzz-")  # its cases' working folder, removed by stop() even after a kill
+        self.process = subprocess.Popen([sys.executable, "-m", "fuzz.worker", str(seeds), str(answers_write), str(MEMORY_CAP), self.folder],
                                         stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
                                         pass_fds=(answers_write,), text=True)
         os.close(answers_write)
@@ -107,6 +114,7 @@ class Worker:
             self.process.stdin.close()
         except OSError:  # a worker that died with input unread
             pass
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def run_cases(cases: Iterable[tuple[str, int]], seeds: Path, workers: int = 1, on_result=None) -> list[Result]:

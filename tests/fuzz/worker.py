@@ -1,4 +1,4 @@
-"""A fuzz worker: ``python -m fuzz.worker SEEDS ANSWER_FD MEMORY_CAP``; reads ``[kind, seed]`` lines, answers with results.
+"""A fuzz worker: ``python -m fuzz.worker SEEDS ANSWER_FD MEMORY_CAP FOLDER``; reads ``[kind, seed]`` lines, answers with results.
 
 It runs many cases (importing torch and rnnkit once), each in a clean working folder that also
 holds the files foreign references point at. stdout and stderr go to /dev/null (the CLI's prints,
@@ -14,7 +14,6 @@ import os
 import resource
 import shutil
 import sys
-import tempfile
 import warnings
 from dataclasses import asdict
 from pathlib import Path
@@ -48,7 +47,7 @@ def cap_memory(headroom: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (now + headroom, resource.getrlimit(resource.RLIMIT_AS)[1]))
 
 
-def main(seeds: Path, answer_fd: int, headroom: int) -> None:
+def main(seeds: Path, answer_fd: int, headroom: int, folder: Path) -> None:
     import torch
 
     import rnnkit  # noqa: F401  (imported before the cap, as every case needs it)
@@ -56,21 +55,17 @@ def main(seeds: Path, answer_fd: int, headroom: int) -> None:
 
     torch.set_num_threads(1)
     warnings.simplefilter("ignore")
-    folder = Path(tempfile.mkdtemp(prefix="rnnkit-fuzz-"))
     os.chdir(folder)
     write_foreign_files(folder)
     answers = os.fdopen(answer_fd, "w")
     cap_memory(headroom)
     answers.write("ready\n")
     answers.flush()
-    try:
-        for line in sys.stdin:
-            kind, seed = json.loads(line)
-            answers.write(json.dumps(asdict(run_case(kind, seed, seeds, folder))) + "\n")
-            answers.flush()
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    for line in sys.stdin:
+        kind, seed = json.loads(line)
+        answers.write(json.dumps(asdict(run_case(kind, seed, seeds, folder))) + "\n")
+        answers.flush()
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]))
+    main(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4]))
