@@ -31,7 +31,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     result = forecasting.train(settings_from(args, forecasting.ForecastSettings))
-    text = forecasting.eval_text(result.out, None, None, {})
+    text = forecasting.eval_text(result.out, args.data, None, {})
     print(f"test part:\n{text}")
     print(f"model: {result.checkpoint}")
     print(f"next:  rnnkit predict {result.out}")

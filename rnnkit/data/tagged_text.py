@@ -14,29 +14,20 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .tokenizers import normalize
+from ..errors import FileFormatError
+from .text_files import read_text
 
 Sentence = tuple[list[str], list[str]]  # words, tags
 CONLLU_COLUMNS = {"upos": 3, "xpos": 4}
 FORMATS = ("auto", "conllu", "slash", "columns")
 
 
-def _text(path: Path, argument: str) -> str:
-    if not path.is_file():
-        raise ValueError(f"{argument} {path}: no such file")
-    try:
-        text = normalize(path.read_bytes().decode("utf-8-sig"))
-    except UnicodeDecodeError as error:
-        raise ValueError(f"{argument} {path}: not UTF-8 text (undecodable byte at offset {error.start})") from None
-    if not text.strip():
-        raise ValueError(f"{argument} {path}: the file is empty")
-    return text
-
-
 def detect_format(path: Path, text: str) -> str:
     if path.suffix.lower() == ".conllu":
         return "conllu"
-    first = next(line for line in text.split("\n") if line.strip() and not line.startswith("#"))
+    first = next((line for line in text.split("\n") if line.strip() and not line.startswith("#")), None)
+    if first is None:
+        raise FileFormatError(path, "only comment lines, no tagged sentences")
     fields = first.split("\t")
     if len(fields) == 10 and fields[0].split("-")[0].isdigit():
         return "conllu"
@@ -53,7 +44,7 @@ def read_tagged(path: str | os.PathLike, fmt: str = "auto", column: str = "upos"
         raise ValueError(f"--format must be one of {FORMATS}; got {fmt!r}")
     if column not in CONLLU_COLUMNS:
         raise ValueError(f"--column must be 'upos' or 'xpos'; got {column!r}")
-    text = _text(path, argument)
+    text = read_text(path, argument)
     fmt = detect_format(path, text) if fmt == "auto" else fmt
     lines = text.split("\n")
     if fmt == "conllu":
@@ -63,7 +54,7 @@ def read_tagged(path: str | os.PathLike, fmt: str = "auto", column: str = "upos"
     else:
         sentences = _columns(path, lines)
     if not sentences:
-        raise ValueError(f"{argument} {path}: no tagged sentences found (read as {fmt})")
+        raise FileFormatError(path, f"no tagged sentences found (read as {fmt})")
     return sentences
 
 
@@ -79,15 +70,17 @@ def _conllu(path: Path, lines: list[str], field: int, column: str) -> list[Sente
             continue
         fields = line.split("\t")
         if len(fields) != 10:
-            raise ValueError(f"{path}, line {number}: a CoNLL-U token line needs 10 tab-separated fields; found {len(fields)}")
+            raise FileFormatError(path, f"a CoNLL-U token line needs 10 tab-separated fields; found {len(fields)}", field=f"line {number}")
         token_id = fields[0]
         if "-" in token_id or "." in token_id:
             continue
         if not token_id.isdigit():
-            raise ValueError(f"{path}, line {number}, column 1: token id {token_id!r} is not a number")
+            raise FileFormatError(path, f"token id {token_id!r} is not a number", field=f"line {number}, column 1")
         tag = fields[field]
         if not tag or tag == "_":
-            raise ValueError(f"{path}, line {number}, column {field + 1} ({column}): no tag ({tag!r})")
+            raise FileFormatError(path, f"no tag ({tag!r})", field=f"line {number}, column {field + 1} ({column})")
+        if not fields[1].strip():
+            raise FileFormatError(path, "no word (an empty FORM)", field=f"line {number}, column 2 (form)")
         words.append(fields[1])
         tags.append(tag)
     if words:
@@ -104,7 +97,7 @@ def _slash(path: Path, lines: list[str]) -> list[Sentence]:
         for position, token in enumerate(line.split(), 1):
             word, slash, tag = token.rpartition("/")
             if not slash or not word or not tag:
-                raise ValueError(f"{path}, line {number}, token {position}: {token!r} is not word/TAG")
+                raise FileFormatError(path, f"{token!r} is not word/TAG", field=f"line {number}, token {position}")
             words.append(word)
             tags.append(tag)
         sentences.append((words, tags))
@@ -121,7 +114,8 @@ def _columns(path: Path, lines: list[str]) -> list[Sentence]:
             words, tags = [], []
             continue
         if len(fields) < 2:
-            raise ValueError(f"{path}, line {number}: expected a word and a tag separated by whitespace; found {line.strip()!r}")
+            raise FileFormatError(path, field=f"line {number}", expected="a word and a tag separated by whitespace",
+                                  found=repr(line.strip()))
         words.append(fields[0])
         tags.append(fields[-1])
     if words:

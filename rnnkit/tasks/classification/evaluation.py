@@ -101,9 +101,6 @@ def evaluate(checkpoint: str | os.PathLike | Sequence[str | os.PathLike], data: 
         classes = record["classes"]
         scores, labels = _scores_and_labels(model, encoder, record, data, text_col, label_col)
         total = scores if total is None else total + scores
-    unknown = sorted(set(labels) - set(classes))
-    if unknown:
-        raise ValueError(f"--data {data}: labels {unknown[:5]} are not among the model's classes {classes}")
     index = {c: i for i, c in enumerate(classes)}
     predicted = total.argmax(axis=1)
     report = ClassReport(classes, confusion_matrix(np.array([index[label] for label in labels]), predicted, len(classes)))
@@ -121,9 +118,10 @@ def _scores_and_labels(model: Any, encoder: TextEncoder | None, record: dict[str
         data = str(JAPANESE_VOWELS["test"])
     if encoder is None:
         columns = dict(record.get("columns") or {}, **({"label_col": label_col} if label_col else {}))
-        sequences, labels, _ = read_sequences(data, columns, "--data")
+        sequences, labels, _ = read_sequences(data, columns, "--data", known=record["classes"])
         return _sequence_probabilities(model, record, sequences, data), labels
-    texts, labels = read_labelled_texts(data, text_col or record.get("text_col"), label_col or record.get("label_col"), "--data")
+    texts, labels = read_labelled_texts(data, text_col or record.get("text_col"), label_col or record.get("label_col"), "--data",
+                                        known=record["classes"])
     return probabilities(model, encoder, texts), labels
 
 

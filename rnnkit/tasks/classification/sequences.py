@@ -13,50 +13,60 @@ Keras).
 
 from __future__ import annotations
 
-import math
 import os
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Collection, NamedTuple
 
 import numpy as np
 import torch
 from torch.utils.data import DataLoader, Dataset
 
 from ...data.padding import LengthBuckets
-from ...data.tables import LABEL_COLUMNS, pick_column, read_table
+from ...data.tables import LABEL_COLUMNS, check_label, pick_column, read_table
+from ...datasets.npz import load_npz
+from ...errors import FileFormatError
 
 ID_COLUMNS = ("id", "sequence", "series", "sequence_id", "series_id")
 TIME_COLUMNS = ("time", "step", "t", "frame")
 DATA_DIR = Path(__file__).parent / "data"
+FLOAT32_MAX = float(np.finfo(np.float32).max)
 # UCI Japanese Vowels, the data set's own split (see data/LICENSES.md)
 JAPANESE_VOWELS = {"train": DATA_DIR / "japanese_vowels_train.npz", "test": DATA_DIR / "japanese_vowels_test.npz"}
 
 
-def read_feature_sequences(path: str | os.PathLike, argument: str = "--data", labelled: bool = True) -> tuple[list[np.ndarray], list[str]]:
-    """``(sequences, labels)``: each sequence ``(T_i, F)`` float32 without its padding (labels "" without ``y`` if not ``labelled``)."""
+def read_feature_sequences(path: str | os.PathLike, argument: str = "--data", labelled: bool = True,
+                           known: Collection[str] | None = None) -> tuple[list[np.ndarray], list[str]]:
+    """``(sequences, labels)``: each sequence ``(T_i, F)`` float32 without its padding (labels "" if not ``labelled``).
+
+    Labels that are NaN or (given ``known``, a model's classes) unknown are refused, naming their index in ``y``.
+    """
     path = Path(path)
     if not path.is_file():
         raise ValueError(f"{argument} {path}: no such file")
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            arrays = {k: archive[k] for k in archive.files}
-    except (ValueError, OSError) as error:
-        raise ValueError(f"{argument} {path}: not a readable NPZ file without pickled objects ({error})") from None
+    arrays = load_npz(path)
     for name in ("x", "y") if labelled else ("x",):
         if name not in arrays:
-            raise ValueError(f"{argument} {path}: no array {name!r}; it has {sorted(arrays)} (expected x: (N, T, F), y: (N,))")
+            raise FileFormatError(path, field=name, expected=f"an array {name!r} (x: (N, T, F), y: (N,))", found=f"only {sorted(arrays)}")
     x = arrays["x"]
-    y = arrays.get("y", np.full(len(x), ""))
-    if x.ndim != 3 or x.dtype.kind not in "fiu":
-        raise ValueError(f"{argument} {path}: x must be numbers shaped (N, T, F); got {x.dtype} {x.shape}")
-    if y.shape != (len(x),):
-        raise ValueError(f"{argument} {path}: y must have shape ({len(x)},) to match x; got {y.shape}")
+    if x.ndim != 3 or x.dtype.kind not in "fiu" or 0 in x.shape:
+        raise FileFormatError(path, field="x", expected="numbers shaped (N, T, F), none of them 0", found=f"{x.dtype} {x.shape}")
+    with np.errstate(over="ignore"):
+        x = x.astype(np.float32)
+    bad = np.argwhere(~np.isfinite(x))
+    if len(bad):
+        raise FileFormatError(path, field=f"x[{', '.join(map(str, bad[0]))}]", expected="finite numbers in float32's range",
+                              found="NaN, infinite or too large")
     lengths = arrays.get("lengths", np.full(len(x), x.shape[1]))
-    if lengths.shape != (len(x),) or (lengths < 1).any() or (lengths > x.shape[1]).any():
-        raise ValueError(f"{argument} {path}: lengths must be {len(x)} integers between 1 and {x.shape[1]}")
-    if not np.isfinite(x).all():
-        raise ValueError(f"{argument} {path}: x holds NaN or infinite values")
-    return [x[i, : int(n)].astype(np.float32) for i, n in enumerate(lengths)], [str(v) for v in y.tolist()]
+    if lengths.shape != (len(x),) or lengths.dtype.kind not in "iu" or (lengths < 1).any() or (lengths > x.shape[1]).any():
+        raise FileFormatError(path, field="lengths", expected=f"{len(x)} integers between 1 and {x.shape[1]}",
+                              found=f"{lengths.dtype} {lengths.shape}")
+    labels = [""] * len(x)
+    if labelled:
+        y = arrays["y"]
+        if y.shape != (len(x),) or y.dtype.kind not in "iufUS":
+            raise FileFormatError(path, field="y", expected=f"({len(x)},) integer or string labels to match x", found=f"{y.dtype} {y.shape}")
+        labels = [check_label(path, f"y[{i}]", str(v).strip(), known) for i, v in enumerate(y.tolist())]
+    return [x[i, : int(n)] for i, n in enumerate(lengths)], labels
 
 
 class SequenceTable(NamedTuple):
@@ -68,14 +78,15 @@ class SequenceTable(NamedTuple):
 
 def read_sequence_table(path: str | os.PathLike, id_col: str | None = None, label_col: str | None = None,
                         time_col: str | None = None, features: list[str] | None = None,
-                        argument: str = "--data", labelled: bool = True) -> SequenceTable:
+                        argument: str = "--data", labelled: bool = True, known: Collection[str] | None = None) -> SequenceTable:
     """The sequences of a long table: one row per time step, a sequence's rows sharing its id.
 
     Columns not named are found by name (``id``/``sequence``/``series``, ``label``/``class``/...,
     ``time``/``step``/``t``/``frame`` or none); the features default to every other column whose
     first row holds a number. ``columns`` records the choice, so ``--val``, ``eval`` and ``predict``
     files are read the same way (``read_sequence_table(other, **table.columns)``). Without
-    ``labelled``, a missing label column is no error (the labels are then "").
+    ``labelled``, a missing label column is no error (the labels are then ""). A label that is empty,
+    NaN or (given ``known``, a model's classes) unknown is an error naming its line.
     """
     header, records = read_table(path, argument)
     id_name = pick_column(header, id_col, ID_COLUMNS, "sequence-id", path, "--id-col")
@@ -91,7 +102,7 @@ def read_sequence_table(path: str | os.PathLike, id_col: str | None = None, labe
         first = records[0][1]
         names = [name for name in header if name not in taken and _is_number(first.get(name, ""))]
         if not names:
-            raise ValueError(f"{path}: no numeric feature column besides {taken} (line {records[0][0]}); name them with --features")
+            raise FileFormatError(path, f"no numeric feature column besides {taken}; name them with --features", field=f"line {records[0][0]}")
     else:
         for name in features:
             if name not in header:
@@ -105,14 +116,13 @@ def read_sequence_table(path: str | os.PathLike, id_col: str | None = None, labe
     for number, row in records:
         key = row.get(id_name, "").strip()
         if not key:
-            raise ValueError(f"{path}, line {number}, column {id_name!r}: empty sequence id")
-        label = row.get(label_name, "").strip() if label_name else ""
-        if label_name and not label:
-            raise ValueError(f"{path}, line {number}, column {label_name!r}: empty label")
-        known, line = first_label.setdefault(key, (label, number))
-        if label != known:
-            raise ValueError(f"{path}, line {number}, column {label_name!r}: sequence {key!r} is labelled {label!r} here "
-                             f"but {known!r} on line {line}; each sequence takes one label")
+            raise FileFormatError(path, "empty sequence id", field=f"line {number}, column {id_name!r}")
+        where = f"line {number}, column {label_name!r}"
+        label = check_label(path, where, row.get(label_name, "").strip(), known) if label_name else ""
+        first, line = first_label.setdefault(key, (label, number))
+        if label != first:
+            raise FileFormatError(path, f"sequence {key!r} is labelled {label!r} here but {first!r} on line {line}; "
+                                        "each sequence takes one label", field=where)
         order = _number(path, number, time_name, row.get(time_name, "")) if time_name else float(number)
         steps.setdefault(key, []).append((order, number, [_number(path, number, name, row.get(name, "")) for name in names]))
     sequences = []
@@ -120,20 +130,21 @@ def read_sequence_table(path: str | os.PathLike, id_col: str | None = None, labe
         rows.sort(key=lambda r: r[0])
         for before, after in zip(rows, rows[1:]):
             if before[0] == after[0]:
-                raise ValueError(f"{path}, line {after[1]}, column {time_name!r}: sequence {key!r} has time {after[0]:g} "
-                                 f"already on line {before[1]}")
+                raise FileFormatError(path, f"sequence {key!r} has time {after[0]:g} already on line {before[1]}",
+                                      field=f"line {after[1]}, column {time_name!r}")
         sequences.append(np.array([values for _, _, values in rows], dtype=np.float32))  # (T_i, F)
     columns = {"id_col": id_name, "label_col": label_name, "time_col": time_name, "features": names}
     return SequenceTable(sequences, [first_label[key][0] for key in steps], list(steps), columns)
 
 
 def read_sequences(path: str | os.PathLike, columns: dict[str, Any], argument: str = "--data",
-                   labelled: bool = True) -> tuple[list[np.ndarray], list[str], list[str]]:
-    """``(sequences, labels, ids)`` from an NPZ file (by its suffix; ids are row numbers) or a long table read with ``columns``."""
+                   labelled: bool = True, known: Collection[str] | None = None) -> tuple[list[np.ndarray], list[str], list[str]]:
+    """``(sequences, labels, ids)`` from an NPZ file (by its suffix; ids are row numbers) or a long table read with ``columns``;
+    labels outside ``known`` (a model's classes, if given) are refused."""
     if is_feature_file(path):
-        sequences, labels = read_feature_sequences(path, argument, labelled)
+        sequences, labels = read_feature_sequences(path, argument, labelled, known)
         return sequences, labels, [str(i) for i in range(len(sequences))]
-    table = read_sequence_table(path, argument=argument, labelled=labelled, **columns)
+    table = read_sequence_table(path, argument=argument, labelled=labelled, known=known, **columns)
     return table.sequences, table.labels, table.ids
 
 
@@ -142,8 +153,9 @@ def is_feature_file(path: str | os.PathLike) -> bool:
 
 
 def _is_number(text: str) -> bool:
+    """Whether ``text`` is a number a float32 model can take: finite, within float32's range."""
     try:
-        return math.isfinite(float(text))
+        return abs(float(text)) <= FLOAT32_MAX
     except ValueError:
         return False
 
@@ -151,8 +163,8 @@ def _is_number(text: str) -> bool:
 def _number(path: str | os.PathLike, line: int, column: str, text: str) -> float:
     text = text.strip()
     if not _is_number(text):
-        found = "empty" if not text else f"{text!r} is not a finite number"
-        raise ValueError(f"{path}, line {line}, column {column!r}: {found}; expected a number (fill or drop the row)")
+        found = "empty" if not text else f"{text!r} is not a finite number within float32's range"
+        raise FileFormatError(path, f"{found}; expected a number (fill or drop the row)", field=f"line {line}, column {column!r}")
     return float(text)
 
 

@@ -72,25 +72,26 @@ def train(*args: Any, say: Callable[[str], None] = print, **fields: Any) -> Task
         data = str(JAPANESE_VOWELS["train"])
     numeric = settings.sequence_of_features or is_feature_file(data)  # numeric sequences instead of texts
     columns: dict[str, Any] = {}  # a long table's id, label, time and feature columns: found in --data, used for --val
-    read = (lambda path, argument: read_sequences(path, columns, argument)[:2]) if numeric else \
-        (lambda path, argument: read_labelled_texts(path, settings.text_col, settings.label_col, argument))
+    read = (lambda path, argument, known=None: read_sequences(path, columns, argument, known=known)[:2]) if numeric else \
+        (lambda path, argument, known=None: read_labelled_texts(path, settings.text_col, settings.label_col, argument, known=known))
     if numeric and not is_feature_file(data):
         texts, labels, _, columns = read_sequence_table(data, settings.id_col, settings.label_col, settings.time_col,
                                                         settings.features, "--data")
     else:
         texts, labels = read(data, "--data")
     if val is None:
-        kept, held = hold_out(list(zip(texts, labels)), settings.val_fraction, settings.seed, "labelled rows")
+        kept, held = hold_out(list(zip(texts, labels)), settings.val_fraction, settings.seed, f"labelled rows in {data}")
         (texts, labels), (val_texts, val_labels) = ([list(c) for c in zip(*part)] for part in (kept, held))
-    else:
-        val_texts, val_labels = read(val, "--val")
     classes = sorted_labels(labels)
     if len(classes) < 2:
         column = columns.get("label_col") or settings.label_col or ("y" if is_feature_file(data) else "label")
         raise SettingError("data", f"{data}: the label column ({column}) has one class only ({classes[0]!r}); a classifier needs two or more")
+    if val is not None:
+        val_texts, val_labels = read(val, "--val", classes)
     unseen = sorted(set(val_labels) - set(classes))
     if unseen:
-        raise SettingError("val", f"{val}: labels {unseen[:5]} never occur in data {data}")
+        raise SettingError("data", f"{data}: labels {unseen[:5]} occur only in the rows held out for validation; "
+                                   "give more rows of each class, or a --val file")
     index = {c: i for i, c in enumerate(classes)}
 
     set_random_seed(settings.seed)

@@ -17,11 +17,12 @@ import numpy as np
 import torch
 
 from ...atomic_files import write_figure_atomically, write_text_atomically
+from ...errors import FileFormatError
 from ...extras import pyplot
 from ...training.scores import mean_absolute_scaled_error
 from ...training.task_files import load_weights_into, read_task_model, resolve_task_checkpoint
 from .model import ForecasterConfig, build_forecaster
-from .series import Scaler, Split, read_series, sequence_windows, windows
+from .series import Scaler, Split, bundled, read_series, sequence_windows, windows
 from .training import prepared
 
 
@@ -68,10 +69,10 @@ class ForecastReport(NamedTuple):
 
 
 def evaluate(checkpoint: str | os.PathLike, data: str | None = None) -> ForecastReport:
-    """Scores and plot arrays on the test part of the checkpoint's series (or of ``data``)."""
+    """Scores and plot arrays on the test part of ``data`` (default: the bundled series the checkpoint was trained on)."""
     model, record = load_forecaster(checkpoint)
     config = ForecasterConfig.from_json(record["config"])
-    path = data or record["data"]
+    path = data or _bundled_series(checkpoint, record)
     values = read_series(path, record["target"], record["features"])
     split = Split.of(len(values), record["train_fraction"], record["val_fraction"])
     scaler = Scaler.from_json(record["scaler"])
@@ -117,13 +118,36 @@ def plot_forecasts(arrays: dict[str, Any], path: str | os.PathLike) -> Path:
     return path
 
 
+def _bundled_series(checkpoint: str | os.PathLike, record: dict[str, Any]) -> str:
+    """The bundled series a checkpoint names (by its dataset name: a checkpoint never carries a path that is opened)."""
+    if not record.get("dataset"):
+        raise ValueError(f"{checkpoint}: trained on a file of its user's, which the checkpoint does not name; give it with --data FILE")
+    return bundled(record["dataset"])[0]
+
+
+def _stored_history(checkpoint: str | os.PathLike, record: dict[str, Any], config: ForecasterConfig) -> np.ndarray:
+    """The last ``window`` rows of the training series ``(window, 1 + F)``, as the checkpoint keeps them."""
+    path = resolve_task_checkpoint(checkpoint)
+    expected = f"{config.window} rows of {config.features} finite numbers"
+    try:
+        history = np.array(record.get("last_window"), dtype=np.float64)
+    except (TypeError, ValueError):
+        raise FileFormatError(path, field="record.last_window", expected=expected, found="something else") from None
+    if history.shape != (config.window, config.features) or not np.isfinite(history).all():
+        raise FileFormatError(path, field="record.last_window", expected=expected, found=f"shape {history.shape}")
+    return history
+
+
 def predict(checkpoint: str | os.PathLike, data: str | None = None) -> np.ndarray:
-    """The ``horizon`` values after the end of the series (the checkpoint's, or ``data``)."""
+    """The ``horizon`` values after the end of ``data``'s series (default: after the training series, kept in the checkpoint)."""
     model, record = load_forecaster(checkpoint)
     config = ForecasterConfig.from_json(record["config"])
-    values = read_series(data or record["data"], record["target"], record["features"])
+    if data is None:
+        values = _stored_history(checkpoint, record, config)
+    else:
+        values = read_series(data, record["target"], record["features"])
     if len(values) < config.window:
-        raise ValueError(f"{data or record['data']}: {len(values)} rows, fewer than the model's window of {config.window}")
+        raise FileFormatError(data, f"{len(values)} rows, fewer than the model's window of {config.window}")
     scaler = Scaler.from_json(record["scaler"])
     scaled = scaler.transform(values[-config.window :])
     make = sequence_windows if config.output == "sequence" else windows

@@ -8,7 +8,6 @@ part reaches the network before it is evaluated there.
 
 from __future__ import annotations
 
-import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from ...data.tables import read_table
+from ...errors import FileFormatError
 from ..settings import SettingError
 
 BUNDLED = {
@@ -24,6 +24,7 @@ BUNDLED = {
     "sunspots": ("sunspots_yearly.csv", "sunspots", 11, "yearly sunspot numbers, 1700-2008"),
 }
 DATA_DIR = Path(__file__).parent / "data"
+LARGEST = float(np.finfo(np.float32).max)  # the largest magnitude read: what a float32 model can take
 
 
 def bundled(name: str) -> tuple[str, str, int, str]:
@@ -48,9 +49,10 @@ def read_series(path: str | os.PathLike, target: str, features: list[str] | None
             try:
                 value = float(text)
             except ValueError:
-                raise ValueError(f"{path}, line {number}, column {name!r}: {text!r} is not a number") from None
-            if not math.isfinite(value):
-                raise ValueError(f"{path}, line {number}, column {name!r}: {text!r} is missing or not finite; fill or drop it first")
+                raise FileFormatError(path, f"{text!r} is not a number", field=f"line {number}, column {name!r}") from None
+            if not abs(value) <= LARGEST:
+                raise FileFormatError(path, f"{text!r} is missing, not finite or beyond ±{LARGEST:g}; fill or drop it first",
+                                      field=f"line {number}, column {name!r}")
             values[row, col] = value
     return values
 

@@ -86,8 +86,11 @@ def train(*args: Any, say: Callable[[str], None] = print, **fields: Any) -> Task
     say(f"Training a {config.layers}-layer {config.cell.upper()}({config.units}) {kind}forecaster on {description}: {len(values)} rows "
         f"(train {split.train}, validation {split.val_end - split.train}, test {split.total - split.val_end}), "
         f"window {window}, horizon {horizon}, {len(x)} training windows, season {season}")
+    # No path to the data: a later command opens only files its user names (or the bundled series by name),
+    # and predicts from the last window kept here.
     record = lambda: {"task": TASK, "config": config.to_json(), "scaler": scaler.to_json(), "relative": settings.relative,
-                      "data": path, "target": target, "features": list(settings.features or []), "season": season,
+                      "dataset": settings.dataset if settings.data is None else None, "last_window": values[-window:].tolist(),
+                      "target": target, "features": list(settings.features or []), "season": season,
                       "train_fraction": settings.train_fraction, "val_fraction": settings.val_fraction, "description": description}
     stop = callbacks.EarlyStopping(monitor="val_loss", patience=settings.patience)
     run = fit_keeping_best(model, x, y=y, batch_size=settings.batch_size, validation_data=validation, out=settings.out, record=record,

@@ -140,7 +140,7 @@ def test_bad_jsonl_line_and_wrong_checkpoint(tmp_path, capsys):
     data = tmp_path / "d.jsonl"
     data.write_text('{"text": "a", "label": "x"}\n{"text": oops}\n')
     assert main(["train", "classify", "--data", str(data)]) == 2
-    assert f"{data}, line 2: not JSON" in capsys.readouterr().err
+    assert f"{data}: line 2: expected valid JSON" in capsys.readouterr().err
     assert main(["eval", str(data), "--data", str(data)]) == 2
     assert "not an rnnkit checkpoint" in capsys.readouterr().err
     assert main(["predict", str(tmp_path / "missing"), "x"]) == 2
@@ -174,7 +174,7 @@ def test_numeric_sequences_from_npz(tmp_path, capsys):
     bad = tmp_path / "bad.npz"
     np.savez(bad, x=np.zeros((3, 4, 2)), labels=np.zeros(3))
     assert main(["train", "classify", "--data", str(bad)]) == 2
-    assert f"{bad}: no array 'y'" in capsys.readouterr().err
+    assert f"{bad}: y: expected an array 'y'" in capsys.readouterr().err
 
 
 def test_cosine_schedule_ends_near_the_floor_and_a_bad_schedule_is_refused(tmp_path):

@@ -146,8 +146,8 @@ GOOD = "id,time,label,a,b\ns1,1,up,1.0,2.0\ns1,2,up,2.0,3.0\ns2,1,down,2.0,1.0\n
     (GOOD, ["--features", "a,c"], "--features 'c': {data} has no such column"),
     (GOOD, ["--features", "a,label"], "--features 'label': in {data} that is the id, label or time column"),
     (GOOD.replace("id,", "trial,"), [], "{data}: no sequence-id column found"),
-    (GOOD + "s3,1,up,1.0\n", [], "{data}, line 6: 4 columns, but the header (line 1) names 5"),
-    ("id,time,label,name\ns1,1,up,x\n", [], "{data}: no numeric feature column besides ['id', 'label', 'time'] (line 2)"),
+    (GOOD + "s3,1,up,1.0\n", [], "{data}: line 6: 4 columns, but the header (line 1) names 5"),
+    ("id,time,label,name\ns1,1,up,x\n", [], "{data}: line 2: no numeric feature column besides ['id', 'label', 'time']"),
     ("", [], "{data}: the file is empty"),
     ("id,time,label,a\n", [], "{data}: only a header line"),
 ])
@@ -177,4 +177,4 @@ def test_eval_reads_a_table_with_the_training_columns_and_checks_the_feature_cou
     assert main(["predict", str(out), "--data", str(npz)]) == 0
     assert [line.split("\t")[0] for line in capsys.readouterr().out.splitlines()] == ["0", "1"]
     assert main(["eval", str(out), "--data", str(npz)]) == 2
-    assert "no array 'y'" in capsys.readouterr().err
+    assert "y: expected an array 'y'" in capsys.readouterr().err

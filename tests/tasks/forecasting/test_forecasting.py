@@ -132,7 +132,7 @@ def test_sequence_output_end_to_end_beats_naive(tmp_path, capsys):
         assert (out / name).is_file()
     (out / "eval.json").unlink()
     capsys.readouterr()
-    assert main(["eval", str(out)]) == 0
+    assert main(["eval", str(out), "--data", str(data)]) == 0
     assert capsys.readouterr().out.startswith("mase ")
     scores = json.loads((out / "eval.json").read_text())
     assert scores["mase"] < 0.5 * scores["naive_mase"]
@@ -156,7 +156,7 @@ def test_sequence_forecast_is_the_last_steps_output_and_survives_a_round_trip(tm
     np.testing.assert_array_equal(trained, loaded)
     by_hand = scaler.inverse_target(loaded[:, -1] + scaled[origins - 1, :1])  # last step, plus the window's last value
     np.testing.assert_allclose(forecasting.forecast(model, record, x, scaled[origins - 1, 0]), by_hand, rtol=1e-6)
-    _, arrays = forecasting.evaluate(run.out)
+    _, arrays = forecasting.evaluate(run.out, str(data))
     np.testing.assert_allclose(arrays["predicted"], by_hand, rtol=1e-6)
     window = scaled[-8:].copy()  # what predict reads: the series' last 8 rows
     window[:, 0] -= window[0, 0]
@@ -166,15 +166,15 @@ def test_sequence_forecast_is_the_last_steps_output_and_survives_a_round_trip(tm
 
 
 def test_checkpoints_without_an_output_load_as_last(tmp_path):
-    run = forecasting.train(data=str(noisy_sine(tmp_path / "sine.csv")), target="y", window=8, horizon=3, units=4, epochs=1,
-                            out=str(tmp_path / "run"), say=lambda line: None)
+    data = str(noisy_sine(tmp_path / "sine.csv"))
+    run = forecasting.train(data=data, target="y", window=8, horizon=3, units=4, epochs=1, out=str(tmp_path / "run"), say=lambda line: None)
     _, _, record = read_task_model(run.out)
     del record["config"]["output"]  # as written before sequence outputs existed
     save_task_model(run.checkpoint, run.model, record)
     model, loaded = forecasting.load_forecaster(run.out)
     assert "output" not in loaded["config"]
     assert forecasting.ForecasterConfig.from_json(loaded["config"]).output == "last"
-    assert forecasting.evaluate(run.out)[0]["mase"] > 0
+    assert forecasting.evaluate(run.out, data)[0]["mase"] > 0
 
 
 def test_bad_output_kind_gives_a_clear_error(tmp_path, capsys):
