@@ -13,7 +13,10 @@ schedule and the precision are the original run's; only ``epochs`` and ``minutes
 anew (to extend a run). A setting given with another value than the run's is refused rather than
 silently ignored; a value equal to the setting's default counts as not given. A cosine schedule
 over epochs keeps the horizon of the original ``epochs`` unless a new ``epochs`` extends it; one
-over ``minutes`` (a clock) cannot repeat exactly and restarts its clock.
+over ``minutes`` (a clock) cannot repeat exactly and restarts its clock. The files a run read
+(``data``, ``val``, ``vectors``) are kept as fingerprints, never as paths
+(:mod:`rnnkit.tasks.fingerprints`): a run on a user's files is resumed by naming them again, and
+files that are not the run's are refused.
 """
 
 from __future__ import annotations
@@ -27,12 +30,13 @@ from ..errors import FileFormatError
 from ..training import load_checkpoint, save_checkpoint
 from ..training.callbacks import Callback
 from ..training.checkpoint import read_checkpoint
+from .fingerprints import checked_fingerprint, describe, fingerprint
 from .settings import SettingError
 
 Settings = TypeVar("Settings")
 RESUME_FILE = "resume.safetensors"
 MAY_CHANGE = ("epochs", "minutes", "clock", "samples", "out", "resume")  # settings that do not shape the trajectory
-PATHS = ("data", "val", "vectors")  # settings naming files: stored and compared as absolute paths
+PATHS = ("data", "val", "vectors")  # settings naming files: stored as fingerprints, given again to resume
 
 
 class Resumable(Protocol):
@@ -42,13 +46,26 @@ class Resumable(Protocol):
     def restore(self, state: dict[str, Any]) -> None: ...
 
 
-def _comparable(name: str, value: Any) -> Any:
-    return str(Path(value).resolve()) if name in PATHS and value is not None else value
-
-
 def stored_settings(settings: Any) -> dict[str, Any]:
-    """``settings`` (a task's settings dataclass) as the JSON a resume checkpoint keeps."""
-    return {name: _comparable(name, value) for name, value in dataclasses.asdict(settings).items()}
+    """``settings`` (a task's settings dataclass) as the JSON a resume checkpoint keeps: files as fingerprints."""
+    return {name: fingerprint(value) if name in PATHS and value is not None else value
+            for name, value in dataclasses.asdict(settings).items() if name != "out"}  # the run folder: where it is read from
+
+
+def _same_file(path: Path, name: str, given: Any, stored: Any) -> Any:
+    """``given`` (the user's ``--name`` for the resumed run) when it is the file the run read; a SettingError otherwise."""
+    stored = checked_fingerprint(path, f"record.settings.{name}", stored)
+    if stored is None:
+        if given is not None:
+            raise SettingError(name, f"{given}: the run in {path.parent} was trained without it; a resumed run keeps its own data")
+        return None
+    if given is None:
+        raise SettingError(name, f"is needed to resume the run in {path.parent}: it was trained on {describe(stored)}; "
+                                 "give that file again (a checkpoint keeps no paths)")
+    if fingerprint(given) != stored:
+        raise SettingError(name, f"{given} is not the file the run in {path.parent} was trained on ({describe(stored)}); "
+                                 "a resumed run keeps its own data")
+    return given
 
 
 def resume_record(path: Path) -> dict[str, Any]:
@@ -70,13 +87,17 @@ def continued(cls: type[Settings], given: Settings, path: Path) -> Settings:
     stored = resume_record(path)["settings"]
     values = {}
     for field in dataclasses.fields(cls):
+        if field.name == "out":
+            continue
         if field.name not in stored:
             raise FileFormatError(path, field=f"record.settings.{field.name}", expected="a value (the file is from another rnnkit version)")
         value = getattr(given, field.name)
         is_default = field.default is not dataclasses.MISSING and value == field.default
-        if field.name in MAY_CHANGE:
+        if field.name in PATHS:
+            values[field.name] = _same_file(path, field.name, value, stored[field.name])
+        elif field.name in MAY_CHANGE:
             values[field.name] = stored[field.name] if is_default else value
-        elif is_default or _comparable(field.name, value) == stored[field.name]:
+        elif is_default or value == stored[field.name]:
             values[field.name] = stored[field.name]
         else:
             raise SettingError(field.name, f"{value!r} differs from the {stored[field.name]!r} of the run in {path.parent}; a resumed run "

@@ -4,6 +4,7 @@ setting and a second writer of the same run folder are refused with one line."""
 
 import math
 import random
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -109,7 +110,7 @@ def test_a_run_interrupted_mid_epoch_resumes_as_the_uninterrupted_run(task, tmp_
     assert main(["train", task, "--out", str(parts), "--epochs", "4", *args]) == 130
     assert "interrupted;" in capsys.readouterr().err
     assert losses_and_weights(parts / resume_file)[0] == uninterrupted[0][:-1]  # the cut epoch is not counted
-    again = args[:2] if task == "tag" else []  # tag's --data is a required flag; the same file is accepted
+    again = args[:2]  # the run's --data, named again: a checkpoint keeps fingerprints, not paths
     assert main(["train", task, "--out", str(parts), "--resume", *again]) == 0  # --epochs 4 is the run's
     resumed = losses_and_weights(parts / resume_file)
     assert all(math.isfinite(row["loss"]) for row in resumed[0])
@@ -121,7 +122,7 @@ def test_a_resume_may_extend_a_run_with_a_constant_rate(tmp_path, one_thread, ca
     whole, parts = tmp_path / "whole", tmp_path / "parts"
     assert main(["train", "lm", "--out", str(whole), "--epochs", "3", *args]) == 0
     assert main(["train", "lm", "--out", str(parts), "--epochs", "2", *args]) == 0
-    assert main(["train", "lm", "--out", str(parts), "--resume", "--epochs", "3"]) == 0
+    assert main(["train", "lm", "--out", str(parts), "--resume", "--epochs", "3", *args[:2]]) == 0
     assert_same_run(losses_and_weights(whole / "latest.safetensors"), losses_and_weights(parts / "latest.safetensors"))
 
 
@@ -130,11 +131,27 @@ def test_a_resume_that_changes_a_setting_is_refused(tmp_path, one_thread, capsys
     out = tmp_path / "run"
     assert main(["train", "classify", "--out", str(out), "--epochs", "1", *args]) == 0
     capsys.readouterr()
-    assert main(["train", "classify", "--out", str(out), "--resume", "--epochs", "2", "--units", "9"]) == 2
+    assert main(["train", "classify", "--out", str(out), "--resume", "--epochs", "2", "--units", "9", *args[:2]]) == 2
     error = capsys.readouterr().err
     assert "--units 9 differs from the 4 of the run in" in error and "only epochs and minutes may change" in error
-    assert main(["train", "classify", "--out", str(out), "--resume", "--epochs", "1"]) == 2
+    assert main(["train", "classify", "--out", str(out), "--resume", "--epochs", "1", *args[:2]]) == 2
     assert "has already trained 1 epochs" in capsys.readouterr().err
+
+
+def test_a_resume_names_its_data_again_and_other_data_is_refused(tmp_path, one_thread, capsys):
+    args = classify_data(tmp_path)
+    out = tmp_path / "run"
+    assert main(["train", "classify", "--out", str(out), "--epochs", "1", *args]) == 0
+    assert str(tmp_path) not in (out / "resume.safetensors").read_bytes().decode("latin-1")  # no path in the checkpoint
+    capsys.readouterr()
+    assert main(["train", "classify", "--out", str(out), "--resume", "--epochs", "2"]) == 2
+    error = capsys.readouterr().err
+    assert "--data is needed to resume the run" in error and "texts.tsv" in error and "sha256" in error
+    other = tmp_path / "other.tsv"
+    other.write_text(Path(args[1]).read_text(encoding="utf-8") + "new film\t1\n", encoding="utf-8")
+    assert main(["train", "classify", "--out", str(out), "--resume", "--epochs", "2", "--data", str(other)]) == 2
+    assert "is not the file the run in" in capsys.readouterr().err
+    assert main(["train", "classify", "--out", str(out), "--resume", "--epochs", "2", *args[:2]]) == 0
 
 
 def test_resume_without_a_finished_epoch_says_so(tmp_path, capsys):

@@ -20,6 +20,7 @@ from ...data.vectors import load_vectors_into, read_vectors
 from ...training import losses, set_random_seed
 from ...training.callbacks import CosineWarmDown
 from ...training.task_files import TimeLimit
+from ..fingerprints import fingerprint
 from ..resume import RESUME_FILE, continued
 from ..runs import TaskRun, fit_keeping_best, hold_out
 from ..settings import SettingError, settings_of
@@ -127,7 +128,7 @@ def train(*args: Any, say: Callable[[str], None] = print, **fields: Any) -> Task
         f"{model.count_params():,} weights{vector_note}")
 
     record = lambda: {"task": TASK, "config": config.to_json(), "encoder": encoder.to_json(), "classes": classes,
-                      "data": str(data), "text_col": settings.text_col, "label_col": settings.label_col}
+                      "data": fingerprint(data), "text_col": settings.text_col, "label_col": settings.label_col}
     return _fit(model, train_data, val_data, record, settings, numeric, say, {"encoder": encoder, "classes": classes})
 
 

@@ -10,6 +10,7 @@ import torch
 import torch.nn.functional as F
 
 from ...data import load_corpus, split_held_out
+from ..fingerprints import checked_fingerprint, describe, fingerprint
 from .checkpoint import load_language_model
 from .model import LanguageModel
 
@@ -65,15 +66,23 @@ class LMReport:
 
 
 def evaluate(checkpoint: str | os.PathLike, data: str | os.PathLike | None = None) -> LMReport:
-    """The model's loss on ``data`` (a file or folder, read whole), or on the held-out 10% of its training text when None."""
+    """The model's loss on its training text's held-out 10%, or on ``data`` (a file or folder) read whole.
+
+    The checkpoint keeps no path (:mod:`rnnkit.tasks.fingerprints`): without ``data`` the held-out
+    part is the bundled corpus's; a run on the user's own text is scored on its held-out part when
+    ``data`` is that same text again, and on all of ``data`` when it is other text.
+    """
     model, tokenizer, record = load_language_model(checkpoint)
-    if data is None:
-        text, description = load_corpus(record.get("settings", {}).get("data"))
-        ids = split_held_out(tokenizer.encode(text), HELD_OUT_FRACTION)[1]
+    settings = record.get("settings") if isinstance(record.get("settings"), dict) else {}
+    trained_on = checked_fingerprint(checkpoint, "record.settings.data", settings.get("data"))
+    if data is None and trained_on is not None:
+        raise ValueError(f"{checkpoint}: trained on {describe(trained_on)}, which the checkpoint does not name; "
+                         "give it with --data FILE to score its held-out part")
+    text, description = load_corpus(data)
+    ids = tokenizer.encode(text)
+    if data is None or fingerprint(data) == trained_on:
+        ids = split_held_out(ids, HELD_OUT_FRACTION)[1]
         description = f"the held-out {HELD_OUT_FRACTION:.0%} of {description}"
-    else:
-        text, description = load_corpus(data)
-        ids = tokenizer.encode(text)
     nats, tokens = held_out_nats(model, torch.tensor(ids))
     metrics = metrics_from_nats(nats, tokens, len(tokenizer.decode(ids)))
     return LMReport(metrics["val_loss"], metrics["val_perplexity"], metrics["val_bits_per_char"], tokens, description)

@@ -22,6 +22,7 @@ from ...models.seq2seq import Seq2Seq, Seq2SeqConfig
 from ...training import losses, set_random_seed
 from ...training.callbacks import Callback
 from ...training.task_files import TimeLimit, restored_history
+from ..fingerprints import fingerprint
 from ..resume import RESUME_FILE, SaveResumable, continued, stored_settings
 from ..runs import TaskRun, hold_out, run_lock
 from ..settings import settings_of
@@ -116,7 +117,7 @@ def train(*args: Any, say: Callable[[str], None] = print, **fields: Any) -> Task
     loader = DataLoader(train_set, batch_size=batch_size, sampler=sampler, collate_fn=PairDataset.collate)
     validation = DataLoader(held_out_set, batch_size=256, collate_fn=PairDataset.collate)
 
-    stored = {"data": None if data is None else str(Path(data).resolve()), "source_tokens": source_tokens,
+    stored = {"data": None if data is None else fingerprint(data), "source_tokens": source_tokens,
               "target_tokens": target_tokens, "batch_size": batch_size, "learning_rate": settings.learning_rate, "seed": seed}
     record = {"settings": stored, "max_length": max_length, "bleu_tokens": level,
               "dates": None if data is not None else {"seed": seed, "train": train_size, "held_out": held_out_size}}

@@ -18,6 +18,7 @@ from ...data.tagged_text import is_iob, read_tagged
 from ...data.vectors import load_vectors_into, read_vectors
 from ...training import losses, set_random_seed
 from ...training.task_files import TimeLimit
+from ..fingerprints import fingerprint
 from ..resume import RESUME_FILE, continued
 from ..runs import TaskRun, fit_keeping_best, hold_out
 from ..settings import SettingError, settings_of
@@ -106,7 +107,7 @@ def train(*args: Any, say: Callable[[str], None] = print, **fields: Any) -> Task
         f"vocabulary {len(features.words):,} words, {sum(p.numel() for p in model.parameters()):,} weights{vector_note}")
 
     record = lambda: {"task": TASK, "config": config.to_json(), "features": features.to_json(), "tags": tags,
-                      "column": column, "format": fmt, "iob": is_iob(tags), "data": str(data)}
+                      "column": column, "format": fmt, "iob": is_iob(tags), "data": fingerprint(data)}
     run = fit_keeping_best(model, train_data, validation_data=val_data, out=settings.out, record=record, monitor="val_accuracy",
                            mode="max", epochs=settings.epochs, limit=TimeLimit(settings.minutes), say=say, settings=settings)
     run.details.update(features=features, tags=tags)

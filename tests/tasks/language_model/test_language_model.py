@@ -120,7 +120,7 @@ def test_pick_next_top_k_one_and_tiny_top_p_are_greedy():
 
 
 def test_resume_continues_from_the_latest_epoch(run, capsys):
-    assert main(["train", "lm", "--out", str(run["out"]), "--resume", "--epochs", "4"]) == 0  # its own settings: 40 steps
+    assert main(["train", "lm", "--out", str(run["out"]), "--resume", "--epochs", "4", "--data", str(run["data"])]) == 0  # its own settings: 40 steps
     assert "Resuming" in capsys.readouterr().out
     _, _, record = read_lm_checkpoint(run["out"] / "latest.safetensors")
     assert [row["epoch"] for row in record["history"]] == [1, 2, 3, 4]
