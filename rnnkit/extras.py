@@ -18,6 +18,9 @@ EXTRA_OF = {
     "tokenizers": "text",
     "sacrebleu": "text",
     "gensim": "vectors",
+    "soundfile": "speech",
+    "scipy": "speech",
+    "jiwer": "speech",
 }
 
 

@@ -23,7 +23,7 @@ def test_every_task_exports_train_load_evaluate_and_predict():
     for module in (classification, tagging, forecasting, language_model, seq2seq):
         for name in ("train", "load", "evaluate", "predict"):
             assert callable(getattr(module, name, None)), f"{module.__name__}.{name}"
-    assert set(TASKS) == {"lm", "classify", "tag", "forecast", "seq2seq"}
+    assert set(TASKS) == {"lm", "classify", "tag", "forecast", "seq2seq", "ctc"}
     assert all(task.name == name for name, task in TASKS.items())
 
 
