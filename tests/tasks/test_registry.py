@@ -56,7 +56,7 @@ def test_open_checkpoint_explains_files_that_are_not_task_checkpoints(tmp_path):
 
 def test_commands_refuse_a_checkpoint_of_another_task(capsys):
     assert main(["predict", str(LEGACY / "lm.safetensors"), "text"]) == 2
-    assert "rnnkit predict runs classify, forecast, tag checkpoints" in capsys.readouterr().err
+    assert "rnnkit predict runs classify, ctc, forecast, tag checkpoints" in capsys.readouterr().err
     assert main(["sample", str(LEGACY / "classify.safetensors")]) == 2
     assert "a classifier ('classify'); rnnkit sample needs a language model" in capsys.readouterr().err
 

@@ -82,6 +82,8 @@ def read_transcripts(data: str | os.PathLike, argument: str = "--data") -> list[
 def read_audio(path: str | os.PathLike, sample_rate: int) -> np.ndarray:
     """Mono float64 samples ``(N,)`` in [-1, 1] at ``sample_rate``: channels mixed down, other rates resampled."""
     soundfile = require("soundfile", "reading audio files")
+    if not Path(path).is_file():
+        raise FileFormatError(path, "no such audio file")
     try:
         samples, rate = soundfile.read(os.fspath(path), dtype="float64", always_2d=True)  # (N, channels)
     except RuntimeError as error:  # soundfile's LibsndfileError is one
