@@ -11,7 +11,9 @@ token -> id; text is split into characters when every token is one character, el
 whitespace. An integer-input model (one starting with Embedding) gets the ids, any other one-hot
 rows of the vocabulary size. Instead of text, ``--input x.npy`` gives any batch the model takes,
 (batch, time, ...), and the heatmaps show its first sample; ``--target y.npy`` adds the gradient
-plot for the model's own output. Tagger and forecaster checkpoints are not readable here yet.
+plot for the model's own output. A speech recognizer's checkpoint (``rnnkit train ctc``) takes an
+audio file as ``--input``; its heatmaps label each step with the symbol the model finds likeliest
+there ('_' for the CTC blank). Tagger and forecaster checkpoints are not readable here yet.
 """
 
 from __future__ import annotations

@@ -29,6 +29,7 @@ class CTCSettings:
     batch_size: int = setting(32, "utterances per batch", positive=True)
     epochs: int = setting(40, "epochs", positive=True)
     minutes: float | None = setting(None, "stop after this many minutes of training", above=0)
+    clock: str = setting("wall", "what --minutes counts: wall time, or this process's CPU time", choices=("wall", "cpu"))
     learning_rate: float = setting(2e-3, "Adam learning rate", above=0, flag="--lr")
     val_fraction: float = setting(0.1, "share of the data held out for validation when no val is given", above=0, below=1,
                                   cli=False)
