@@ -1,10 +1,13 @@
 """Reading recordings: transcript files with bad lines, other sample rates, several channels, broken audio."""
 
+import sys
+
 import numpy as np
 import pytest
 import soundfile
 
 from rnnkit.errors import FileFormatError
+from rnnkit.extras import MissingExtraError
 from rnnkit.tasks.speech.audio import read_audio, read_transcripts
 from rnnkit.tasks.speech.features import LogMelConfig
 from rnnkit.tasks.speech.utterances import features_of_file
@@ -73,3 +76,11 @@ def test_a_file_that_is_not_audio_is_named(tmp_path):
     soundfile.write(tmp_path / "empty.wav", np.zeros(0), 16000)
     with pytest.raises(FileFormatError, match=r"empty.wav: the recording holds no samples"):
         read_audio(tmp_path / "empty.wav", 16000)
+
+
+def test_without_scipy_another_rate_is_refused_naming_the_file_and_both_rates(tmp_path, monkeypatch):
+    soundfile.write(tmp_path / "slow.wav", tone(1000, 0.2, 8000), 8000)
+    monkeypatch.setitem(sys.modules, "scipy.signal", None)  # an import of it now fails as if scipy were not installed
+    with pytest.raises(MissingExtraError, match=r"resampling .*slow.wav from 8000 Hz to 16000 Hz needs scipy.*rnnkit\[speech\]"):
+        read_audio(tmp_path / "slow.wav", 16000)
+    assert len(read_audio(tmp_path / "slow.wav", 8000)) == 1600  # at its own rate it needs no resampling
