@@ -73,25 +73,26 @@ def prefix_beam_search(log_probs: np.ndarray | torch.Tensor, beam: int = 8) -> l
     scores = torch.as_tensor(log_probs, dtype=torch.float64).tolist()
     beams: dict[tuple[int, ...], tuple[float, float]] = {(): (0.0, -math.inf)}
     for frame in scores:
-        grown: dict[tuple[int, ...], list[float]] = {}
-
-        def add(prefix: tuple[int, ...], blank: float, label: float) -> None:
-            old = grown.setdefault(prefix, [-math.inf, -math.inf])
-            old[0], old[1] = np.logaddexp(old[0], blank), np.logaddexp(old[1], label)
-
+        grown: dict[tuple[int, ...], list[float]] = {}  # prefix -> [log P(ending in blank), log P(ending in its last id)]
         for prefix, (blank, label) in beams.items():
             either = np.logaddexp(blank, label)
-            add(prefix, either + frame[BLANK], -math.inf)
+            _add(grown, prefix, either + frame[BLANK], -math.inf)
             for c in range(1, len(frame)):
                 p = frame[c]
                 if prefix and c == prefix[-1]:
-                    add(prefix, -math.inf, label + p)  # the run of c goes on: still the same transcript
-                    add(prefix + (c,), -math.inf, blank + p)  # a blank came between: a second c
+                    _add(grown, prefix, -math.inf, label + p)  # the run of c goes on: still the same transcript
+                    _add(grown, prefix + (c,), -math.inf, blank + p)  # a blank came between: a second c
                 else:
-                    add(prefix + (c,), -math.inf, either + p)
+                    _add(grown, prefix + (c,), -math.inf, either + p)
         ranked = sorted(grown.items(), key=lambda item: -np.logaddexp(*item[1]))[:beam]
         beams = {prefix: (b, l) for prefix, (b, l) in ranked}
     return list(max(beams.items(), key=lambda item: np.logaddexp(*item[1]))[0])
+
+
+def _add(grown: dict[tuple[int, ...], list[float]], prefix: tuple[int, ...], blank: float, label: float) -> None:
+    """Add paths' log-probabilities (ending in a blank, ending in the last id) to ``prefix``'s in ``grown``."""
+    old = grown.setdefault(prefix, [-math.inf, -math.inf])
+    old[0], old[1] = np.logaddexp(old[0], blank), np.logaddexp(old[1], label)
 
 
 def input_lengths(logits: torch.Tensor) -> torch.Tensor:
