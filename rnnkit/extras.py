@@ -20,6 +20,9 @@ EXTRA_OF = {
     "gensim": "vectors",
     "fastapi": "serve",
     "uvicorn": "serve",
+    "soundfile": "speech",
+    "scipy": "speech",
+    "jiwer": "speech",
 }
 
 

@@ -11,7 +11,9 @@ token -> id; text is split into characters when every token is one character, el
 whitespace. An integer-input model (one starting with Embedding) gets the ids, any other one-hot
 rows of the vocabulary size. Instead of text, ``--input x.npy`` gives any batch the model takes,
 (batch, time, ...), and the heatmaps show its first sample; ``--target y.npy`` adds the gradient
-plot for the model's own output. Tagger and forecaster checkpoints are not readable here yet.
+plot for the model's own output. A speech recognizer's checkpoint (``rnnkit train ctc``) takes an
+audio file as ``--input``; its heatmaps label each step with the symbol the model finds likeliest
+there ('_' for the CTC blank). Tagger and forecaster checkpoints are not readable here yet.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from ..atomic_files import write_atomically
 from ..layers import Embedding, InputLayer, Layer
 from ..models import Model
 from ..saving import load_model, sniff
+from ..tasks import speech
 from ..tasks.registry import open_checkpoint
 
 
@@ -44,7 +47,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("model", metavar="CKPT", help="a language-model or classifier checkpoint or run directory, or a model file (.keras, .h5, rnnkit)")
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--text", help="text to run the model on (needs --vocab)")
-    source.add_argument("--input", help="a .npy batch to run the model on, (batch, time, ...)")
+    source.add_argument("--input", help="a .npy batch to run the model on, (batch, time, ...); a speech recognizer: an audio file")
     parser.add_argument("--vocab", help="for --text with a model file: JSON list of tokens (index = id) or object token -> id")
     parser.add_argument("--target", help="a .npy target for the model's output: adds the gradient through time")
     parser.add_argument("--loss", default="mse", help="Keras loss name for --target (default mse)")
@@ -86,6 +89,7 @@ class Subject:
     model: Model
     kind: str  # "language model", "classifier" or "model file"
     encode: Callable[[str], tuple[list[int], list[str]]] | None = None
+    read_input: Callable[[str], tuple[np.ndarray, list[str]]] | None = None  # ``--input`` file -> (x, a label per step)
 
 
 def is_task_checkpoint(path: str) -> bool:
@@ -110,7 +114,11 @@ def load_subject(path: str) -> Subject:
             return Subject(model, "classifier")
         vocabulary = encoder.tokens()
         return Subject(model, "classifier", lambda text: _with_tokens(encoder.encode(text), lambda ids: vocabulary[ids[0]]))
-    raise ValueError(f"{path}: a '{task.name}' checkpoint; rnnkit inspect reads language models, classifiers and model files")
+    if task.name == "ctc":  # --input is an audio file; each model step is labelled with its best symbol
+        model, alphabet, features, _ = task.load(checkpoint.path)
+        return Subject(model, "speech recognizer", read_input=lambda audio: speech.inspection_input(model, alphabet, features, audio))
+    raise ValueError(f"{path}: a '{task.name}' checkpoint; rnnkit inspect reads language models, classifiers, speech recognizers "
+                     "and model files")
 
 
 def _with_tokens(ids: list[int], decode: Callable[[list[int]], str]) -> tuple[list[int], list[str]]:
@@ -121,7 +129,7 @@ def _with_tokens(ids: list[int], decode: Callable[[list[int]], str]) -> tuple[li
 
 def model_input(args: argparse.Namespace, subject: Subject) -> tuple[np.ndarray, list[str] | None]:
     if args.input is not None:
-        return np.load(args.input), None
+        return subject.read_input(args.input) if subject.read_input else (np.load(args.input), None)
     if subject.encode is not None:
         ids, tokens = subject.encode(args.text)
         return np.array([ids], dtype=np.int64), tokens

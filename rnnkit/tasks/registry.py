@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from .. import safetensors_file
 from ..training.task_files import resolve_task_checkpoint
-from . import classification, forecasting, language_model, seq2seq, tagging
+from . import classification, forecasting, language_model, seq2seq, speech, tagging
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,7 @@ TASKS: dict[str, Task] = {
     "tag": Task("tag", "a tagger", tagging.load, tagging.eval_text, tagging.predict_text),
     "forecast": Task("forecast", "a forecaster", forecasting.load, forecasting.eval_text, forecasting.predict_text),
     "seq2seq": Task("seq2seq", "an encoder-decoder", seq2seq.load, seq2seq.eval_text),
+    "ctc": Task("ctc", "a speech recognizer", speech.load, speech.eval_text, speech.predict_text),
 }
 
 

@@ -23,7 +23,7 @@ def test_every_task_exports_train_load_evaluate_and_predict():
     for module in (classification, tagging, forecasting, language_model, seq2seq):
         for name in ("train", "load", "evaluate", "predict"):
             assert callable(getattr(module, name, None)), f"{module.__name__}.{name}"
-    assert set(TASKS) == {"lm", "classify", "tag", "forecast", "seq2seq"}
+    assert set(TASKS) == {"lm", "classify", "tag", "forecast", "seq2seq", "ctc"}
     assert all(task.name == name for name, task in TASKS.items())
 
 
@@ -56,7 +56,7 @@ def test_open_checkpoint_explains_files_that_are_not_task_checkpoints(tmp_path):
 
 def test_commands_refuse_a_checkpoint_of_another_task(capsys):
     assert main(["predict", str(LEGACY / "lm.safetensors"), "text"]) == 2
-    assert "rnnkit predict runs classify, forecast, tag checkpoints" in capsys.readouterr().err
+    assert "rnnkit predict runs classify, ctc, forecast, tag checkpoints" in capsys.readouterr().err
     assert main(["sample", str(LEGACY / "classify.safetensors")]) == 2
     assert "a classifier ('classify'); rnnkit sample needs a language model" in capsys.readouterr().err
 
