@@ -18,6 +18,8 @@ EXTRA_OF = {
     "tokenizers": "text",
     "sacrebleu": "text",
     "gensim": "vectors",
+    "onnx": "export",
+    "onnxruntime": "export",
 }
 
 
