@@ -190,6 +190,22 @@ class Model(Layer):
 
         save_weights(self, filepath, overwrite=overwrite)
 
+    def save_pretrained(self, folder: Any, training_record: dict[str, Any] | None = None) -> None:
+        """A model folder: ``config.json``, ``model.safetensors`` and a ``README.md`` card (see rnnkit.export.pretrained)."""
+        from ..export.pretrained import save_pretrained
+
+        save_pretrained(self, folder, training_record)
+
+    @classmethod
+    def from_pretrained(cls, folder: Any) -> "Model":
+        """The model in a folder written by ``save_pretrained``, in inference mode."""
+        from ..export.pretrained import from_pretrained
+
+        model = from_pretrained(folder)
+        if not isinstance(model, cls):
+            raise ValueError(f"{folder}: holds a {type(model).__name__} model, not a {cls.__name__}")
+        return model
+
     def load_weights(self, filepath: Any) -> None:
         """Weights from a Keras (.weights.h5, .h5, .keras) or rnnkit file into this built model."""
         from ..saving import load_weights
