@@ -82,8 +82,15 @@ class Model(Layer):
 
     # ----- layers -------------------------------------------------------------------------
     @property
-    def layers(self) -> list[Layer]:
-        """The layers the model tracks, in the order they were assigned (lists of layers flattened)."""
+    def layers(self) -> list[Layer] | nn.ModuleList:
+        """The layers the model tracks, in the order they were assigned (lists of layers flattened).
+
+        Functional and Sequential models hold theirs as the ``layers`` ModuleList, which is returned
+        itself: torch (``torch.export``) reaches ``layers.0.kernel`` through this attribute.
+        """
+        registered = self._modules.get("layers")
+        if isinstance(registered, nn.ModuleList) and all(isinstance(layer, Layer) for layer in registered):
+            return registered
         found: dict[int, Layer] = {}
 
         def collect(module: nn.Module) -> None:
