@@ -63,13 +63,11 @@ def from_pretrained(folder: str | os.PathLike) -> Model:
     return model.eval()
 
 
-def _parameter_lines(model: Model) -> list[str]:
+def _parameter_line(model: Model) -> str:
     total = sum(p.numel() for p in model.parameters())
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
-    rows = [f"| `{layer.name}` | {type(layer).__name__} | {sum(p.numel() for p in layer.parameters()):,} |"
-            for layer in model.layers if layer.name]
-    return [f"{total:,} parameters ({trainable:,} trainable), float32.", "",
-            "| layer | class | parameters |", "|---|---|---|", *rows]
+    dtypes = sorted({str(p.dtype).removeprefix("torch.") for p in model.parameters()})
+    return f"{total:,} parameters ({trainable:,} trainable), {', '.join(dtypes)}."
 
 
 def _training_lines(record: dict[str, Any]) -> list[str]:
@@ -93,7 +91,7 @@ def model_card(model: Model, training_record: dict[str, Any] | None = None) -> s
     lines = ["---", "library_name: rnnkit", "tags:", "- rnnkit", "- keras", "- recurrent", "---", "",
              f"# {model.name}", "", "A recurrent model saved by rnnkit (Keras's recurrent layers on PyTorch).", "",
              "```python", "from rnnkit.models import from_pretrained", "", 'model = from_pretrained("path/to/this/folder")',
-             "```", "", "## Architecture", "", "```", *summary, "```", "", "## Parameters", "", *_parameter_lines(model), "",
+             "```", "", "## Architecture", "", "```", *summary, "```", "", "## Parameters", "", _parameter_line(model), "",
              "## Training", ""]
     lines += _training_lines(training_record) if training_record else ["Not recorded (the model was saved from code)."]
     return "\n".join(lines) + "\n"
