@@ -50,10 +50,8 @@ class GraphBuilder:
         return names[0] if outputs == 1 else names
 
     def constant(self, array: Any, hint: str) -> str:
-        """An initializer holding ``array`` (float arrays as float32); equal small constants are shared."""
+        """An initializer holding ``array``; equal small constants are shared."""
         array = np.asarray(array)
-        if array.dtype == np.float64:
-            array = array.astype(np.float32)
         key = (array.dtype.str, array.shape, array.tobytes()) if array.size <= 16 else None
         if key is not None and key in self._constants:
             return self._constants[key]

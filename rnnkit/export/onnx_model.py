@@ -68,6 +68,9 @@ def model_graph(model: Model) -> GraphBuilder:
                             "a subclassed model's call() is Python code, not a graph of layers; build it as "
                             "keras.Model(inputs, outputs) or Sequential to export it")
     model._check_built("cannot be exported before it is built")
+    for name, weight in model.named_parameters():
+        if weight.dtype != torch.float32:
+            raise ExportRefused(f"Model '{model.name}'", f"weight '{name}' is {weight.dtype}; ONNX export writes float32 models")
     g = GraphBuilder(model.name)
     values: dict[int, str] = {}
     masks: dict[int, str | None] = {}

@@ -105,8 +105,6 @@ def check_exportable(layer: RNN) -> None:
                                    "SimpleRNN, LSTM and GRU layers (a custom cell or LayerNormLSTM is refused)")
     if layer.stateful:
         raise ExportRefused(layer, "stateful=True carries state between calls, which an ONNX graph cannot hold")
-    if layer.cell.kernel.dtype != torch.float32:
-        raise ExportRefused(layer, f"its weights are {layer.cell.kernel.dtype}; ONNX export writes float32 models")
     _activation_attributes(layer)
 
 

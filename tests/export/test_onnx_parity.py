@@ -191,7 +191,10 @@ def test_what_onnx_cannot_compute_exactly_is_refused(tmp_path, build, words):
     assert not (tmp_path / "refused.onnx").exists()
 
 
-def test_a_stateful_layer_and_a_subclassed_model_are_refused(tmp_path):
+def test_a_stateful_layer_a_float64_model_and_a_subclassed_model_are_refused(tmp_path):
+    double = keras.Sequential([keras.Input(shape=(4, 3)), L.GRU(3)]).double()
+    with pytest.raises(ExportRefused, match="torch.float64; ONNX export writes float32 models"):
+        to_onnx(double, tmp_path / "x.onnx")
     stateful = keras.Sequential([keras.Input(batch_shape=(2, 4, 3)), L.LSTM(3, stateful=True)])
     with pytest.raises(ExportRefused, match="stateful"):
         to_onnx(stateful, tmp_path / "x.onnx")
