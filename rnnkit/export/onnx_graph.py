@@ -61,6 +61,11 @@ class GraphBuilder:
             self._constants[key] = name
         return name
 
+    def scalar(self, value: int | float) -> str:
+        """A shared 0-d constant: int64 for an int, float32 for a float."""
+        dtype = np.int64 if isinstance(value, int) else np.float32
+        return self.constant(np.array(value, dtype=dtype), "const/scalar")
+
     def ints(self, values: Sequence[int]) -> str:
         """A shared int64 vector constant (axes, shapes, slice bounds)."""
         return self.constant(np.asarray(values, dtype=np.int64), "const/ints")
@@ -98,9 +103,9 @@ class GraphBuilder:
 
     def last_step(self, value: str, hint: str) -> str:
         """``value[:, -1]``: (B, T, H) -> (B, H)."""
-        return self.add("Gather", [value, self.constant(np.array(-1, dtype=np.int64), "const/minus_one")], hint, axis=1)
+        return self.add("Gather", [value, self.scalar(-1)], hint, axis=1)
 
     def where_zero(self, keep: str, value: str, hint: str) -> str:
         """``value`` where ``keep`` (broadcast over the last axis), else 0."""
         keep = self.add("Unsqueeze", [keep, self.ints([-1])], hint)
-        return self.add("Where", [keep, value, self.constant(np.zeros((), np.float32), "const/zero")], hint)
+        return self.add("Where", [keep, value, self.scalar(0.0)], hint)

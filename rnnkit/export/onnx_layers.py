@@ -41,9 +41,9 @@ def apply_activation(g: GraphBuilder, layer: Any, value: Any, x: str) -> str:
     if name in ("swish", "silu"):
         return g.add("Mul", [x, g.add("Sigmoid", [x], hint)], hint)
     if name == "gelu":  # the exact form: x * (1 + erf(x / sqrt 2)) / 2
-        erf = g.add("Erf", [g.add("Div", [x, g.constant(np.array(np.sqrt(2.0), np.float32), "const/sqrt2")], hint)], hint)
-        one = g.constant(np.array(1.0, np.float32), "const/one_f")
-        half = g.constant(np.array(0.5, np.float32), "const/half")
+        erf = g.add("Erf", [g.add("Div", [x, g.scalar(float(np.sqrt(2.0)))], hint)], hint)
+        one = g.scalar(1.0)
+        half = g.scalar(0.5)
         return g.add("Mul", [g.add("Mul", [x, g.add("Add", [erf, one], hint)], hint), half], hint)
     shown = repr(name) if name else f"the custom function {getattr(value, '__name__', value)!r}"
     raise ExportRefused(layer, f"activation {shown} has no ONNX form here")
@@ -67,7 +67,7 @@ def embedding(g: GraphBuilder, layer: Embedding, x: str, mask: str | None) -> Co
     y = g.add("Gather", [_weight(g, layer, "embeddings"), ids], layer.name, axis=0)
     if not layer.mask_zero:
         return [y], None
-    zero = g.constant(np.array(0, np.int64), "const/zero_i")
+    zero = g.scalar(0)
     return [y], g.add("Not", [g.add("Equal", [ids, zero], layer.name)], layer.name)
 
 

@@ -119,16 +119,15 @@ class _Compaction:
 
 def _compaction(g: GraphBuilder, mask: str, hint: str) -> _Compaction:
     steps = g.add("Cast", [mask], hint, to=onnx_module().TensorProto.INT64)
-    counts = g.add("CumSum", [steps, g.constant(np.array(1, np.int64), "const/one")], hint)
+    counts = g.add("CumSum", [steps, g.scalar(1)], hint)
     lengths = g.add("ReduceSum", [steps, g.ints([1])], hint, keepdims=0)
     return _Compaction(mask, counts, lengths)
 
 
 def _time_index(g: GraphBuilder, like: str, hint: str) -> str:
     """``[0, 1, ..., T-1]`` (T,) int64 for a (B, T, ...) value."""
-    steps = g.add("Gather", [g.add("Shape", [like], hint), g.constant(np.array(1, np.int64), "const/one")], hint, axis=0)
-    return g.add("Range", [g.constant(np.array(0, np.int64), "const/zero_i"), steps,
-                           g.constant(np.array(1, np.int64), "const/one")], hint)
+    steps = g.add("Gather", [g.add("Shape", [like], hint), g.scalar(1)], hint, axis=0)
+    return g.add("Range", [g.scalar(0), steps, g.scalar(1)], hint)
 
 
 def _along_time(g: GraphBuilder, index: str, like: str, hint: str) -> str:
@@ -138,8 +137,7 @@ def _along_time(g: GraphBuilder, index: str, like: str, hint: str) -> str:
 
 def _compact(g: GraphBuilder, x: str, c: _Compaction, hint: str) -> str:
     """Move each row's real steps to the front, in order, and its masked steps after them."""
-    one = g.constant(np.array(1, np.int64), "const/one")
-    real_destination = g.add("Sub", [c.counts, one], hint)
+    real_destination = g.add("Sub", [c.counts, g.scalar(1)], hint)
     time = _time_index(g, x, hint)
     lengths = g.add("Unsqueeze", [c.lengths, g.ints([1])], hint)
     masked_destination = g.add("Sub", [g.add("Add", [lengths, time], hint), c.counts], hint)
@@ -149,9 +147,8 @@ def _compact(g: GraphBuilder, x: str, c: _Compaction, hint: str) -> str:
 
 def _expand_outputs(g: GraphBuilder, y: str, c: _Compaction, zero_output_for_mask: bool, hint: str) -> str:
     """Keras's output at every step from the compacted outputs (see the module docstring)."""
-    one = g.constant(np.array(1, np.int64), "const/one")
-    zero = g.constant(np.array(0, np.int64), "const/zero_i")
-    source = g.add("Max", [g.add("Sub", [c.counts, one], hint), zero], hint)
+    zero = g.scalar(0)
+    source = g.add("Max", [g.add("Sub", [c.counts, g.scalar(1)], hint), zero], hint)
     gathered = g.add("GatherElements", [y, _along_time(g, source, y, hint)], hint, axis=1)
     valid = c.mask if zero_output_for_mask else g.add("Greater", [c.counts, zero], hint)
     return g.where_zero(valid, gathered, hint)
@@ -187,7 +184,7 @@ def run_rnn(g: GraphBuilder, layer: RNN, x: str, mask: str | None, initial: Sequ
     if compaction is not None:
         y = _expand_outputs(g, y, compaction, layer.zero_output_for_mask, hint)
         if initial:  # a row of padding only keeps its initial states
-            ran = g.add("Greater", [compaction.lengths, g.constant(np.array(0, np.int64), "const/zero_i")], hint)
+            ran = g.add("Greater", [compaction.lengths, g.scalar(0)], hint)
             ran = g.add("Unsqueeze", [ran, g.ints([-1])], hint)
             states = [g.add("Where", [ran, s, start], hint) for s, start in zip(states, initial)]
     output = y if layer.return_sequences else g.last_step(y, hint)
@@ -217,7 +214,7 @@ def convert_bidirectional(g: GraphBuilder, layer: Bidirectional, x: str, mask: s
     elif mode == "mul":
         merged = [g.add("Mul", [forward, backward], layer.name)]
     elif mode == "ave":
-        two = g.constant(np.array(2.0, np.float32), "const/two")
+        two = g.scalar(2.0)
         merged = [g.add("Div", [g.add("Add", [forward, backward], layer.name), two], layer.name)]
     else:
         merged = [forward, backward]
