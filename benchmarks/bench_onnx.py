@@ -125,7 +125,7 @@ def quantize(args: argparse.Namespace) -> None:
     torch.set_num_threads(args.threads)
     run = classification.train(str(train), out=str(folder / "run"), val=str(dev), tokens="word", max_vocab=args.vocab,
                                max_len=60, cell="lstm", units=args.units, embedding=64, minutes=args.minutes,
-                               epochs=20, batch_size=64, seed=0)
+                               epochs=20, batch_size=128, seed=0)
     model, encoder, record = classification.load(run.out)
     float_path, int8_path = folder / "model.onnx", folder / "model.int8.onnx"
     print(to_onnx(model, float_path).as_text())
@@ -169,10 +169,10 @@ def main() -> None:
     fast.add_argument("--repeats", type=int, default=7)
     small = commands.add_parser("quantize")
     small.add_argument("--data", type=Path, default=DATA)
-    small.add_argument("--train-rows", type=int, default=30000)
+    small.add_argument("--train-rows", type=int, default=20000)
     small.add_argument("--dev-rows", type=int, default=2000)
-    small.add_argument("--vocab", type=int, default=20000)
-    small.add_argument("--units", type=int, default=64)
+    small.add_argument("--vocab", type=int, default=10000)
+    small.add_argument("--units", type=int, default=32)
     small.add_argument("--minutes", type=float, default=2.0)
     small.add_argument("--threads", type=int, default=2)
     small.add_argument("--repeats", type=int, default=7)
