@@ -65,8 +65,10 @@ def sample_inputs(model: Model, batch: int = 4, steps: int = 7, seed: int = 0) -
 def rnnkit_outputs(model: Model, inputs: Sequence[np.ndarray]) -> list[np.ndarray]:
     """The model's outputs in inference mode, as float32 arrays in ``output_names()`` order."""
     model.eval()
+    weight = next(model.parameters(), None)
+    device = weight.device if weight is not None else "cpu"
     with torch.no_grad():
-        given = [torch.from_numpy(np.asarray(a)) for a in inputs]
+        given = [torch.from_numpy(np.asarray(a)).to(device) for a in inputs]
         result = model(given[0] if len(given) == 1 else given)
     outputs = result if isinstance(result, (list, tuple)) else [result]
     return [o.detach().cpu().numpy() for o in outputs]
