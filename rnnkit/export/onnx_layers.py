@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import activations
 from ..layers.activation_layers import ReLU
-from ..layers.core import Activation, Dense, Dropout, Embedding, Flatten, Masking
+from ..layers.core import Activation, Dense, Dropout, Embedding, Flatten, Masking, Reshape
 from ..layers.noise import GaussianDropout, GaussianNoise, SpatialDropout1D
 from ..layers.pooling import GlobalAveragePooling1D, GlobalMaxPooling1D
 from ..layers.wrappers import TimeDistributed
@@ -102,6 +102,11 @@ def flatten(g: GraphBuilder, layer: Flatten, x: str, mask: str | None) -> Conver
     return [g.add("Flatten", [x], layer.name, axis=1)], None
 
 
+def reshape(g: GraphBuilder, layer: Reshape, x: str, mask: str | None) -> Converted:
+    """All but the batch axis to ``target_shape`` (ONNX's 0 keeps the batch size)."""
+    return [g.add("Reshape", [x, g.ints([0, *layer.target_shape])], layer.name)], None
+
+
 def _check_pooling(layer: Any) -> None:
     if layer.data_format != "channels_last" or layer.keepdims:
         raise ExportRefused(layer, "only data_format='channels_last' with keepdims=False is exported")
@@ -146,6 +151,7 @@ CONVERTERS: dict[type, Callable[..., Converted]] = {
     Activation: activation,
     ReLU: relu,
     Flatten: flatten,
+    Reshape: reshape,
     GlobalAveragePooling1D: global_average,
     GlobalMaxPooling1D: global_max,
     TimeDistributed: time_distributed,

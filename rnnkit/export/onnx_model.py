@@ -24,7 +24,8 @@ from .onnx_recurrent import convert_bidirectional, convert_rnn
 from .refusal import ExportRefused
 
 
-def _numpy_dtype(dtype: torch.dtype) -> Any:
+def numpy_dtype(dtype: torch.dtype) -> Any:
+    """The NumPy dtype of a torch dtype (what the graph declares for a model input or output)."""
     return torch.empty((), dtype=dtype).numpy().dtype
 
 
@@ -76,7 +77,7 @@ def model_graph(model: Model) -> GraphBuilder:
     masks: dict[int, str | None] = {}
     for tensor in model.inputs:
         name = tensor.node.layer.name
-        values[id(tensor)] = g.add_input(name, _numpy_dtype(tensor.dtype), _symbolic_shape(tensor.shape))
+        values[id(tensor)] = g.add_input(name, numpy_dtype(tensor.dtype), _symbolic_shape(tensor.shape))
         masks[id(tensor)] = None
     nodes, _ = graph_order(model.outputs)
     for node in nodes:
@@ -97,5 +98,5 @@ def model_graph(model: Model) -> GraphBuilder:
             values[id(tensor)] = value
             masks[id(tensor)] = mask if i == 0 else None
     for tensor, name in zip(model.outputs, model.output_names()):
-        g.add_output(values[id(tensor)], name, _numpy_dtype(tensor.dtype), _symbolic_shape(tensor.shape))
+        g.add_output(values[id(tensor)], name, numpy_dtype(tensor.dtype), _symbolic_shape(tensor.shape))
     return g

@@ -18,6 +18,7 @@ from ..layers.base import KerasTensor
 from ..layers.core import Embedding, Masking
 from ..models.functional import graph_order
 from ..models.model import Model
+from .onnx_model import numpy_dtype
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ def onnx_outputs(model_bytes: bytes, input_names: Sequence[str], inputs: Sequenc
 def compare(model: Model, model_bytes: bytes, inputs: Sequence[np.ndarray]) -> ParityReport:
     """Run both on ``inputs`` and report each output's max abs error."""
     names = [t.node.layer.name for t in model.inputs]
+    inputs = [np.asarray(a, dtype=numpy_dtype(t.dtype)) for a, t in zip(inputs, model.inputs)]  # as the graph declares them
     expected = rnnkit_outputs(model, inputs)
     found = onnx_outputs(model_bytes, names, inputs)
     if len(found) != len(expected):
