@@ -202,3 +202,12 @@ def test_a_stateful_layer_a_float64_model_and_a_subclassed_model_are_refused(tmp
     subclassed(torch.zeros(1, 2, 3))
     with pytest.raises(ExportRefused, match="subclassed model"):
         to_onnx(subclassed, tmp_path / "x.onnx")
+
+
+def test_a_failed_check_writes_nothing(tmp_path):
+    from rnnkit.export import ExportMismatch
+
+    model = _token_model(L.LSTM(3))
+    with pytest.raises(ExportMismatch, match="not written: onnxruntime vs rnnkit: max abs error"):
+        to_onnx(model, tmp_path / "m.onnx", tolerance=-1.0)  # below any error, so the check must fail
+    assert not (tmp_path / "m.onnx").exists()
