@@ -371,14 +371,13 @@ LAYER_NORM_LSTM = CellSpec(
     _layer_norm_lstm_project, _layer_norm_lstm_step,
 )
 
-SPECS: Mapping[str, CellSpec] = MappingProxyType(
-    {s.kind: s for s in (SIMPLE_RNN, LSTM, GRU, LAYER_NORM_LSTM)}
-)
+_BY_KIND = {s.kind: s for s in (SIMPLE_RNN, LSTM, GRU, LAYER_NORM_LSTM)}
+SPECS: Mapping[str, CellSpec] = MappingProxyType(_BY_KIND)
 
 
 def spec(kind: str) -> CellSpec:
     """The record of cell ``kind``; an unknown kind is a ValueError naming the known ones."""
     try:
-        return SPECS[kind]
+        return _BY_KIND[kind]  # the dict, not the proxy: torch.compile breaks the graph on a proxy read after any dict write
     except (KeyError, TypeError):
         raise ValueError(f"Unknown recurrent cell kind {kind!r}; expected one of {sorted(SPECS)}") from None

@@ -23,6 +23,8 @@ EXTRA_OF = {
     "soundfile": "speech",
     "scipy": "speech",
     "jiwer": "speech",
+    "onnx": "export",
+    "onnxruntime": "export",
 }
 
 

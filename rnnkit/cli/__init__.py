@@ -15,10 +15,10 @@ import sys
 
 from ..extras import MissingExtraError
 from ..tasks.settings import SettingError
-from . import bench, convert, demo, eval, experiment, inspect, predict, sample, score, serve, summary, train, transcribe, translate, word2vec
+from . import bench, convert, demo, eval, experiment, export, inspect, predict, sample, score, serve, summary, train, transcribe, translate, word2vec
 from .settings_flags import FLAGS
 
-SUBCOMMANDS = [demo, train, translate, transcribe, eval, predict, sample, score, summary, convert, inspect, serve, experiment, word2vec, bench]
+SUBCOMMANDS = [demo, train, translate, transcribe, eval, predict, sample, score, summary, convert, export, inspect, serve, experiment, word2vec, bench]
 
 DESCRIPTION = """\
 Recurrent networks (LSTM, GRU, SimpleRNN) with Keras's API on torch: train a model for a task,

@@ -169,6 +169,7 @@ def _build() -> None:
     _state["build_seconds"] = time.perf_counter() - started
 
 
+@torch.compiler.assume_constant_result  # torch.compile runs it while tracing (it cannot trace the lock)
 def load() -> bool:
     """Build (if needed) and load the kernels; True when they are ready. Warns once on failure."""
     with _lock:

@@ -34,7 +34,7 @@ from torch import nn
 from .. import constraints, initializers, regularizers
 from ..naming import snake_case, unique_name
 from .structure import attach_mask, flatten, is_text, map_structure, mask_of, shape_of, to_tensor  # noqa: F401 (re-exported)
-from .calling import call_arguments, cast_inputs, convert_arrays, inputs_by_name
+from .calling import call_arguments, call_signature, cast_inputs, convert_arrays, inputs_by_name
 from .tracing import traced_output_shape
 
 Shape = tuple  # a batch-first shape whose entries may be None
@@ -122,6 +122,7 @@ class Layer(nn.Module):
                 f"{type(self).__name__}() got unexpected keyword argument(s) {sorted(unknown)}"
             )
         self.name = name or unique_name(snake_case(type(self).__name__))
+        call_signature(type(self))  # read once here: torch.compile cannot trace inspect.signature in a call
         self.built = False
         self.batch_input_shape = normalize_batch_shape(
             self.name, input_shape, batch_input_shape, batch_size

@@ -42,13 +42,14 @@ class CallSignature:
         return bool(self.positional) and all(name in ("mask", "training") for name in self.required)
 
 
-_SIGNATURES: dict[type, CallSignature] = {}
-
-
 def call_signature(cls: type) -> CallSignature:
-    """The signature of ``cls.call``, read once per class."""
-    signature = _SIGNATURES.get(cls)
-    if signature is None:
+    """The signature of ``cls.call``, read once per class and kept on the class itself.
+
+    Not in a dict keyed by class: torch.compile, resuming after a graph break, read such a dict
+    back with the wrong class's entry (and it breaks the graph on reading ``cls.__dict__``).
+    """
+    owner, signature = getattr(cls, "_rnnkit_call_signature", (None, None))  # a subclass sees its base's entry
+    if owner is not cls:
         parameters = list(inspect.signature(cls.call).parameters.values())[1:]
         kinds = inspect.Parameter
         positional = tuple(p.name for p in parameters if p.kind in (kinds.POSITIONAL_ONLY, kinds.POSITIONAL_OR_KEYWORD))
@@ -62,7 +63,7 @@ def call_signature(cls: type) -> CallSignature:
             any(p.kind == kinds.VAR_KEYWORD for p in parameters),
             f"call{inspect.signature(cls.call)}",
         )
-        _SIGNATURES[cls] = signature
+        setattr(cls, "_rnnkit_call_signature", (cls, signature))
     return signature
 
 

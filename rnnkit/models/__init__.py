@@ -6,4 +6,6 @@ from .model import Model
 from .seq2seq import Seq2Seq, Seq2SeqConfig
 from .sequential import Sequential
 
-__all__ = ["Functional", "Model", "Seq2Seq", "Seq2SeqConfig", "Sequential", "load_model"]
+from_pretrained = Model.from_pretrained  # a folder written by model.save_pretrained
+
+__all__ = ["Functional", "Model", "Seq2Seq", "Seq2SeqConfig", "Sequential", "from_pretrained", "load_model"]

@@ -82,8 +82,15 @@ class Model(Layer):
 
     # ----- layers -------------------------------------------------------------------------
     @property
-    def layers(self) -> list[Layer]:
-        """The layers the model tracks, in the order they were assigned (lists of layers flattened)."""
+    def layers(self) -> list[Layer] | nn.ModuleList:
+        """The layers the model tracks, in the order they were assigned (lists of layers flattened).
+
+        Functional and Sequential models hold theirs as the ``layers`` ModuleList, which is returned
+        itself: torch (``torch.export``) reaches ``layers.0.kernel`` through this attribute.
+        """
+        registered = self._modules.get("layers")
+        if isinstance(registered, nn.ModuleList) and all(isinstance(layer, Layer) for layer in registered):
+            return registered
         found: dict[int, Layer] = {}
 
         def collect(module: nn.Module) -> None:
@@ -189,6 +196,22 @@ class Model(Layer):
         from ..saving import save_weights
 
         save_weights(self, filepath, overwrite=overwrite)
+
+    def save_pretrained(self, folder: Any, training_record: dict[str, Any] | None = None) -> None:
+        """A model folder: ``config.json``, ``model.safetensors`` and a ``README.md`` card (see rnnkit.export.pretrained)."""
+        from ..export.pretrained import save_pretrained
+
+        save_pretrained(self, folder, training_record)
+
+    @classmethod
+    def from_pretrained(cls, folder: Any) -> "Model":
+        """The model in a folder written by ``save_pretrained``, in inference mode."""
+        from ..export.pretrained import from_pretrained
+
+        model = from_pretrained(folder)
+        if not isinstance(model, cls):
+            raise ValueError(f"{folder}: holds a {type(model).__name__} model, not a {cls.__name__}")
+        return model
 
     def load_weights(self, filepath: Any) -> None:
         """Weights from a Keras (.weights.h5, .h5, .keras) or rnnkit file into this built model."""
