@@ -25,6 +25,7 @@ from ..layers.base import Layer
 from ..models.model import Model
 from ..naming import snake_case
 from .errors import ModelFileError
+from .hdf5_read import Hdf5Dataset, Hdf5Group
 
 VarsGroup = tuple[str, str, list[nn.Parameter]]  # (path inside the layer's group, name attr, weights)
 
@@ -76,10 +77,10 @@ def _class_named(layers: Any) -> list[tuple[str, Layer]]:
 
 
 # ----- Keras 3 layout ------------------------------------------------------------------------
-def read_keras3(path: str, root: h5py.Group, model: Model) -> None:
+def read_keras3(path: str, root: Hdf5Group, model: Model) -> None:
     """Copy the weights under ``root`` (a file or the archive's weights file) into ``model``."""
     stored = root.get("layers")
-    if not isinstance(stored, h5py.Group):
+    if not isinstance(stored, Hdf5Group):
         raise ModelFileError(path, "the weights file has no 'layers' group (is it a Keras 3 weights file?)")
     used, checked = set(), []
     for group_name, layer in keras3_layer_groups(model):
@@ -89,11 +90,11 @@ def read_keras3(path: str, root: h5py.Group, model: Model) -> None:
                 continue
             location = f"layers/{group_name}/{where}"
             group = root.get(location)
-            if not isinstance(group, h5py.Group):
+            if not isinstance(group, Hdf5Group):
                 raise ModelFileError(path, f"no weights group '{location}' for layer '{layer.name}' ({type(layer).__name__})")
-            arrays = [_dataset(path, group, str(i), f"{location}/{i}") for i in range(len(group))]
+            arrays = [read_weight(path, group, str(i)) for i in range(len(group))]
             checked += _checked(path, layer, location, arrays, params)
-    extra = sorted(name for name in stored if name not in used and _holds_data(stored[name]))
+    extra = sorted(name for name in stored if name not in used and _holds_data(stored.get(name)))
     if extra:
         raise ModelFileError(path, f"the file holds weights for layers {extra} that this model does not have")
     _assign(path, model, checked)
@@ -111,27 +112,25 @@ def write_keras3(root: h5py.Group, model: Model) -> None:
     root.create_group("vars").attrs["name"] = model.name
 
 
-def _holds_data(item: Any) -> bool:
-    if isinstance(item, h5py.Dataset):
-        return True
-    return any(_holds_data(child) for child in item.values())
+def _holds_data(item: Hdf5Group | Hdf5Dataset | None) -> bool:
+    return isinstance(item, Hdf5Dataset) or (isinstance(item, Hdf5Group) and item.has_datasets())
 
 
 # ----- legacy layout -------------------------------------------------------------------------
-def read_legacy(path: str, group: h5py.Group, model: Model, by_name: bool) -> None:
+def read_legacy(path: str, group: Hdf5Group, model: Model, by_name: bool) -> None:
     """Copy weights from a legacy ``model_weights`` group (or a Keras 2 weights file's root).
 
     ``by_name`` matches layers by name (a model rebuilt from the same file); otherwise the layers
     that have weights are matched in order, as Keras's ``load_weights`` does.
     """
     stored = []
-    for layer_name in _string_list(path, group, "layer_names"):
+    for layer_name in string_list(path, group, "layer_names"):
         layer_group = group.get(layer_name)
-        if not isinstance(layer_group, h5py.Group):
+        if not isinstance(layer_group, Hdf5Group):
             raise ModelFileError(path, f"layer_names lists {layer_name!r}, but the file has no group for it")
-        names = _string_list(path, layer_group, "weight_names")
+        names = string_list(path, layer_group, "weight_names")
         if names:
-            arrays = [_dataset(path, layer_group, name, f"{layer_group.name}/{name}") for name in names]
+            arrays = [read_weight(path, layer_group, name) for name in names]
             stored.append((layer_name, arrays))
     targets = [layer for layer in model.layers if list(layer.parameters())]
     if by_name:
@@ -157,31 +156,33 @@ def read_legacy(path: str, group: h5py.Group, model: Model, by_name: bool) -> No
     _assign(path, model, checked)
 
 
-def _string_list(path: str, group: h5py.Group, attr: str) -> list[str]:
+def string_list(path: str, group: Hdf5Group, attr: str) -> list[str]:
     """A list-of-strings attribute; Keras 2 splits long ones into ``attr0``, ``attr1``, ..."""
-    if attr in group.attrs:
-        values = list(group.attrs[attr])
-    elif f"{attr}0" in group.attrs:
-        values, chunk = [], 0
-        while f"{attr}{chunk}" in group.attrs:
-            values.extend(group.attrs[f"{attr}{chunk}"])
+    attrs = group.attrs
+    if attr in attrs:
+        parts = [attrs[attr]]
+    elif f"{attr}0" in attrs:
+        parts, chunk = [], 0
+        while f"{attr}{chunk}" in attrs:
+            parts.append(attrs[f"{attr}{chunk}"])
             chunk += 1
     else:
         raise ModelFileError(path, f"HDF5 group '{group.name}' has no '{attr}' attribute")
-    return [v.decode("utf-8") if isinstance(v, bytes) else str(v) for v in values]
+    values = []
+    for part in parts:
+        if not isinstance(part, np.ndarray) or part.ndim != 1 or (part.size and part.dtype.kind not in "SUO"):
+            raise ModelFileError(path, field=f"{group.name} attribute {attr!r}", expected="a list of names", found=f"{type(part).__name__} {getattr(part, 'dtype', '')}")
+        values.extend(part.tolist())
+    return [v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v) for v in values]
 
 
 # ----- shared --------------------------------------------------------------------------------
-def _dataset(path: str, group: h5py.Group, key: str, where: str) -> np.ndarray:
+def read_weight(path: str, group: Hdf5Group, key: str) -> np.ndarray:
+    """The numeric array ``key`` under ``group`` (0-d for a scalar weight, such as Attention's scale)."""
     item = group.get(key)
-    if not isinstance(item, h5py.Dataset):
-        raise ModelFileError(path, f"weight '{where}' is missing")
-    array = item[()]
-    if isinstance(array, np.generic):  # a scalar weight (Attention's scale, Normalization's count)
-        array = np.asarray(array)
-    if not isinstance(array, np.ndarray) or array.dtype.kind not in "fiu":
-        raise ModelFileError(path, f"weight '{where}' is not a numeric array")
-    return array
+    if not isinstance(item, Hdf5Dataset):
+        raise ModelFileError(path, f"weight '{group.name.rstrip('/')}/{key}' is missing")
+    return item.read()
 
 
 def _checked(
