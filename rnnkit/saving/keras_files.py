@@ -13,23 +13,25 @@ from __future__ import annotations
 import datetime
 import io
 import json
+import math
 import struct
 import zipfile
 import zlib
 from typing import Any
 
 import h5py
+import numpy as np
 
 from .. import limits
 from ..errors import FileLimitError
 from ..models.model import Model
 from .compile_config import compile_config, compile_from_config, keras_optimizer_variables, restore_keras_optimizer_variables
 from .errors import ModelFileError
-from .hdf5_read import MAX_DEFLATE_RATIO, Hdf5Group, open_hdf5
+from .hdf5_read import MAX_DEFLATE_RATIO, Hdf5Dataset, Hdf5Group, open_hdf5
 from .keras_export import model_config
 from .keras_layers import refuse_layers_keras_lacks
 from .keras_models import model_from_config
-from .keras_weights import read_keras3, read_legacy, read_weight, string_list, write_keras3
+from .keras_weights import read_keras3, read_legacy, stored_weight, string_list, write_keras3
 
 # What zipfile raises on a damaged archive (FileFormatError, a ValueError too, passes through).
 _ZIP_FAILURES = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, struct.error, NotImplementedError)
@@ -63,8 +65,8 @@ def load_keras_archive(path: str, compile: bool = True, custom_objects: dict | N
             compile_from_config(path, model, config.get("compile_config"))
             stored = root.get("optimizer/vars")
             if model.compilation is not None and isinstance(stored, Hdf5Group):
-                arrays = [read_weight(path, stored, str(i)) for i in range(len(stored))]
-                restore_keras_optimizer_variables(path, model, arrays)
+                datasets = [stored_weight(path, stored, str(i)) for i in range(len(stored))]
+                restore_keras_optimizer_variables(path, model, _optimizer_arrays(path, model, datasets))
     return model
 
 
@@ -147,8 +149,8 @@ def load_legacy_h5(path: str, compile: bool = True, custom_objects: dict | None 
             compile_from_config(path, model, training)
             stored = root.get("optimizer_weights")
             if model.compilation is not None and isinstance(stored, Hdf5Group) and "weight_names" in stored.attrs:
-                arrays = [read_weight(path, stored, name) for name in string_list(path, stored, "weight_names")]
-                restore_keras_optimizer_variables(path, model, arrays)
+                datasets = [stored_weight(path, stored, name) for name in string_list(path, stored, "weight_names")]
+                restore_keras_optimizer_variables(path, model, _optimizer_arrays(path, model, datasets))
     return model
 
 
@@ -169,6 +171,16 @@ def save_weights_h5(model: Model, stream: io.BufferedIOBase) -> None:
     """Keras 3's ``.weights.h5`` layout."""
     with h5py.File(stream, "w") as root:
         write_keras3(root, model)
+
+
+def _optimizer_arrays(path: str, model: Model, datasets: list[Hdf5Dataset]) -> list[np.ndarray]:
+    """The optimizer variables' values: a step count, a learning rate and slots shaped like weights,
+    so none may hold more values than the model's largest weight (checked before reading)."""
+    largest = max((param.numel() for param in model.parameters()), default=1)
+    for dataset in datasets:
+        if math.prod(dataset.shape) > largest:
+            raise ModelFileError(path, field=dataset.name, expected=f"an optimizer variable of at most {largest:,} values (the model's largest weight)", found=f"shape {dataset.shape}")
+    return [dataset.read() for dataset in datasets]
 
 
 def _json_attribute(path: str, attrs: dict[str, Any], name: str) -> Any:

@@ -92,8 +92,8 @@ def read_keras3(path: str, root: Hdf5Group, model: Model) -> None:
             group = root.get(location)
             if not isinstance(group, Hdf5Group):
                 raise ModelFileError(path, f"no weights group '{location}' for layer '{layer.name}' ({type(layer).__name__})")
-            arrays = [read_weight(path, group, str(i)) for i in range(len(group))]
-            checked += _checked(path, layer, location, arrays, params)
+            datasets = [stored_weight(path, group, str(i)) for i in range(len(group))]
+            checked += _checked(path, layer, location, datasets, params)
     extra = sorted(name for name in stored if name not in used and _holds_data(stored.get(name)))
     if extra:
         raise ModelFileError(path, f"the file holds weights for layers {extra} that this model does not have")
@@ -130,8 +130,7 @@ def read_legacy(path: str, group: Hdf5Group, model: Model, by_name: bool) -> Non
             raise ModelFileError(path, f"layer_names lists {layer_name!r}, but the file has no group for it")
         names = string_list(path, layer_group, "weight_names")
         if names:
-            arrays = [read_weight(path, layer_group, name) for name in names]
-            stored.append((layer_name, arrays))
+            stored.append((layer_name, [stored_weight(path, layer_group, name) for name in names]))
     targets = [layer for layer in model.layers if list(layer.parameters())]
     if by_name:
         by = {layer.name: layer for layer in targets}
@@ -140,7 +139,7 @@ def read_legacy(path: str, group: Hdf5Group, model: Model, by_name: bool) -> Non
             raise ModelFileError(
                 path, f"the file has weights for layers {[n for n, _ in stored]}; the model has {sorted(by)}"
             )
-        pairs = [(by[name], name, arrays) for name, arrays in stored]
+        pairs = [(by[name], name, datasets) for name, datasets in stored]
     else:
         if len(stored) != len(targets):
             raise ModelFileError(
@@ -148,11 +147,11 @@ def read_legacy(path: str, group: Hdf5Group, model: Model, by_name: bool) -> Non
                 f"the file has weights for {len(stored)} layers {[n for n, _ in stored]}; the model has "
                 f"{len(targets)} layers with weights {[layer.name for layer in targets]}",
             )
-        pairs = [(layer, name, arrays) for layer, (name, arrays) in zip(targets, stored)]
+        pairs = [(layer, name, datasets) for layer, (name, datasets) in zip(targets, stored)]
     checked = []
-    for layer, name, arrays in pairs:
+    for layer, name, datasets in pairs:
         params = [p for _, _, group_params in vars_groups(layer) for p in group_params]
-        checked += _checked(path, layer, f"{group.name}/{name}", arrays, params)
+        checked += _checked(path, layer, f"{group.name}/{name}", datasets, params)
     _assign(path, model, checked)
 
 
@@ -177,31 +176,31 @@ def string_list(path: str, group: Hdf5Group, attr: str) -> list[str]:
 
 
 # ----- shared --------------------------------------------------------------------------------
-def read_weight(path: str, group: Hdf5Group, key: str) -> np.ndarray:
-    """The numeric array ``key`` under ``group`` (0-d for a scalar weight, such as Attention's scale)."""
+def stored_weight(path: str, group: Hdf5Group, key: str) -> Hdf5Dataset:
+    """The dataset ``key`` under ``group``, not read yet: its shape is checked first."""
     item = group.get(key)
     if not isinstance(item, Hdf5Dataset):
         raise ModelFileError(path, f"weight '{group.name.rstrip('/')}/{key}' is missing")
-    return item.read()
+    return item
 
 
 def _checked(
-    path: str, layer: Layer, where: str, arrays: list[np.ndarray], params: list[nn.Parameter]
-) -> list[tuple[np.ndarray, nn.Parameter]]:
-    """Pairs of (array, parameter) once count and shapes are known to match."""
+    path: str, layer: Layer, where: str, datasets: list[Hdf5Dataset], params: list[nn.Parameter]
+) -> list[tuple[Hdf5Dataset, nn.Parameter]]:
+    """Pairs of (dataset, parameter) once count and shapes are known to match (nothing read yet)."""
     who = f"layer '{layer.name}' ({type(layer).__name__})"
-    if len(arrays) != len(params):
-        raise ModelFileError(path, f"'{where}' holds {len(arrays)} weights; {who} has {len(params)}")
-    for i, (array, param) in enumerate(zip(arrays, params)):
-        if tuple(array.shape) != tuple(param.shape):
+    if len(datasets) != len(params):
+        raise ModelFileError(path, f"'{where}' holds {len(datasets)} weights; {who} has {len(params)}")
+    for i, (dataset, param) in enumerate(zip(datasets, params)):
+        if dataset.shape != tuple(param.shape):
             raise ModelFileError(
-                path, f"weight {i} of '{where}' has shape {tuple(array.shape)}; {who} needs {tuple(param.shape)}"
+                path, f"weight {i} of '{where}' has shape {dataset.shape}; {who} needs {tuple(param.shape)}"
             )
-    return list(zip(arrays, params))
+    return list(zip(datasets, params))
 
 
-def _assign(path: str, model: Model, pairs: list[tuple[np.ndarray, nn.Parameter]]) -> None:
-    """Copy only after every weight was checked, so a bad file leaves the model untouched.
+def _assign(path: str, model: Model, pairs: list[tuple[Hdf5Dataset, nn.Parameter]]) -> None:
+    """Read and copy only after every weight was checked, so a bad file leaves the model untouched.
 
     A model built by a loader has its parameters on the meta device (see
     :func:`~rnnkit.saving.keras_models.model_from_config`): they get memory only now, once the
@@ -213,9 +212,11 @@ def _assign(path: str, model: Model, pairs: list[tuple[np.ndarray, nn.Parameter]
         empty = sorted(set(names.values()) - filled)
         if empty:
             raise ModelFileError(path, f"the file holds no values for the model's weights {empty}")
+    arrays = [(dataset.read(), param) for dataset, param in pairs]
+    if any(param.is_meta for param in model.parameters()):
         model.to_empty(device="cpu")
     params = dict(model.named_parameters())
     with torch.no_grad():
-        for array, param in pairs:
+        for array, param in arrays:
             target = params[names[id(param)]]
-            target.copy_(torch.from_numpy(np.array(array, order="C")).to(target.dtype))
+            target.copy_(torch.from_numpy(np.ascontiguousarray(array)).to(target.dtype))
