@@ -7,9 +7,9 @@ other HDF5 files. ``pyfive`` parses the format in Python, so damage is an except
 crash. Around it this module makes sure that
 
 - every read pyfive makes goes through :class:`_Source`: clamped to the end of the file, no
-  metadata block over :data:`rnnkit.limits.MAX_JSON_BYTES`, and all of them together charged
-  against a budget of a few times the file's size, so a B-tree, heap or header that points at
-  itself ends in an error within seconds instead of a loop;
+  metadata block over :data:`rnnkit.limits.MAX_JSON_BYTES`, and all of them together bounded (a
+  million reads, a few times the file's size in bytes), so a B-tree, heap or header that points
+  back into itself ends in an error within seconds instead of a loop;
 - nothing is followed out of the file: external links, external storage, virtual datasets,
   dangling soft links and filters other than deflate, shuffle and fletcher32 (what h5py writes)
   are refused with :class:`~rnnkit.errors.ForeignReferenceError`;
@@ -70,17 +70,26 @@ _ATTRIBUTE_TYPES = (P5IntegerType, P5FloatType, P5EnumType, P5FixedStringType, P
 _NUMERIC_KINDS = "biuf"
 
 
-def _metadata_budget(size: int) -> int:
-    """Bytes pyfive may read for one file: Keras files read their metadata about once."""
-    return 8 * size + (4 << 20)
+# What pyfive may read of one file. Keras files read their metadata about once: the fixtures take
+# up to 1.7 × their size in bytes (small files) and under 1,000 reads; a model of thousands of
+# weights some 100,000 reads. A damaged structure that points back into itself ends at these.
+_MAX_METADATA_READS = 1_000_000
+# One object header: the fixtures' take at most 5 reads and 400 bytes. pyfive appends each
+# continuation block to the header's bytes, so a header that continues into itself would cost
+# time quadratic in its reads: it is bounded on its own.
+_MAX_HEADER_READS, _MAX_HEADER_BYTES = 256, 4 << 20
+
+
+def _max_metadata_bytes(size: int) -> int:
+    return 4 * size + (16 << 20)
 
 
 class _Source:
-    """The file as pyfive sees it: reads clamped to the file, bounded, and charged to a budget.
+    """The file as pyfive sees it: each read clamped to the file, at most a JSON document's size,
+    and counted against the budgets above, so that no damaged structure loops for long.
 
-    Each read costs at least 16 bytes of the budget, so a loop of empty reads ends too. Data
-    reads (:meth:`read_at`) are not charged: the caller checked their extent against the file.
-    It has no ``fileno``, so pyfive never reopens the file by name or maps it.
+    Data reads (:meth:`read_at`) are not counted: the caller checked their extent against the
+    file. It has no ``fileno``, so pyfive never reopens the file by name or maps it.
     """
 
     closed = False
@@ -88,7 +97,18 @@ class _Source:
     def __init__(self, file: _File, stream: BinaryIO, size: int):
         self._file, self._stream, self.size = file, stream, size
         self._position = 0
-        self._budget = _metadata_budget(size)
+        self._left = [_MAX_METADATA_READS, _max_metadata_bytes(size)]  # reads, bytes
+        self._header_left: list[int] = []  # the same, for the object header being parsed
+        self._where = "metadata"
+
+    @contextmanager
+    def one_header(self, name: str) -> Iterator[None]:
+        """Bound the reads of the object header of ``name`` parsed inside (see :data:`_MAX_HEADER_READS`)."""
+        self._header_left, self._where = [_MAX_HEADER_READS, _MAX_HEADER_BYTES], name
+        try:
+            yield
+        finally:
+            self._header_left, self._where = [], "metadata"
 
     def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
         base = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: self.size}[whence]
@@ -106,10 +126,15 @@ class _Source:
         if size > limits.MAX_JSON_BYTES:
             raise FileLimitError(self._file.path, field=self._file.field("metadata"),
                                  expected=f"HDF5 metadata blocks of at most {limits.MAX_JSON_BYTES:,} bytes", found=f"{size:,} bytes")
-        self._budget -= max(size, 16)
-        if self._budget < 0:
-            raise FileFormatError(self._file.path, field=self._file.field("metadata"),
-                                  problem="the HDF5 structure is damaged: reading it does not end (a B-tree, heap or header that points back into itself?)")
+        for left in (self._left, self._header_left):
+            if left:
+                left[0] -= 1
+                left[1] -= size
+                if left[0] < 0 or left[1] < 0:
+                    raise FileFormatError(self._file.path, field=self._file.field(self._where),
+                                          problem="the HDF5 structure is damaged: reading it does not end (a B-tree, heap or header that points back into itself?)")
+        if size == 0:
+            return b""
         data = self.read_at(self._position, size)
         self._position += len(data)
         return data
@@ -141,7 +166,7 @@ class _File:
         except FileFormatError:
             raise
         except _PARSER_FAILURES as error:
-            detail = str(error) or type(error).__name__
+            detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
             raise FileFormatError(self.path, field=self.field(name), problem=f"the HDF5 file is damaged ({detail})") from None
 
     def objects(self, address: int, name: str) -> _Objects:
@@ -158,7 +183,19 @@ class _Objects(DataObjects):
 
     def __init__(self, file: _File, address: int, name: str):
         self.file, self.name = file, name
-        super().__init__(file.source, address, global_heaps=file.global_heaps)
+        self._links: dict[str, int | str] | None = None
+        with file.source.one_header(name):
+            super().__init__(file.source, address, global_heaps=file.global_heaps)
+
+    def links(self) -> dict[str, int | str]:
+        """Link name → object address (hard links) or target path (soft links), parsed once."""
+        if self._links is None:
+            links = dict(self.iter_links())
+            for name in links:
+                if not name or name in (".", "..") or "/" in name:
+                    raise InvalidHDF5File(f"a link named {name!r}, which HDF5 does not allow")
+            self._links = links
+        return self._links
 
     def _decode_link_msg(self, data: bytes, offset: int) -> tuple[int | None, tuple[str, int | str]]:
         """A link message (compact or from a dense group's heap): hard and soft links; others refused."""
@@ -225,15 +262,11 @@ class Hdf5Group:
 
     def __init__(self, file: _File, name: str, objects: _Objects):
         self._file, self.name, self._objects = file, name, objects
-        self._links: dict[str, int | str] | None = None
-        self._attrs: dict[str, Any] | None = None
 
     @property
     def attrs(self) -> dict[str, Any]:
-        if self._attrs is None:
-            with self._file.parsing(self.name):
-                self._attrs = dict(self._objects.get_attributes())
-        return self._attrs
+        with self._file.parsing(self.name):
+            return self._objects.get_attributes()  # parsed once by pyfive
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._members())
@@ -263,11 +296,8 @@ class Hdf5Group:
         return False
 
     def _members(self) -> dict[str, int | str]:
-        """Link name → object address (hard links) or target path (soft links)."""
-        if self._links is None:
-            with self._file.parsing(self.name):
-                self._links = dict(self._objects.iter_links())
-        return self._links
+        with self._file.parsing(self.name):
+            return self._objects.links()
 
     def _get(self, path: str, hops: int) -> Hdf5Group | Hdf5Dataset | None:
         if path.startswith("/"):

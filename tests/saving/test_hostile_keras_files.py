@@ -10,6 +10,7 @@ hang fails the test instead of killing pytest.
 from __future__ import annotations
 
 import builtins
+import struct
 import subprocess
 import sys
 import time
@@ -174,6 +175,21 @@ def test_a_group_linked_into_itself_ends(tmp_path):
     _refused("weights.h5", path, FileFormatError, "['extra']")
 
 
+def test_an_object_header_that_continues_into_itself_is_refused(tmp_path):
+    """pyfive appends each continuation block to the header: 65535 of them took 19 s unbounded."""
+    path = tmp_path / "loop.h5"
+    with h5py.File(path, "w") as f:
+        f["w"] = np.zeros(3)
+    data = bytearray(path.read_bytes())
+    (root,) = struct.unpack_from("<Q", data, 64)  # superblock v0: the root's symbol table entry, then its header address
+    size = struct.unpack_from("<I", data, root + 8)[0]
+    struct.pack_into("<H", data, root + 2, 65535)  # messages in the header
+    struct.pack_into("<HHB3xQQ", data, root + 16, 0x10, 16, 0, root + 16, size)  # message 0: "continue at message 0"
+    path.write_bytes(bytes(data))
+    with pytest.raises(FileFormatError, match="points back into itself"), open_hdf5(path) as root_group:
+        list(root_group)
+
+
 @pytest.mark.parametrize("compression", ["lzf"])
 def test_a_filter_other_than_deflate_shuffle_fletcher32_is_refused(compression, tmp_path):
     path = _hostile("h5", tmp_path, lambda f, name, shape, dtype: f.create_dataset(name, data=np.ones(shape, dtype), compression=compression))
@@ -301,9 +317,10 @@ MUTANTS_PER_KIND = 100
 
 def _mutant(data: bytes, rng: np.random.Generator) -> bytes:
     """``data`` with a few bits flipped, a run overwritten (random bytes, 0x00 or 0xff: addresses and
-    sizes at their extremes) or the end cut off."""
+    sizes at their extremes), an address replaced by another one of the file (so that structures
+    point at one another, in loops too) or the end cut off."""
     data = bytearray(data)
-    how = rng.integers(4)
+    how = rng.integers(5)
     if how == 0:
         for _ in range(rng.integers(1, 9)):
             data[rng.integers(len(data))] ^= 1 << int(rng.integers(8))
@@ -314,6 +331,12 @@ def _mutant(data: bytes, rng: np.random.Generator) -> bytes:
         for _ in range(rng.integers(1, 4)):
             start = int(rng.integers(len(data) - 8))
             data[start:start + 8] = bytes([255 if rng.random() < 0.5 else 0]) * 8
+    elif how == 3:
+        aligned = range(0, len(data) - 8, 8)
+        fields = [i for i in aligned if 0 < int.from_bytes(data[i:i + 8], "little") < len(data)] or list(aligned)
+        for _ in range(rng.integers(1, 4)):
+            target, source = (int(i) for i in rng.choice(fields, 2))
+            data[target:target + 8] = data[source:source + 8]
     else:
         del data[rng.integers(len(data)):]
     return bytes(data)
