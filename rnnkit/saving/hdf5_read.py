@@ -8,7 +8,7 @@ crash. Around it this module makes sure that
 
 - every read pyfive makes goes through :class:`_Source`: clamped to the end of the file, no
   metadata block over :data:`rnnkit.limits.MAX_JSON_BYTES`, and all of them together bounded (a
-  million reads, a few times the file's size in bytes), so a B-tree, heap or header that points
+  million reads, the file's size and 16 MiB in bytes), so a B-tree, heap or header that points
   back into itself ends in an error within seconds instead of a loop;
 - nothing is followed out of the file: external links, external storage, virtual datasets,
   dangling soft links and filters other than deflate, shuffle and fletcher32 (what h5py writes)
@@ -38,7 +38,7 @@ import posixpath
 import struct
 import zlib
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any, BinaryIO
 
 import numpy as np
@@ -71,8 +71,9 @@ _NUMERIC_KINDS = "biuf"
 
 
 # What pyfive may read of one file. Keras files read their metadata about once: the fixtures take
-# up to 1.7 × their size in bytes (small files) and under 1,000 reads; a model of thousands of
-# weights some 100,000 reads. A damaged structure that points back into itself ends at these.
+# under 1,000 reads and 65 KB (a 164 MB model: 990 reads, 62 KB); a model of thousands of weights
+# some 100,000 reads. A damaged structure that points back into itself ends at these, after at
+# most a few seconds of parsing.
 _MAX_METADATA_READS = 1_000_000
 # One object header: the fixtures' take at most 5 reads and 400 bytes. pyfive appends each
 # continuation block to the header's bytes, so a header that continues into itself would cost
@@ -81,7 +82,7 @@ _MAX_HEADER_READS, _MAX_HEADER_BYTES = 256, 4 << 20
 
 
 def _max_metadata_bytes(size: int) -> int:
-    return 4 * size + (16 << 20)
+    return size + (16 << 20)
 
 
 class _Source:
@@ -251,7 +252,8 @@ class _Objects(DataObjects):
         if not isinstance(ptype, _ATTRIBUTE_TYPES):
             raise FileFormatError(self.file.path, field=where, problem=f"an attribute of a type Keras never writes ({type(ptype).__name__.removeprefix('P5')})")
         shape, _ = determine_data_shape(buffer, space_at)
-        (item_size,) = struct.unpack_from("<I", buffer, type_at + 4)  # vlen strings: 16-byte heap handles
+        (item_size,) = struct.unpack_from("<I", buffer, type_at + 4)
+        item_size = 16 if isinstance(ptype, P5VlenStringType) else max(item_size, 1)  # a vlen string: a 16-byte heap handle
         declared = math.prod(shape) * item_size if shape is not None else 0
         limits.check_bytes(self.file.path, where, declared, present=max(len(buffer) - data_at, 0))
         return super()._parse_attribute_msg(buffer, offset)
@@ -300,22 +302,18 @@ class Hdf5Group:
             return self._objects.links()
 
     def _get(self, path: str, hops: int) -> Hdf5Group | Hdf5Dataset | None:
-        if path.startswith("/"):
-            return self._root()._get(path.lstrip("/"), hops) if path.strip("/") else self._root()
-        head, _, rest = path.partition("/")
-        if not head:
-            return self
-        links = self._members()
-        if head not in links:
-            return None
-        target = links[head]
-        name = posixpath.join(self.name, head)
-        if isinstance(target, str):
-            target = self._follow(name, target, hops)
-        item = self._item(name, target)
-        if not rest:
-            return item
-        return item._get(rest, hops) if isinstance(item, Hdf5Group) else None
+        item: Hdf5Group | Hdf5Dataset = self._file.root if path.startswith("/") else self
+        for part in filter(None, path.split("/")):
+            if not isinstance(item, Hdf5Group):
+                return None
+            links = item._members()
+            if part not in links:
+                return None
+            name, target = posixpath.join(item.name, part), links[part]
+            if isinstance(target, str):
+                target = item._follow(name, target, hops)
+            item = item._item(name, target)
+        return item
 
     def _follow(self, name: str, target: str, hops: int) -> int:
         """The address of a soft link's target, inside this file; a link that dangles or loops is refused."""
@@ -335,9 +333,6 @@ class Hdf5Group:
         if objects.msgs and objects.msgs[0]["type"] == DATATYPE_MSG_TYPE:
             raise FileFormatError(self._file.path, field=self._file.field(name), problem="a named datatype where a group or dataset was expected")
         return Hdf5Group(self._file, name, objects)
-
-    def _root(self) -> Hdf5Group:
-        return self._file.root
 
 
 class Hdf5Dataset:
@@ -361,44 +356,49 @@ class Hdf5Dataset:
         """The whole dataset as a numeric array (a 0-d array for a scalar), in native byte order."""
         file, field = self._file, self._file.field(self.name)
         with file.parsing(self.name):
-            objects = self._objects
-            if objects.find_msg_type(EXTERNAL_DATA_FILES_MSG_TYPE):
-                raise ForeignReferenceError(file.path, field=field, problem="its data is stored in another file (HDF5 external storage); rnnkit reads only the file it was given")
-            layouts = objects.find_msg_type(DATA_STORAGE_MSG_TYPE)
-            if not layouts:
-                raise FileFormatError(file.path, field=field, problem="the HDF5 file is damaged: a dataset without a storage layout")
-            message = layouts[0]["offset_to_message"]
-            version, layout = objects.msg_data[message], objects.msg_data[message + 1]
-            if version not in (3, 4) or (version == 4 and layout == _LAYOUT_CHUNKED):
-                raise FileFormatError(file.path, field=field, problem=f"storage described by an HDF5 layout message of version {version}, which rnnkit does not read "
-                                      "(it reads what h5py writes by default: version 3; files written with libver='latest' may use 4)")
-            if layout == _LAYOUT_VIRTUAL:
-                raise ForeignReferenceError(file.path, field=field, problem="a virtual dataset: its data is mapped from other files; rnnkit reads only the file it was given")
-            properties = message + 2
-            dtype = objects.ptype.dtype
+            layout, properties = self._layout()
+            msg_data = self._objects.msg_data
+            dtype = self._objects.ptype.dtype
             if dtype.kind not in _NUMERIC_KINDS or dtype.itemsize == 0:
                 raise FileFormatError(file.path, field=field, expected="a numeric array", found=f"data of type {dtype}")
             shape = self.shape
             declared = math.prod(shape) * dtype.itemsize
             limits.check_bytes(file.path, field, declared)
-            pipeline = objects.filter_pipeline or []
+            pipeline = self._objects.filter_pipeline or []
             if pipeline and layout != _LAYOUT_CHUNKED:
-                raise FileFormatError(file.path, field=field, problem="filters on unchunked storage")
+                raise FileFormatError(file.path, field=field, problem="the HDF5 file is damaged: filters on unchunked storage")
             if layout == _LAYOUT_CHUNKED:
-                array = _Chunks(file, field, objects.msg_data, properties, shape, dtype, pipeline).read()
+                array = _Chunks(file, field, msg_data, properties, shape, dtype, pipeline).read()
             elif layout == _LAYOUT_CONTIGUOUS:
-                address, size = struct.unpack_from("<QQ", objects.msg_data, properties)
+                address, size = struct.unpack_from("<QQ", msg_data, properties)
                 present = 0 if address == UNDEFINED_ADDRESS else min(size, max(file.source.size - address, 0))
                 limits.check_bytes(file.path, field, declared, present)
                 array = np.frombuffer(file.source.read_at(address, declared), dtype).reshape(shape) if declared else np.zeros(shape, dtype)
-            elif layout == _LAYOUT_COMPACT:
-                (size,) = struct.unpack_from("<H", objects.msg_data, properties)
-                data = objects.msg_data[properties + 2:properties + 2 + min(size, declared)]
+            else:  # compact: the data is in the layout message
+                (size,) = struct.unpack_from("<H", msg_data, properties)
+                data = msg_data[properties + 2:properties + 2 + min(size, declared)]
                 limits.check_bytes(file.path, field, declared, len(data))
                 array = np.frombuffer(data, dtype).reshape(shape)
-            else:
-                raise FileFormatError(file.path, field=field, problem=f"the HDF5 file is damaged (storage layout class {layout})")
             return array.astype(dtype.newbyteorder("="))
+
+    def _layout(self) -> tuple[int, int]:
+        """(layout class, offset of its properties in the header): storage rnnkit reads, in this file."""
+        file, field, objects = self._file, self._file.field(self.name), self._objects
+        if objects.find_msg_type(EXTERNAL_DATA_FILES_MSG_TYPE):
+            raise ForeignReferenceError(file.path, field=field, problem="its data is stored in another file (HDF5 external storage); rnnkit reads only the file it was given")
+        layouts = objects.find_msg_type(DATA_STORAGE_MSG_TYPE)
+        if not layouts:
+            raise FileFormatError(file.path, field=field, problem="the HDF5 file is damaged: a dataset without a storage layout")
+        message = layouts[0]["offset_to_message"]
+        version, layout = objects.msg_data[message], objects.msg_data[message + 1]
+        if layout == _LAYOUT_VIRTUAL:
+            raise ForeignReferenceError(file.path, field=field, problem="a virtual dataset: its data is mapped from other files; rnnkit reads only the file it was given")
+        if version not in (3, 4) or (version == 4 and layout == _LAYOUT_CHUNKED):
+            raise FileFormatError(file.path, field=field, problem=f"storage described by an HDF5 layout message of version {version}, which rnnkit does not read "
+                                  "(it reads what h5py writes by default: version 3; files written with libver='latest' may use 4)")
+        if layout not in (_LAYOUT_COMPACT, _LAYOUT_CONTIGUOUS, _LAYOUT_CHUNKED):
+            raise FileFormatError(file.path, field=field, problem=f"the HDF5 file is damaged (storage layout class {layout})")
+        return layout, message + 2
 
 
 class _Chunks:
@@ -437,15 +437,15 @@ class _Chunks:
             limits.check_bytes(self.file.path, self.field, declared, present=0)
         tree = BTreeV1RawDataChunks(self.file.source, self.index_address, len(self.chunk) + 1)
         entries: dict[tuple[int, ...], tuple[int, int, int]] = {}
-        compressed = any(entry["filter_id"] == _DEFLATE for entry in self.pipeline)
+        ratio = MAX_DEFLATE_RATIO if any(entry["filter_id"] == _DEFLATE for entry in self.pipeline) else 1
         for node in tree.all_nodes.get(0, []):
             for key, address in zip(node["keys"], node["addresses"]):
                 start, size = tuple(key["chunk_offset"][:-1]), key["chunk_size"]
                 if start in entries or any(s % c or s >= n for s, c, n in zip(start, self.chunk, self.shape)) or address + size > self.file.source.size:
                     raise FileFormatError(self.file.path, field=self.field, problem=f"the HDF5 file is damaged: a chunk at {start} ({size} bytes at {address}) outside the data or the file")
-                if compressed and self.chunk_bytes > size * MAX_DEFLATE_RATIO:
-                    raise FileLimitError(self.file.path, field=self.field, expected=f"compression of at most {MAX_DEFLATE_RATIO}:1 (deflate's limit)",
-                                         found=f"a chunk of {size:,} bytes that declares {self.chunk_bytes:,}: a decompression bomb")
+                if self.chunk_bytes > size * ratio:
+                    raise FileLimitError(self.file.path, field=self.field, expected=f"chunks of at most {ratio}:1 their stored size" + (" (deflate's limit)" if ratio > 1 else ""),
+                                         found=f"a chunk of {size:,} bytes that declares {self.chunk_bytes:,}" + (": a decompression bomb" if ratio > 1 else ""))
                 entries[start] = (address, size, key["filter_mask"])
         if len(entries) != grid:
             stored = sum(size for _, size, _ in entries.values())
@@ -490,7 +490,7 @@ def open_hdf5(path: str | os.PathLike, source: BinaryIO | None = None, member: s
     ``member`` then names them in errors (``x.keras: model.weights.h5:/layers/lstm/vars/0: ...``).
     """
     path = os.fspath(path)
-    with (open(path, "rb") if source is None else _kept_open(source)) as stream:
+    with open(path, "rb") if source is None else nullcontext(source) as stream:
         size = stream.seek(0, io.SEEK_END)
         file = _File(path, stream, size, member)
         with file.parsing("/"):
@@ -502,7 +502,3 @@ def open_hdf5(path: str | os.PathLike, source: BinaryIO | None = None, member: s
             file.root = Hdf5Group(file, "/", file.objects(superblock.offset_to_dataobjects, "/"))
         yield file.root
 
-
-@contextmanager
-def _kept_open(stream: BinaryIO) -> Iterator[BinaryIO]:
-    yield stream
