@@ -219,4 +219,4 @@ def _assign(path: str, model: Model, pairs: list[tuple[Hdf5Dataset, nn.Parameter
     with torch.no_grad():
         for array, param in arrays:
             target = params[names[id(param)]]
-            target.copy_(torch.from_numpy(np.ascontiguousarray(array)).to(target.dtype))
+            target.copy_(torch.from_numpy(array).to(target.dtype))
