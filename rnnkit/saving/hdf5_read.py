@@ -144,6 +144,14 @@ class _Source:
         self._stream.seek(offset)
         return self._stream.read(size)
 
+    def read_array(self, offset: int, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+        """``shape`` × ``dtype`` bytes from ``offset`` (checked present) read straight into an array."""
+        array = np.empty(shape, dtype)
+        self._stream.seek(offset)
+        if self._stream.readinto(array.reshape(-1).view(np.uint8)) != array.nbytes:
+            raise InvalidHDF5File(f"the data at {offset} ends early (the file changed while it was read?)")
+        return array
+
 
 class _File:
     """One open HDF5 file: its source, the display name for errors, and the parsed object headers."""
@@ -373,13 +381,15 @@ class Hdf5Dataset:
                 address, size = struct.unpack_from("<QQ", msg_data, properties)
                 present = 0 if address == UNDEFINED_ADDRESS else min(size, max(file.source.size - address, 0))
                 limits.check_bytes(file.path, field, declared, present)
-                array = np.frombuffer(file.source.read_at(address, declared), dtype).reshape(shape) if declared else np.zeros(shape, dtype)
+                array = file.source.read_array(address, shape, dtype) if declared else np.zeros(shape, dtype)
             else:  # compact: the data is in the layout message
                 (size,) = struct.unpack_from("<H", msg_data, properties)
                 data = msg_data[properties + 2:properties + 2 + min(size, declared)]
                 limits.check_bytes(file.path, field, declared, len(data))
-                array = np.frombuffer(data, dtype).reshape(shape)
-            return array.astype(dtype.newbyteorder("="))
+                array = np.frombuffer(data, dtype).reshape(shape).copy()
+            if not dtype.isnative:
+                array = array.byteswap(inplace=True).view(dtype.newbyteorder("="))
+            return array
 
     def _layout(self) -> tuple[int, int]:
         """(layout class, offset of its properties in the header): storage rnnkit reads, in this file."""
