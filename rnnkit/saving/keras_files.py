@@ -5,7 +5,7 @@ compression ratios pass (:data:`~rnnkit.limits.MAX_JSON_BYTES` for the JSON memb
 cap for the weights), and with a bound even then; HDF5 goes through :mod:`.hdf5_read` (pure
 Python, nothing followed out of the file); JSON through :func:`rnnkit.limits.load_json`. Every
 failure is a :class:`ModelFileError` that names the file and the member, attribute or dataset.
-h5py writes.
+Writing uses h5py.
 """
 
 from __future__ import annotations
