@@ -10,6 +10,7 @@ hang fails the test instead of killing pytest.
 from __future__ import annotations
 
 import builtins
+import functools
 import struct
 import subprocess
 import sys
@@ -104,31 +105,33 @@ def foreign(tmp_path, monkeypatch):
     return secret, other, opened
 
 
-def _foreign_source(other: Path, shape: tuple[int, ...]) -> str:
+def _foreign_name(shape: tuple[int, ...]) -> str:
+    """The dataset of other.h5 with the target weight's shape."""
     return "w" if shape == (12,) else "v"
 
 
-FOREIGN_CASES = {
-    "external storage": lambda secret, other: lambda f, name, shape, dtype: f.create_dataset(
-        name, shape, dtype, external=[(str(secret), 0, int(np.prod(shape)) * dtype.itemsize)]),
-    "external link": lambda secret, other: lambda f, name, shape, dtype: f.__setitem__(
-        name, h5py.ExternalLink(str(other), _foreign_source(other, shape))),
-    "virtual dataset": lambda secret, other: lambda f, name, shape, dtype: f.create_virtual_dataset(
-        name, _virtual_layout(other, shape, dtype)),
-}
+def _external_storage(secret: Path, other: Path, f: h5py.File, name: str, shape, dtype) -> None:
+    f.create_dataset(name, shape, dtype, external=[(str(secret), 0, int(np.prod(shape)) * dtype.itemsize)])
 
 
-def _virtual_layout(other: Path, shape: tuple[int, ...], dtype: np.dtype) -> h5py.VirtualLayout:
+def _external_link(secret: Path, other: Path, f: h5py.File, name: str, shape, dtype) -> None:
+    f[name] = h5py.ExternalLink(str(other), _foreign_name(shape))
+
+
+def _virtual_dataset(secret: Path, other: Path, f: h5py.File, name: str, shape, dtype) -> None:
     layout = h5py.VirtualLayout(shape=shape, dtype=dtype)
-    layout[:] = h5py.VirtualSource(str(other), _foreign_source(other, shape), shape=shape)
-    return layout
+    layout[:] = h5py.VirtualSource(str(other), _foreign_name(shape), shape=shape)
+    f.create_virtual_dataset(name, layout)
+
+
+FOREIGN_CASES = {"external storage": _external_storage, "external link": _external_link, "virtual dataset": _virtual_dataset}
 
 
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("case", FOREIGN_CASES)
 def test_references_out_of_the_file_are_refused_without_opening_their_target(kind, case, tmp_path, foreign):
     secret, other, opened = foreign
-    path = _hostile(kind, tmp_path, FOREIGN_CASES[case](secret, other))
+    path = _hostile(kind, tmp_path, functools.partial(FOREIGN_CASES[case], secret, other))
     with h5py.File(path if kind != "keras" else tmp_path / "weights.h5") as f:
         assert np.all(f[KINDS[kind][1]][()] == SECRET)  # libhdf5 would read the foreign bytes as the weight
     opened.clear()
@@ -138,8 +141,8 @@ def test_references_out_of_the_file_are_refused_without_opening_their_target(kin
     assert not any(name in (str(secret), str(other)) for name in opened), opened
 
 
-@pytest.mark.parametrize("target", ["/etc/passwd", "nowhere"])
-def test_a_soft_link_that_leaves_the_file_or_dangles_is_refused(target, tmp_path):
+@pytest.mark.parametrize("target", ["/etc/passwd", "nowhere"])  # paths inside the file, which it lacks
+def test_a_soft_link_that_dangles_is_refused(target, tmp_path):
     path = _hostile("h5", tmp_path, lambda f, name, shape, dtype: f.__setitem__(name, h5py.SoftLink(target)))
     _refused("h5", path, ForeignReferenceError, KINDS["h5"][1], target)
 
