@@ -46,7 +46,7 @@ from pyfive.btree import BTreeV1RawDataChunks
 from pyfive.core import UNDEFINED_ADDRESS, InvalidHDF5File
 from pyfive.dataobjects import DATA_STORAGE_MSG_TYPE, DATASPACE_MSG_TYPE, DATATYPE_MSG_TYPE, EXTERNAL_DATA_FILES_MSG_TYPE, DataObjects, determine_data_shape
 from pyfive.datatype_msg import DatatypeMessage
-from pyfive.misc_low_level import FORMAT_SIGNATURE, SuperBlock
+from pyfive.misc_low_level import FORMAT_SIGNATURE as SIGNATURE, SuperBlock
 from pyfive.p5t import P5EnumType, P5FixedStringType, P5FloatType, P5IntegerType, P5VlenStringType
 
 from .. import limits
@@ -504,7 +504,7 @@ def open_hdf5(path: str | os.PathLike, source: BinaryIO | None = None, member: s
         size = stream.seek(0, io.SEEK_END)
         file = _File(path, stream, size, member)
         with file.parsing("/"):
-            if file.source.read(len(FORMAT_SIGNATURE)) != FORMAT_SIGNATURE:
+            if file.source.read(len(SIGNATURE)) != SIGNATURE:
                 raise FileFormatError(path, field=file.field("/"), problem="this is not an HDF5 file (its first bytes are not HDF5's signature)")
             superblock = SuperBlock(file.source, 0)
             if superblock._contents["base_address"]:

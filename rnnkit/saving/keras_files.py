@@ -27,7 +27,7 @@ from ..errors import FileLimitError
 from ..models.model import Model
 from .compile_config import compile_config, compile_from_config, keras_optimizer_variables, restore_keras_optimizer_variables
 from .errors import ModelFileError
-from .hdf5_read import MAX_DEFLATE_RATIO, Hdf5Dataset, Hdf5Group, open_hdf5
+from .hdf5_read import MAX_DEFLATE_RATIO, SIGNATURE, Hdf5Dataset, Hdf5Group, open_hdf5
 from .keras_export import model_config
 from .keras_layers import refuse_layers_keras_lacks
 from .keras_models import model_from_config
@@ -52,7 +52,7 @@ def load_keras_archive(path: str, compile: bool = True, custom_objects: dict | N
                     raise ModelFileError(path, f"this zip is not a Keras model archive: it has no {required} (it has {sorted(names)[:10]})")
             config = _json_member(path, archive, "config.json")
             metadata = _json_member(path, archive, "metadata.json") if "metadata.json" in names else {}
-            weights = _read_member(path, archive, _WEIGHTS, limits.max_bytes())
+            weights = _read_member(path, archive, _WEIGHTS, limits.max_bytes(), starts_with=SIGNATURE)
     except ModelFileError:
         raise
     except _ZIP_FAILURES as error:
@@ -74,12 +74,13 @@ def _json_member(path: str, archive: zipfile.ZipFile, name: str) -> Any:
     return limits.load_json(path, name, _read_member(path, archive, name, limits.MAX_JSON_BYTES).getvalue())
 
 
-def _read_member(path: str, archive: zipfile.ZipFile, name: str, most: int) -> io.BytesIO:
+def _read_member(path: str, archive: zipfile.ZipFile, name: str, most: int, starts_with: bytes = b"") -> io.BytesIO:
     """The bytes of zip member ``name``: at most ``most`` and the byte cap, at a ratio deflate can reach.
 
     Sizes are checked as declared before anything is inflated, and inflating stops as soon as it
-    gives more than declared (a header that understates is not trusted either). What bounds a
-    zip bomb's memory is the cap: deflate's 1032:1 lets a 2.5 MB member declare 2.6 GB.
+    gives more than declared (a header that understates is not trusted either), or after its first
+    block if that does not begin with ``starts_with``. Deflate's 1032:1 lets a 2.5 MB member
+    declare 2.6 GB: one of zeros stops at the first block, one that begins as HDF5 at the cap.
     """
     info = archive.getinfo(name)
     if info.compress_type not in _ZIP_METHODS or info.flag_bits & 0x1:
@@ -97,6 +98,8 @@ def _read_member(path: str, archive: zipfile.ZipFile, name: str, most: int) -> i
         while block := member.read(1 << 20):
             if content.tell() + len(block) > info.file_size:
                 raise FileLimitError(path, field=name, expected=f"{info.file_size:,} bytes as declared", found="more")
+            if not content.tell() and not block.startswith(starts_with):
+                raise ModelFileError(path, field=name, expected=f"data that begins with {starts_with!r}", found=f"{block[:len(starts_with)]!r}")
             content.write(block)
     return content
 

@@ -282,6 +282,16 @@ def test_a_zip_member_over_the_cap_is_refused_before_inflating(tmp_path, monkeyp
     _refused("keras", path, FileLimitError, "model.weights.h5", "8,388,608 bytes declared")
 
 
+def test_a_zip_bomb_under_the_cap_stops_at_its_first_block(tmp_path, monkeypatch):
+    path = tmp_path / "bomb.keras"
+    _write_zip(path, _members_with_zeros(16 << 20), zipfile.ZIP_DEFLATED)  # 16 MB in 16 KB, 1000:1
+    inflated = []
+    real_read = zipfile.ZipExtFile.read
+    monkeypatch.setattr(zipfile.ZipExtFile, "read", lambda self, n=-1: inflated.append(self.name) or real_read(self, n))
+    _refused("keras", path, FileFormatError, "model.weights.h5", "begins with")
+    assert inflated.count("model.weights.h5") == 1  # one block of 1 MiB, not the 16
+
+
 def _patch_declared_size(path: Path, member: str, size: int) -> None:
     """Rewrite ``member``'s uncompressed size in the zip's central directory (as a bomb's author would)."""
     data = bytearray(path.read_bytes())
