@@ -1,6 +1,6 @@
 """Optional dependencies, imported where they are used, with the install line when one is missing.
 
-The core install (``pip install rnnkit``) is torch, numpy, safetensors, h5py, ninja and tqdm:
+The core install (``pip install rnnkit``) is torch, numpy, safetensors, h5py, pyfive, ninja and tqdm:
 enough for layers, models, Keras files, training and the fused kernels. Plots, subword tokenizers,
 BLEU and word vectors come as extras, so :func:`require` turns a missing module into one message
 that names the extra to install.

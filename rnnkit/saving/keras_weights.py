@@ -25,6 +25,7 @@ from ..layers.base import Layer
 from ..models.model import Model
 from ..naming import snake_case
 from .errors import ModelFileError
+from .hdf5_read import Hdf5Dataset, Hdf5Group
 
 VarsGroup = tuple[str, str, list[nn.Parameter]]  # (path inside the layer's group, name attr, weights)
 
@@ -76,10 +77,10 @@ def _class_named(layers: Any) -> list[tuple[str, Layer]]:
 
 
 # ----- Keras 3 layout ------------------------------------------------------------------------
-def read_keras3(path: str, root: h5py.Group, model: Model) -> None:
+def read_keras3(path: str, root: Hdf5Group, model: Model) -> None:
     """Copy the weights under ``root`` (a file or the archive's weights file) into ``model``."""
     stored = root.get("layers")
-    if not isinstance(stored, h5py.Group):
+    if not isinstance(stored, Hdf5Group):
         raise ModelFileError(path, "the weights file has no 'layers' group (is it a Keras 3 weights file?)")
     used, checked = set(), []
     for group_name, layer in keras3_layer_groups(model):
@@ -89,11 +90,11 @@ def read_keras3(path: str, root: h5py.Group, model: Model) -> None:
                 continue
             location = f"layers/{group_name}/{where}"
             group = root.get(location)
-            if not isinstance(group, h5py.Group):
+            if not isinstance(group, Hdf5Group):
                 raise ModelFileError(path, f"no weights group '{location}' for layer '{layer.name}' ({type(layer).__name__})")
-            arrays = [_dataset(path, group, str(i), f"{location}/{i}") for i in range(len(group))]
-            checked += _checked(path, layer, location, arrays, params)
-    extra = sorted(name for name in stored if name not in used and _holds_data(stored[name]))
+            datasets = [stored_weight(path, group, str(i)) for i in range(len(group))]
+            checked += _checked(path, layer, location, datasets, params)
+    extra = sorted(name for name in stored if name not in used and _holds_data(stored.get(name)))
     if extra:
         raise ModelFileError(path, f"the file holds weights for layers {extra} that this model does not have")
     _assign(path, model, checked)
@@ -111,28 +112,25 @@ def write_keras3(root: h5py.Group, model: Model) -> None:
     root.create_group("vars").attrs["name"] = model.name
 
 
-def _holds_data(item: Any) -> bool:
-    if isinstance(item, h5py.Dataset):
-        return True
-    return any(_holds_data(child) for child in item.values())
+def _holds_data(item: Hdf5Group | Hdf5Dataset | None) -> bool:
+    return isinstance(item, Hdf5Dataset) or (isinstance(item, Hdf5Group) and item.has_datasets())
 
 
 # ----- legacy layout -------------------------------------------------------------------------
-def read_legacy(path: str, group: h5py.Group, model: Model, by_name: bool) -> None:
+def read_legacy(path: str, group: Hdf5Group, model: Model, by_name: bool) -> None:
     """Copy weights from a legacy ``model_weights`` group (or a Keras 2 weights file's root).
 
     ``by_name`` matches layers by name (a model rebuilt from the same file); otherwise the layers
     that have weights are matched in order, as Keras's ``load_weights`` does.
     """
     stored = []
-    for layer_name in _string_list(path, group, "layer_names"):
+    for layer_name in string_list(path, group, "layer_names"):
         layer_group = group.get(layer_name)
-        if not isinstance(layer_group, h5py.Group):
+        if not isinstance(layer_group, Hdf5Group):
             raise ModelFileError(path, f"layer_names lists {layer_name!r}, but the file has no group for it")
-        names = _string_list(path, layer_group, "weight_names")
+        names = string_list(path, layer_group, "weight_names")
         if names:
-            arrays = [_dataset(path, layer_group, name, f"{layer_group.name}/{name}") for name in names]
-            stored.append((layer_name, arrays))
+            stored.append((layer_name, [stored_weight(path, layer_group, name) for name in names]))
     targets = [layer for layer in model.layers if list(layer.parameters())]
     if by_name:
         by = {layer.name: layer for layer in targets}
@@ -141,7 +139,7 @@ def read_legacy(path: str, group: h5py.Group, model: Model, by_name: bool) -> No
             raise ModelFileError(
                 path, f"the file has weights for layers {[n for n, _ in stored]}; the model has {sorted(by)}"
             )
-        pairs = [(by[name], name, arrays) for name, arrays in stored]
+        pairs = [(by[name], name, datasets) for name, datasets in stored]
     else:
         if len(stored) != len(targets):
             raise ModelFileError(
@@ -149,58 +147,60 @@ def read_legacy(path: str, group: h5py.Group, model: Model, by_name: bool) -> No
                 f"the file has weights for {len(stored)} layers {[n for n, _ in stored]}; the model has "
                 f"{len(targets)} layers with weights {[layer.name for layer in targets]}",
             )
-        pairs = [(layer, name, arrays) for layer, (name, arrays) in zip(targets, stored)]
+        pairs = [(layer, name, datasets) for layer, (name, datasets) in zip(targets, stored)]
     checked = []
-    for layer, name, arrays in pairs:
+    for layer, name, datasets in pairs:
         params = [p for _, _, group_params in vars_groups(layer) for p in group_params]
-        checked += _checked(path, layer, f"{group.name}/{name}", arrays, params)
+        checked += _checked(path, layer, f"{group.name}/{name}", datasets, params)
     _assign(path, model, checked)
 
 
-def _string_list(path: str, group: h5py.Group, attr: str) -> list[str]:
+def string_list(path: str, group: Hdf5Group, attr: str) -> list[str]:
     """A list-of-strings attribute; Keras 2 splits long ones into ``attr0``, ``attr1``, ..."""
-    if attr in group.attrs:
-        values = list(group.attrs[attr])
-    elif f"{attr}0" in group.attrs:
-        values, chunk = [], 0
-        while f"{attr}{chunk}" in group.attrs:
-            values.extend(group.attrs[f"{attr}{chunk}"])
+    attrs = group.attrs
+    if attr in attrs:
+        parts = [attrs[attr]]
+    elif f"{attr}0" in attrs:
+        parts, chunk = [], 0
+        while f"{attr}{chunk}" in attrs:
+            parts.append(attrs[f"{attr}{chunk}"])
             chunk += 1
     else:
         raise ModelFileError(path, f"HDF5 group '{group.name}' has no '{attr}' attribute")
-    return [v.decode("utf-8") if isinstance(v, bytes) else str(v) for v in values]
+    values = []
+    for part in parts:
+        if not isinstance(part, np.ndarray) or part.ndim != 1 or (part.size and part.dtype.kind not in "SUO"):
+            raise ModelFileError(path, field=f"{group.name} attribute {attr!r}", expected="a list of names", found=f"{type(part).__name__} {getattr(part, 'dtype', '')}")
+        values.extend(part.tolist())
+    return [v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v) for v in values]
 
 
 # ----- shared --------------------------------------------------------------------------------
-def _dataset(path: str, group: h5py.Group, key: str, where: str) -> np.ndarray:
+def stored_weight(path: str, group: Hdf5Group, key: str) -> Hdf5Dataset:
+    """The dataset ``key`` under ``group``, not read yet: its shape is checked first."""
     item = group.get(key)
-    if not isinstance(item, h5py.Dataset):
-        raise ModelFileError(path, f"weight '{where}' is missing")
-    array = item[()]
-    if isinstance(array, np.generic):  # a scalar weight (Attention's scale, Normalization's count)
-        array = np.asarray(array)
-    if not isinstance(array, np.ndarray) or array.dtype.kind not in "fiu":
-        raise ModelFileError(path, f"weight '{where}' is not a numeric array")
-    return array
+    if not isinstance(item, Hdf5Dataset):
+        raise ModelFileError(path, f"weight '{group.name.rstrip('/')}/{key}' is missing")
+    return item
 
 
 def _checked(
-    path: str, layer: Layer, where: str, arrays: list[np.ndarray], params: list[nn.Parameter]
-) -> list[tuple[np.ndarray, nn.Parameter]]:
-    """Pairs of (array, parameter) once count and shapes are known to match."""
+    path: str, layer: Layer, where: str, datasets: list[Hdf5Dataset], params: list[nn.Parameter]
+) -> list[tuple[Hdf5Dataset, nn.Parameter]]:
+    """Pairs of (dataset, parameter) once count and shapes are known to match (nothing read yet)."""
     who = f"layer '{layer.name}' ({type(layer).__name__})"
-    if len(arrays) != len(params):
-        raise ModelFileError(path, f"'{where}' holds {len(arrays)} weights; {who} has {len(params)}")
-    for i, (array, param) in enumerate(zip(arrays, params)):
-        if tuple(array.shape) != tuple(param.shape):
+    if len(datasets) != len(params):
+        raise ModelFileError(path, f"'{where}' holds {len(datasets)} weights; {who} has {len(params)}")
+    for i, (dataset, param) in enumerate(zip(datasets, params)):
+        if dataset.shape != tuple(param.shape):
             raise ModelFileError(
-                path, f"weight {i} of '{where}' has shape {tuple(array.shape)}; {who} needs {tuple(param.shape)}"
+                path, f"weight {i} of '{where}' has shape {dataset.shape}; {who} needs {tuple(param.shape)}"
             )
-    return list(zip(arrays, params))
+    return list(zip(datasets, params))
 
 
-def _assign(path: str, model: Model, pairs: list[tuple[np.ndarray, nn.Parameter]]) -> None:
-    """Copy only after every weight was checked, so a bad file leaves the model untouched.
+def _assign(path: str, model: Model, pairs: list[tuple[Hdf5Dataset, nn.Parameter]]) -> None:
+    """Read and copy only after every weight was checked, so a bad file leaves the model untouched.
 
     A model built by a loader has its parameters on the meta device (see
     :func:`~rnnkit.saving.keras_models.model_from_config`): they get memory only now, once the
@@ -212,9 +212,11 @@ def _assign(path: str, model: Model, pairs: list[tuple[np.ndarray, nn.Parameter]
         empty = sorted(set(names.values()) - filled)
         if empty:
             raise ModelFileError(path, f"the file holds no values for the model's weights {empty}")
+    arrays = [(dataset.read(), param) for dataset, param in pairs]
+    if any(param.is_meta for param in model.parameters()):
         model.to_empty(device="cpu")
     params = dict(model.named_parameters())
     with torch.no_grad():
-        for array, param in pairs:
+        for array, param in arrays:
             target = params[names[id(param)]]
-            target.copy_(torch.from_numpy(np.array(array, order="C")).to(target.dtype))
+            target.copy_(torch.from_numpy(array).to(target.dtype))
