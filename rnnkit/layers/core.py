@@ -149,7 +149,7 @@ class Embedding(Layer):
 
     def call(self, inputs: torch.Tensor, mask: Any = None, training: bool = False) -> torch.Tensor:
         ids = inputs if not inputs.is_floating_point() else inputs.long()
-        if ids.numel() and (int(ids.min()) < 0 or int(ids.max()) >= self.input_dim):
+        if ids.numel() and not ids.is_meta and (int(ids.min()) < 0 or int(ids.max()) >= self.input_dim):
             raise ValueError(
                 f"{_describe(self)}: ids must be in [0, {self.input_dim}); got values from "
                 f"{int(ids.min())} to {int(ids.max())}"
