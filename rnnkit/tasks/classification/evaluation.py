@@ -13,7 +13,11 @@ from ...data.padding import LengthBuckets, PaddedSequences
 from ...data.tables import read_labelled_texts
 from ...extras import pyplot
 from ...training.scores import ClassReport, confusion_matrix
-from ...training.task_files import load_weights_into, read_task_model
+from ...errors import FileFormatError
+from ...file_records import config_from_record, parse_part, record_field
+from ...training.task_files import read_task_model
+from ...weight_checks import build_from_weights
+from ..checkpoint_records import labels_from_record
 from .model import ClassifierConfig, build_classifier
 from .sequences import JAPANESE_VOWELS, feature_probabilities, read_sequences, standardise
 from .text import TextEncoder
@@ -21,12 +25,16 @@ from .text import TextEncoder
 
 def load_classifier(checkpoint: str | os.PathLike) -> tuple[Any, TextEncoder | None, dict[str, Any]]:
     """``(model in eval mode, encoder, record)`` from a checkpoint file or run directory (no encoder for numeric sequences)."""
-    path, weights, record = read_task_model(checkpoint)
-    if record.get("task") != "classify":
-        raise ValueError(f"{path}: a checkpoint of task {record.get('task')!r}, not of 'classify'")
-    model = build_classifier(ClassifierConfig.from_json(record["config"]))
-    load_weights_into(model, weights, path)
-    return model.eval(), TextEncoder.from_json(record["encoder"]) if record["encoder"] else None, record
+    path, weights, record = read_task_model(checkpoint, "classify")
+    config = config_from_record(path, ClassifierConfig, record.get("config"), "rnnkit.record.config")
+    model = build_from_weights(path, lambda: build_classifier(config), weights)
+    labels_from_record(path, record, "classes", config.classes)
+    encoder = record_field(path, record, "encoder", (dict, type(None)), where="rnnkit.record")
+    if encoder is not None:
+        encoder = parse_part(path, "rnnkit.record.encoder", TextEncoder.from_json, encoder)
+        if encoder.vocab_size > config.vocab_size:
+            raise FileFormatError(path, field="rnnkit.record.encoder", expected=f"at most {config.vocab_size} tokens", found=encoder.vocab_size)
+    return model.eval(), encoder, record
 
 
 def probabilities(model: Any, encoder: TextEncoder, texts: list[str], batch_size: int = 256) -> np.ndarray:
