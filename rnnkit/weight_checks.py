@@ -60,19 +60,24 @@ def checked_weights(
     return {key: checked_tensor(path, prefix + key, value, expected[key]) for key, value in saved.items()}
 
 
-def build_from_weights(path: str | os.PathLike, build: Callable[[], M], saved: dict[str, torch.Tensor], prefix: str = "model/") -> M:
+def build_from_weights(path: str | os.PathLike, build: Callable[[], M], saved: dict[str, torch.Tensor], layers: int,
+                       prefix: str = "model/") -> M:
     """``build()`` with ``saved``'s weights loaded, built only once its config is known to fit them.
 
     ``build`` makes the model from the file's config; it runs first on the meta device, where
-    parameters have shapes and no memory. A config the dataclass refuses, or whose weights differ
-    from the file's in name or shape, is an error naming the file before anything is allocated.
+    parameters have shapes and no memory. A config whose weights differ from the file's in name
+    or shape, or that the model refuses, is an error naming the file before anything is
+    allocated. ``layers`` (the config's count of recurrent layers, each with its own weights) is
+    compared with the file's tensors first, so a config of 20,000 layers is not even built on meta.
     """
+    if layers > len(saved):
+        raise FileFormatError(path, field="rnnkit.record.config.layers", expected=f"at most {len(saved)} (the file's weight tensors)", found=layers)
     try:
         with torch.device("meta"):
             shapes = build().state_dict()
-    except (ValueError, TypeError) as error:
-        raise FileFormatError(path, f"its config does not make a model ({error})", field="record.config") from None
-    check_bytes(path, "record.config", sum(t.numel() * t.element_size() for t in shapes.values()))
+    except (ValueError, TypeError, RuntimeError) as error:  # RuntimeError: torch refusing a size (an overflow)
+        raise FileFormatError(path, f"its config does not make a model ({error})", field="rnnkit.record.config") from None
+    check_bytes(path, "rnnkit.record.config", sum(t.numel() * t.element_size() for t in shapes.values()))
     weights = checked_weights(path, saved, shapes, prefix)
     model = build()
     model.load_state_dict(weights)
@@ -80,14 +85,16 @@ def build_from_weights(path: str | os.PathLike, build: Callable[[], M], saved: d
 
 
 def optimizer_state_dict(
-    path: str | os.PathLike, tensors: dict[str, torch.Tensor], record: Any, optimizer: torch.optim.Optimizer, where: str
+    path: str | os.PathLike, tensors: dict[str, torch.Tensor], record: Any, optimizer: torch.optim.Optimizer, where: str,
+    prefix: str = "optimizer/",
 ) -> dict[str, Any]:
     """The state dict for torch ``optimizer`` from a file, checked against its parameters (in its order).
 
-    ``tensors`` are the file's ``<where>/<param index>/<slot>`` tensors by ``<index>/<slot>``;
-    ``record`` is ``{"param_groups": [...], "state": {index: {slot: number}}}`` (the JSON part
+    ``tensors`` are the file's ``<prefix><param index>/<slot>`` tensors by ``<index>/<slot>``;
+    ``record`` (the header's field ``where``) is ``{"param_groups": [...], "state": {index: {slot: number}}}`` (the JSON part
     :func:`rnnkit.safetensors_file.optimizer_parts` wrote). A slot tensor is a scalar or has its
-    parameter's shape; it is cast to the parameter's dtype. A group setting that is a tuple in
+    parameter's shape; it is cast to the parameter's dtype. Where ``optimizer`` already holds
+    slots (rnnkit's optimizers make them when bound), each parameter needs the same ones. A group setting that is a tuple in
     ``optimizer`` (Adam's ``betas``) comes back as one (JSON has only lists).
     """
     params = [param for group in optimizer.param_groups for param in group["params"]]
@@ -100,6 +107,9 @@ def optimizer_state_dict(
                                         or (isinstance(value, list) and all(is_kind(v, float) for v in value))):
                 raise FileFormatError(path, field=f"{where}.param_groups.{index}.{key}", expected="a number, true/false, null or a list of numbers", found=describe(value))
         groups[index] = {key: tuple(value) if isinstance(current.get(key), tuple) else value for key, value in group.items()}
+    order = [index for group in groups for index in group["params"]]
+    if order != list(range(len(params))):  # torch numbers the parameters in order, group after group
+        raise FileFormatError(path, field=f"{where}.param_groups", expected=f"the parameters 0 to {len(params) - 1} in order", found=order[:20])
     state: dict[int, dict[str, Any]] = {}
     for index, entries in record_field(path, record, "state", dict, where=where).items():
         param = _param(path, f"{where}.state.{index}", index, params)
@@ -108,9 +118,13 @@ def optimizer_state_dict(
             state.setdefault(param, {})[name] = record_field(path, entries, name, float, where=f"{where}.state.{index}")
     for key, value in tensors.items():
         index, _, name = key.partition("/")
-        param = _param(path, f"{where}/{key}", index, params)
+        param = _param(path, prefix + key, index, params)
         like = params[param] if value.dim() else params[param].new_zeros(())
-        state.setdefault(param, {})[name] = checked_tensor(path, f"{where}/{key}", value, like)
+        state.setdefault(param, {})[name] = checked_tensor(path, prefix + key, value, like)
+    for index, param in enumerate(params):  # an optimizer that made its slots already: the file must hold the same ones
+        expected, found = sorted(optimizer.state.get(param, {})), sorted(state.get(index, {}))
+        if expected and found != expected:
+            raise FileFormatError(path, field=f"{prefix}{index}/*", expected=f"the slots {expected}", found=found)
     return {"state": state, "param_groups": groups}
 
 

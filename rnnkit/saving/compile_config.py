@@ -133,7 +133,10 @@ def optimizer_from_config(config: Any) -> Any:
     if not isinstance(config, dict):
         raise NotDescribable(f"the optimizer is not a config object: {config!r}")
     name = str(config.get("class_name")).removeprefix("Custom>")  # tf.keras 2.11+ named its built-ins so
-    body = {key: value for key, value in (config.get("config") or {}).items() if key not in _TF_KERAS_2_KEYS}
+    body = config.get("config") or {}
+    if not isinstance(body, dict):
+        raise NotDescribable(f"the optimizer's config is not an object: {body!r}")
+    body = {key: value for key, value in body.items() if key not in _TF_KERAS_2_KEYS}
     return optimizer_module.deserialize({"class_name": name, "config": body})
 
 
@@ -257,7 +260,7 @@ def restore_optimizer_state(path: str, model: Any, record: Any, tensors: dict[st
              "state": record_field(path, record, "plain_state", dict, where=where, default={})}
     state = {"iterations": record_field(path, record, "iterations", int, where=where, minimum=0),
              "learning_rate": record_field(path, record, "learning_rate", (float, type(None)), where=where, minimum=0),
-             "torch": optimizer_state_dict(path, tensors, plain, optimizer.torch_optimizer, "compiled_optimizer")}
+             "torch": optimizer_state_dict(path, tensors, plain, optimizer.torch_optimizer, where, "compiled_optimizer/")}
     try:
         optimizer.load_state_dict(state)
     except (ValueError, KeyError) as error:

@@ -62,8 +62,8 @@ def read_task_model(checkpoint: str | os.PathLike, task: str | None = None) -> t
     record = task_record(path, contents.header)
     if contents.kind != "task":
         if record.get("task") == "lm":
-            raise ValueError(f"{path}: a language-model checkpoint; use 'rnnkit sample' or 'rnnkit score' with it")
-        raise ValueError(f"{path}: an rnnkit {contents.kind} file, not a checkpoint of 'rnnkit train classify|tag|forecast|seq2seq'")
+            raise FileFormatError(path, "a language-model checkpoint; use 'rnnkit sample' or 'rnnkit score' with it")
+        raise FileFormatError(path, f"an rnnkit {contents.kind} file, not a checkpoint of 'rnnkit train classify|tag|forecast|seq2seq'")
     if task is not None and record.get("task") != task:
         raise FileFormatError(path, field="rnnkit.record.task", expected=f"a checkpoint of 'rnnkit train {task}'", found=repr(record.get("task")))
     return path, contents.group("model"), record

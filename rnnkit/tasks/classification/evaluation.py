@@ -27,7 +27,7 @@ def load_classifier(checkpoint: str | os.PathLike) -> tuple[Any, TextEncoder | N
     """``(model in eval mode, encoder, record)`` from a checkpoint file or run directory (no encoder for numeric sequences)."""
     path, weights, record = read_task_model(checkpoint, "classify")
     config = config_from_record(path, ClassifierConfig, record.get("config"), "rnnkit.record.config")
-    model = build_from_weights(path, lambda: build_classifier(config), weights)
+    model = build_from_weights(path, lambda: build_classifier(config), weights, config.layers)
     labels_from_record(path, record, "classes", config.classes)
     encoder = record_field(path, record, "encoder", (dict, type(None)), where="rnnkit.record")
     if encoder is not None:

@@ -30,7 +30,7 @@ from .training import prepared
 def load_forecaster(checkpoint: str | os.PathLike) -> tuple[Any, dict[str, Any]]:
     path, weights, record = read_task_model(checkpoint, "forecast")
     config = config_from_record(path, ForecasterConfig, record.get("config"), "rnnkit.record.config")
-    model = build_from_weights(path, lambda: build_forecaster(config), weights)
+    model = build_from_weights(path, lambda: build_forecaster(config), weights, config.layers)
     scaler = config_from_record(path, Scaler, record.get("scaler"), "rnnkit.record.scaler")
     if len(scaler.mean) != config.features or len(scaler.std) != config.features:
         raise FileFormatError(path, field="rnnkit.record.scaler", expected=f"a mean and std per feature ({config.features})",

@@ -19,6 +19,7 @@ from typing import Any
 import torch
 
 from ... import safetensors_file
+from ...errors import FileFormatError
 from ...file_records import config_from_record
 from ...training import save_checkpoint
 from ...training.task_files import resolve_task_checkpoint, task_record
@@ -42,7 +43,7 @@ def read_lm_checkpoint(checkpoint: str | os.PathLike) -> tuple[Path, dict[str, t
     contents = safetensors_file.load(path)
     record = task_record(path, contents.header)
     if contents.kind != "training" or record.get("task") != TASK:
-        raise ValueError(f"{path}: a safetensors file, but not an rnnkit language-model checkpoint")
+        raise FileFormatError(path, "a safetensors file, but not an rnnkit language-model checkpoint")
     return path, contents.group("model"), record
 
 
@@ -50,6 +51,6 @@ def load_language_model(checkpoint: str | os.PathLike) -> tuple[LanguageModel, A
     """``(model in eval mode, tokenizer, record)`` from a checkpoint file or run directory."""
     path, weights, record = read_lm_checkpoint(checkpoint)
     config = config_from_record(path, ModelConfig, record.get("config"), "rnnkit.record.config")
-    model = build_from_weights(path, lambda: LanguageModel(config), weights)
+    model = build_from_weights(path, lambda: LanguageModel(config), weights, config.layers)
     tokenizer = tokenizer_from_record(path, record.get("tokenizer"), "rnnkit.record.tokenizer", config.vocab_size)
     return model.eval(), tokenizer, record

@@ -33,7 +33,7 @@ def load_seq2seq(checkpoint: str | os.PathLike) -> tuple[Seq2Seq, Side, Side, di
     """``(model in eval mode, source side, target side, record)``; a clear error for any other file."""
     path, weights, record = read_task_model(checkpoint, TASK)
     config = config_from_record(path, Seq2SeqConfig, record.get("config"), "rnnkit.record.config")
-    model = build_from_weights(path, lambda: Seq2Seq(config), weights)
+    model = build_from_weights(path, lambda: Seq2Seq(config), weights, config.layers)
     source, target = (Side(tokenizer_from_record(path, record.get(name), f"rnnkit.record.{name}", size - RESERVED))
                       for name, size in (("source", config.source_vocab_size), ("target", config.target_vocab_size)))
     record_field(path, record, "max_length", int, where="rnnkit.record", default=50, minimum=1, maximum=MAX_LENGTH)

@@ -27,7 +27,7 @@ def load_tagger(checkpoint: str | os.PathLike) -> tuple[Tagger, WordFeatures, di
     """``(model in eval mode, word features, record)`` from a checkpoint file or run directory."""
     path, weights, record = read_task_model(checkpoint, "tag")
     config = config_from_record(path, TaggerConfig, record.get("config"), "rnnkit.record.config")
-    model = build_from_weights(path, lambda: Tagger(config), weights)
+    model = build_from_weights(path, lambda: Tagger(config), weights, config.layers)
     labels_from_record(path, record, "tags", config.tags)
     features = parse_part(path, "rnnkit.record.features", WordFeatures.from_json, record_field(path, record, "features", dict, where="rnnkit.record"))
     return model.eval(), features, record
