@@ -11,8 +11,8 @@ a config dataclass, typed by the dataclass's own annotations, before the config 
 from __future__ import annotations
 
 import dataclasses
-import math
 import os
+import sys
 import types
 import typing
 from typing import Any, Callable, TypeVar
@@ -33,11 +33,14 @@ def describe(value: Any) -> str:
 
 
 def is_kind(value: Any, kind: type) -> bool:
-    """``value`` is of JSON kind ``kind``; an integer is not a bool, a number is finite (int or float)."""
+    """``value`` is of JSON kind ``kind``; an integer is not a bool, a number is finite (int or float).
+
+    ``abs(value) <= float max`` is false for NaN and the infinities (which Python's JSON parser reads).
+    """
     if kind is int:
         return isinstance(value, int) and not isinstance(value, bool)
-    if kind is float:
-        return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    if kind is float:  # an integer too large for a float is not a number rnnkit can use either
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) <= sys.float_info.max
     return isinstance(value, kind)
 
 
@@ -76,10 +79,11 @@ def checked_value(
         raise FileFormatError(path, field=field, expected=_expected(kind), found=describe(value))
     if choices is not None and value not in choices:
         raise FileFormatError(path, field=field, expected=f"one of {list(choices)}", found=describe(value))
-    if minimum is not None and is_kind(value, float) and value < minimum:
-        raise FileFormatError(path, field=field, expected=f"at least {minimum}", found=value)
-    if maximum is not None and is_kind(value, float) and value > maximum:
-        raise FileFormatError(path, field=field, expected=f"at most {maximum}", found=value)
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if minimum is not None and number and value < minimum:
+        raise FileFormatError(path, field=field, expected=f"at least {minimum}", found=describe(value))
+    if maximum is not None and number and value > maximum:
+        raise FileFormatError(path, field=field, expected=f"at most {maximum}", found=describe(value))
     return value
 
 

@@ -91,45 +91,55 @@ def optimizer_state_dict(
     """The state dict for torch ``optimizer`` from a file, checked against its parameters (in its order).
 
     ``tensors`` are the file's ``<prefix><param index>/<slot>`` tensors by ``<index>/<slot>``;
-    ``record`` (the header's field ``where``) is ``{"param_groups": [...], "state": {index: {slot: number}}}`` (the JSON part
-    :func:`rnnkit.safetensors_file.optimizer_parts` wrote). A slot tensor is a scalar or has its
-    parameter's shape; it is cast to the parameter's dtype. Where ``optimizer`` already holds
-    slots (rnnkit's optimizers make them when bound), each parameter needs the same ones. A group setting that is a tuple in
-    ``optimizer`` (Adam's ``betas``) comes back as one (JSON has only lists).
+    ``record`` (the header's field ``where``) is ``{"param_groups": [...], "state": {index: {slot:
+    number}}}``, the JSON part :func:`rnnkit.safetensors_file.optimizer_parts` wrote. A slot
+    tensor is a scalar or has its parameter's shape, and is cast to the parameter's dtype. Where
+    ``optimizer`` already holds slots (rnnkit's optimizers make them when bound), each parameter
+    needs the same ones, or the first step would miss one.
     """
     params = [param for group in optimizer.param_groups for param in group["params"]]
-    groups = record_field(path, record, "param_groups", list, where=where)
-    for index, (group, current) in enumerate(zip(groups, optimizer.param_groups)):
-        indices = record_field(path, group, "params", list, where=f"{where}.param_groups.{index}")
-        record_items(path, indices, int, f"{where}.param_groups.{index}.params", minimum=0, maximum=len(params) - 1)
-        for key, value in group.items():
-            if key != "params" and not (value is None or is_kind(value, bool) or is_kind(value, float)
-                                        or (isinstance(value, list) and all(is_kind(v, float) for v in value))):
-                raise FileFormatError(path, field=f"{where}.param_groups.{index}.{key}", expected="a number, true/false, null or a list of numbers", found=describe(value))
-        groups[index] = {key: tuple(value) if isinstance(current.get(key), tuple) else value for key, value in group.items()}
-    order = [index for group in groups for index in group["params"]]
-    if order != list(range(len(params))):  # torch numbers the parameters in order, group after group
-        raise FileFormatError(path, field=f"{where}.param_groups", expected=f"the parameters 0 to {len(params) - 1} in order", found=order[:20])
+    groups = _param_groups(path, record, optimizer, where)
     state: dict[int, dict[str, Any]] = {}
     for index, entries in record_field(path, record, "state", dict, where=where).items():
         param = _param(path, f"{where}.state.{index}", index, params)
-        record_field(path, record["state"], index, dict, where=f"{where}.state")
-        for name in entries:
+        for name in record_field(path, record["state"], index, dict, where=f"{where}.state"):
             state.setdefault(param, {})[name] = record_field(path, entries, name, float, where=f"{where}.state.{index}")
     for key, value in tensors.items():
         index, _, name = key.partition("/")
         param = _param(path, prefix + key, index, params)
         like = params[param] if value.dim() else params[param].new_zeros(())
         state.setdefault(param, {})[name] = checked_tensor(path, prefix + key, value, like)
-    for index, param in enumerate(params):  # an optimizer that made its slots already: the file must hold the same ones
+    for index, param in enumerate(params):
         expected, found = sorted(optimizer.state.get(param, {})), sorted(state.get(index, {}))
         if expected and found != expected:
             raise FileFormatError(path, field=f"{prefix}{index}/*", expected=f"the slots {expected}", found=found)
     return {"state": state, "param_groups": groups}
 
 
+def _param_groups(path: str | os.PathLike, record: Any, optimizer: torch.optim.Optimizer, where: str) -> list[dict[str, Any]]:
+    """The file's ``param_groups``: plain settings, and the parameters numbered 0 to n-1 in order, as torch writes them.
+
+    A setting that is a tuple in ``optimizer`` (Adam's ``betas``) comes back as one (JSON has only lists).
+    """
+    count = sum(len(group["params"]) for group in optimizer.param_groups)
+    groups = record_field(path, record, "param_groups", list, where=where)
+    for index, group in enumerate(groups):
+        current = optimizer.param_groups[index] if index < len(optimizer.param_groups) else {}
+        field = f"{where}.param_groups.{index}"
+        record_items(path, record_field(path, group, "params", list, where=field), int, f"{field}.params")
+        for key, value in group.items():
+            if key != "params" and not (value is None or is_kind(value, bool) or is_kind(value, float)
+                                        or (isinstance(value, list) and all(is_kind(v, float) for v in value))):
+                raise FileFormatError(path, field=f"{field}.{key}", expected="a number, true/false, null or a list of numbers", found=describe(value))
+        groups[index] = {key: tuple(value) if isinstance(current.get(key), tuple) else value for key, value in group.items()}
+    order = [index for group in groups for index in group["params"]]
+    if order != list(range(count)):
+        raise FileFormatError(path, field=f"{where}.param_groups", expected=f"the parameters 0 to {count - 1} in order", found=order[:20])
+    return groups
+
+
 def _param(path: str | os.PathLike, field: str, index: str, params: Sequence[torch.Tensor]) -> int:
     """The parameter number ``index`` (a string of the file) names, within the optimizer's parameters."""
-    if not (index.isdigit() and int(index) < len(params)):
+    if not (index.isascii() and index.isdigit() and int(index) < len(params)):
         raise FileFormatError(path, field=field, expected=f"a parameter index from 0 to {len(params) - 1}", found=repr(index))
     return int(index)

@@ -140,11 +140,14 @@ def test_legacy_weights_file_loads(expected):
     np.testing.assert_array_equal(model.predict(expected["x"], verbose=0), expected["model_y"])
 
 
-def test_legacy_training_checkpoint_resumes(expected):
+def test_legacy_training_checkpoint_with_torch_adam_slots_is_refused_at_load(expected):
+    """The old layout's optimizer state is torch Adam's (exp_avg, exp_avg_sq, step), which rnnkit's Adam
+    (Keras's slots momentum, velocity) cannot step with: it loaded, then failed in the first step."""
     model = _legacy_sequential()
-    assert load_checkpoint(LEGACY / "training.safetensors", model) == 2
-    assert model.optimizer.iterations == int(expected["model_iterations"])
-    np.testing.assert_array_equal(model.predict(expected["x"], verbose=0), expected["model_y"])
+    before = model.predict(expected["x"], verbose=0)
+    with pytest.raises(FileFormatError, match=r"optimizer/0/\*: expected the slots \['momentum', 'velocity'\], found \['exp_avg', 'exp_avg_sq', 'step'\]"):
+        load_checkpoint(LEGACY / "training.safetensors", model)
+    np.testing.assert_array_equal(model.predict(expected["x"], verbose=0), before)  # nothing restored
 
 
 def test_legacy_task_checkpoint_loads(expected):

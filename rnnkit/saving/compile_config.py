@@ -24,10 +24,10 @@ from typing import Any
 import numpy as np
 import torch
 
+from ..file_records import record_field
 from ..training import losses as loss_module
 from ..training import metrics as metric_module
 from ..training import optimizers as optimizer_module
-from ..file_records import record_field
 from ..weight_checks import optimizer_state_dict
 from .errors import ModelFileError
 

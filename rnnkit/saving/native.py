@@ -26,10 +26,10 @@ from .. import safetensors_file
 from ..file_records import record_field
 from ..models.model import Model
 from ..safetensors_file import looks_like_safetensors
+from ..weight_checks import checked_weights, optimizer_state_dict
 from .compile_config import compile_config, compile_from_config, optimizer_state_parts, restore_optimizer_state
 from .errors import ModelFileError
 from .keras_export import model_config
-from ..weight_checks import checked_weights, optimizer_state_dict
 from .keras_models import model_from_config
 
 __all__ = ["load", "load_optimizer_state", "load_weights", "looks_like_safetensors", "model_bytes", "weights_bytes"]

@@ -40,8 +40,14 @@ def tokenizer_from_record(path: str | os.PathLike, state: Any, where: str, vocab
     return tokenizer
 
 
-def labels_from_record(path: str | os.PathLike, record: Any, name: str, count: int, where: str = "rnnkit.record") -> list[str]:
-    """The list of ``count`` label names (classes, tags) at ``where.name``: one per output of the network."""
+def labels_from_record(path: str | os.PathLike, record: Any, name: str, count: int, where: str = "rnnkit.record",
+                       required: bool = True) -> list[str] | None:
+    """The list of ``count`` label names (classes, tags) at ``where.name``: one per output of the network.
+
+    With ``required=False`` a record without them gives None (files of the old layout may lack them).
+    """
+    if not required and name not in record:
+        return None
     labels = record_items(path, record_field(path, record, name, list, where=where), str, f"{where}.{name}")
     if len(labels) != count:
         raise FileFormatError(path, field=f"{where}.{name}", expected=f"{count} names (the network's outputs)", found=f"{len(labels)}")

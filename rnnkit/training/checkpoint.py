@@ -70,8 +70,8 @@ def _optimizer_state(path: str, model: Any, tensors: dict[str, torch.Tensor], re
         raise ValueError(f"{path}: the checkpoint holds optimizer state; compile the model before loading it")
     name = record_field(path, record, "name", str, where="rnnkit.optimizer")
     if optimizer.name != name:
-        raise FileFormatError(path, field="rnnkit.optimizer.name", expected=f"the model's optimizer {optimizer.name!r} (compile it as the run was)",
-                              found=repr(name))
+        raise FileFormatError(path, f"the checkpoint was trained with optimizer {name!r}; the model is compiled with {optimizer.name!r}",
+                              field="rnnkit.optimizer.name")
     if optimizer.torch_optimizer is None:
         optimizer.bind(model.parameters())
     return {"iterations": record_field(path, record, "iterations", int, where="rnnkit.optimizer", minimum=0),

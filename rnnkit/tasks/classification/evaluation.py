@@ -11,10 +11,10 @@ import torch
 
 from ...data.padding import LengthBuckets, PaddedSequences
 from ...data.tables import read_labelled_texts
-from ...extras import pyplot
-from ...training.scores import ClassReport, confusion_matrix
 from ...errors import FileFormatError
+from ...extras import pyplot
 from ...file_records import config_from_record, parse_part, record_field
+from ...training.scores import ClassReport, confusion_matrix
 from ...training.task_files import read_task_model
 from ...weight_checks import build_from_weights
 from ..checkpoint_records import labels_from_record
@@ -28,7 +28,7 @@ def load_classifier(checkpoint: str | os.PathLike) -> tuple[Any, TextEncoder | N
     path, weights, record = read_task_model(checkpoint, "classify")
     config = config_from_record(path, ClassifierConfig, record.get("config"), "rnnkit.record.config")
     model = build_from_weights(path, lambda: build_classifier(config), weights, config.layers)
-    labels_from_record(path, record, "classes", config.classes)
+    labels_from_record(path, record, "classes", config.classes, required=False)
     encoder = record_field(path, record, "encoder", (dict, type(None)), where="rnnkit.record")
     if encoder is not None:
         encoder = parse_part(path, "rnnkit.record.encoder", TextEncoder.from_json, encoder)

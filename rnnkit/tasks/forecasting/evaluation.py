@@ -16,10 +16,10 @@ from typing import Any, NamedTuple
 import numpy as np
 import torch
 
-from ...extras import pyplot
-from ...training.scores import mean_absolute_scaled_error
 from ...errors import FileFormatError
+from ...extras import pyplot
 from ...file_records import config_from_record, record_field
+from ...training.scores import mean_absolute_scaled_error
 from ...training.task_files import read_task_model, resolve_task_checkpoint
 from ...weight_checks import build_from_weights
 from .model import ForecasterConfig, build_forecaster

@@ -12,9 +12,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from ...file_records import config_from_record, record_field
 from ...models.seq2seq import Seq2Seq, Seq2SeqConfig
 from ...training.task_files import MODEL_FILE, read_task_model, save_task_model
-from ...file_records import config_from_record, record_field
 from ...weight_checks import build_from_weights
 from ..checkpoint_records import tokenizer_from_record
 from .data import RESERVED, Side

@@ -13,8 +13,8 @@ import torch
 from ...data.padding import LengthBuckets
 from ...data.tagged_text import read_tagged
 from ...data.tokenizers import WordTokenizer
-from ...training.scores import entity_scores
 from ...file_records import config_from_record, parse_part, record_field
+from ...training.scores import entity_scores
 from ...training.task_files import read_task_model, resolve_task_checkpoint
 from ...weight_checks import build_from_weights
 from ..checkpoint_records import labels_from_record
