@@ -10,10 +10,13 @@ support it.
 
 from __future__ import annotations
 
+import inspect
+
 from typing import Any, Callable
 
 from .. import constraints, regularizers
 from .. import layers as L
+from ..file_records import describe, is_kind
 from ..layers.base import Layer
 from .errors import ModelFileError
 
@@ -298,6 +301,16 @@ def _rnn_cell(path: str, entry: Any, keras2: bool, custom_objects: dict | None) 
 
 
 def _construct(path: str, who: str, cls: Callable[..., Layer], kwargs: dict) -> Layer:
+    """``cls(**kwargs)``; an option whose default is a bool, an int or a float must be one too (a file's
+    ``reset_after: "x"`` would otherwise reach the kernels), else an error naming the layer and option."""
+    try:
+        defaults = {name: p.default for name, p in inspect.signature(cls).parameters.items()}
+    except (TypeError, ValueError):  # a class without a signature to compare with
+        defaults = {}
+    for key, value in kwargs.items():
+        kind = next((k for k in (bool, int, float) if type(defaults.get(key)) is k), None)
+        if kind is not None and not is_kind(value, kind):
+            raise ModelFileError(path, f"{who}: option {key} must be {'true or false' if kind is bool else 'a number'}; got {describe(value)}")
     try:
         return cls(**kwargs)
     except TypeError as error:  # an option the rnnkit class does not take

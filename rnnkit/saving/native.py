@@ -63,7 +63,10 @@ def load(path: str, compile: bool = True, custom_objects: dict | None = None) ->
     if contents.kind != "model":
         raise ModelFileError(path, "this safetensors file holds no model config (only weights?); build the model and call model.load_weights(path)")
     config = record_field(path, contents.header, "config", dict, where="rnnkit")
-    model = model_from_config(path, config, keras2=False, custom_objects=custom_objects)
+    try:
+        model = model_from_config(path, config, keras2=False, custom_objects=custom_objects)
+    except RuntimeError as error:  # torch refusing a size even on the meta device (it overflows)
+        raise ModelFileError(path, f"its config does not make a model ({error})") from None
     _load_weights(path, model, contents.group("weights"))
     record = record_field(path, contents.header, "compile", dict, where="rnnkit", default=None)
     if compile and record is not None:
