@@ -142,7 +142,7 @@ def parse_part(path: str | os.PathLike, where: str, parse: Callable[[Any], T], v
         return parse(value)
     except FileFormatError:
         raise
-    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as error:
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError, OverflowError) as error:
         field = getattr(error, "field", None)  # a SettingError names the config field it refuses
         problem = getattr(error, "problem", None) or (f"missing {error}" if isinstance(error, KeyError) else str(error))
         raise FileFormatError(path, f"not a valid record ({problem})", field=f"{where}.{field}" if field else where) from None

@@ -300,13 +300,22 @@ def _rnn_cell(path: str, entry: Any, keras2: bool, custom_objects: dict | None) 
     return _construct(path, describe(entry), L.StackedRNNCells, {"cells": stacked, "name": config.get("name")})
 
 
+def _option_defaults(cls: Callable[..., Layer]) -> dict[str, Any]:
+    """The default of every keyword the layer takes: its ``__init__`` and its bases' (options travel
+    on as ``**kwargs``), and a recurrent layer's cell class's (``GRU`` hands ``reset_after`` to ``GRUCell``)."""
+    classes = [*inspect.getmro(cls), *inspect.getmro(getattr(cls, "cell_class", object))]
+    defaults: dict[str, Any] = {}
+    for klass in classes:
+        if "__init__" in vars(klass) and klass is not object:
+            for name, parameter in inspect.signature(vars(klass)["__init__"]).parameters.items():
+                defaults.setdefault(name, parameter.default)
+    return defaults
+
+
 def _construct(path: str, who: str, cls: Callable[..., Layer], kwargs: dict) -> Layer:
     """``cls(**kwargs)``; an option whose default is a bool, an int or a float must be one too (a file's
     ``reset_after: "x"`` would otherwise reach the kernels), else an error naming the layer and option."""
-    try:
-        defaults = {name: p.default for name, p in inspect.signature(cls).parameters.items()}
-    except (TypeError, ValueError):  # a class without a signature to compare with
-        defaults = {}
+    defaults = _option_defaults(cls)
     for key, value in kwargs.items():
         kind = next((k for k in (bool, int, float) if type(defaults.get(key)) is k), None)
         if kind is not None and not is_kind(value, kind):
