@@ -326,6 +326,8 @@ def _construct(path: str, who: str, cls: Callable[..., Layer], kwargs: dict) -> 
         raise ModelFileError(path, f"{who}: unsupported option: {error}") from None
     except ValueError as error:
         raise ModelFileError(path, f"{who}: {error}") from None
+    except (IndexError, KeyError) as error:  # a shape option of the wrong form ("batch_input_shape": [])
+        raise ModelFileError(path, f"{who}: an option of the wrong form ({type(error).__name__}: {error})") from None
 
 
 def refuse_layers_keras_lacks(model: Layer) -> None:
