@@ -31,7 +31,9 @@ import safetensors.torch
 import torch
 
 from .atomic_files import write_atomically
-from .errors import FileFormatError
+from .errors import FileFormatError, FileLimitError
+from .file_records import as_object, record_field
+from .limits import check_bytes, load_json
 
 FORMAT = "rnnkit"
 VERSION = 2
@@ -100,6 +102,7 @@ def load(path: str | os.PathLike) -> Contents:
     """Header and tensors of an rnnkit file; a :class:`FileFormatError` naming the file for anything else."""
     path = os.fspath(path)
     header = _header(path, _metadata(path))
+    check_bytes(path, "tensors", os.path.getsize(path))
     try:
         with safetensors.safe_open(path, framework="pt") as reader:
             tensors = {key: reader.get_tensor(key) for key in reader.keys()}
@@ -126,33 +129,28 @@ def _metadata(path: str) -> dict[str, str]:
     except FileNotFoundError:
         raise FileFormatError(path, "no such file") from None
     try:
-        header = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise FileFormatError(path, f"{not_safetensors}: its header is not JSON ({error})") from None
-    metadata = header.get("__metadata__") if isinstance(header, dict) else None
-    if metadata is None:
-        metadata = {}
-    if not isinstance(metadata, dict) or not all(isinstance(v, str) for v in metadata.values()):
-        raise FileFormatError(path, "a damaged safetensors file: its __metadata__ is not an object of strings")
+        header = load_json(path, "safetensors header", raw)
+    except FileLimitError:
+        raise
+    except FileFormatError as error:
+        raise FileFormatError(path, f"{not_safetensors}: its header is not JSON ({error.found})") from None
+    as_object(path, header, "safetensors header")
+    metadata = record_field(path, header, "__metadata__", (dict, type(None)), where="safetensors header") or {}
+    for key in metadata:
+        record_field(path, metadata, key, str, where="__metadata__")
     return metadata
-
-
-def _json(path: str, what: str, text: str) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise FileFormatError(path, f"{what} in the header is damaged (not JSON: {error})") from None
 
 
 def _header(path: str, metadata: dict[str, str]) -> dict[str, Any]:
     if METADATA_KEY not in metadata:
         return _legacy_header(path, metadata)
-    header = _json(path, "the rnnkit record", metadata[METADATA_KEY])
-    if not isinstance(header, dict) or header.get("format") != FORMAT or header.get("kind") not in KINDS:
-        raise FileFormatError(path, f"the header's rnnkit record is not one rnnkit wrote (expected format 'rnnkit' and a kind of {KINDS})")
-    version = header.get("version")
-    if not isinstance(version, int) or not 1 <= version <= VERSION:
-        raise FileFormatError(path, f"format version {version!r} is not one this rnnkit reads (1 to {VERSION}); a newer rnnkit wrote it?")
+    header = load_json(path, f"__metadata__.{METADATA_KEY}", metadata[METADATA_KEY])
+    record_field(path, header, "format", str, where=METADATA_KEY, choices=(FORMAT,))
+    record_field(path, header, "kind", str, where=METADATA_KEY, choices=KINDS)
+    version = record_field(path, header, "version", int, where=METADATA_KEY)
+    if not 1 <= version <= VERSION:
+        raise FileFormatError(path, field=f"{METADATA_KEY}.version", expected=f"a format version this rnnkit reads (1 to {VERSION})",
+                              found=f"{version} (a newer rnnkit wrote it?)")
     return header
 
 
@@ -160,27 +158,28 @@ def _legacy_header(path: str, metadata: dict[str, str]) -> dict[str, Any]:
     """The header of a file written before this container: the four old layouts, as version 1."""
     legacy = {"format": FORMAT, "version": 1}
     if metadata.get("format") in _LEGACY_MODEL_FORMATS:
-        if metadata.get("format_version") != "1":
-            raise FileFormatError(path, f"format version {metadata.get('format_version')!r} is not one this rnnkit reads (1)")
+        record_field(path, metadata, "format_version", str, where="__metadata__", choices=("1",))
         header = {**legacy, "kind": _LEGACY_MODEL_FORMATS[metadata["format"]]}
-        if "config" in metadata:
-            header["config"] = _json(path, "the stored config", metadata["config"])
-        if "optimizer" in metadata:
-            header["optimizer"] = _json(path, "the stored optimizer state", metadata["optimizer"])
+        for name in ("config", "optimizer"):
+            if name in metadata:
+                header[name] = load_json(path, f"__metadata__.{name}", metadata[name])
         return header
     if _LEGACY_TRAINING_KEY in metadata:
-        record = _json(path, "the checkpoint record", metadata[_LEGACY_TRAINING_KEY])
-        if record.get("version") != 1:
-            raise FileFormatError(path, f"checkpoint version {record.get('version')} is not 1, the one this rnnkit reads")
-        optimizer = record["optimizer"]
+        where = f"__metadata__.{_LEGACY_TRAINING_KEY}"
+        record = load_json(path, where, metadata[_LEGACY_TRAINING_KEY])
+        record_field(path, record, "version", int, where=where, choices=(1,))
+        optimizer = record_field(path, record, "optimizer", (dict, type(None)), where=where)
         if optimizer is not None:
-            optimizer = {**{k: v for k, v in optimizer.items() if k != "plain_state"}, "state": optimizer["plain_state"]}
-        header = {**legacy, "kind": "training", "epoch": record["epoch"], "optimizer": optimizer, "rng": record["rng"]}
+            plain = record_field(path, optimizer, "plain_state", dict, where=f"{where}.optimizer")
+            optimizer = {**{k: v for k, v in optimizer.items() if k != "plain_state"}, "state": plain}
+        header = {**legacy, "kind": "training", "epoch": record_field(path, record, "epoch", int, where=where),
+                  "optimizer": optimizer, "rng": record_field(path, record, "rng", dict, where=where)}
         if _LEGACY_LANGUAGE_MODEL_KEY in metadata:
-            header["record"] = {"task": "lm", **_json(path, "the language-model record", metadata[_LEGACY_LANGUAGE_MODEL_KEY])}
+            where = f"__metadata__.{_LEGACY_LANGUAGE_MODEL_KEY}"
+            header["record"] = {"task": "lm", **as_object(path, load_json(path, where, metadata[_LEGACY_LANGUAGE_MODEL_KEY]), where)}
         return header
     if _LEGACY_TASK_KEY in metadata:
-        return {**legacy, "kind": "task", "record": _json(path, "the task record", metadata[_LEGACY_TASK_KEY])}
+        return {**legacy, "kind": "task", "record": load_json(path, f"__metadata__.{_LEGACY_TASK_KEY}", metadata[_LEGACY_TASK_KEY])}
     raise FileFormatError(path, "a safetensors file, but not one rnnkit wrote (its header has no 'rnnkit' record)")
 
 
@@ -199,12 +198,3 @@ def optimizer_parts(state_dict: dict[str, Any]) -> tuple[dict[str, torch.Tensor]
             else:
                 plain.setdefault(str(index), {})[name] = value
     return tensors, {"param_groups": state_dict["param_groups"], "state": plain}
-
-
-def optimizer_state_dict(tensors: dict[str, torch.Tensor], record: dict[str, Any]) -> dict[str, Any]:
-    """Undo :func:`optimizer_parts`: ``tensors`` is the file's ``optimizer`` group (``<index>/<name>``)."""
-    state: dict[int, dict[str, Any]] = {int(index): dict(entries) for index, entries in record["state"].items()}
-    for key, value in tensors.items():
-        index, name = key.split("/", 1)
-        state.setdefault(int(index), {})[name] = value
-    return {"state": state, "param_groups": record["param_groups"]}

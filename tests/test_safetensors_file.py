@@ -14,6 +14,7 @@ import rnnkit as keras
 from rnnkit import atomic_files, safetensors_file
 from rnnkit.safetensors_file import FileFormatError
 from rnnkit.training import load_checkpoint, save_checkpoint
+from rnnkit.weight_checks import optimizer_state_dict
 
 LEGACY = Path(__file__).parent / "fixtures" / "legacy_files"
 
@@ -57,11 +58,11 @@ def _header_file(path, header_bytes, declared=None):
     (lambda p: p.write_bytes(b"abc"), "not a safetensors file .*only 3 bytes"),
     (lambda p: p.write_bytes(b"\x00" * 64), "not a safetensors file .*header is not JSON"),
     (lambda p: _header_file(p, b"{}", declared=10**12), "header of 1000000000000 bytes in a file of 10"),
-    (lambda p: _header_file(p, b'{"__metadata__": {"a": 1}}'), "__metadata__ is not an object of strings"),
+    (lambda p: _header_file(p, b'{"__metadata__": {"a": 1}}'), "__metadata__.a: expected a string, found int 1"),
     (lambda p: _header_file(p, b'{"__metadata__": {"other": "x"}}'), "not one rnnkit wrote"),
     (lambda p: _header_file(p, json.dumps({"__metadata__": {"rnnkit": json.dumps({"format": "rnnkit", "kind": "task", "version": 99})}}).encode()),
-     "format version 99 is not one this rnnkit reads"),
-    (lambda p: _header_file(p, b'{"__metadata__": {"rnnkit": "{broken"}}'), "the rnnkit record in the header is damaged"),
+     "rnnkit.version: expected a format version this rnnkit reads .1 to 2., found 99"),
+    (lambda p: _header_file(p, b'{"__metadata__": {"rnnkit": "{broken"}}'), "__metadata__.rnnkit: expected valid JSON"),
 ])
 def test_bad_files_are_named_with_what_is_wrong(tmp_path, make, message):
     path = tmp_path / "bad.safetensors"
@@ -86,8 +87,9 @@ def test_optimizer_state_round_trips_through_one_layout():
     optimizer.step()
     tensors, record = safetensors_file.optimizer_parts(optimizer.state_dict())
     assert sorted(tensors) == ["optimizer/0/exp_avg", "optimizer/0/exp_avg_sq", "optimizer/0/step"]
-    json.dumps(record)  # the rest is plain JSON
-    restored = safetensors_file.optimizer_state_dict({k.removeprefix("optimizer/"): v for k, v in tensors.items()}, record)
+    record = json.loads(json.dumps(record))  # the rest is plain JSON
+    stored = {k.removeprefix("optimizer/"): v for k, v in tensors.items()}
+    restored = optimizer_state_dict("o.safetensors", stored, record, torch.optim.Adam([parameter], lr=0.1), "optimizer")
     original = optimizer.state_dict()
     assert restored["param_groups"] == original["param_groups"]
     for name, value in original["state"][0].items():
@@ -138,11 +140,14 @@ def test_legacy_weights_file_loads(expected):
     np.testing.assert_array_equal(model.predict(expected["x"], verbose=0), expected["model_y"])
 
 
-def test_legacy_training_checkpoint_resumes(expected):
+def test_legacy_training_checkpoint_with_torch_adam_slots_is_refused_at_load(expected):
+    """The old layout's optimizer state is torch Adam's (exp_avg, exp_avg_sq, step), which rnnkit's Adam
+    (Keras's slots momentum, velocity) cannot step with: it loaded, then failed in the first step."""
     model = _legacy_sequential()
-    assert load_checkpoint(LEGACY / "training.safetensors", model) == 2
-    assert model.optimizer.iterations == int(expected["model_iterations"])
-    np.testing.assert_array_equal(model.predict(expected["x"], verbose=0), expected["model_y"])
+    before = model.predict(expected["x"], verbose=0)
+    with pytest.raises(FileFormatError, match=r"optimizer/0/\*: expected the slots \['momentum', 'velocity'\], found \['exp_avg', 'exp_avg_sq', 'step'\]"):
+        load_checkpoint(LEGACY / "training.safetensors", model)
+    np.testing.assert_array_equal(model.predict(expected["x"], verbose=0), before)  # nothing restored
 
 
 def test_legacy_task_checkpoint_loads(expected):

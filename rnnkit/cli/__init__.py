@@ -1,10 +1,12 @@
 """The ``rnnkit`` command: one module per subcommand (``add_parser`` and ``run``), one error handler here.
 
-A subcommand's ``run`` raises ``ValueError``/``OSError`` for bad input, or
-:class:`~rnnkit.extras.MissingExtraError` when an optional dependency is missing; :func:`main` prints it as
-``rnnkit COMMAND: error: ...`` and exits with status 2 (1 for the file commands that set
-``error_status=1``: ``summary`` and ``convert`` fail like other file tools). A bad setting (:class:`SettingError`)
-is shown under the flag the user typed (``--units must be ...``), not the field's name.
+A subcommand's ``run`` raises ``ValueError``/``OSError`` for bad input (a damaged or hostile file is a
+:class:`~rnnkit.errors.FileFormatError`, a ``ValueError`` naming the file), or
+:class:`~rnnkit.extras.MissingExtraError` when an optional dependency is missing; :func:`main` prints it as one
+line, ``rnnkit COMMAND: error: ...``, and exits with status 2. Ctrl-C outside training's own handling exits
+with 130 (128 + SIGINT) and no traceback. Any other exception is a bug in rnnkit and shows its traceback.
+A bad setting (:class:`SettingError`) is shown under the flag the user typed (``--units must be ...``), not
+the field's name.
 """
 
 from __future__ import annotations
@@ -50,16 +52,19 @@ def main(argv: list[str] | None = None) -> int:
         # Point stdout at /dev/null so Python's flush at exit does not raise a second time.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141  # 128 + SIGPIPE, what a shell reports for a tool killed by the closed pipe
+    except KeyboardInterrupt:
+        print(f"{name}: interrupted", file=sys.stderr)
+        return 130  # 128 + SIGINT, what a shell reports for a tool stopped by Ctrl-C
     except (ValueError, OSError, MissingExtraError) as error:
         print(f"{name}: error: {_message(error, args)}", file=sys.stderr)
-        return getattr(args, "error_status", 2)
+        return 2
 
 
 def _message(error: Exception, args: argparse.Namespace) -> str:
     flags = getattr(args, FLAGS, {})
     if isinstance(error, SettingError) and error.field in flags:
         return f"{flags[error.field]} {error.problem}"
-    return str(error)
+    return " ".join(str(error).splitlines())  # one line, whatever the error's text holds
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("source", metavar="IN", help="a Keras .keras / .h5 model or an rnnkit model file")
     parser.add_argument("target", metavar="OUT", help="*.keras, *.weights.h5, or any other name for rnnkit's format")
     parser.add_argument("--force", action="store_true", help="replace OUT if it exists")
-    parser.set_defaults(run=run, error_status=1)
+    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

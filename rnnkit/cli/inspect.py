@@ -35,6 +35,7 @@ from ..models import Model
 from ..saving import load_model, sniff
 from ..tasks import speech
 from ..tasks.registry import open_checkpoint
+from ..training.task_files import task_record
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -98,7 +99,7 @@ def is_task_checkpoint(path: str) -> bool:
         return True
     if sniff(path) != "rnnkit":
         return False
-    return "task" in (safetensors_file.read_header(path).get("record") or {})
+    return "task" in task_record(path, safetensors_file.read_header(path))
 
 
 def load_subject(path: str) -> Subject:

@@ -16,7 +16,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description="Example: rnnkit summary best_model.h5",
     )
     parser.add_argument("file", help="a Keras .keras / .h5 model or an rnnkit model file")
-    parser.set_defaults(run=run, error_status=1)
+    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

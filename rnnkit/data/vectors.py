@@ -18,7 +18,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from ..errors import FileFormatError
 from ..extras import require
+from ..limits import check_bytes
 
 
 @dataclass
@@ -56,12 +58,32 @@ def read_vectors(path: str | os.PathLike) -> WordVectors:
     if path.stat().st_size == 0:
         raise ValueError(f"--vectors {path}: the file is empty")
     fmt = vector_format(path)
+    if fmt != "glove":
+        _check_header(path, fmt)
     KeyedVectors = require("gensim.models", "reading word vectors").KeyedVectors
     try:
         keyed = KeyedVectors.load_word2vec_format(str(path), binary=fmt == "binary", no_header=fmt == "glove", unicode_errors="replace")
     except (ValueError, EOFError, UnicodeDecodeError, IndexError) as error:
-        raise ValueError(f"--vectors {path}: not a readable {fmt} vector file ({error})") from None
+        raise FileFormatError(path, f"not a readable {fmt} vector file ({error})") from None
     return WordVectors(list(keyed.index_to_key), np.asarray(keyed.vectors, dtype=np.float32), str(path))
+
+
+def _check_header(path: Path, fmt: str) -> None:
+    """Refuse a ``COUNT DIMENSION`` header that asks for more than the cap or than the file can hold.
+
+    gensim allocates ``COUNT x DIMENSION`` float32 values from the header before it reads a
+    vector; each value takes 4 bytes of a binary file and at least 2 (a digit and a space) of a text one.
+    """
+    with open(path, "rb") as file:
+        first = file.readline(1 << 10)
+    fields = first.split()
+    if len(fields) != 2 or not all(f.isdigit() for f in fields):
+        raise FileFormatError(path, field="line 1", expected="a word2vec header 'COUNT DIMENSION'", found=repr(first[:40]))
+    count, dimension = (int(f) for f in fields)
+    if count < 1 or dimension < 1:
+        raise FileFormatError(path, field="line 1", expected="a positive COUNT and DIMENSION", found=f"{count} {dimension}")
+    check_bytes(path, "line 1 (COUNT x DIMENSION float32 values)", count * dimension * 4)
+    check_bytes(path, "line 1 (COUNT x DIMENSION values)", count * dimension * (4 if fmt == "binary" else 2), present=path.stat().st_size)
 
 
 def embedding_matrix(tokens: list[str], table: WordVectors, seed: int = 0) -> tuple[np.ndarray, int]:

@@ -6,14 +6,17 @@ through an unpickler that resolves no global except NumPy's array reconstruction
 (``_reconstruct``, ``ndarray``, ``dtype``, ``scalar``), the approach of
 ``torch.load(weights_only=True)``; anything else (``os.system``, ``builtins.eval``...) is refused
 before it can be called. The array that comes out must be an ndarray of the header's shape whose
-elements are plain lists of integers, integers or strings. Members larger than
-:data:`MAX_MEMBER_BYTES` uncompressed, and damaged or truncated archives, are refused with an
-error that names the file and the member.
+elements are plain lists of integers, integers or strings. Sizes are checked before anything is
+read (:func:`rnnkit.limits.check_bytes`): a member's uncompressed size as the zip declares it,
+and a plain array's shape x dtype from its ``.npy`` header against the bytes the member really
+holds (a 100-byte member declaring 40 GB is refused, not allocated). Damaged or truncated archives
+are refused with a :class:`~rnnkit.errors.FileFormatError` naming the file and the member.
 """
 
 from __future__ import annotations
 
 import io
+import math
 import pickle
 import zipfile
 import zlib
@@ -22,7 +25,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-MAX_MEMBER_BYTES = 1 << 30  # 1 GiB per .npy member, uncompressed (imdb.npz's largest is far below)
+from ..errors import FileFormatError
+from ..limits import check_bytes
 
 try:  # NumPy 2 keeps the reconstruction functions in numpy._core, NumPy 1 in numpy.core
     from numpy._core.multiarray import _reconstruct, scalar
@@ -67,43 +71,47 @@ def _read_header(stream: io.BytesIO) -> tuple[tuple[int, ...], bool, np.dtype]:
     raise ValueError(f"unsupported .npy format version {version}")
 
 
-def _read_member(raw: bytes, where: str) -> np.ndarray:
+def _read_member(path: str, member: str, raw: bytes) -> np.ndarray:
+    """The array in ``raw`` (the bytes of ``member``), its declared size checked against what is there first."""
     stream = io.BytesIO(raw)
     try:
         shape, _, dtype = _read_header(stream)
-        if not dtype.hasobject:
+    except (ValueError, EOFError) as error:
+        raise FileFormatError(path, f"not a readable .npy array ({error})", field=member) from None
+    if not dtype.hasobject:
+        check_bytes(path, member, math.prod(shape) * dtype.itemsize, present=len(raw) - stream.tell())
+        try:
             return np.lib.format.read_array(io.BytesIO(raw), allow_pickle=False)
-    except ValueError as error:
-        raise ValueError(f"{where}: not a readable .npy array ({error})") from None
+        except ValueError as error:
+            raise FileFormatError(path, f"not a readable .npy array ({error})", field=member) from None
     try:
         array = _ArrayUnpickler(stream, encoding="latin1").load()
-    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, IndexError) as error:
-        raise ValueError(f"{where}: its object array cannot be read safely ({error})") from None
+    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, IndexError, MemoryError) as error:
+        raise FileFormatError(path, f"its object array cannot be read safely ({error})", field=member) from None
     if not isinstance(array, np.ndarray) or array.shape != tuple(shape):
-        raise ValueError(f"{where}: the pickled data is not the array of shape {tuple(shape)} its header declares")
+        raise FileFormatError(path, f"the pickled data is not the array of shape {tuple(shape)} its header declares", field=member)
     if array.dtype.hasobject and not all(_plain(v) for v in array.ravel()):
-        raise ValueError(f"{where}: the object array holds something other than lists of integers, integers or strings")
+        raise FileFormatError(path, "the object array holds something other than lists of integers, integers or strings", field=member)
     return array
 
 
 def load_npz(path: str | Path) -> dict[str, np.ndarray]:
     """Every ``NAME.npy`` member of the archive at ``path`` as ``{NAME: array}``, read safely."""
+    path = str(path)
     arrays: dict[str, np.ndarray] = {}
     try:
         with zipfile.ZipFile(path) as archive:
             for info in archive.infolist():
                 if not info.filename.endswith(".npy"):
                     continue
-                where = f"{path} (member {info.filename})"
-                if info.file_size > MAX_MEMBER_BYTES:
-                    raise ValueError(f"{where} is {info.file_size} bytes uncompressed, over the limit of {MAX_MEMBER_BYTES}")
+                check_bytes(path, info.filename, info.file_size)  # uncompressed, as the zip declares it
                 with archive.open(info) as member:
-                    raw = member.read(MAX_MEMBER_BYTES + 1)
-                if len(raw) > MAX_MEMBER_BYTES:
-                    raise ValueError(f"{where} unpacks to more than {MAX_MEMBER_BYTES} bytes")
-                arrays[info.filename[: -len(".npy")]] = _read_member(raw, where)
-    except (zipfile.BadZipFile, EOFError, zlib.error) as error:
-        raise ValueError(f"{path} is not a readable .npz archive (damaged or truncated: {error})") from None
+                    raw = member.read(info.file_size + 1)
+                if len(raw) != info.file_size:
+                    raise FileFormatError(path, field=info.filename, expected=f"{info.file_size} bytes as the zip declares", found=len(raw))
+                arrays[info.filename[: -len(".npy")]] = _read_member(path, info.filename, raw)
+    except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError) as error:
+        raise FileFormatError(path, f"not a readable .npz archive (damaged or truncated: {error})") from None
     return arrays
 
 
@@ -112,5 +120,5 @@ def load_arrays(path: str | Path, names: Sequence[str]) -> list[np.ndarray]:
     found = load_npz(path)
     missing = [n for n in names if n not in found]
     if missing:
-        raise ValueError(f"{path} lacks the arrays {missing}; Keras's file holds {list(names)}")
+        raise FileFormatError(path, f"lacks the arrays {missing}; Keras's file holds {list(names)}")
     return [found[n] for n in names]

@@ -149,8 +149,9 @@ class Embedding(Layer):
 
     def call(self, inputs: torch.Tensor, mask: Any = None, training: bool = False) -> torch.Tensor:
         ids = inputs if not inputs.is_floating_point() else inputs.long()
-        # Reading the ids is a graph break under torch.compile; there F.embedding's own index check still raises.
-        if ids.numel() and not torch.compiler.is_compiling() and (int(ids.min()) < 0 or int(ids.max()) >= self.input_dim):
+        # Reading the ids is a graph break under torch.compile (there F.embedding's own index check still raises),
+        # and meta tensors (a model built to check a file's shapes) have no values.
+        if ids.numel() and not ids.is_meta and not torch.compiler.is_compiling() and (int(ids.min()) < 0 or int(ids.max()) >= self.input_dim):
             raise ValueError(
                 f"{_describe(self)}: ids must be in [0, {self.input_dim}); got values from "
                 f"{int(ids.min())} to {int(ids.max())}"

@@ -24,9 +24,11 @@ from typing import Any
 import numpy as np
 import torch
 
+from ..file_records import record_field
 from ..training import losses as loss_module
 from ..training import metrics as metric_module
 from ..training import optimizers as optimizer_module
+from ..weight_checks import optimizer_state_dict
 from .errors import ModelFileError
 
 # Keras creates an optimizer's slots in groups: the slots of one group weight by weight
@@ -131,7 +133,10 @@ def optimizer_from_config(config: Any) -> Any:
     if not isinstance(config, dict):
         raise NotDescribable(f"the optimizer is not a config object: {config!r}")
     name = str(config.get("class_name")).removeprefix("Custom>")  # tf.keras 2.11+ named its built-ins so
-    body = {key: value for key, value in (config.get("config") or {}).items() if key not in _TF_KERAS_2_KEYS}
+    body = config.get("config") or {}
+    if not isinstance(body, dict):
+        raise NotDescribable(f"the optimizer's config is not an object: {body!r}")
+    body = {key: value for key, value in body.items() if key not in _TF_KERAS_2_KEYS}
     return optimizer_module.deserialize({"class_name": name, "config": body})
 
 
@@ -243,19 +248,20 @@ def optimizer_state_parts(optimizer: Any) -> tuple[dict[str, torch.Tensor], dict
     return tensors, record
 
 
-def restore_optimizer_state(path: str, model: Any, record: dict[str, Any], tensors: dict[str, torch.Tensor]) -> None:
+def restore_optimizer_state(path: str, model: Any, record: Any, tensors: dict[str, torch.Tensor]) -> None:
+    """Load what :func:`optimizer_state_parts` wrote (``tensors``: the file's ``compiled_optimizer`` group) into ``model``'s optimizer."""
     optimizer = model.optimizer
     if optimizer is None or not record:
         return
     if optimizer.torch_optimizer is None:
         optimizer.bind(model.parameters())
-    state: dict[int, dict[str, Any]] = {int(i): dict(values) for i, values in record.get("plain_state", {}).items()}
-    for key, tensor in tensors.items():
-        if key.startswith("compiled_optimizer/"):
-            _, index, name = key.split("/", 2)
-            state.setdefault(int(index), {})[name] = tensor
+    where = "rnnkit.compile.optimizer_state"
+    plain = {"param_groups": record_field(path, record, "param_groups", list, where=where),
+             "state": record_field(path, record, "plain_state", dict, where=where, default={})}
+    state = {"iterations": record_field(path, record, "iterations", int, where=where, minimum=0),
+             "learning_rate": record_field(path, record, "learning_rate", (float, type(None)), where=where, minimum=0),
+             "torch": optimizer_state_dict(path, tensors, plain, optimizer.torch_optimizer, where, "compiled_optimizer/")}
     try:
-        optimizer.load_state_dict({"iterations": record["iterations"], "learning_rate": record["learning_rate"],
-                                   "torch": {"state": state, "param_groups": record["param_groups"]}})
+        optimizer.load_state_dict(state)
     except (ValueError, KeyError) as error:
         raise ModelFileError(path, f"the stored optimizer state does not fit the compiled optimizer: {error}") from None

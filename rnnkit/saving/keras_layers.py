@@ -10,10 +10,13 @@ support it.
 
 from __future__ import annotations
 
+import inspect
+
 from typing import Any, Callable
 
 from .. import constraints, regularizers
 from .. import layers as L
+from ..file_records import describe, is_kind
 from ..layers.base import Layer
 from .errors import ModelFileError
 
@@ -297,13 +300,34 @@ def _rnn_cell(path: str, entry: Any, keras2: bool, custom_objects: dict | None) 
     return _construct(path, describe(entry), L.StackedRNNCells, {"cells": stacked, "name": config.get("name")})
 
 
+def _option_defaults(cls: Callable[..., Layer]) -> dict[str, Any]:
+    """The default of every keyword the layer takes: its ``__init__`` and its bases' (options travel
+    on as ``**kwargs``), and a recurrent layer's cell class's (``GRU`` hands ``reset_after`` to ``GRUCell``)."""
+    classes = [*inspect.getmro(cls), *inspect.getmro(getattr(cls, "cell_class", object))]
+    defaults: dict[str, Any] = {}
+    for klass in classes:
+        if "__init__" in vars(klass) and klass is not object:
+            for name, parameter in inspect.signature(vars(klass)["__init__"]).parameters.items():
+                defaults.setdefault(name, parameter.default)
+    return defaults
+
+
 def _construct(path: str, who: str, cls: Callable[..., Layer], kwargs: dict) -> Layer:
+    """``cls(**kwargs)``; an option whose default is a bool, an int or a float must be one too (a file's
+    ``reset_after: "x"`` would otherwise reach the kernels), else an error naming the layer and option."""
+    defaults = _option_defaults(cls)
+    for key, value in kwargs.items():
+        kind = next((k for k in (bool, int, float) if type(defaults.get(key)) is k), None)
+        if kind is not None and not is_kind(value, kind):
+            raise ModelFileError(path, f"{who}: option {key} must be {'true or false' if kind is bool else 'a number'}; got {describe(value)}")
     try:
         return cls(**kwargs)
     except TypeError as error:  # an option the rnnkit class does not take
         raise ModelFileError(path, f"{who}: unsupported option: {error}") from None
     except ValueError as error:
         raise ModelFileError(path, f"{who}: {error}") from None
+    except (IndexError, KeyError) as error:  # a shape option of the wrong form ("batch_input_shape": [])
+        raise ModelFileError(path, f"{who}: an option of the wrong form ({type(error).__name__}: {error})") from None
 
 
 def refuse_layers_keras_lacks(model: Layer) -> None:

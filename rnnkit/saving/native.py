@@ -23,8 +23,10 @@ from typing import Any
 import torch
 
 from .. import safetensors_file
+from ..file_records import record_field
 from ..models.model import Model
 from ..safetensors_file import looks_like_safetensors
+from ..weight_checks import checked_weights, optimizer_state_dict
 from .compile_config import compile_config, compile_from_config, optimizer_state_parts, restore_optimizer_state
 from .errors import ModelFileError
 from .keras_export import model_config
@@ -60,15 +62,17 @@ def load(path: str, compile: bool = True, custom_objects: dict | None = None) ->
     contents = _read(path)
     if contents.kind != "model":
         raise ModelFileError(path, "this safetensors file holds no model config (only weights?); build the model and call model.load_weights(path)")
-    model = model_from_config(path, contents.header["config"], keras2=False, custom_objects=custom_objects)
+    config = record_field(path, contents.header, "config", dict, where="rnnkit")
+    try:
+        model = model_from_config(path, config, keras2=False, custom_objects=custom_objects)
+    except RuntimeError as error:  # torch refusing a size even on the meta device (it overflows)
+        raise ModelFileError(path, f"its config does not make a model ({error})") from None
     _load_weights(path, model, contents.group("weights"))
-    if compile and "compile" in contents.header:
-        record = contents.header["compile"]
-        if not isinstance(record, dict):
-            raise ModelFileError(path, f"the stored compile record must be a JSON object; got {type(record).__name__}")
+    record = record_field(path, contents.header, "compile", dict, where="rnnkit", default=None)
+    if compile and record is not None:
         compile_from_config(path, model, record.get("compile_config"))
         if model.compilation is not None:
-            restore_optimizer_state(path, model, record.get("optimizer_state") or {}, contents.tensors)
+            restore_optimizer_state(path, model, record.get("optimizer_state") or {}, contents.group("compiled_optimizer"))
     return model
 
 
@@ -77,11 +81,11 @@ def load_weights(path: str, model: Model) -> None:
 
 
 def load_optimizer_state(path: str, optimizer: torch.optim.Optimizer) -> None:
-    """Restore the optimizer state stored by ``model.save(path, optimizer=...)``."""
+    """Restore the optimizer state stored by ``model.save(path, optimizer=...)``, checked against ``optimizer``'s parameters."""
     contents = _read(path)
     if "optimizer" not in contents.header:
         raise ModelFileError(path, "the file holds no optimizer state (it was saved without optimizer=)")
-    state = safetensors_file.optimizer_state_dict(contents.group("optimizer"), contents.header["optimizer"])
+    state = optimizer_state_dict(path, contents.group("optimizer"), contents.header["optimizer"], optimizer, "rnnkit.optimizer")
     try:
         optimizer.load_state_dict(state)
     except (ValueError, KeyError) as error:
@@ -89,23 +93,13 @@ def load_optimizer_state(path: str, optimizer: torch.optim.Optimizer) -> None:
 
 
 def _read(path: str) -> safetensors_file.Contents:
-    try:
-        contents = safetensors_file.load(path)
-    except safetensors_file.FileFormatError as error:
-        raise ModelFileError(path, error.problem) from None
+    contents = safetensors_file.load(path)
     if contents.kind not in ("model", "weights"):
         raise ModelFileError(path, f"an rnnkit {contents.kind} checkpoint, not a model file; load it with the command or function that wrote it")
     return contents
 
 
 def _load_weights(path: str, model: Model, weights: dict[str, torch.Tensor]) -> None:
-    """Copy ``weights`` (by state_dict key) into ``model`` only when every one fits."""
-    expected = model.state_dict()
-    missing = sorted(set(expected) - set(weights))
-    unexpected = sorted(set(weights) - set(expected))
-    if missing or unexpected:
-        raise ModelFileError(path, f"the stored weights do not fit this model: missing {missing}, unexpected {unexpected}")
-    for key, value in weights.items():
-        if tuple(value.shape) != tuple(expected[key].shape):
-            raise ModelFileError(path, f"weight '{key}' has shape {tuple(value.shape)}; the model needs {tuple(expected[key].shape)}")
-    model.load_state_dict(weights, assign=any(param.is_meta for param in model.parameters()))
+    """Copy ``weights`` (by state_dict key) into ``model`` only when every one fits (cast to the model's dtypes)."""
+    checked = checked_weights(path, weights, model.state_dict(), "weights/")
+    model.load_state_dict(checked, assign=any(param.is_meta for param in model.parameters()))

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .. import safetensors_file
-from ..training.task_files import resolve_task_checkpoint
+from ..errors import FileFormatError
+from ..training.task_files import resolve_task_checkpoint, task_record
 from . import classification, forecasting, language_model, seq2seq, speech, tagging
 
 
@@ -55,7 +56,7 @@ class Checkpoint:
 
     @property
     def record(self) -> dict[str, Any]:
-        return self.header.get("record") or {}
+        return task_record(self.path, self.header)
 
 
 def open_checkpoint(checkpoint: str | os.PathLike) -> tuple[Task, Checkpoint]:
@@ -65,11 +66,11 @@ def open_checkpoint(checkpoint: str | os.PathLike) -> tuple[Task, Checkpoint]:
     found = Checkpoint(path, header)
     name = found.record.get("task")
     if header["kind"] in ("model", "weights"):
-        raise ValueError(f"{path}: an rnnkit model file (model.save), not a task checkpoint; 'rnnkit summary', 'inspect' and "
-                         "'convert' read it")
+        raise FileFormatError(path, "an rnnkit model file (model.save), not a task checkpoint; 'rnnkit summary', 'inspect' and "
+                              "'convert' read it")
     if name is None:
-        raise ValueError(f"{path}: a training checkpoint of a model (ModelCheckpoint), not of 'rnnkit train TASK'; "
-                         "resume it with rnnkit.training.load_checkpoint")
+        raise FileFormatError(path, "a training checkpoint of a model (ModelCheckpoint), not of 'rnnkit train TASK'; "
+                              "resume it with rnnkit.training.load_checkpoint")
     if name not in TASKS:
-        raise ValueError(f"{path}: a checkpoint of task {name!r}, which this rnnkit does not know (it knows {', '.join(TASKS)})")
+        raise FileFormatError(path, f"a checkpoint of task {name!r}, which this rnnkit does not know (it knows {', '.join(TASKS)})")
     return TASKS[name], found

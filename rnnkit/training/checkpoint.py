@@ -23,7 +23,10 @@ from typing import Any
 import torch
 
 from .. import safetensors_file
-from .seeding import generator_states, restore_generator_states
+from ..errors import FileFormatError
+from ..file_records import record_field
+from ..weight_checks import checked_weights, optimizer_state_dict
+from .seeding import checked_generator_states, generator_states, restore_generator_states
 
 __all__ = ["load_checkpoint", "read_checkpoint", "save_checkpoint"]
 
@@ -56,50 +59,45 @@ def read_checkpoint(path: str | os.PathLike) -> safetensors_file.Contents:
     """The header and tensors of a training checkpoint; a clear error naming the file if it is not one."""
     contents = safetensors_file.load(path)
     if contents.kind != "training":
-        raise safetensors_file.FileFormatError(path, f"an rnnkit {contents.kind} file, not a training checkpoint")
+        raise FileFormatError(path, field="rnnkit.kind", expected="a training checkpoint", found=f"an rnnkit {contents.kind} file")
     return contents
 
 
-def _restore_model(path: str, model: Any, saved: dict[str, torch.Tensor]) -> None:
-    current = model.state_dict()
-    missing, unexpected = sorted(set(current) - set(saved)), sorted(set(saved) - set(current))
-    if missing or unexpected:
-        raise ValueError(
-            f"{path}: the checkpoint's weights do not fit this model (missing {missing}, unexpected "
-            f"{unexpected}); build the same model, and build it before loading"
-        )
-    for key, value in saved.items():
-        if value.shape != current[key].shape:
-            raise ValueError(f"{path}: weight {key} has shape {tuple(value.shape)} in the checkpoint but {tuple(current[key].shape)} in the model")
-    model.load_state_dict(saved)
-
-
-def _restore_optimizer(path: str, model: Any, tensors: dict[str, torch.Tensor], record: dict[str, Any]) -> None:
+def _optimizer_state(path: str, model: Any, tensors: dict[str, torch.Tensor], record: dict[str, Any]) -> dict[str, Any]:
+    """The rnnkit optimizer state of ``record`` (the header's ``optimizer``), checked against ``model``'s optimizer."""
     optimizer = getattr(model, "optimizer", None)
     if optimizer is None:
         raise ValueError(f"{path}: the checkpoint holds optimizer state; compile the model before loading it")
-    if optimizer.name != record["name"]:
-        raise ValueError(f"{path}: the checkpoint was trained with optimizer {record['name']!r}; the model is compiled with {optimizer.name!r}")
+    name = record_field(path, record, "name", str, where="rnnkit.optimizer")
+    if optimizer.name != name:
+        raise FileFormatError(path, f"the checkpoint was trained with optimizer {name!r}; the model is compiled with {optimizer.name!r}",
+                              field="rnnkit.optimizer.name")
     if optimizer.torch_optimizer is None:
         optimizer.bind(model.parameters())
-    current_groups = optimizer.torch_optimizer.param_groups
-    groups = []
-    for saved, current in zip(record["param_groups"], current_groups):
-        groups.append({key: tuple(value) if isinstance(current.get(key), tuple) else value for key, value in saved.items()})
-    torch_state = safetensors_file.optimizer_state_dict(tensors, {"state": record["state"], "param_groups": groups})
-    try:
-        optimizer.load_state_dict({"iterations": record["iterations"], "learning_rate": record["learning_rate"], "torch": torch_state})
-    except ValueError as error:
-        raise ValueError(f"{path}: the optimizer state does not fit this model's optimizer ({error})") from error
+    return {"iterations": record_field(path, record, "iterations", int, where="rnnkit.optimizer", minimum=0),
+            "learning_rate": record_field(path, record, "learning_rate", (float, type(None)), where="rnnkit.optimizer", minimum=0),
+            "torch": optimizer_state_dict(path, tensors, record, optimizer.torch_optimizer, "rnnkit.optimizer")}
 
 
 def load_checkpoint(path: str | os.PathLike, model: Any) -> int:
-    """Restore what :func:`save_checkpoint` saved into ``model`` (compiled) and return the epoch to resume at."""
+    """Restore what :func:`save_checkpoint` saved into ``model`` (compiled) and return the epoch to resume at.
+
+    Weights, optimizer state and generator states are all checked before any is restored.
+    """
     path = os.fspath(path)
     contents = read_checkpoint(path)
     header = contents.header
-    _restore_model(path, model, contents.group("model"))
-    if header["optimizer"] is not None:
-        _restore_optimizer(path, model, contents.group("optimizer"), header["optimizer"])
-    restore_generator_states(contents.tensors, header["rng"])
-    return int(header["epoch"])
+    epoch = record_field(path, header, "epoch", int, where="rnnkit", minimum=0)
+    weights = checked_weights(path, contents.group("model"), model.state_dict(), "model/")
+    optimizer = record_field(path, header, "optimizer", (dict, type(None)), where="rnnkit")
+    if optimizer is not None:
+        optimizer = _optimizer_state(path, model, contents.group("optimizer"), optimizer)
+    rng = checked_generator_states(path, contents.tensors, record_field(path, header, "rng", dict, where="rnnkit"))
+    if optimizer is not None:
+        try:  # torch checks the groups before it changes anything
+            model.optimizer.load_state_dict(optimizer)
+        except ValueError as error:
+            raise FileFormatError(path, f"does not fit this model's optimizer ({error})", field="rnnkit.optimizer") from None
+    model.load_state_dict(weights)
+    restore_generator_states(rng)
+    return epoch

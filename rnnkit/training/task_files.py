@@ -18,6 +18,9 @@ from typing import Any
 import torch
 
 from .. import safetensors_file
+from ..errors import FileFormatError
+from ..file_records import record_field
+from ..weight_checks import checked_weights
 from .callbacks import Callback
 
 MODEL_FILE = "model.safetensors"
@@ -45,22 +48,30 @@ def resolve_task_checkpoint(checkpoint: str | os.PathLike) -> Path:
     return path
 
 
-def read_task_model(checkpoint: str | os.PathLike) -> tuple[Path, dict[str, torch.Tensor], dict[str, Any]]:
-    """``(file, weights by state_dict key, record)``; a clear error for files that are not task checkpoints."""
+def task_record(path: str | os.PathLike, header: dict[str, Any]) -> dict[str, Any]:
+    """The task's record of a header (``{}`` for a file no task wrote), its ``task`` a string when present."""
+    record = record_field(path, header, "record", (dict, type(None)), where="rnnkit", default=None) or {}
+    record_field(path, record, "task", str, where="rnnkit.record", default=None)
+    return record
+
+
+def read_task_model(checkpoint: str | os.PathLike, task: str | None = None) -> tuple[Path, dict[str, torch.Tensor], dict[str, Any]]:
+    """``(file, weights by state_dict key, record)``; a clear error for files that are not task checkpoints (of ``task``)."""
     path = resolve_task_checkpoint(checkpoint)
     contents = safetensors_file.load(path)
+    record = task_record(path, contents.header)
     if contents.kind != "task":
-        if contents.header.get("record", {}).get("task") == "lm":
-            raise ValueError(f"{path}: a language-model checkpoint; use 'rnnkit sample' or 'rnnkit score' with it")
-        raise ValueError(f"{path}: an rnnkit {contents.kind} file, not a checkpoint of 'rnnkit train classify|tag|forecast|seq2seq'")
-    return path, contents.group("model"), contents.header["record"]
+        if record.get("task") == "lm":
+            raise FileFormatError(path, "a language-model checkpoint; use 'rnnkit sample' or 'rnnkit score' with it")
+        raise FileFormatError(path, f"an rnnkit {contents.kind} file, not a checkpoint of 'rnnkit train classify|tag|forecast|seq2seq'")
+    if task is not None and record.get("task") != task:
+        raise FileFormatError(path, field="rnnkit.record.task", expected=f"a checkpoint of 'rnnkit train {task}'", found=repr(record.get("task")))
+    return path, contents.group("model"), record
 
 
 def load_weights_into(model: torch.nn.Module, weights: dict[str, torch.Tensor], path: Path) -> None:
-    try:
-        model.load_state_dict(weights)
-    except RuntimeError as error:
-        raise ValueError(f"{path}: the weights do not fit the config the file carries ({error})") from None
+    """Copy a task checkpoint's ``weights`` into ``model`` once every one fits it (cast to its dtypes)."""
+    model.load_state_dict(checked_weights(path, weights, model.state_dict(), "model/"))
 
 
 def restored_history(state: dict[str, Any]) -> tuple[list[dict[str, float]], int, dict[str, float] | None]:

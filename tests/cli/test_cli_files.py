@@ -25,7 +25,7 @@ def test_summary_prints_the_keras_summary_of_a_keras_file(capsys):
 def test_summary_of_a_bad_file_is_one_clear_error_line(tmp_path, capsys):
     bad = tmp_path / "bad.h5"
     bad.write_bytes(b"\x00" * 100)
-    assert main(["summary", str(bad)]) == 1
+    assert main(["summary", str(bad)]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"rnnkit summary: error: {bad}: not a model file rnnkit knows")
     assert "Traceback" not in err
@@ -45,7 +45,7 @@ def test_convert_to_weights_file_and_refusals(tmp_path, capsys):
     target = tmp_path / "w.weights.h5"
     assert main(["convert", source, str(target)]) == 0
     assert target.exists()
-    assert main(["convert", source, str(target)]) == 1  # no --force: the existing file stays
+    assert main(["convert", source, str(target)]) == 2  # no --force: the existing file stays
     assert "already exists" in capsys.readouterr().err
     assert main(["convert", source, str(target), "--force"]) == 0
     with pytest.warns(UserWarning, match="legacy HDF5"):

@@ -89,7 +89,8 @@ def test_classifier_checkpoint_traces_both_directions(tmp_path, capsys):
     config = ClassifierConfig(vocab_size=6, classes=2, units=3, embedding=4, dropout=0.0)
     model = build_classifier(config)
     path = tmp_path / "classifier.safetensors"
-    save_task_model(path, model, {"task": "classify", "config": config.to_json(), "encoder": encoder.to_json()})
+    save_task_model(path, model, {"task": "classify", "config": config.to_json(), "encoder": encoder.to_json(),
+                                  "classes": ["no", "yes"]})
     out = tmp_path / "out"
     assert main(["inspect", str(path), "--text", "ab ca", "--out", str(out)]) == 0
     assert "2 recurrent layer call(s) traced" in capsys.readouterr().out

@@ -12,9 +12,13 @@ import torch
 from ...atomic_files import write_figure_atomically
 from ...data.padding import LengthBuckets, PaddedSequences
 from ...data.tables import read_labelled_texts
+from ...errors import FileFormatError
 from ...extras import pyplot
+from ...file_records import config_from_record, parse_part, record_field
 from ...training.scores import ClassReport, confusion_matrix
-from ...training.task_files import load_weights_into, read_task_model
+from ...training.task_files import read_task_model
+from ...weight_checks import build_from_weights
+from ..checkpoint_records import labels_from_record, tokenizer_from_record
 from .model import ClassifierConfig, build_classifier
 from .sequences import JAPANESE_VOWELS, feature_probabilities, read_sequences, standardise
 from .text import TextEncoder
@@ -22,12 +26,25 @@ from .text import TextEncoder
 
 def load_classifier(checkpoint: str | os.PathLike) -> tuple[Any, TextEncoder | None, dict[str, Any]]:
     """``(model in eval mode, encoder, record)`` from a checkpoint file or run directory (no encoder for numeric sequences)."""
-    path, weights, record = read_task_model(checkpoint)
-    if record.get("task") != "classify":
-        raise ValueError(f"{path}: a checkpoint of task {record.get('task')!r}, not of 'classify'")
-    model = build_classifier(ClassifierConfig.from_json(record["config"]))
-    load_weights_into(model, weights, path)
-    return model.eval(), TextEncoder.from_json(record["encoder"]) if record["encoder"] else None, record
+    path, weights, record = read_task_model(checkpoint, "classify")
+    config = config_from_record(path, ClassifierConfig, record.get("config"), "rnnkit.record.config")
+    model = build_from_weights(path, lambda: build_classifier(config), weights, config.layers)
+    labels_from_record(path, record, "classes", config.classes, required=False)
+    state = record_field(path, record, "encoder", (dict, type(None)), where="rnnkit.record")
+    return model.eval(), None if state is None else _encoder(path, state, config.vocab_size), record
+
+
+def _encoder(path: Path, state: dict[str, Any], vocab_size: int) -> TextEncoder:
+    """The checkpoint's text encoder, each of its tokenizers checked, its ids within the embedding's ``vocab_size`` rows."""
+    where = "rnnkit.record.encoder"
+    record_field(path, state, "max_len", int, where=where, minimum=1)
+    tokenizer_from_record(path, state.get("tokenizer"), f"{where}.tokenizer")
+    for index, more in enumerate(record_field(path, state, "more_tokenizers", list, where=where, default=[])):
+        tokenizer_from_record(path, more, f"{where}.more_tokenizers.{index}")
+    encoder = parse_part(path, where, TextEncoder.from_json, state)
+    if encoder.vocab_size > vocab_size:
+        raise FileFormatError(path, field=where, expected=f"at most {vocab_size} tokens (the embedding's rows)", found=encoder.vocab_size)
+    return encoder
 
 
 def probabilities(model: Any, encoder: TextEncoder, texts: list[str], batch_size: int = 256) -> np.ndarray:

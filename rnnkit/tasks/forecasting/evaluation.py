@@ -19,19 +19,24 @@ import torch
 from ...atomic_files import write_figure_atomically, write_text_atomically
 from ...errors import FileFormatError
 from ...extras import pyplot
+from ...file_records import config_from_record, record_field
 from ...training.scores import mean_absolute_scaled_error
-from ...training.task_files import load_weights_into, read_task_model, resolve_task_checkpoint
+from ...training.task_files import read_task_model, resolve_task_checkpoint
+from ...weight_checks import build_from_weights
 from .model import ForecasterConfig, build_forecaster
 from .series import Scaler, Split, bundled, read_series, sequence_windows, windows
 from .training import prepared
 
 
 def load_forecaster(checkpoint: str | os.PathLike) -> tuple[Any, dict[str, Any]]:
-    path, weights, record = read_task_model(checkpoint)
-    if record.get("task") != "forecast":
-        raise ValueError(f"{path}: a checkpoint of task {record.get('task')!r}, not of 'forecast'")
-    model = build_forecaster(ForecasterConfig.from_json(record["config"]))
-    load_weights_into(model, weights, path)
+    path, weights, record = read_task_model(checkpoint, "forecast")
+    config = config_from_record(path, ForecasterConfig, record.get("config"), "rnnkit.record.config")
+    model = build_from_weights(path, lambda: build_forecaster(config), weights, config.layers)
+    scaler = config_from_record(path, Scaler, record.get("scaler"), "rnnkit.record.scaler")
+    if len(scaler.mean) != config.features or len(scaler.std) != config.features:
+        raise FileFormatError(path, field="rnnkit.record.scaler", expected=f"a mean and std per feature ({config.features})",
+                              found=f"{len(scaler.mean)} and {len(scaler.std)}")
+    record_field(path, record, "relative", bool, where="rnnkit.record")
     return model.eval(), record
 
 

@@ -19,9 +19,12 @@ from typing import Any
 import torch
 
 from ... import safetensors_file
-from ...data import tokenizer_from_json
+from ...errors import FileFormatError
+from ...file_records import config_from_record
 from ...training import save_checkpoint
-from ...training.task_files import resolve_task_checkpoint
+from ...training.task_files import resolve_task_checkpoint, task_record
+from ...weight_checks import build_from_weights
+from ..checkpoint_records import tokenizer_from_record
 from .model import LanguageModel, ModelConfig
 
 TASK = "lm"
@@ -42,18 +45,16 @@ def read_lm_checkpoint(checkpoint: str | os.PathLike) -> tuple[Path, dict[str, t
     """``(file, weights by state_dict key, record)`` of a language-model checkpoint; a clear error for anything else."""
     path = resolve_task_checkpoint(checkpoint)
     contents = safetensors_file.load(path)
-    record = contents.header.get("record") or {}
+    record = task_record(path, contents.header)
     if contents.kind != "training" or record.get("task") != TASK:
-        raise ValueError(f"{path}: a safetensors file, but not an rnnkit language-model checkpoint")
+        raise FileFormatError(path, "a safetensors file, but not an rnnkit language-model checkpoint")
     return path, contents.group("model"), record
 
 
 def load_language_model(checkpoint: str | os.PathLike) -> tuple[LanguageModel, Any, dict[str, Any]]:
     """``(model in eval mode, tokenizer, record)`` from a checkpoint file or run directory."""
     path, weights, record = read_lm_checkpoint(checkpoint)
-    model = LanguageModel(ModelConfig.from_json(record["config"]))
-    try:
-        model.load_state_dict(weights)
-    except RuntimeError as error:
-        raise ValueError(f"{path}: the weights do not fit the config the file carries ({error})") from None
-    return model.eval(), tokenizer_from_json(record["tokenizer"]), record
+    config = config_from_record(path, ModelConfig, record.get("config"), "rnnkit.record.config")
+    model = build_from_weights(path, lambda: LanguageModel(config), weights, config.layers)
+    tokenizer = tokenizer_from_record(path, record.get("tokenizer"), "rnnkit.record.tokenizer", config.vocab_size)
+    return model.eval(), tokenizer, record

@@ -14,8 +14,11 @@ from ...atomic_files import write_text_atomically
 from ...data.padding import LengthBuckets
 from ...data.tagged_text import read_tagged
 from ...data.tokenizers import WordTokenizer
+from ...file_records import config_from_record, parse_part, record_field
 from ...training.scores import entity_scores
-from ...training.task_files import load_weights_into, read_task_model, resolve_task_checkpoint
+from ...training.task_files import read_task_model, resolve_task_checkpoint
+from ...weight_checks import build_from_weights
+from ..checkpoint_records import labels_from_record
 from .features import WordFeatures
 from .model import Tagger, TaggerConfig
 from .training import TaggedSentences
@@ -23,12 +26,12 @@ from .training import TaggedSentences
 
 def load_tagger(checkpoint: str | os.PathLike) -> tuple[Tagger, WordFeatures, dict[str, Any]]:
     """``(model in eval mode, word features, record)`` from a checkpoint file or run directory."""
-    path, weights, record = read_task_model(checkpoint)
-    if record.get("task") != "tag":
-        raise ValueError(f"{path}: a checkpoint of task {record.get('task')!r}, not of 'tag'")
-    model = Tagger(TaggerConfig.from_json(record["config"]))
-    load_weights_into(model, weights, path)
-    return model.eval(), WordFeatures.from_json(record["features"]), record
+    path, weights, record = read_task_model(checkpoint, "tag")
+    config = config_from_record(path, TaggerConfig, record.get("config"), "rnnkit.record.config")
+    model = build_from_weights(path, lambda: Tagger(config), weights, config.layers)
+    labels_from_record(path, record, "tags", config.tags)
+    features = parse_part(path, "rnnkit.record.features", WordFeatures.from_json, record_field(path, record, "features", dict, where="rnnkit.record"))
+    return model.eval(), features, record
 
 
 def tag_sentences(model: Tagger, features: WordFeatures, tags: list[str], sentences: list[list[str]], batch_size: int = 64) -> list[list[str]]:
