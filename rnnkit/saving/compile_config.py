@@ -18,6 +18,7 @@ model uncompiled with a warning, as Keras does when a compile config cannot be r
 
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any
 
@@ -137,7 +138,33 @@ def optimizer_from_config(config: Any) -> Any:
     if not isinstance(body, dict):
         raise NotDescribable(f"the optimizer's config is not an object: {body!r}")
     body = {key: value for key, value in body.items() if key not in _TF_KERAS_2_KEYS}
+    for key, value in body.items():
+        _check_hyperparameter(key, value)
     return optimizer_module.deserialize({"class_name": name, "config": body})
+
+
+# The ranges in which an optimizer's hyperparameters mean anything; a file's value outside them (a
+# clipnorm of 1e308, a beta_1 of -1) would only fail at the first step, or train on NaN.
+_BELOW_ONE = ("beta_1", "beta_2", "rho")  # 1 would divide by zero in the bias correction, or never move
+_UP_TO_ONE = ("momentum", "ema_momentum")
+_POSITIVE = ("epsilon", "clipnorm", "clipvalue", "global_clipnorm")
+_NOT_NEGATIVE = ("learning_rate", "weight_decay", "initial_accumulator_value")
+_LARGEST = 1e6  # no hyperparameter of Keras's optimizers is meaningful beyond this
+
+
+def _check_hyperparameter(key: str, value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return  # names, flags, schedules (dicts) are checked by the classes that take them
+    if not math.isfinite(value) or abs(value) > _LARGEST:
+        raise NotDescribable(f"the optimizer's {key} is {value!r}, not a finite number of at most {_LARGEST:g}")
+    if key in _POSITIVE and value <= 0:
+        raise NotDescribable(f"the optimizer's {key} is {value!r}; it must be positive")
+    if key in _NOT_NEGATIVE and value < 0:
+        raise NotDescribable(f"the optimizer's {key} is {value!r}; it must not be negative")
+    if key in _BELOW_ONE and not 0 <= value < 1:
+        raise NotDescribable(f"the optimizer's {key} is {value!r}; it must be in [0, 1)")
+    if key in _UP_TO_ONE and not 0 <= value <= 1:
+        raise NotDescribable(f"the optimizer's {key} is {value!r}; it must be in [0, 1]")
 
 
 def _restore_loss(value: Any) -> Any:

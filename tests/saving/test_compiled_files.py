@@ -101,6 +101,29 @@ def test_an_uncompilable_configuration_warns_and_loads_uncompiled(tmp_path):
     assert not keras.models.load_model(tmp_path / "m.keras").compiled
 
 
+def with_optimizer_setting(path, key, value):
+    """The .keras archive ``path`` with its optimizer's ``key`` set to ``value`` in config.json."""
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    config = json.loads(members["config.json"])
+    config["compile_config"]["optimizer"]["config"][key] = value
+    members["config.json"] = json.dumps(config).encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+
+
+@pytest.mark.parametrize("key, value", [("clipnorm", 1e308), ("beta_1", -1.0), ("beta_2", 1.0), ("epsilon", 0.0),
+                                        ("learning_rate", -0.1), ("learning_rate", float("nan"))])
+def test_optimizer_settings_out_of_range_load_uncompiled_with_a_warning_naming_them(tmp_path, key, value):
+    # Before: such a file loaded compiled and failed in the first step (OverflowError, ZeroDivisionError) or trained on NaN.
+    model = trained(keras.optimizers.Adam(0.01, clipnorm=1.0))
+    model.save(tmp_path / "m.keras")
+    with_optimizer_setting(tmp_path / "m.keras", key, value)
+    with pytest.warns(UserWarning, match=f"m.keras: the model is not compiled .*optimizer's {key} is"):
+        assert not keras.models.load_model(tmp_path / "m.keras").compiled
+
+
 def keras_optimizer_arrays(path):
     """The optimizer variables a Keras file stores, in Keras's order."""
     if path.suffix == ".keras":
