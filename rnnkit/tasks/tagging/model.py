@@ -48,6 +48,10 @@ class TaggerConfig:
         for name in ("layers", "units", "embedding", "tags"):
             check_value(name, getattr(self, name), {"positive": True})
         check_value("dropout", self.dropout, {"minimum": 0, "below": 1})
+        for name in ("char_vocab", "char_len", "char_units"):  # 0: no character features
+            check_value(name, getattr(self, name), {"minimum": 0})
+        if len(self.vocab_sizes) != 3 or min(self.vocab_sizes) < 1:
+            raise ValueError(f"vocab_sizes must be three positive sizes (words, suffixes, shapes); got {self.vocab_sizes}")
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
