@@ -314,12 +314,20 @@ def _option_defaults(cls: Callable[..., Layer]) -> dict[str, Any]:
 
 def _construct(path: str, who: str, cls: Callable[..., Layer], kwargs: dict) -> Layer:
     """``cls(**kwargs)``; an option whose default is a bool, an int or a float must be one too (a file's
-    ``reset_after: "x"`` would otherwise reach the kernels), else an error naming the layer and option."""
+    ``reset_after: "x"`` would otherwise reach the kernels), else an error naming the layer and option.
+
+    An integer option may also be a list of integers, as Keras writes sizes and axes (``kernel_size: [3]``,
+    ``axis: [1, 2]``); the layer itself checks the list's length and values.
+    """
     defaults = _option_defaults(cls)
     for key, value in kwargs.items():
         kind = next((k for k in (bool, int, float) if type(defaults.get(key)) is k), None)
-        if kind is not None and not is_kind(value, kind):
-            raise ModelFileError(path, f"{who}: option {key} must be {'true or false' if kind is bool else 'a number'}; got {describe(value)}")
+        if kind is None or is_kind(value, kind):
+            continue
+        if kind is int and isinstance(value, list) and all(is_kind(v, int) for v in value):
+            continue
+        expected = {bool: "true or false", int: "an integer or a list of integers", float: "a number"}[kind]
+        raise ModelFileError(path, f"{who}: option {key} must be {expected}; got {describe(value)}")
     try:
         return cls(**kwargs)
     except TypeError as error:  # an option the rnnkit class does not take
