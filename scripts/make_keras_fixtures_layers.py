@@ -195,6 +195,34 @@ def normalization_lstm(rng):
 
 
 # ----------------------------------------------------------------------------- writing
+def _padded_ids(rng, vocab=20, T=7):
+    """Trailing padding, leading padding, a hole inside, and a full row."""
+    x = rng.integers(1, vocab, size=(BATCH, T)).astype(np.int32)
+    x[0, 4:] = 0
+    x[1, :2] = 0
+    x[2, 3] = 0
+    return x
+
+
+def _graph_case(builder, inputs):
+    def build(rng):
+        return builder(keras), [inputs(rng)]
+    build.__name__, build.__doc__ = builder.__name__, builder.__doc__
+    return case(build)
+
+
+for _builder in keras_models.GRAPH_MASK_CASES.values():
+    if _builder is keras_models.graph_masking_layer:
+        def _floats(rng):
+            x = normal(rng, BATCH, 7, 3)
+            x[0, 4:] = 0.0
+            x[1, :2] = 0.0
+            return x
+        _graph_case(_builder, _floats)
+    else:
+        _graph_case(_builder, _padded_ids)
+
+
 def randomize(model, rng):
     weights = []
     for w in model.weights:
@@ -244,13 +272,12 @@ def write_case(name, build, seed, folder):
     for i, w in enumerate(model.get_weights()):
         arrays[f"w{i}"] = w
     # Keras 3 records the mask computations of functional models as operations (NotEqual
-    # nodes and explicit mask= arguments); such a graph is kept as code-only (npz + json).
+    # nodes and explicit mask= arguments): rnnkit.layers.operations runs them.
     operations = sorted({l["class_name"] for l in model.get_config()["layers"] if not l["module"].startswith("keras.layers")})
-    files = [] if operations else [folder / f"{name}.keras", folder / f"{name}.h5"]
-    if files:
-        model.save(files[0])
-        with contextlib.redirect_stderr(io.StringIO()):
-            model.save(files[1])
+    files = [folder / f"{name}.keras", folder / f"{name}.h5"]
+    model.save(files[0])
+    with contextlib.redirect_stderr(io.StringIO()):
+        model.save(files[1])
     keras_cannot_reload = []
     for path in files:
         try:

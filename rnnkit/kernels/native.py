@@ -26,6 +26,9 @@ def unsupported_reason(cell: str, x: torch.Tensor, options: dict[str, Any]) -> s
         return f"native path supports float32 and float64, not {x.dtype}"
     if x.dim() != 3:
         return f"native path needs a (B, T, I) input, got shape {tuple(x.shape)}"
+    if cell == "lstm" and torch.is_autocast_enabled("cpu") and not torch.ops.mkldnn._is_mkldnn_bf16_supported():
+        return ("under CPU autocast torch.lstm runs oneDNN's bfloat16 kernel, which this CPU lacks "
+                "(it needs AVX512-BF16 or AMX)")
     if options.get("mask") is not None:
         return "torch's native RNN functions have no Keras-style mask"
     if options.get("recurrent_mask") is not None:

@@ -209,7 +209,10 @@ class Layer(nn.Module):
                     f"Layer '{self.name}' ({type(self).__name__}) takes numbers; got text (a NumPy array of "
                     f"{inputs.dtype}): put a TextVectorization or StringLookup layer before it"
                 )
-            if mask is None:
+            several = any(isinstance(t, torch.Tensor) for t in flatten((args, kwargs)))
+            if mask is None and (not several or call_signature(type(self)).reads_argument_masks):
+                # Keras 3 takes the inputs' mask only when they are the call's one tensor argument:
+                # LSTM(x, initial_state=[h, c]) runs unmasked unless mask= is given (as Keras 3.15 does).
                 mask = mask_of(inputs)
             if training is None:
                 training = self.training
@@ -225,7 +228,8 @@ class Layer(nn.Module):
                     if isinstance(output, torch.Tensor):
                         penalty = self.activity_regularizer(output)
                         self.add_loss(penalty / output.shape[0] if output.dim() and output.shape[0] else penalty)
-            attach_mask(outputs, self.compute_mask(inputs, mask))
+            # Keras 3 gives compute_mask the inputs' own mask when the call took none (see above).
+            attach_mask(outputs, self.compute_mask(inputs, mask if mask is not None else mask_of(inputs)))
             return outputs
         finally:
             _CALLS["running"] -= 1

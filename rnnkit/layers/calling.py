@@ -37,6 +37,12 @@ class CallSignature:
         return self.var_keyword or name in self.keyword
 
     @property
+    def reads_argument_masks(self) -> bool:
+        """Whether ``call`` takes ``<argument>_mask`` for its tensor arguments (``MultiHeadAttention``'s
+        ``query_mask``, ``value_mask``): Keras fills those from the tensors, so such a layer reads them itself."""
+        return any(f"{name}_mask" in self.keyword for name in self.positional)
+
+    @property
     def fits_plain_calls(self) -> bool:
         """Whether ``call(inputs)`` (plus mask and training where accepted) needs no other argument."""
         return bool(self.positional) and all(name in ("mask", "training") for name in self.required)

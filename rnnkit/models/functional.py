@@ -17,6 +17,7 @@ import torch
 from torch import nn
 
 from ..layers.base import STRING, InputLayer, KerasTensor, Layer, Node, flatten, map_structure, to_tensor
+from ..layers.operations import Operation
 from ..naming import unique_name
 from . import summary as summary_table
 from .model import Model
@@ -103,7 +104,10 @@ class Functional(Model):
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
             raise ValueError(f"Model '{self.name}': layer names must be unique; repeated: {duplicates}")
-        self.layers = nn.ModuleList(layers)
+        # Keras's model.layers leaves out the operations between layers (a loaded file's mask
+        # arithmetic, rnnkit.layers.operations); they have no weights, and summary() and saving see them.
+        self.layers = nn.ModuleList([layer for layer in layers if not isinstance(layer, Operation)])
+        self.operations = layers  # every layer and operation, in Keras's order
         self.nodes = nodes  # every call in the graph, inputs first
         self.steps = [node for node in nodes if not isinstance(node.layer, InputLayer)]
         self.built = True
@@ -188,4 +192,4 @@ class Functional(Model):
         return shapes[0] if self.single_output else shapes
 
     def summary_rows(self) -> tuple[list[list[str]], bool]:
-        return summary_table.graph_rows(list(self.layers), self.nodes)
+        return summary_table.graph_rows(self.operations, self.nodes)

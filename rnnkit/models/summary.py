@@ -13,6 +13,8 @@ from typing import Any, Iterable
 
 from torch import nn
 
+from ..layers.operations import Operation
+
 _WIDTHS = (33, 24, 15)  # column widths of Keras 3's table, padding included
 _CONNECTED_WIDTHS = (21, 19, 12, 19)  # with the "Connected to" column
 
@@ -37,10 +39,13 @@ def _rule(left: str, fill: str, joint: str, right: str, widths: tuple[int, ...])
 
 
 def _fit(text: str, width: int, truncate: bool) -> list[str]:
-    """Word-wrap a cell, or (``truncate``) keep its lines and cut each with an ellipsis."""
-    if truncate:
-        return [line if len(line) <= width else line[: width - 1] + "…" for line in text.split("\n")]
-    return textwrap.wrap(text, width) or [""]
+    """Word-wrap a cell, or (``truncate``) keep its lines; a line too long is cut with an ellipsis.
+
+    As Keras's table (rich, ``overflow="ellipsis"``): a word longer than the column gets a line of
+    its own, cut, so ``global_average_pooling1d`` shows as ``global_average_poo…``.
+    """
+    lines = text.split("\n") if truncate else textwrap.wrap(text, width, break_long_words=False) or [""]
+    return [line if len(line) <= width else line[: width - 1] + "…" for line in lines]
 
 
 def _row(cells: list[str], widths: tuple[int, ...], align_right: tuple[bool, ...], edge: str) -> list[str]:
@@ -56,7 +61,8 @@ def _row(cells: list[str], widths: tuple[int, ...], align_right: tuple[bool, ...
 
 
 def _title(layer: Any) -> str:
-    return f"{layer.name} ({type(layer).__name__})"
+    kind = layer.operation if isinstance(layer, Operation) else type(layer).__name__  # Keras: not_equal (NotEqual)
+    return f"{layer.name} ({kind})"
 
 
 def _params(layer: Any) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 
 from .. import layers as L
 from ..layers.base import KerasTensor, Layer
+from ..layers.operations import Operation
 from ..models.functional import Functional
 from ..models.model import Model
 from ..models.sequential import Sequential
@@ -40,6 +41,8 @@ def model_config(model: Model) -> dict[str, Any]:
 
 def layer_config(layer: Layer) -> dict[str, Any]:
     """One layer as Keras 3 serialises it: module, class name and constructor arguments."""
+    if isinstance(layer, Operation):
+        return layer.keras_config()
     class_name = type(layer).__name__
     builtin = LAYER_CLASSES.get(class_name) is type(layer)
     config = layer.get_config()
@@ -118,7 +121,7 @@ def _sequential_config(model: Sequential) -> dict[str, Any]:
 def _functional_config(model: Functional) -> dict[str, Any]:
     in_model = {id(node) for node in model.nodes}
     node_index: dict[int, int] = {}  # id(node) -> index among its layer's calls in this model
-    for layer in model.layers:
+    for layer in model.operations:
         own = [node for node in layer.inbound_nodes if id(node) in in_model]
         node_index.update((id(node), i) for i, node in enumerate(own))
 
@@ -142,7 +145,7 @@ def _functional_config(model: Functional) -> dict[str, Any]:
         return value
 
     entries = []
-    for layer in model.layers:
+    for layer in model.operations:
         calls = [] if isinstance(layer, L.InputLayer) else [
             {"args": encode(list(node.args)), "kwargs": encode(node.kwargs)}
             for node in layer.inbound_nodes

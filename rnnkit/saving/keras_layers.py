@@ -18,6 +18,7 @@ from .. import constraints, regularizers
 from .. import layers as L
 from ..file_records import describe, is_kind
 from ..layers.base import Layer
+from ..layers.operations import OPERATIONS, Operation
 from .errors import ModelFileError
 
 #: The Keras class names a file may use, and the rnnkit class each one builds.
@@ -180,6 +181,8 @@ def layer_from_config(
         config = dict(entry["config"])
         _check_float32_policy(path, who, config.pop("dtype", None))
         return _construct(path, who, found, config)
+    if _is_operation(module, class_name, entry["config"], table):
+        return _operation(path, who, class_name, entry["config"])
     if (module is not None and not str(module).startswith("keras")) or registered not in (None, class_name):
         raise ModelFileError(
             path,
@@ -206,6 +209,33 @@ def layer_from_config(
     elif class_name in ("GRU", "GRUCell") and "reset_after" not in kwargs:
         kwargs["reset_after"] = not keras2  # Keras 2 before 2.3 wrote no key and meant False
     return _construct(path, who, table[class_name], kwargs)
+
+
+def _is_operation(module: Any, class_name: str, config: Any, table: dict) -> bool:
+    """Whether an entry is a Keras operation: its module says so (``.keras``); a legacy ``.h5`` writes
+    no module, so there it is a class no layer has, or ``Concatenate`` with an operation's config
+    (only ``name`` and ``axis``; the layer's has ``trainable`` and ``dtype`` too)."""
+    if module is not None:
+        return isinstance(module, str) and module.startswith("keras.src.ops.")
+    if class_name not in OPERATIONS:
+        return False
+    return class_name not in table or (isinstance(config, dict) and set(config) <= {"name", "axis"})
+
+
+def _operation(path: str, who: str, class_name: str, config: Any) -> Operation:
+    """A Keras operation between layers (a mask's ``not_equal``, ``any``, ...): see :mod:`rnnkit.layers.operations`."""
+    if class_name not in OPERATIONS:
+        raise ModelFileError(
+            path, f"{who} is the Keras operation {class_name!r}, which rnnkit does not run inside a loaded graph "
+                  f"(it runs the mask operations {sorted(OPERATIONS)}); rebuild the model in code and load only its weights")
+    if not isinstance(config, dict):
+        raise ModelFileError(path, f"{who}: its config must be an object; got {describe(config)}")
+    options = dict(config)
+    name = options.pop("name", None)
+    try:
+        return Operation(class_name, name=name if isinstance(name, str) else None, **options)
+    except ValueError as error:
+        raise ModelFileError(path, f"{who}: {error}") from None
 
 
 def _constructor_args(path: str, who: str, config: dict, keras2: bool, is_input: bool) -> dict:

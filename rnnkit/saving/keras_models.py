@@ -156,9 +156,12 @@ def _check_call_kwargs(path: str, entry: dict, kwargs: Any) -> dict:
     kwargs = dict(kwargs)
     if kwargs.pop("training", None):
         raise ModelFileError(path, f"{describe(entry)} is called with training=True (dropout at inference); not supported")
-    if kwargs.pop("mask", None) is not None:
-        raise ModelFileError(path, f"{describe(entry)} is called with an explicit mask tensor; not supported")
-    unknown = sorted(set(kwargs) - {"initial_state"} - CALL_KEYWORDS.get(entry.get("class_name"), frozenset()))
+    mask = kwargs.get("mask")
+    if mask is None:
+        kwargs.pop("mask", None)
+    elif not _is_history(mask) and not (isinstance(mask, list) and all(m is None or _is_history(m) for m in mask)):
+        raise ModelFileError(path, f"{describe(entry)}: its mask must be a tensor of the graph (or a list of them); got {mask!r}")
+    unknown = sorted(set(kwargs) - {"initial_state", "mask"} - CALL_KEYWORDS.get(entry.get("class_name"), frozenset()))
     if unknown or ("initial_state" in kwargs and entry.get("class_name") not in _TAKES_INITIAL_STATE):
         raise ModelFileError(path, f"{describe(entry)} is called with unsupported arguments {sorted(kwargs)}")
     return kwargs

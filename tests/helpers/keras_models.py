@@ -272,6 +272,57 @@ def mha_lstm(keras):
     return keras.Model(x, [y, a, r, c, s, q])
 
 
+# Functional graphs whose masks flow: Keras 3 saves them with the mask arithmetic as operations
+# (NotEqual, Any, LogicalOr, ...) and explicit mask= arguments (rnnkit.layers.operations).
+def graph_masked_stack(keras):
+    """Ids (7,) -> Embedding(mask_zero) -> LSTM(seq) -> GRU -> Dense: not_equal feeds both masks."""
+    L = keras.layers
+    x = keras.Input((None,), dtype="int32")
+    h = L.GRU(3)(L.LSTM(5, return_sequences=True)(L.Embedding(20, 4, mask_zero=True)(x)))
+    return keras.Model(x, L.Dense(2)(h))
+
+
+def graph_masking_layer(keras):
+    """Floats (7, 3) -> Masking -> LSTM -> Dense: the mask is any(not_equal(x, 0), axis=-1)."""
+    L = keras.layers
+    x = keras.Input((None, 3))
+    return keras.Model(x, L.Dense(1)(L.LSTM(4)(L.Masking(0.0)(x))))
+
+
+def graph_masked_bidirectional(keras):
+    """Ids (7,) -> Embedding(mask_zero) -> Bidirectional(LSTM(seq)) -> TimeDistributed(Dense)."""
+    L = keras.layers
+    x = keras.Input((None,), dtype="int32")
+    h = L.Bidirectional(L.LSTM(4, return_sequences=True))(L.Embedding(20, 4, mask_zero=True)(x))
+    return keras.Model(x, L.TimeDistributed(L.Dense(3))(h))
+
+
+def graph_masked_branches(keras):
+    """Ids (7,) -> Embedding(mask_zero) -> [LSTM(seq), GRU(seq)] -> Concatenate and Add -> LSTM each:
+    the concatenated mask is built by expand_dims/zeros_like/logical_or/concatenate/any."""
+    L = keras.layers
+    x = keras.Input((7,), dtype="int32")
+    e = L.Embedding(20, 4, mask_zero=True)(x)
+    a, b = L.LSTM(4, return_sequences=True)(e), L.GRU(4, return_sequences=True)(e)
+    joined = L.LSTM(2)(L.Concatenate()([a, b]))
+    summed = L.LSTM(2)(L.Add()([a, b]))
+    return keras.Model(x, [joined, summed])
+
+
+def graph_masked_state(keras):
+    """Ids (7,) -> Embedding(mask_zero) -> LSTM(seq, state) -> LSTM(initial_state=[h, c]) -> pooled.
+    Keras 3 passes the second LSTM no mask: its call has more than one tensor argument."""
+    L = keras.layers
+    x = keras.Input((7,), dtype="int32")
+    o, h, c = L.LSTM(4, return_sequences=True, return_state=True)(L.Embedding(20, 4, mask_zero=True)(x))
+    y = L.LSTM(4, return_sequences=True)(o, initial_state=[h, c])
+    return keras.Model(x, [y, L.GlobalAveragePooling1D()(o)])
+
+
+GRAPH_MASK_CASES = {f.__name__: f for f in (graph_masked_stack, graph_masking_layer, graph_masked_bidirectional,
+                                            graph_masked_branches, graph_masked_state)}
+
+
 def batchnorm_inference(keras):
     """Input (9, 4): BatchNormalization before and after an LSTM, with center/scale off;
     LayerNormalization on two axes; Dense(2) -> (batch, 9, 2)."""
