@@ -46,6 +46,7 @@ class ClassifySettings:
                            choices=POOLING)
     batch_size: int = setting(64, "texts per batch", positive=True)
     epochs: int | None = setting(None, "epochs (default 5 for texts, 30 for numeric sequences)", positive=True)
+    patience: int = setting(2, "stop after this many epochs without a better validation accuracy", positive=True)
     minutes: float | None = setting(None, "stop after this many minutes of training", above=0)
     learning_rate: float = setting(2e-3, "Adam learning rate", above=0, flag="--lr")
     lr_schedule: str = setting("constant", "cosine: the rate falls to 5% of --lr over the --epochs or --minutes, whichever end "

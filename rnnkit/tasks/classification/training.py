@@ -176,6 +176,6 @@ def _fit(model: Any, train_data: DataLoader, val_data: DataLoader, record: Calla
     if settings.lr_schedule == "cosine":  # over the epochs or the minutes, whichever end first
         schedule.append(CosineWarmDown(model.optimizer.learning_rate, seconds=limit.seconds, steps=epochs * len(train_data)))
     run = fit_keeping_best(model, train_data, validation_data=val_data, out=settings.out, record=record, monitor="val_accuracy",
-                           mode="max", epochs=epochs, limit=limit, say=say, callbacks=schedule, settings=settings)
+                           mode="max", epochs=epochs, limit=limit, say=say, callbacks=schedule, settings=settings, patience=settings.patience)
     run.details.update(details)
     return run

@@ -32,6 +32,7 @@ class TagSettings:
     max_vocab: int | None = setting(50000, "word vocabulary cap", positive=True)
     batch_size: int = setting(32, "sentences per batch", positive=True)
     epochs: int = setting(5, "epochs", positive=True)
+    patience: int = setting(3, "stop after this many epochs without a better validation accuracy", positive=True)
     minutes: float | None = setting(None, "stop after this many minutes of training", above=0)
     learning_rate: float = setting(2e-3, "Adam learning rate", above=0, flag="--lr")
     char_units: int = setting(0, "character-level word features: units of a char BiLSTM (default 0: off)", minimum=0)
