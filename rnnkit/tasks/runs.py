@@ -97,11 +97,12 @@ def fit_keeping_best(model: Any, train_data: Any, *, validation_data: Any, out: 
 
     ``record()`` is the checkpoint's task record (called at each save); ``limit`` stops training
     after its minutes; ``callbacks`` run after the saver (a schedule, early stopping);
-    ``fit_options`` go to ``model.fit`` (``batch_size`` for arrays). ``patience``: stop once ``monitor`` has
-    not improved for that many epochs (early stopping on the same score the checkpoint keeps). With ``settings`` (the task's
-    settings dataclass) the run is resumable: after each finished epoch ``out/resume.safetensors``
-    keeps them, the model and the ``callbacks``' state (each must be :class:`Resumable`), and
-    with ``settings.resume`` the run continues from that file.
+    ``fit_options`` go to ``model.fit`` (``batch_size`` for arrays). ``patience``: stop once
+    ``monitor`` has not improved for that many epochs (early stopping on the score the checkpoint
+    keeps). With ``settings`` (the task's settings dataclass) the run is resumable: after each
+    finished epoch ``out/resume.safetensors`` keeps them, the model and the ``callbacks``' state
+    (each must be :class:`Resumable`, as early stopping is), and with ``settings.resume`` the run
+    continues from that file.
     """
     out_dir = Path(out)
     saver = SaveBest(out_dir / MODEL_FILE, record, monitor=monitor, mode=mode, say=say)

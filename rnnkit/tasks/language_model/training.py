@@ -54,14 +54,13 @@ def train(*args: Any, say: Callable[[str], None] = print, **fields: Any) -> Task
     """Train a language model into ``out``: ``train(LMSettings(...))`` or ``train(data, out=..., ...)``.
 
     ``data`` is a file or folder (the bundled corpus if None). Stops after ``epochs`` (default 10
-    without ``minutes``), after ``minutes`` of training, or after ``patience`` epochs without a better
-    held-out loss, whichever comes first. With
-    ``lr_schedule="cosine"`` the learning rate falls along a cosine to 5% of ``learning_rate`` over
-    that budget (``"constant"`` keeps it). ``precision="mixed_bfloat16"`` runs the products in
-    bfloat16 (weights, optimizer and held-out loss stay float32): about 1.5x faster on CPUs with
-    bfloat16 instructions (AVX512-BF16, AMX), and refused on others; ``"auto"`` (the default) picks
-    it where the CPU has them, float32 elsewhere (:mod:`rnnkit.tasks.precision`). The held-out loss after each epoch
-    is measured on the first ``eval_tokens`` tokens of the held-out 10% (all of it when None).
+    without ``minutes``), after ``minutes`` of training, or after ``patience`` epochs without a
+    better held-out loss, whichever comes first. With ``lr_schedule="cosine"`` the learning rate
+    falls along a cosine to 5% of ``learning_rate`` over that budget (``"constant"`` keeps it).
+    ``precision="mixed_bfloat16"`` runs the products in bfloat16 (weights, optimizer and held-out
+    loss stay float32): about 1.5x faster on CPUs with bfloat16 instructions (AVX512-BF16, AMX),
+    and refused on others; ``"auto"`` (the default) picks it where the CPU has them, float32
+    elsewhere (:mod:`rnnkit.tasks.precision`). The held-out loss after each epoch is measured on the first ``eval_tokens`` tokens of the held-out 10% (all of it when None).
     With ``resume`` it continues the run in ``out`` from its latest checkpoint, the last finished
     epoch, with that run's settings (:mod:`rnnkit.tasks.resume`: only ``epochs`` and ``minutes``
     may change; ``epochs`` counts from the run's start, as Keras's ``initial_epoch`` does), and
