@@ -178,8 +178,11 @@ def predict(checkpoint: str | os.PathLike, data: str | None = None) -> np.ndarra
 
 
 def eval_text(checkpoint: str | os.PathLike, data: str | None, out: str | None, options: dict[str, Any]) -> str:
-    """What ``rnnkit eval`` prints (``mase 0.412`` first); writes ``forecast.png`` and ``eval.json`` to ``out``."""
-    report = evaluate(checkpoint, data)
+    """What ``rnnkit eval`` prints (``mase 0.412`` first); writes ``forecast.png`` and ``eval.json`` to ``out``.
+
+    ``options["statistical"]`` False leaves out the ETS and SARIMA baselines (``train forecast``'s quick summary).
+    """
+    report = evaluate(checkpoint, data, options.get("statistical", True))
     folder = Path(out) if out else resolve_task_checkpoint(checkpoint).parent
     plot = plot_forecasts(report.arrays, folder / "forecast.png")
     write_text_atomically(folder / "eval.json", json.dumps(report.scores, indent=1))
