@@ -42,7 +42,7 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--lr", type=float, default=4e-3)
     parser.add_argument("--lr-schedule", default="cosine", choices=["cosine", "constant"])
-    parser.add_argument("--precision", default="float32", choices=["float32", "mixed_bfloat16"])
+    parser.add_argument("--precision", default="auto", choices=["auto", "float32", "mixed_bfloat16"])
     parser.add_argument("--steps-per-epoch", type=int, default=100)
     parser.add_argument("--threads", type=int, help="torch threads (default: torch's choice); 1 copes best with a crowded machine")
     args = parser.parse_args()

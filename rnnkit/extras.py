@@ -2,8 +2,8 @@
 
 The core install (``pip install rnnkit``) is torch, numpy, safetensors, h5py, pyfive, ninja and tqdm:
 enough for layers, models, Keras files, training and the fused kernels. Plots, subword tokenizers,
-BLEU and word vectors come as extras, so :func:`require` turns a missing module into one message
-that names the extra to install.
+BLEU, word vectors and forecasting baselines come as extras, so :func:`require` turns a missing
+module into one message that names the extra to install.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ EXTRA_OF = {
     "jiwer": "speech",
     "onnx": "export",
     "onnxruntime": "export",
+    "statsmodels": "forecast",
 }
 
 

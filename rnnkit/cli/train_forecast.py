@@ -12,7 +12,7 @@ EXAMPLE = """examples:
   rnnkit train forecast --dataset sunspots --window 22 --horizon 5 --out runs/sunspots
   rnnkit train forecast --output sequence                    # also learn the next 12 values after every month of the window
   rnnkit train forecast --data prices.csv --target close --features volume --window 30 --horizon 5 --season 5
-  rnnkit eval runs/forecast                                  # MAE, RMSE, MASE vs naive and seasonal naive; forecast.png
+  rnnkit eval runs/forecast                                  # MAE, RMSE, MASE vs naive, seasonal naive, ETS, SARIMA; forecast.png
   rnnkit predict runs/forecast                               # the next K values after the series
 """
 
@@ -31,8 +31,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     result = forecasting.train(settings_from(args, forecasting.ForecastSettings))
-    text = forecasting.eval_text(result.out, args.data, None, {})
+    text = forecasting.eval_text(result.out, args.data, None, {"statistical": False})  # seconds of statsmodels fitting: eval's job
     print(f"test part:\n{text}")
     print(f"model: {result.checkpoint}")
-    print(f"next:  rnnkit predict {result.out}")
+    print(f"next:  rnnkit eval {result.out}{' --data FILE' if args.data else ''}   # adds seasonal ETS and SARIMA baselines;  "
+          f"rnnkit predict {result.out}")
     return 0

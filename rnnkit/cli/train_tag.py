@@ -29,8 +29,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    result = tagging.train(settings_from(args, tagging.TagSettings))
+    settings = settings_from(args, tagging.TagSettings)
+    result = tagging.train(settings)
     print(f"best validation accuracy {result.best:.4f} (epoch {result.best_epoch})")
+    if settings.val is not None:  # where a tagger errs: the words it never saw in training
+        report = tagging.evaluate(result.out, settings.val)
+        share = lambda value: "none" if value is None else f"{value:.4f}"
+        print(f"on {settings.val}: known words {share(report.known_word_accuracy)}, unseen words {share(report.unknown_word_accuracy)}")
     print(f"model: {result.checkpoint}")
     print(f"next:  rnnkit eval {result.out} --data FILE;  rnnkit predict {result.out} 'The cat sat on the mat .'")
     return 0

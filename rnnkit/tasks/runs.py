@@ -21,6 +21,7 @@ from typing import Any, Callable, Iterator, Sequence, TypeVar
 
 import numpy as np
 
+from ..training.callbacks import EarlyStopping
 from ..training.task_files import MODEL_FILE, SaveBest, TimeLimit, load_weights_into, read_task_model
 from .resume import RESUME_FILE, Resumable, SaveResumable, stored_settings
 
@@ -90,18 +91,23 @@ def run_lock(out: str | os.PathLike) -> Iterator[None]:
 
 def fit_keeping_best(model: Any, train_data: Any, *, validation_data: Any, out: str | Path, record: Callable[[], dict[str, Any]],
                      monitor: str, mode: str, epochs: int, limit: TimeLimit, say: Callable[[str], None],
-                     callbacks: Sequence[Resumable] = (), settings: Any = None, **fit_options: Any) -> TaskRun:
+                     callbacks: Sequence[Resumable] = (), settings: Any = None, patience: int | None = None,
+                     **fit_options: Any) -> TaskRun:
     """Fit ``model`` (compiled), saving ``out/model.safetensors`` at each better ``monitor``; return the best epoch's model.
 
     ``record()`` is the checkpoint's task record (called at each save); ``limit`` stops training
     after its minutes; ``callbacks`` run after the saver (a schedule, early stopping);
-    ``fit_options`` go to ``model.fit`` (``batch_size`` for arrays). With ``settings`` (the task's
-    settings dataclass) the run is resumable: after each finished epoch ``out/resume.safetensors``
-    keeps them, the model and the ``callbacks``' state (each must be :class:`Resumable`), and
-    with ``settings.resume`` the run continues from that file.
+    ``fit_options`` go to ``model.fit`` (``batch_size`` for arrays). ``patience``: stop once
+    ``monitor`` has not improved for that many epochs (early stopping on the score the checkpoint
+    keeps). With ``settings`` (the task's settings dataclass) the run is resumable: after each
+    finished epoch ``out/resume.safetensors`` keeps them, the model and the ``callbacks``' state
+    (each must be :class:`Resumable`, as early stopping is), and with ``settings.resume`` the run
+    continues from that file.
     """
     out_dir = Path(out)
     saver = SaveBest(out_dir / MODEL_FILE, record, monitor=monitor, mode=mode, say=say)
+    if patience is not None:
+        callbacks = [*callbacks, EarlyStopping(monitor=monitor, mode=mode, patience=patience)]
     resumable = []
     if settings is not None:
         stored = stored_settings(settings)

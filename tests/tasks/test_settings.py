@@ -2,12 +2,14 @@
 
 import argparse
 import dataclasses
+from pathlib import Path
 
 import pytest
 
 from rnnkit.cli import main, train
-from rnnkit.cli.settings_flags import FLAGS, settings_from
-from rnnkit.tasks import classification, forecasting, language_model, seq2seq, tagging
+from rnnkit.cli.settings_flags import FLAGS, flag_name, settings_from
+from rnnkit.tasks import classification, forecasting, language_model, seq2seq, speech, tagging
+from rnnkit.tasks.classification.settings import SEQUENCE_RECIPE, TEXT_RECIPE, TEXT_TOKENS
 from rnnkit.tasks.settings import SettingError, check_value, settings_of
 
 SETTINGS = {
@@ -47,6 +49,15 @@ OLD_DEFAULTS = {
 }
 for added_since in ("classify", "forecast", "seq2seq", "tag"):  # --resume, which lm already had
     OLD_DEFAULTS[added_since]["--resume"] = False
+# Issue 17 changed these on purpose: early stopping everywhere, precision chosen by the CPU, the measured NSMC recipe for texts
+# (network fields None: filled per kind of data by ClassifySettings.for_data).
+for task, patience in (("classify", 2), ("tag", 3), ("lm", 5), ("seq2seq", 3)):
+    OLD_DEFAULTS[task]["--patience"] = patience
+OLD_DEFAULTS["lm"]["--precision"] = "auto"
+OLD_DEFAULTS["tag"].update({"--char-units": 32, "--epochs": 30})
+OLD_DEFAULTS["classify"].update({"--tokens": None, "--max-vocab": 16000, "--max-len": 140, "--token-dropout": 0.3, "--cell": None,
+                                 "--units": None, "--dropout": None, "--pooling": None, "--batch-size": None, "--lr": None,
+                                 "--lr-schedule": None})
 
 
 def parser_for(task):
@@ -168,3 +179,24 @@ def test_an_error_about_the_data_names_the_field_in_python_and_the_flag_on_the_c
         forecasting.train(data=str(series), target="y", features=["z"], out=str(tmp_path / "o"), say=lambda line: None)
     assert main(["train", "forecast", "--data", str(series), "--out", str(tmp_path / "o")]) == 2
     assert capsys.readouterr().err == f"rnnkit train forecast: error: --target COLUMN is required with data {series}\n"
+
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+ALL_SETTINGS = {**SETTINGS, "ctc": speech.CTCSettings}
+
+
+def documented_defaults(task):
+    """The README line of ``rnnkit train TASK``'s defaults, made from its settings dataclass: every flag that has a value by default."""
+    fields = {field.name: field for field in dataclasses.fields(ALL_SETTINGS[task])}
+    shown = [f"`{flag_name(field)} {'yes' if field.default is True else field.default}`" for field in fields.values()
+             if field.metadata.get("cli", True) and not any(field.default is skip for skip in (None, False, dataclasses.MISSING))]
+    line = f"- `rnnkit train {task}`: " + ", ".join(shown)
+    if task == "classify":  # the network's fields: one recipe for texts (word tokens with --vectors), one for numeric sequences
+        for kind, recipe in (("texts", {"tokens": TEXT_TOKENS, **TEXT_RECIPE}), ("numeric sequences", SEQUENCE_RECIPE)):
+            line += f"; for {kind} " + ", ".join(f"`{flag_name(fields[name])} {value}`" for name, value in recipe.items())
+    return line
+
+
+def test_the_readme_states_the_defaults_the_cli_and_the_python_api_use():
+    block = README.read_text(encoding="utf-8").split("<!-- defaults: made from the settings dataclasses -->\n")[1].split("\n\n")[0]
+    assert block.splitlines() == [documented_defaults(task) for task in ("lm", "classify", "tag", "forecast", "seq2seq", "ctc")]

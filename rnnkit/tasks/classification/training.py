@@ -72,6 +72,7 @@ def train(*args: Any, say: Callable[[str], None] = print, **fields: Any) -> Task
             raise SettingError("data", "FILE is required (or sequence_of_features alone, to train on the bundled Japanese Vowels set)")
         data = str(JAPANESE_VOWELS["train"])
     numeric = settings.sequence_of_features or is_feature_file(data)  # numeric sequences instead of texts
+    settings = settings.for_data(numeric)
     columns: dict[str, Any] = {}  # a long table's id, label, time and feature columns: found in --data, used for --val
     read = (lambda path, argument, known=None: read_sequences(path, columns, argument, known=known)[:2]) if numeric else \
         (lambda path, argument, known=None: read_labelled_texts(path, settings.text_col, settings.label_col, argument, known=known))
@@ -129,7 +130,7 @@ def train(*args: Any, say: Callable[[str], None] = print, **fields: Any) -> Task
 
     record = lambda: {"task": TASK, "config": config.to_json(), "encoder": encoder.to_json(), "classes": classes,
                       "data": fingerprint(data), "text_col": settings.text_col, "label_col": settings.label_col}
-    return _fit(model, train_data, val_data, record, settings, numeric, say, {"encoder": encoder, "classes": classes})
+    return _fit(model, train_data, val_data, record, settings, say, {"encoder": encoder, "classes": classes})
 
 
 def _compile(model: Any, settings: ClassifySettings) -> None:
@@ -165,17 +166,19 @@ def _train_on_features(sequences: list, labels: list[str], val_sequences: list, 
         f"{len(sequences):,} training and {len(val_sequences):,} validation sequences of {features} features "
         f"and {min(lengths)}-{max(lengths)} steps, {len(classes)} classes")
     record = lambda: {"task": TASK, "config": config.to_json(), "encoder": None, "scaler": scaler, "classes": classes, **source}
-    return _fit(model, train_data, val_data, record, settings, True, say, {"encoder": None, "classes": classes})
+    return _fit(model, train_data, val_data, record, settings, say, {"encoder": None, "classes": classes})
 
 
 def _fit(model: Any, train_data: DataLoader, val_data: DataLoader, record: Callable[[], dict], settings: ClassifySettings,
-         numeric: bool, say: Callable[[str], None], details: dict[str, Any]) -> TaskRun:
-    epochs = settings.epochs_for(numeric)
+         say: Callable[[str], None], details: dict[str, Any]) -> TaskRun:
+    """Fit with the settings :meth:`ClassifySettings.for_data` completed."""
+    epochs = settings.epochs
     limit = TimeLimit(settings.minutes)
     schedule = []
     if settings.lr_schedule == "cosine":  # over the epochs or the minutes, whichever end first
         schedule.append(CosineWarmDown(model.optimizer.learning_rate, seconds=limit.seconds, steps=epochs * len(train_data)))
     run = fit_keeping_best(model, train_data, validation_data=val_data, out=settings.out, record=record, monitor="val_accuracy",
-                           mode="max", epochs=epochs, limit=limit, say=say, callbacks=schedule, settings=settings)
+                           mode="max", epochs=epochs, limit=limit, say=say, callbacks=schedule, settings=settings,
+                           patience=settings.patience)
     run.details.update(details)
     return run

@@ -3,7 +3,8 @@
 Every score is over all test forecasts and all horizon steps. MASE divides the mean absolute
 error by the in-sample MAE of the one-step naive forecast on the training part, so the model's,
 the naive forecast's (repeat the last value) and the seasonal naive forecast's (repeat the value
-one season before) MASE compare directly; below 1 beats in-sample one-step naive.
+one season before) MASE compare directly; below 1 beats in-sample one-step naive. Beside them
+stand seasonal ETS and SARIMA fitted on the training part (:mod:`.baselines`, with statsmodels).
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ import torch
 
 from ...atomic_files import write_figure_atomically, write_text_atomically
 from ...errors import FileFormatError
-from ...extras import pyplot
+from ...extras import MissingExtraError, pyplot
 from ...file_records import config_from_record, record_field
 from ...training.scores import mean_absolute_scaled_error
 from ...training.task_files import read_task_model, resolve_task_checkpoint
 from ...weight_checks import build_from_weights
+from .baselines import statistical_forecasts
 from .model import ForecasterConfig, build_forecaster
 from .series import Scaler, Split, bundled, read_series, sequence_windows, windows
 from .training import prepared
@@ -62,6 +64,10 @@ def seasonal_naive(series: np.ndarray, origins: np.ndarray, horizon: int, season
 class ForecastReport(NamedTuple):
     """Scores on the test part (``mase`` first, then ``mae``, ``rmse`` and the baselines' MASE) and the arrays to plot.
 
+    The baselines are ``naive_mase``, ``seasonal_naive_mase`` (a season > 1), ``ets_mase`` and
+    ``sarima_mase``; without statsmodels the last two are replaced by ``statistical_baselines``,
+    which says how to install it.
+
     A named pair, so ``scores, arrays = forecasting.evaluate(run)`` reads it as well as ``report.scores``.
     """
 
@@ -73,8 +79,11 @@ class ForecastReport(NamedTuple):
         return "\n".join(f"{k} {v:.4f}" if isinstance(v, float) else f"{k} {v}" for k, v in self.scores.items())
 
 
-def evaluate(checkpoint: str | os.PathLike, data: str | None = None) -> ForecastReport:
-    """Scores and plot arrays on the test part of ``data`` (default: the bundled series the checkpoint was trained on)."""
+def evaluate(checkpoint: str | os.PathLike, data: str | None = None, statistical: bool = True) -> ForecastReport:
+    """Scores and plot arrays on the test part of ``data`` (default: the bundled series the checkpoint was trained on).
+
+    ``statistical=False`` leaves out the ETS and SARIMA baselines (seconds of fitting on a long series).
+    """
     model, record = load_forecaster(checkpoint)
     config = ForecasterConfig.from_json(record["config"])
     path = data or _bundled_series(checkpoint, record)
@@ -95,6 +104,13 @@ def evaluate(checkpoint: str | os.PathLike, data: str | None = None) -> Forecast
     season = int(record.get("season") or 1)
     if season > 1:
         scores["seasonal_naive_mase"] = mean_absolute_scaled_error(truth, seasonal_naive(series, origins, config.horizon, season), history)
+    if statistical:
+        try:
+            fitted = statistical_forecasts(series, split.train, origins, config.horizon, season)
+        except MissingExtraError as missing:
+            scores["statistical_baselines"] = f"not scored: {missing}"
+        else:
+            scores.update({f"{name}_mase": mean_absolute_scaled_error(truth, values, history) for name, values in fitted.items()})
     scores["test_forecasts"] = len(origins)
     return ForecastReport(scores, {"series": series, "origins": origins, "predicted": predicted, "split": split,
                                    "target": record["target"]})
@@ -162,8 +178,11 @@ def predict(checkpoint: str | os.PathLike, data: str | None = None) -> np.ndarra
 
 
 def eval_text(checkpoint: str | os.PathLike, data: str | None, out: str | None, options: dict[str, Any]) -> str:
-    """What ``rnnkit eval`` prints (``mase 0.412`` first); writes ``forecast.png`` and ``eval.json`` to ``out``."""
-    report = evaluate(checkpoint, data)
+    """What ``rnnkit eval`` prints (``mase 0.412`` first); writes ``forecast.png`` and ``eval.json`` to ``out``.
+
+    ``options["statistical"]`` False leaves out the ETS and SARIMA baselines (``train forecast``'s quick summary).
+    """
+    report = evaluate(checkpoint, data, options.get("statistical", True))
     folder = Path(out) if out else resolve_task_checkpoint(checkpoint).parent
     plot = plot_forecasts(report.arrays, folder / "forecast.png")
     write_text_atomically(folder / "eval.json", json.dumps(report.scores, indent=1))

@@ -12,7 +12,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ... import optimizers
-from ...training import callbacks, losses, set_random_seed
+from ...training import losses, set_random_seed
 from ...training.task_files import TimeLimit
 from ..resume import RESUME_FILE, continued
 from ..runs import TaskRun, fit_keeping_best
@@ -92,10 +92,9 @@ def train(*args: Any, say: Callable[[str], None] = print, **fields: Any) -> Task
                       "dataset": settings.dataset if settings.data is None else None, "last_window": values[-window:].tolist(),
                       "target": target, "features": list(settings.features or []), "season": season,
                       "train_fraction": settings.train_fraction, "val_fraction": settings.val_fraction, "description": description}
-    stop = callbacks.EarlyStopping(monitor="val_loss", patience=settings.patience)
     run = fit_keeping_best(model, x, y=y, batch_size=settings.batch_size, validation_data=validation, out=settings.out, record=record,
                            monitor="val_loss", mode="min", epochs=settings.epochs, limit=TimeLimit(settings.minutes),
-                           say=lambda line: None, callbacks=[stop], settings=settings)
+                           say=lambda line: None, settings=settings, patience=settings.patience)
     last = run.history[-1]
     say(f"{last['epoch']} epochs in {last['seconds']:.0f} s; best validation loss {run.best:.4f} (scaled units) at epoch {run.best_epoch}")
     return run

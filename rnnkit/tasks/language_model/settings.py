@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..settings import check_settings, setting
+from ..precision import PRECISIONS
 from .model import CELLS
 
 LR_SCHEDULES = ("cosine", "constant")
-PRECISIONS = ("float32", "mixed_bfloat16")  # Keras's dtype-policy names
 
 
 @dataclass(frozen=True)
@@ -34,12 +34,13 @@ class LMSettings:
     batch_size: int = setting(32, "windows per batch", positive=True)
     epochs: int | None = setting(None, "epochs to train (default 10, or unlimited with --minutes)", positive=True)
     minutes: float | None = setting(None, "stop after this many minutes of training", above=0)
+    patience: int = setting(5, "stop after this many epochs without a better held-out loss", positive=True)
     steps_per_epoch: int | None = setting(None, "batches per epoch (default: one pass over the text, at most 100)", positive=True)
     learning_rate: float = setting(4e-3, "Adam learning rate", above=0, flag="--lr")
     lr_schedule: str = setting("cosine", "cosine: the rate falls to 5% of --lr over the --minutes or --epochs budget (default); "
                                "constant: it stays", choices=LR_SCHEDULES)
-    precision: str = setting("float32", "mixed_bfloat16: products in bfloat16, weights in float32; ~1.5x faster on CPUs with "
-                             "AVX512-BF16", choices=PRECISIONS)
+    precision: str = setting("auto", "mixed_bfloat16: products in bfloat16, weights in float32 (~1.5x faster on CPUs with "
+                             "AVX512-BF16); auto: that where the CPU has bfloat16 instructions, else float32", choices=PRECISIONS)
     clipnorm: float | None = setting(5.0, "clip each weight's gradient to this norm", above=0)
     seed: int = setting(0, "random seed")
     samples: int = setting(2, "samples printed after each epoch", minimum=0)

@@ -19,10 +19,11 @@ from torch.utils.data import DataLoader, RandomSampler, TensorDataset
 from ... import optimizers
 from ...data import load_corpus, split_held_out, tokenizer_from_json, train_tokenizer
 from ...training import losses, set_random_seed
-from ...training.callbacks import CosineWarmDown
+from ...training.callbacks import CosineWarmDown, EarlyStopping
 from ...training.task_files import TimeLimit
 from .callbacks import EpochReport, MixedBfloat16, ProgressBar, RunFiles
 from ..resume import SaveResumable, continued, stored_settings
+from ..precision import chosen_precision
 from ..runs import TaskRun, run_lock
 from ..settings import SettingError, settings_of
 from .checkpoint import BEST, LATEST, lm_record, read_lm_checkpoint
@@ -53,12 +54,13 @@ def train(*args: Any, say: Callable[[str], None] = print, **fields: Any) -> Task
     """Train a language model into ``out``: ``train(LMSettings(...))`` or ``train(data, out=..., ...)``.
 
     ``data`` is a file or folder (the bundled corpus if None). Stops after ``epochs`` (default 10
-    without ``minutes``), or after ``minutes`` of training, whichever comes first. With
-    ``lr_schedule="cosine"`` the learning rate falls along a cosine to 5% of ``learning_rate`` over
-    that budget (``"constant"`` keeps it). ``precision="mixed_bfloat16"`` runs the products in
-    bfloat16 (weights, optimizer and held-out loss stay float32): about 1.5x faster on CPUs with
-    bfloat16 instructions (AVX512-BF16, AMX), slower on others. The held-out loss after each epoch
-    is measured on the first ``eval_tokens`` tokens of the held-out 10% (all of it when None).
+    without ``minutes``), after ``minutes`` of training, or after ``patience`` epochs without a
+    better held-out loss, whichever comes first. With ``lr_schedule="cosine"`` the learning rate
+    falls along a cosine to 5% of ``learning_rate`` over that budget (``"constant"`` keeps it).
+    ``precision="mixed_bfloat16"`` runs the products in bfloat16 (weights, optimizer and held-out
+    loss stay float32): about 1.5x faster on CPUs with bfloat16 instructions (AVX512-BF16, AMX),
+    and refused on others; ``"auto"`` (the default) picks it where the CPU has them, float32
+    elsewhere (:mod:`rnnkit.tasks.precision`). The held-out loss after each epoch is measured on the first ``eval_tokens`` tokens of the held-out 10% (all of it when None).
     With ``resume`` it continues the run in ``out`` from its latest checkpoint, the last finished
     epoch, with that run's settings (:mod:`rnnkit.tasks.resume`: only ``epochs`` and ``minutes``
     may change; ``epochs`` counts from the run's start, as Keras's ``initial_epoch`` does), and
@@ -70,11 +72,13 @@ def train(*args: Any, say: Callable[[str], None] = print, **fields: Any) -> Task
     out_dir = Path(chosen.out)
     if chosen.resume:
         chosen = continued(LMSettings, chosen, out_dir / LATEST)
+    precision = chosen_precision(chosen.precision)  # before the run folder is made: a refused precision leaves nothing
     with run_lock(out_dir):
-        return _train(chosen, out_dir, say)
+        return _train(chosen, out_dir, say, precision)
 
 
-def _train(chosen: LMSettings, out_dir: Path, say: Callable[[str], None]) -> TaskRun:
+def _train(chosen: LMSettings, out_dir: Path, say: Callable[[str], None], precision_and_why: tuple[str, str]) -> TaskRun:
+    precision, why = precision_and_why
     text, description = load_corpus(chosen.data)
     if chosen.resume:
         tokenizer, config, history = _resumed(out_dir)
@@ -97,7 +101,8 @@ def _train(chosen: LMSettings, out_dir: Path, say: Callable[[str], None]) -> Tas
                   loss=losses.SparseCategoricalCrossentropy(from_logits=True))
     stored = stored_settings(chosen)
     files = RunFiles(out_dir, tokenizer, stored, history)
-    latest = SaveResumable(out_dir / LATEST, lambda: lm_record(model, tokenizer, {"settings": stored, "history": files.history}))
+    stop = EarlyStopping(monitor="val_loss", mode="min", patience=chosen.patience)
+    latest = SaveResumable(out_dir / LATEST, lambda: lm_record(model, tokenizer, {"settings": stored, "history": files.history}), [stop])
     initial_epoch = latest.first_epoch(model, chosen.resume, epochs)
 
     dataset = TensorDataset(x, y)
@@ -113,17 +118,18 @@ def _train(chosen: LMSettings, out_dir: Path, say: Callable[[str], None]) -> Tas
     say(f"{'Resuming' if chosen.resume else 'Training'} a {config.layers}-layer {config.cell.upper()}({config.units}) on {description}: "
         f"{len(train_ids):,} training and {len(held_out):,} held-out {tokenizer.kind} tokens, vocabulary {tokenizer.vocab_size:,}, "
         f"{parameters:,} weights; held-out loss on {len(evaluated):,} tokens; {len(loader)} batches of {batch}x{chosen.seq_len} per epoch"
-        + (f"; {minutes:g} minutes" if minutes is not None else f"; epochs {initial_epoch + 1}-{epochs}"))
+        + (f"; {minutes:g} minutes" if minutes is not None else f"; epochs {initial_epoch + 1}-{epochs}")
+        + f"; precision {precision} ({why})")
 
     clock = TimeLimit(minutes)
     bar = ProgressBar(clock, None if minutes is not None else len(loader) * (epochs - initial_epoch))
     offset_seconds = history[-1].get("seconds", 0.0) if history else 0.0
     report = EpochReport(tokenizer, torch.tensor(evaluated), len(tokenizer.decode(evaluated)), clock, bar.write, chosen.samples,
                          chosen.sample_length, offset_seconds)
-    callbacks = [clock, report, files, bar]
+    callbacks = [clock, report, files, stop, bar]
     if chosen.lr_schedule == "cosine":  # over the whole run's steps, from its first epoch
         callbacks.append(CosineWarmDown(chosen.learning_rate, seconds=clock.seconds, steps=None if minutes is not None else len(loader) * epochs))
-    if chosen.precision == "mixed_bfloat16":
+    if precision == "mixed_bfloat16":
         callbacks.append(MixedBfloat16())
     callbacks.append(latest)  # last: the commit point of an epoch, after best.safetensors and the plot
     try:
@@ -133,7 +139,7 @@ def _train(chosen: LMSettings, out_dir: Path, say: Callable[[str], None]) -> Tas
             callback.on_train_end()
         raise
 
-    stopped_by = "time" if clock.reached else "epochs"
+    stopped_by = "time" if clock.reached else "early stopping" if stop.stopped_epoch else "epochs"
     if history and not math.isfinite(history[-1].get("loss", 0.0)):
         stopped_by = "nan"
     checkpoint = out_dir / BEST if (out_dir / BEST).exists() else out_dir / LATEST

@@ -33,6 +33,7 @@ class Seq2SeqSettings:
     dropout: float = setting(0.0, "dropout between layers", minimum=0, below=1)
     batch_size: int = setting(64, "pairs per batch", positive=True)
     epochs: int | None = setting(None, "epochs (default 20, or unlimited with --minutes)", positive=True)
+    patience: int = setting(3, "stop after this many epochs without a better held-out exact match", positive=True)
     minutes: float | None = setting(None, "stop after this many minutes of training", above=0)
     clock: str = setting("wall", "what --minutes counts: wall time, or this process's CPU time", choices=("wall", "cpu"))
     steps_per_epoch: int | None = setting(None, "batches per epoch (default: one pass over the pairs)", positive=True)

@@ -20,7 +20,7 @@ from torch.utils.data import DataLoader, RandomSampler
 from ... import optimizers
 from ...models.seq2seq import Seq2Seq, Seq2SeqConfig
 from ...training import losses, set_random_seed
-from ...training.callbacks import Callback
+from ...training.callbacks import Callback, EarlyStopping
 from ...training.task_files import TimeLimit, restored_history
 from ..fingerprints import fingerprint
 from ..resume import RESUME_FILE, SaveResumable, continued, stored_settings
@@ -129,14 +129,15 @@ def train(*args: Any, say: Callable[[str], None] = print, **fields: Any) -> Task
         f"{attention or 'none'}, {weights:,} weights, on {description}; vocabularies {source.vocab_size} / {target.vocab_size} "
         f"({source_tokens} / {target_tokens}); {len(loader)} batches of {batch_size} per epoch"
         + (f"; {minutes:g} minutes" if minutes is not None else f"; {epochs} epochs"))
-    resumable = SaveResumable(out_dir / RESUME_FILE, lambda: {**record, "task": TASK, "settings": stored_settings(settings)}, [report])
+    stop = EarlyStopping(monitor="val_exact_match", mode="max", patience=settings.patience)  # after the report that scores the epoch
+    resumable = SaveResumable(out_dir / RESUME_FILE, lambda: {**record, "task": TASK, "settings": stored_settings(settings)}, [report, stop])
     with run_lock(out_dir):
         initial_epoch = resumable.first_epoch(model, settings.resume, epochs)
         model.fit(loader, epochs=epochs, initial_epoch=initial_epoch, validation_data=validation, verbose=0,
-                  callbacks=[limit, report, resumable])
+                  callbacks=[limit, report, stop, resumable])
 
     history = report.history
-    stopped_by = "time" if limit.reached else "epochs"
+    stopped_by = "time" if limit.reached else "early stopping" if stop.stopped_epoch else "epochs"
     if history and not math.isfinite(history[-1].get("loss", math.nan)):
         stopped_by = "nan"
     if not (out_dir / MODEL_FILE).exists():

@@ -28,6 +28,7 @@ class CTCSettings:
     dropout: float = setting(0.2, "dropout after each recurrent layer", minimum=0, below=1)
     batch_size: int = setting(32, "utterances per batch", positive=True)
     epochs: int = setting(40, "epochs", positive=True)
+    patience: int = setting(8, "stop after this many epochs without a better validation CER", positive=True)
     minutes: float | None = setting(None, "stop after this many minutes of training", above=0)
     clock: str = setting("wall", "what --minutes counts: wall time, or this process's CPU time", choices=("wall", "cpu"))
     learning_rate: float = setting(2e-3, "Adam learning rate", above=0, flag="--lr")

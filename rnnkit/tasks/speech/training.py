@@ -75,6 +75,6 @@ def train(*args: Any, say: Callable[[str], None] = print, **fields: Any) -> Task
     run = fit_keeping_best(model, utterance_loader(utterances, alphabet, settings.batch_size, True),
                            validation_data=utterance_loader(val, alphabet, settings.batch_size, False), out=settings.out,
                            record=record, monitor="val_cer", mode="min", epochs=settings.epochs,
-                           limit=TimeLimit(settings.minutes, settings.clock), say=say)
+                           limit=TimeLimit(settings.minutes, settings.clock), say=say, patience=settings.patience)
     run.details.update(alphabet=alphabet)
     return run

@@ -31,10 +31,11 @@ class TagSettings:
     min_frequency: int = setting(1, "rarer words become unknown", positive=True, cli=False)
     max_vocab: int | None = setting(50000, "word vocabulary cap", positive=True)
     batch_size: int = setting(32, "sentences per batch", positive=True)
-    epochs: int = setting(5, "epochs", positive=True)
+    epochs: int = setting(30, "most epochs (early stopping usually ends sooner)", positive=True)
+    patience: int = setting(3, "stop after this many epochs without a better validation accuracy", positive=True)
     minutes: float | None = setting(None, "stop after this many minutes of training", above=0)
     learning_rate: float = setting(2e-3, "Adam learning rate", above=0, flag="--lr")
-    char_units: int = setting(0, "character-level word features: units of a char BiLSTM (default 0: off)", minimum=0)
+    char_units: int = setting(32, "character-level word features: units of a char BiLSTM (0: off)", minimum=0)
     vectors: str | None = setting(None, "pretrained word vectors (GloVe/word2vec text, word2vec .bin) for the word embedding")
     freeze_vectors: bool = setting(False, "keep the pretrained vectors fixed while training")
     val_fraction: float = setting(0.1, "share of the sentences held out for validation when no val is given", above=0, below=1,

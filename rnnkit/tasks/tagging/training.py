@@ -109,6 +109,7 @@ def train(*args: Any, say: Callable[[str], None] = print, **fields: Any) -> Task
     record = lambda: {"task": TASK, "config": config.to_json(), "features": features.to_json(), "tags": tags,
                       "column": column, "format": fmt, "iob": is_iob(tags), "data": fingerprint(data)}
     run = fit_keeping_best(model, train_data, validation_data=val_data, out=settings.out, record=record, monitor="val_accuracy",
-                           mode="max", epochs=settings.epochs, limit=TimeLimit(settings.minutes), say=say, settings=settings)
+                           mode="max", epochs=settings.epochs, limit=TimeLimit(settings.minutes), say=say, settings=settings,
+                           patience=settings.patience)
     run.details.update(features=features, tags=tags)
     return run

@@ -10,6 +10,7 @@ from rnnkit.cli import main
 from rnnkit.tasks import language_model as lm
 from rnnkit.tasks.language_model.checkpoint import read_lm_checkpoint
 from rnnkit.tasks.language_model.generation import generate_ids, pick_next, prime_ids_for
+from rnnkit.tasks.precision import native_bfloat16
 
 DOMINANT, RARE = "the cat sat on the mat.", "the mat sat on the cat."
 TINY = ["--layers", "1", "--units", "48", "--embedding", "16", "--seq-len", "32", "--batch-size", "16", "--samples", "1"]
@@ -228,16 +229,19 @@ def test_constant_schedule_keeps_the_rate_and_a_bad_schedule_is_refused(run, tmp
         lm.train(str(run["data"]), out=str(tmp_path / "bad"), lr_schedule="linear", epochs=1)
 
 
+@pytest.mark.skipif(not native_bfloat16(), reason="this CPU has no bfloat16 instructions; mixed_bfloat16 is refused here")
 def test_mixed_bfloat16_trains_the_float32_weights_it_is_evaluated_with(run, tmp_path):
-    from rnnkit.tasks.language_model.callbacks import MixedBfloat16
-
     result = lm.train(str(run["data"]), out=str(tmp_path / "bf16"), precision="mixed_bfloat16", units=48, embedding=16,
                       seq_len=32, batch_size=16, epochs=3, steps_per_epoch=25, samples=0, say=lambda line: None)
     losses = [row["val_loss"] for row in result.history]  # measured in float32 between epochs
     assert losses[-1] < losses[0] < math.log(result.details["tokenizer"].vocab_size) + 0.5
+
+
+def test_each_mixed_bfloat16_step_has_its_own_autocast_region():
     # autocast keeps its bfloat16 weight copies until its region ends (one region around a loop
     # computes with stale weights), so each step gets its own region
     from rnnkit.layers import Dense
+    from rnnkit.tasks.language_model.callbacks import MixedBfloat16
 
     dense, x, region = Dense(3), torch.randn(2, 4), MixedBfloat16()
     dense(x)
@@ -250,5 +254,13 @@ def test_mixed_bfloat16_trains_the_float32_weights_it_is_evaluated_with(run, tmp
         with torch.no_grad():
             dense.kernel += 1.0  # the optimizer's update
     assert not torch.is_autocast_enabled("cpu") and not torch.equal(outputs[0], outputs[1])
-    with pytest.raises(ValueError, match="precision must be one of float32, mixed_bfloat16"):
+
+
+def test_the_log_line_says_the_precision_and_a_bad_one_is_refused(run, tmp_path):
+    lines = []
+    lm.train(str(run["data"]), out=str(tmp_path / "auto"), units=8, embedding=4, seq_len=16, epochs=1, steps_per_epoch=2, samples=0,
+             say=lines.append)
+    expected = "mixed_bfloat16" if native_bfloat16() else "float32"
+    assert f"; precision {expected} (chosen automatically: this CPU has " in lines[0]
+    with pytest.raises(ValueError, match="precision must be one of auto, float32, mixed_bfloat16"):
         lm.train(str(run["data"]), out=str(tmp_path / "bad"), precision="float16", epochs=1)

@@ -26,9 +26,11 @@ def test_conllu_train_eval_predict(tmp_path, capsys):
     code = main(["train", "tag", "--data", EWT_TRAIN, "--val", EWT_DEV, "--out", str(out), "--epochs", "6", "--lr", "0.01", *TINY])
     assert code == 0
     assert (out / "model.safetensors").is_file()
-    capsys.readouterr()
+    trained = capsys.readouterr().out.splitlines()
     assert main(["eval", str(out), "--data", EWT_DEV]) == 0
     lines = capsys.readouterr().out.splitlines()
+    scores = dict(line.split() for line in lines if len(line.split()) == 2)
+    assert f"on {EWT_DEV}: known words {scores['known_word_accuracy']}, unseen words {scores['unknown_word_accuracy']}" in trained
     accuracy = float(lines[0].split()[1])
     assert lines[0].startswith("accuracy ") and accuracy > 0.3  # 15 tags; the most frequent (NOUN) is ~0.2 of the words
     assert json.loads((out / "eval.json").read_text())["words"] == sum(len(w) for w, _ in read_tagged(EWT_DEV))
