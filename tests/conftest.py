@@ -30,9 +30,13 @@ def pytest_runtest_setup(item):
 
 @pytest.fixture(autouse=True)
 def fresh_layer_names():
-    """Each test starts naming layers from scratch (lstm, lstm_1, ...), as a new Keras session does."""
+    """Each test starts naming layers from scratch (lstm, lstm_1, ...), as a new Keras session does,
+    and may not leave the process under CPU autocast (once, every later test ran in bfloat16)."""
     rnnkit.clear_session()
     yield
+    if torch.is_autocast_enabled("cpu"):
+        torch.set_autocast_enabled("cpu", False)
+        pytest.fail("the test left CPU autocast on")
 
 
 @pytest.fixture

@@ -129,8 +129,9 @@ def _train(chosen: LMSettings, out_dir: Path, say: Callable[[str], None], precis
     callbacks = [clock, report, files, stop, bar]
     if chosen.lr_schedule == "cosine":  # over the whole run's steps, from its first epoch
         callbacks.append(CosineWarmDown(chosen.learning_rate, seconds=clock.seconds, steps=None if minutes is not None else len(loader) * epochs))
-    if precision == "mixed_bfloat16":
-        callbacks.append(MixedBfloat16())
+    region = MixedBfloat16() if precision == "mixed_bfloat16" else None
+    if region is not None:
+        callbacks.append(region)
     callbacks.append(latest)  # last: the commit point of an epoch, after best.safetensors and the plot
     try:
         model.fit(loader, epochs=epochs, initial_epoch=initial_epoch, verbose=0, callbacks=callbacks)
@@ -138,6 +139,9 @@ def _train(chosen: LMSettings, out_dir: Path, say: Callable[[str], None], precis
         for callback in callbacks:  # close the progress bar and the bfloat16 region; the files hold the last finished epoch
             callback.on_train_end()
         raise
+    finally:
+        if region is not None:  # a step that raised must not leave the process under autocast
+            region.on_train_end()
 
     stopped_by = "time" if clock.reached else "early stopping" if stop.stopped_epoch else "epochs"
     if history and not math.isfinite(history[-1].get("loss", 0.0)):
