@@ -25,7 +25,7 @@ import torch
 
 from .. import cells
 from . import machine, native, peak as peak_rate
-from .dispatch import choose, sequence_function
+from .dispatch import choose, run_sequence, sequence_function
 
 SHAPES = {  # name: (B, T, I, H)
     "tiny-stream": (1, 100, 32, 64),
@@ -112,7 +112,8 @@ def _rnnkit_contender(cell: str, path: str, x: torch.Tensor, H: int, mode: str):
     options = {"reset_after": True} if cell == "gru" else {}
     if path == "auto":
         with torch.set_grad_enabled(mode == "train"):
-            choice = choose(cell, "auto", xi, options)
+            run_sequence(cell, "auto", xi, tuple(states), tuple(weights), **options)  # measures if due
+            choice = choose(cell, "auto", xi, options, H)
         fn_seq, note = choice.function, f"-> {choice.implementation}"
     else:
         fn_seq, note = sequence_function(path, cell), ""
