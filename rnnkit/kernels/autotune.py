@@ -20,7 +20,6 @@ import hashlib
 import json
 import math
 import os
-import statistics
 import threading
 import time
 import warnings
@@ -121,7 +120,10 @@ def decision(key: str) -> dict | None:
 
 
 def time_paths(calls: dict[str, Callable[[], object]]) -> dict[str, float]:
-    """Median seconds of each call: one untimed call each, then ROUNDS interleaved rounds."""
+    """Best seconds of each call: one untimed call each, then ROUNDS interleaved rounds. The
+    best, not the median: other work on the machine only adds time, and it hurts the fused
+    kernels (whose threads meet every step) more than oneDNN, so a median taken on a busy
+    machine would keep a choice that is wrong once it is quiet."""
     for call in calls.values():
         call()
     samples: dict[str, list[float]] = {path: [] for path in calls}
@@ -130,7 +132,7 @@ def time_paths(calls: dict[str, Callable[[], object]]) -> dict[str, float]:
             start = time.perf_counter()
             call()
             samples[path].append(time.perf_counter() - start)
-    return {path: statistics.median(times) for path, times in samples.items()}
+    return {path: min(times) for path, times in samples.items()}
 
 
 def measure(key: str, calls: dict[str, Callable[[], object]]) -> dict:
