@@ -5,6 +5,10 @@ import torch
 
 import rnnkit
 
+# auto's measured choices (rnnkit.kernels.autotune) would make the paths tests take depend on the
+# machine's timing; tests/kernels/test_autotune.py turns it on with an injected timer.
+os.environ["RNNKIT_AUTOTUNE"] = "0"
+
 
 def pytest_configure(config):
     config.addinivalue_line(

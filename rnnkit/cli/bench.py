@@ -49,6 +49,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         help="wall time (default), or process CPU time with --threads 1 on a "
                              "machine shared with other work")
     parser.add_argument("--no-keras", action="store_true", help="skip Keras even if importable")
+    parser.add_argument("--no-peak", action="store_true",
+                        help="skip measuring the machine's peak first (no %% peak column)")
     parser.add_argument("--out", type=Path, default=None,
                         help="folder for bench.json and bench.md (default: print only)")
     parser.set_defaults(run=run)
@@ -64,10 +66,9 @@ def run(args: argparse.Namespace) -> int:
     print(f"rnnkit bench: torch {torch.__version__}, {torch.get_num_threads()} threads, "
           f"fused kernels {state} ({load_seconds:.2f} s to load)")
     paths = tuple(p for p in args.paths if p != "fused" or fused_ready)
-    print(benchmark.HEADER)
     report = benchmark.run(cells=args.cells, shapes=args.shapes, modes=args.modes, paths=paths,
                            repeats=args.repeats, warmup=args.warmup, keras=not args.no_keras,
-                           clock=args.clock)
+                           clock=args.clock, measure_peak=not args.no_peak)
     if args.out is not None:
         args.out.mkdir(parents=True, exist_ok=True)
         data = report.as_dict() | {"fused_load_seconds": load_seconds,

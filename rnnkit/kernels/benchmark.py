@@ -7,7 +7,9 @@ run on the same (noisy, shared) machine. ``infer`` is a forward under ``torch.in
 
 FLOPs of a case: 2 * T * B * G * H * (I + H) forward (G = 1, 3, 4 for SimpleRNN, GRU, LSTM),
 three times that for training. The cells benchmarked are the kinds torch has a module for (each
-kind's :class:`~rnnkit.cells.CellSpec` names it), since torch is the yardstick.
+kind's :class:`~rnnkit.cells.CellSpec` names it), since torch is the yardstick. Every rate is also
+given as a percentage of the machine's peak, measured at the start of the same run
+(:mod:`rnnkit.kernels.peak`), and the header names the CPU and its vector flags.
 """
 
 from __future__ import annotations
@@ -22,8 +24,8 @@ from typing import Callable
 import torch
 
 from .. import cells
-from . import native
-from .dispatch import choose, sequence_function
+from . import machine, native, peak as peak_rate
+from .dispatch import choose, run_sequence, sequence_function
 
 SHAPES = {  # name: (B, T, I, H)
     "tiny-stream": (1, 100, 32, 64),
@@ -47,6 +49,7 @@ class Row:
     gflops: float
     vs_torch: float | None = None  # torch time / this time: above 1 is faster than torch
     note: str = ""
+    peak_percent: float | None = None  # gflops as a percentage of the run's measured peak
 
 
 @dataclass
@@ -55,11 +58,20 @@ class Report:
     threads: int
     repeats: int
     clock: str
+    cpu: str = ""
+    peak: peak_rate.Peak | None = None
     rows: list[Row] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {**{k: v for k, v in asdict(self).items() if k != "rows"},
+        return {**{k: v for k, v in asdict(self).items() if k not in ("rows", "peak")},
+                "peak": None if self.peak is None else {**asdict(self.peak),
+                                                        "gflops": self.peak.gflops},
                 "rows": [asdict(r) for r in self.rows]}
+
+    def header(self) -> str:
+        peak = self.peak.describe() if self.peak is not None else "peak not measured"
+        return (f"CPU: {self.cpu}\ntorch {self.torch_version}, {self.threads} threads, "
+                f"{self.clock} clock, median of {self.repeats} interleaved repeats; {peak}")
 
 
 def flops(cell: str, shape: tuple[int, int, int, int], mode: str) -> float:
@@ -100,7 +112,8 @@ def _rnnkit_contender(cell: str, path: str, x: torch.Tensor, H: int, mode: str):
     options = {"reset_after": True} if cell == "gru" else {}
     if path == "auto":
         with torch.set_grad_enabled(mode == "train"):
-            choice = choose(cell, "auto", xi, options)
+            run_sequence(cell, "auto", xi, tuple(states), tuple(weights), **options)  # measures if due
+            choice = choose(cell, "auto", xi, options, H)
         fn_seq, note = choice.function, f"-> {choice.implementation}"
     else:
         fn_seq, note = sequence_function(path, cell), ""
@@ -136,14 +149,19 @@ def _keras_contender(cell: str, x: torch.Tensor, H: int, mode: str):
 
 
 def run(cells=CELLS, shapes=tuple(SHAPES), modes=MODES, paths=PATHS, repeats: int = 7,
-        warmup: int = 2, keras: bool = True, clock: str = "wall",
+        warmup: int = 2, keras: bool = True, clock: str = "wall", measure_peak: bool = True,
         log: Callable[[str], None] = print) -> Report:
     """Time every contender; ``clock='cpu'`` (process time, one thread only) resists a busy
-    machine: time slices lost to other processes are not counted."""
+    machine: time slices lost to other processes are not counted. ``measure_peak`` first
+    measures the machine's peak (a few seconds) so that each row also reads as a percentage."""
     if clock == "cpu" and torch.get_num_threads() != 1:
         raise ValueError("clock='cpu' measures one thread only: set torch threads to 1")
     timer = time.process_time if clock == "cpu" else time.perf_counter
-    report = Report(torch.__version__, torch.get_num_threads(), repeats, clock)
+    report = Report(torch.__version__, torch.get_num_threads(), repeats, clock, machine.describe(),
+                    peak_rate.measure() if measure_peak else None)
+    log(report.header())
+    log(HEADER)
+    bound = report.peak.gflops if report.peak is not None else None
     for shape_name in shapes:
         B, T, I, H = SHAPES[shape_name]
         x = torch.randn(B, T, I, generator=torch.Generator().manual_seed(1))
@@ -165,8 +183,9 @@ def run(cells=CELLS, shapes=tuple(SHAPES), modes=MODES, paths=PATHS, repeats: in
                 base = times["torch"]
                 fl = flops(cell, (B, T, I, H), mode)
                 for name, seconds in times.items():
-                    row = Row(cell, shape_name, mode, name, seconds * 1e3, fl / seconds / 1e9,
-                              base / seconds, notes.get(name, ""))
+                    gflops = fl / seconds / 1e9
+                    row = Row(cell, shape_name, mode, name, seconds * 1e3, gflops, base / seconds,
+                              notes.get(name, ""), 100 * gflops / bound if bound else None)
                     report.rows.append(row)
                     log(format_row(row))
     return report
@@ -206,25 +225,28 @@ def _time_interleaved(contenders: dict[str, Callable[[], object]], repeats: int,
 
 
 HEADER = (f"{'cell':<10} {'shape':<11} {'mode':<5} {'contender':<17} {'ms':>9} {'GFLOP/s':>8} "
-          f"{'vs torch':>8}  note")
+          f"{'% peak':>6} {'vs torch':>8}  note")
+
+
+def _percent(r: Row) -> str:
+    return f"{r.peak_percent:.0f}%" if r.peak_percent is not None else "-"
 
 
 def format_row(r: Row) -> str:
     ratio = f"{r.vs_torch:.2f}x" if r.vs_torch is not None else ""
     return (f"{r.cell:<10} {r.shape:<11} {r.mode:<5} {r.contender:<17} {r.ms:>9.3f} "
-            f"{r.gflops:>8.1f} {ratio:>8}  {r.note}")
+            f"{r.gflops:>8.1f} {_percent(r):>6} {ratio:>8}  {r.note}")
 
 
 def markdown(report: Report) -> str:
     lines = [
-        f"torch {report.torch_version}, {report.threads} threads, {report.clock} clock, median of "
-        f"{report.repeats} interleaved repeats after warm-up. `vs torch` = torch time / "
-        "contender time (above 1 = faster than torch.nn).",
+        report.header().replace("\n", "; ") + ". `vs torch` = torch time / contender time "
+        "(above 1 = faster than torch.nn); `% peak` = GFLOP/s as a percentage of the measured peak.",
         "",
-        "| cell | shape | mode | contender | ms | GFLOP/s | vs torch | note |",
-        "|---|---|---|---|---:|---:|---:|---|",
+        "| cell | shape | mode | contender | ms | GFLOP/s | % peak | vs torch | note |",
+        "|---|---|---|---|---:|---:|---:|---:|---|",
     ]
     for r in report.rows:
         lines.append(f"| {r.cell} | {r.shape} | {r.mode} | {r.contender} | {r.ms:.3f} | "
-                     f"{r.gflops:.1f} | {r.vs_torch:.2f}x | {r.note} |")
+                     f"{r.gflops:.1f} | {_percent(r)} | {r.vs_torch:.2f}x | {r.note} |")
     return "\n".join(lines) + "\n"

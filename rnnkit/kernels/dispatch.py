@@ -9,7 +9,9 @@ Every path takes the arguments of the reference functions in :mod:`rnnkit.recurr
 - ``fused``: whole-sequence C++ kernels (:mod:`rnnkit.kernels.fused`), compiled on first use.
 - ``native``: torch's own ``torch.lstm/gru/rnn_*`` (oneDNN for LSTM), exact only for the default
   configuration without masks (:mod:`rnnkit.kernels.native`).
-- ``auto``: the fastest path that can run the call, by the measured rules in :func:`preference`.
+- ``auto``: the fastest path that can run the call: by the rules in :func:`preference` where they
+  are certain, and where they are not (LSTM: fused against oneDNN) by timing the candidates on the
+  first call of the shape class (:mod:`rnnkit.kernels.autotune`); ``Choice.reason`` says which.
 
 The fast paths declare the kinds they cover (their ``SEQUENCES``); for any other kind they give
 an ordinary "unsupported" reason, so ``auto`` runs the reference and a forced path says why.
@@ -26,7 +28,7 @@ from typing import Any, Callable
 import torch
 
 from .. import cells, recurrence
-from . import build, fused, native
+from . import autotune, build, fused, native
 
 IMPLEMENTATIONS = ("auto", "reference", "fused", "native")
 
@@ -38,6 +40,8 @@ class Choice:
     implementation: str
     function: Callable[..., Any]
     reason: str
+    measure: tuple[str, ...] = ()  # paths to time before the first call of this shape class
+    shape_class: str = ""
 
 
 class UnsupportedImplementation(ValueError):
@@ -76,8 +80,10 @@ def sequence_function(path: str, cell: str) -> Callable[..., Any]:
     return {"fused": fused.SEQUENCES, "native": native.SEQUENCES}[path][cell]
 
 
-def choose(cell: str, implementation: str, x: torch.Tensor, options: dict[str, Any]) -> Choice:
-    """Pick the path for one call of ``cell`` (a kind in :data:`rnnkit.cells.SPECS`)."""
+def choose(cell: str, implementation: str, x: torch.Tensor, options: dict[str, Any],
+           units: int | None = None) -> Choice:
+    """Pick the path for one call of ``cell`` (a kind in :data:`rnnkit.cells.SPECS`); ``units``
+    (H) completes the shape class of a measured choice (without it the rules decide)."""
     cells.spec(cell)  # an unknown kind is an error here, before any path is asked
     if implementation not in IMPLEMENTATIONS:
         raise ValueError(
@@ -92,17 +98,58 @@ def choose(cell: str, implementation: str, x: torch.Tensor, options: dict[str, A
         return Choice(implementation, sequence_function(implementation, cell),
                       f"forced by implementation={implementation!r}")
     training = torch.is_grad_enabled()
-    order = preference(cell, x, training)
-    skipped = []
-    for path in order:
+    runnable, skipped = [], []
+    for path in preference(cell, x, training):
         reason = _unsupported(path, cell, x, options)
         if reason is None:
-            why = f"fastest measured path for {cell} {'training' if training else 'inference'} at batch {x.shape[0]}"
-            if skipped:
-                why += "; skipped " + "; ".join(skipped)
-            return Choice(path, sequence_function(path, cell), why)
-        skipped.append(f"{path}: {reason}")
-    raise AssertionError("the reference path always runs")  # pragma: no cover
+            runnable.append(path)
+        else:
+            skipped.append(f"{path}: {reason}")
+    skipped_text = "; skipped " + "; ".join(skipped) if skipped else ""
+    candidates = tuple(p for p in runnable if p in autotune.CANDIDATES)
+    if (cell in autotune.MEASURED_CELLS and len(candidates) > 1 and units is not None
+            and autotune.enabled() and not torch.compiler.is_compiling()):
+        key = autotune.shape_class(cell, x, training, units)
+        found = autotune.decision(key)
+        if found is not None:
+            times = ", ".join(f"{p} {ms:.3f} ms" for p, ms in sorted(found["ms"].items()))
+            return Choice(found["path"], sequence_function(found["path"], cell),
+                          f"measured for {key}: {times}{skipped_text}", shape_class=key)
+        path = runnable[0]
+        return Choice(path, sequence_function(path, cell),
+                      f"ruled ({_rule(cell, training, x)}) until this shape class ({key}) is "
+                      f"measured: its first call times {', '.join(candidates)}{skipped_text}",
+                      measure=candidates, shape_class=key)
+    path = runnable[0]
+    return Choice(path, sequence_function(path, cell),
+                  f"ruled: {_rule(cell, training, x)}{skipped_text}")
+
+
+def _rule(cell: str, training: bool, x: torch.Tensor) -> str:
+    return (f"fastest measured path for {cell} {'training' if training else 'inference'} at "
+            f"batch {x.shape[0] if x.dim() == 3 else 1}")
+
+
+def _measure(choice: Choice, cell: str, x: torch.Tensor, states: tuple[torch.Tensor, ...],
+             weights: tuple[torch.Tensor | None, ...], options: dict[str, Any]) -> str:
+    """Time the candidate paths on detached copies of this call's tensors; the fastest path."""
+    def copy(t):
+        return None if t is None else t.detach().clone().requires_grad_(t.requires_grad)
+
+    xs, ss, ws = copy(x), tuple(map(copy, states)), tuple(map(copy, weights))
+    leaves = [t for t in (xs, *ss, *ws) if t is not None and t.requires_grad]
+    train = torch.is_grad_enabled() and bool(leaves)
+
+    def call(path):
+        function = sequence_function(path, cell)
+
+        def run():
+            y, final = function(xs, *ss, *ws, **options)
+            if train:
+                torch.autograd.grad([y.sum(), *(s.sum() for s in final)], leaves)
+        return run
+
+    return autotune.measure(choice.shape_class, {p: call(p) for p in choice.measure})["path"]
 
 
 def run_sequence(
@@ -114,7 +161,10 @@ def run_sequence(
     **options: Any,
 ) -> tuple[torch.Tensor, tuple[torch.Tensor, ...]]:
     """Run a whole sequence through the chosen path: returns ``(y, final_states)``."""
-    choice = choose(cell, implementation, x, options)
+    choice = choose(cell, implementation, x, options, states[0].shape[-1] if states else None)
+    if choice.measure:
+        return sequence_function(_measure(choice, cell, x, states, weights, options), cell)(
+            x, *states, *weights, **options)
     return choice.function(x, *states, *weights, **options)
 
 
@@ -128,5 +178,5 @@ def explain(layer: Any, x: torch.Tensor, **call_options: Any) -> str:
         return (f"{layer.name}: reference ({type(cell).__name__} is not one of rnnkit's cell kinds (rnnkit.cells.SPECS), "
                 "so it runs one cell call per time step in rnnkit.recurrence's Python loop)")
     options = {**cell.sequence_options(), **call_options}
-    choice = choose(cell.kind, layer.implementation, x, options)
+    choice = choose(cell.kind, layer.implementation, x, options, cell.units)
     return f"{layer.name}: {choice.implementation} ({choice.reason})"

@@ -5,8 +5,8 @@ per-step loop. They compute exactly the Keras equations only in a narrow configu
 activations (SimpleRNN tanh or relu; LSTM/GRU tanh with sigmoid gates), GRU with reset_after=True,
 no mask, no recurrent dropout. Anything else is refused with the reason.
 
-Weights are converted per call from Keras layout (I, G*H) to torch's (G*H, I); GRU gate blocks are
-reordered from Keras z, r, h to torch r, z, n. These are small copies that autograd goes through.
+Weights are converted from Keras layout (I, G*H) to torch's (G*H, I), GRU gate blocks reordered from
+Keras z, r, h to torch r, z, n, once per change of the weights (:mod:`.torch_layout`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from typing import Any
 
 import torch
 
-from .. import activations, cells
+from .. import activations
+from .torch_layout import torch_params
 
 
 def unsupported_reason(cell: str, x: torch.Tensor, options: dict[str, Any]) -> str | None:
@@ -55,25 +56,6 @@ def _check(cell: str, x: torch.Tensor, options: dict[str, Any]) -> None:
         raise ValueError(f"native {cell}: {reason}")
 
 
-def _params(kernel, recurrent_kernel, bias_in, bias_rec, order=None):
-    def t(w):
-        if order is None:
-            return w.t()
-        blocks = w.chunk(3, dim=-1)
-        return torch.cat([blocks[i] for i in order], dim=-1).t()
-
-    def v(b):
-        if order is None:
-            return b
-        blocks = b.chunk(3)
-        return torch.cat([blocks[i] for i in order])
-
-    params = [t(kernel), t(recurrent_kernel)]
-    if bias_in is not None:
-        params += [v(bias_in), v(bias_rec) if bias_rec is not None else torch.zeros_like(bias_in)]
-    return params
-
-
 def _time_order(x: torch.Tensor, go_backwards: bool) -> torch.Tensor:
     return x.flip(1) if go_backwards else x
 
@@ -83,7 +65,7 @@ def simple_rnn_sequence(x, h0, kernel, recurrent_kernel, bias, *, activation="ta
     _check("simple_rnn", x, {"activation": activation, "mask": mask,
                              "recurrent_mask": recurrent_mask})
     fn = torch.rnn_relu if activations.name_of(activation) == "relu" else torch.rnn_tanh
-    params = _params(kernel, recurrent_kernel, bias, None)
+    params = torch_params("simple_rnn", kernel, recurrent_kernel, bias)
     y, h = fn(_time_order(x, go_backwards), h0.unsqueeze(0), params, bias is not None, 1, 0.0,
               torch.is_grad_enabled(), False, True)
     return y, (h[0],)
@@ -94,7 +76,7 @@ def lstm_sequence(x, h0, c0, kernel, recurrent_kernel, bias, *, activation="tanh
                   zero_output_for_mask=False, recurrent_mask=None):
     _check("lstm", x, {"activation": activation, "recurrent_activation": recurrent_activation,
                        "mask": mask, "recurrent_mask": recurrent_mask})
-    params = _params(kernel, recurrent_kernel, bias, None)
+    params = torch_params("lstm", kernel, recurrent_kernel, bias)
     y, h, c = torch.lstm(_time_order(x, go_backwards), (h0.unsqueeze(0), c0.unsqueeze(0)), params,
                          bias is not None, 1, 0.0, torch.is_grad_enabled(), False, True)
     return y, (h[0], c[0])
@@ -105,8 +87,7 @@ def gru_sequence(x, h0, kernel, recurrent_kernel, bias, *, activation="tanh",
                  zero_output_for_mask=False, recurrent_mask=None):
     _check("gru", x, {"activation": activation, "recurrent_activation": recurrent_activation,
                       "reset_after": reset_after, "mask": mask, "recurrent_mask": recurrent_mask})
-    bias_in, bias_rec = (None, None) if bias is None else (bias[0], bias[1])
-    params = _params(kernel, recurrent_kernel, bias_in, bias_rec, cells.GRU.torch_gate_order)
+    params = torch_params("gru", kernel, recurrent_kernel, bias)
     y, h = torch.gru(_time_order(x, go_backwards), h0.unsqueeze(0), params, bias is not None, 1,
                      0.0, torch.is_grad_enabled(), False, True)
     return y, (h[0],)

@@ -224,7 +224,7 @@ def test_bench_smoke_writes_json_and_markdown(tmp_path, capsys):
     bench.add_parser(parser.add_subparsers())
     args = parser.parse_args(["bench", "--cells", "gru", "--shapes", "tiny-stream", "--modes",
                               "infer", "--paths", "auto,native", "--repeats", "1", "--warmup", "0",
-                              "--no-keras", "--out", str(tmp_path)])
+                              "--no-keras", "--no-peak", "--out", str(tmp_path)])
     assert args.run(args) == 0
     data = json.loads((tmp_path / "bench.json").read_text())
     assert {r["contender"] for r in data["rows"]} == {"torch", "rnnkit-auto", "rnnkit-native"}

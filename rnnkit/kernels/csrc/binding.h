@@ -5,6 +5,7 @@
 #include <ATen/ATen.h>
 #include <c10/util/Optional.h>
 
+#include "pool.h"
 #include "vector_math.h"
 
 namespace rnnkit {
@@ -86,7 +87,7 @@ void with_activations(int64_t act, int64_t ract, F&& f) {
 }
 
 inline Tensor empty_unless(bool keep, at::IntArrayRef shape, const Tensor& like) {
-  return keep ? at::empty(shape, like.options()) : at::empty({0}, like.options());
+  return keep ? pooled_empty(shape, like.options()) : at::empty({0}, like.options());
 }
 
 }  // namespace rnnkit

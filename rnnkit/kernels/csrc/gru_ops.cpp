@@ -23,10 +23,10 @@ std::tuple<Tensor, Tensor, Tensor, Tensor> gru_forward(
               "gru_forward: recurrent_bias must be (3H,) of the input dtype, got ", b_rec.sizes());
   const Tensor mask = mask_of(mask_in, xw);
   const int64_t K = (reset_after ? 4 : 3) * H;
-  Tensor y = at::empty({B, T, H}, xw.options()), hT = at::empty({B, H}, xw.options());
+  Tensor y = pooled_empty({B, T, H}, xw.options()), hT = pooled_empty({B, H}, xw.options());
   Tensor hs = empty_unless(save, {B, T, H}, xw), gates = empty_unless(save, {B, T, K}, xw);
   const Tensor rmask = recurrent_mask_of(rmask_in, xw, B, H);
-  Tensor work = at::empty({8 * B * H}, xw.options());
+  Tensor work = pooled_empty({8 * B * H}, xw.options());
   AT_DISPATCH_FLOATING_TYPES(xw.scalar_type(), "gru_forward", [&] {
     using T_ = scalar_t;
     T_* w = work.data_ptr<T_>();
@@ -56,9 +56,9 @@ std::tuple<Tensor, Tensor, Tensor, Tensor> gru_backward(
               "gru_backward: shapes do not match");
   TORCH_CHECK(gates.numel() == B * T * K, "gru_backward: forward was run with save=False");
   const Tensor mask = mask_of(mask_in, dy);
-  Tensor dxw = at::empty({B, T, G}, dy.options()), dh0 = at::empty({B, H}, dy.options());
+  Tensor dxw = pooled_empty({B, T, G}, dy.options()), dh0 = pooled_empty({B, H}, dy.options());
   Tensor drec = empty_unless(reset_after, {B, T, G}, dy);
-  Tensor work = at::empty({5, B, H}, dy.options());
+  Tensor work = pooled_empty({5, B, H}, dy.options());
   const Tensor rmask = recurrent_mask_of(rmask_in, dy, B, H);
   const Tensor ut = u.t().contiguous();
   AT_DISPATCH_FLOATING_TYPES(dy.scalar_type(), "gru_backward", [&] {

@@ -20,15 +20,15 @@ std::tuple<Tensor, Tensor, Tensor, Tensor, Tensor, Tensor> lstm_forward(
   check_state(h0, xw, H, "h0");
   check_state(c0, xw, H, "c0");
   const Tensor mask = mask_of(mask_in, xw);
-  Tensor y = at::empty({B, T, H}, xw.options());
-  Tensor hT = at::empty({B, H}, xw.options()), cT = at::empty({B, H}, xw.options());
+  Tensor y = pooled_empty({B, T, H}, xw.options());
+  Tensor hT = pooled_empty({B, H}, xw.options()), cT = pooled_empty({B, H}, xw.options());
   Tensor hs = empty_unless(save, {B, T, H}, xw), cs = empty_unless(save, {B, T, H}, xw);
   Tensor gates = empty_unless(save, {B, T, 5 * H}, xw);
   const Tensor rmask = recurrent_mask_of(rmask_in, xw, B, H);
   AT_DISPATCH_FLOATING_TYPES(xw.scalar_type(), "lstm_forward", [&] {
     using T_ = scalar_t;
     using Work = LstmForwardWork<T_>;
-    Tensor work = at::empty({Work::size(B, H)}, xw.options());
+    Tensor work = pooled_empty({Work::size(B, H)}, xw.options());
     const Work w = Work::split(work.data_ptr<T_>(), B, H);
     LstmForward<T_> k{B, T, H, xw.data_ptr<T_>(), u.data_ptr<T_>(), mask_ptr(mask), zero_output,
                       StateSlots<T_>{h0.data_ptr<T_>(), ptr_or_null<T_>(hs), w.h_ping,
@@ -57,16 +57,16 @@ std::tuple<Tensor, Tensor, Tensor, Tensor> lstm_backward(
               "lstm_backward: shapes do not match");
   TORCH_CHECK(gates.numel() == B * T * 5 * H, "lstm_backward: forward was run with save=False");
   const Tensor mask = mask_of(mask_in, dy);
-  Tensor dxw = at::empty({B, T, 4 * H}, dy.options());
-  Tensor dh0 = at::empty({B, H}, dy.options()), dc0 = at::empty({B, H}, dy.options());
-  Tensor du = at::empty({H, 4 * H}, dy.options());
+  Tensor dxw = pooled_empty({B, T, 4 * H}, dy.options());
+  Tensor dh0 = pooled_empty({B, H}, dy.options()), dc0 = pooled_empty({B, H}, dy.options());
+  Tensor du = pooled_empty({H, 4 * H}, dy.options());
   const Tensor rmask = recurrent_mask_of(rmask_in, dy, B, H);
   const Tensor hs_dropped = dropped_states(hs, rmask);
   const Tensor ut = u.t().contiguous();
   AT_DISPATCH_FLOATING_TYPES(dy.scalar_type(), "lstm_backward", [&] {
     using T_ = scalar_t;
     using Work = LstmBackwardWork<T_>;
-    Tensor work = at::empty({Work::size(B, H)}, dy.options());
+    Tensor work = pooled_empty({Work::size(B, H)}, dy.options());
     LstmBackward<T_> k{B, T, H, dy.data_ptr<T_>(), dh.data_ptr<T_>(), dc.data_ptr<T_>(),
                        ut.data_ptr<T_>(), mask_ptr(mask), zero_output, hs.data_ptr<T_>(),
                        cs.data_ptr<T_>(), gates.data_ptr<T_>(), dxw.data_ptr<T_>(),

@@ -1,7 +1,8 @@
 // The op schemas, declared once under the `rnnkit` namespace. CPU implementations live in
 // simple_rnn_ops.cpp, lstm_ops.cpp, gru_ops.cpp and projection_ops.cpp (compiled in parallel);
 // autograd formulas and shape-only fake kernels are registered from Python
-// (rnnkit/kernels/fused_ops.py).
+// (rnnkit/kernels/fused_ops.py). The ops without tensors (the peak-rate probe, the output pool's
+// counters) are declared with their implementations, in peak_ops.cpp and pool_ops.cpp.
 // `mask` is Keras's (B, T) step mask; `recurrent_mask` the (B, H) recurrent-dropout mask.
 #include <torch/library.h>
 

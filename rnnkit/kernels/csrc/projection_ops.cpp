@@ -3,6 +3,7 @@
 #include <ATen/Dispatch.h>
 #include <torch/library.h>
 
+#include "pool.h"
 #include "projection.h"
 
 namespace rnnkit {
@@ -27,7 +28,7 @@ Tensor projection(const Tensor& x_in, const Tensor& w_in, const c10::optional<Te
                 "projection: bias must be (", n, ",) of the input dtype, got ", bias_in->sizes());
     bias = bias_in->contiguous();
   }
-  Tensor y = at::empty({m, n}, x.options());
+  Tensor y = pooled_empty({m, n}, x.options());
   AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "projection", [&] {
     project<scalar_t>(m, k, n, x.data_ptr<scalar_t>(), w.data_ptr<scalar_t>(),
                       bias.defined() ? bias.data_ptr<scalar_t>() : nullptr,

@@ -18,10 +18,10 @@ std::tuple<Tensor, Tensor, Tensor, Tensor> simple_rnn_forward(
   const int64_t B = xw.size(0), T = xw.size(1), H = u.size(0);
   check_state(h0, xw, H, "h0");
   const Tensor mask = mask_of(mask_in, xw);
-  Tensor y = at::empty({B, T, H}, xw.options()), hT = at::empty({B, H}, xw.options());
+  Tensor y = pooled_empty({B, T, H}, xw.options()), hT = pooled_empty({B, H}, xw.options());
   Tensor hs = empty_unless(save, {B, T, H}, xw), acts = empty_unless(save, {B, T, H}, xw);
   const Tensor rmask = recurrent_mask_of(rmask_in, xw, B, H);
-  Tensor work = at::empty({5, B, H}, xw.options());
+  Tensor work = pooled_empty({5, B, H}, xw.options());
   AT_DISPATCH_FLOATING_TYPES(xw.scalar_type(), "simple_rnn_forward", [&] {
     using T_ = scalar_t;
     T_* w = work.data_ptr<T_>();
@@ -47,8 +47,8 @@ std::tuple<Tensor, Tensor, Tensor> simple_rnn_backward(
   TORCH_CHECK(hs.numel() == B * T * H && acts.numel() == B * T * H,
               "simple_rnn_backward: forward was run with save=False");
   const Tensor mask = mask_of(mask_in, dy);
-  Tensor dxw = at::empty({B, T, H}, dy.options()), dh0 = at::empty({B, H}, dy.options());
-  Tensor du = at::empty({H, H}, dy.options()), work = at::empty({4, B, H}, dy.options());
+  Tensor dxw = pooled_empty({B, T, H}, dy.options()), dh0 = pooled_empty({B, H}, dy.options());
+  Tensor du = pooled_empty({H, H}, dy.options()), work = pooled_empty({4, B, H}, dy.options());
   const Tensor rmask = recurrent_mask_of(rmask_in, dy, B, H);
   const Tensor hs_dropped = dropped_states(hs, rmask);
   const Tensor ut = u.t().contiguous();
