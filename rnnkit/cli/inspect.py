@@ -106,10 +106,10 @@ def load_subject(path: str) -> Subject:
     if not is_task_checkpoint(path):
         return Subject(load_model(path), "model file")
     task, checkpoint = open_checkpoint(path)
-    if task.name == "lm":
+    if task.reads_like == "lm":
         model, tokenizer = task.load(checkpoint.path)
         return Subject(model, "language model", lambda text: _with_tokens(tokenizer.encode(text), tokenizer.decode))
-    if task.name == "classify":
+    if task.reads_like == "classify":
         model, encoder, _ = task.load(checkpoint.path)
         if encoder is None:  # numeric sequences: --input only
             return Subject(model, "classifier")
