@@ -90,6 +90,8 @@ class MusicReport:
 def evaluate(checkpoint: str | os.PathLike, data: str | None = None, samples: int = EVAL_SAMPLES,
              out: str | os.PathLike | None = None, seed: int = 0) -> MusicReport:
     """Score the test tunes (or ``data``) and judge ``samples`` tunes sampled at temperature 1 (written to ``out/samples``)."""
+    if not isinstance(samples, int) or samples < 1:
+        raise ValueError(f"--count must be a positive number of tunes to sample; got {samples}")
     model, vocabulary, record, path = _load(checkpoint)
     tunes, described = _test_tunes(path, record, data)
     unknown = sorted({t for tune in tunes for t in tune.tokens} - set(vocabulary.tokens))
@@ -106,7 +108,7 @@ def evaluate(checkpoint: str | os.PathLike, data: str | None = None, samples: in
 def eval_text(checkpoint: str | os.PathLike, data: str | None, out: str | None, options: dict[str, Any]) -> str:
     """What ``rnnkit eval`` prints (``loss 1.23 nats/token`` first); writes ``eval.json`` and the judged samples to ``out``."""
     folder = Path(out) if out else resolve_task_checkpoint(checkpoint).parent
-    report = evaluate(checkpoint, data, out=folder)
+    report = evaluate(checkpoint, data, options.get("count") or EVAL_SAMPLES, out=folder)
     write_text_atomically(folder / "eval.json", json.dumps({"data": report.description, **report.to_json()}, indent=1))
     return f"{report.as_text()}\n\nsamples: {folder / 'samples'}"
 

@@ -27,6 +27,7 @@ class MusicSettings:
     batch_size: int = setting(32, "windows per batch", positive=True)
     epochs: int = setting(30, "epochs (one pass over the training tunes each)", positive=True)
     minutes: float | None = setting(None, "stop after this many minutes of training", above=0)
+    clock: str = setting("wall", "what --minutes counts: wall time, or this process's CPU time", choices=("wall", "cpu"))
     patience: int = setting(3, "early stopping: epochs without a better validation loss before training stops", positive=True)
     learning_rate: float = setting(3e-3, "Adam learning rate", above=0, flag="--lr")
     split_seed: int = setting(0, "seed of the split of the tunes into train, validation and test")

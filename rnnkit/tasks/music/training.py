@@ -78,6 +78,6 @@ def train(*args: Any, say: Callable[[str], None] = print, **fields: Any) -> Task
                       "split_seed": settings.split_seed}
     stopping = EarlyStopping(monitor="val_loss", patience=settings.patience)
     run = fit_keeping_best(model, train_data, validation_data=val_data, out=settings.out, record=record, monitor="val_loss", mode="min",
-                           epochs=settings.epochs, limit=TimeLimit(settings.minutes), say=say, callbacks=[stopping], settings=settings)
+                           epochs=settings.epochs, limit=TimeLimit(settings.minutes, settings.clock), say=say, callbacks=[stopping], settings=settings)
     run.details.update(vocabulary=vocabulary, splits=splits)
     return run
