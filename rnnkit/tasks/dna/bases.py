@@ -74,16 +74,21 @@ def reverse_complement(sequence: str) -> str | None:
     return "".join(_COMPLEMENT[base] for base in reversed(sequence))
 
 
+def text_lines(path: Path) -> list[str]:
+    """The lines of a UTF-8 text file; a FileFormatError naming it when it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise FileFormatError(path, f"cannot read it as UTF-8 text ({error})") from None
+
+
 def read_rows(path: str | os.PathLike) -> list[Row]:
     """The rows of a splice file: UCI's ``label, name, sequence`` lines, or the bundled tab-separated ones with a split.
 
     A malformed line or a letter outside the alphabet is a :class:`FileFormatError` naming the line.
     """
     path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        raise FileFormatError(path, f"cannot read it as UTF-8 text ({error})") from None
+    lines = text_lines(path)
     rows = []
     for number, line in enumerate(lines, 1):
         if not line.strip():

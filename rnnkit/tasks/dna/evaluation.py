@@ -20,7 +20,7 @@ from ...weight_checks import build_from_weights
 from ..checkpoint_records import labels_from_record
 from ..classification.evaluation import plot_confusion
 from ..classification.model import ClassifierConfig, build_classifier
-from .bases import ALPHABET, BaseEncoder, bundled, checked_sequence, encode, read_rows
+from .bases import ALPHABET, BaseEncoder, bundled, checked_sequence, encode, read_rows, text_lines
 
 
 def load_dna_classifier(checkpoint: str | os.PathLike) -> tuple[Any, BaseEncoder, dict[str, Any]]:
@@ -75,12 +75,8 @@ def eval_text(checkpoint: str | os.PathLike, data: str | None, out: str | None, 
 def sequences_in_file(path: str | os.PathLike) -> list[str]:
     """The sequences of a file: one per line, alone or as the last field of a ``label, name, sequence`` row."""
     path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        raise FileFormatError(path, f"cannot read it as UTF-8 text ({error})") from None
     sequences = []
-    for number, line in enumerate(lines, 1):
+    for number, line in enumerate(text_lines(path), 1):
         if line.strip():
             field = line.replace("\t", ",").split(",")[-1] if ("," in line or "\t" in line) else line
             try:

@@ -1,6 +1,6 @@
 """ABC tunes as folk-rnn's tokens (Sturm et al. 2016): one token per meter, key, pitch, duration and bar symbol.
 
-A tune ``M:6/8 / L:1/16 / K:D / f2-g2 a3b|`` becomes ``M:6/8 K:Dmaj f - g a 3/2 b 1/2 |``: the
+A tune ``M:6/8 / L:1/16 / K:D / f2-g2 a3b|`` becomes ``M:6/8 K:Dmaj f - g a 3/2 b /2 |``: the
 header's meter and key (normalised: ``C`` is ``4/4``, ``G`` is ``Gmaj``, ``Em`` is ``Emin``), then
 the body as pitches (with their accidental and octave marks: ``^c'``, ``_B,``), durations in eighth
 notes (every tune is rewritten to ``L:1/8``, so ``2`` always means a quarter note; a duration of
@@ -178,20 +178,16 @@ def tune_tokens(lines: list[str], first_line: int = 1) -> Tune:
         if field and (key is None or field.group(1) in "KLMPWwNTRZ"):
             name, value = field.groups()
             value = value.split("%", 1)[0]
-            if name == "M":
-                token = meter_token(value, number)
-                if key is None:
+            if name in ("M", "K"):  # in the header they set the tune's meter and key; in the body they change them
+                token = meter_token(value, number) if name == "M" else key_token(value, number)
+                if key is not None:
+                    body.append(token)
+                elif name == "M":
                     meter = token
                 else:
-                    body.append(token)
+                    key = token
             elif name == "L":
                 unit = unit_of(value, number)
-            elif name == "K":
-                token = key_token(value, number)
-                if key is None:
-                    key = token
-                else:
-                    body.append(token)
             elif name == "T" and not title:
                 title = value.strip()
             continue
