@@ -23,7 +23,7 @@ class DNASettings:
     val: str | None = setting(None, "validation sequences in the same form (default: the bundled val split, or a random "
                               "10% of --data)")
     out: str = setting("runs/dna", "run directory")
-    reverse_complement: str = setting("as-neither", "as-neither: add each training sequence's reverse complement labelled N "
+    reverse_complement: str = setting("none", "as-neither: add each training sequence's reverse complement labelled N "
                                       "(the other strand of a junction is not a junction read this way)", choices=AUGMENTATIONS)
     cell: str = setting("lstm", "recurrent layer", choices=tuple(CELLS))
     layers: int = setting(1, "stacked bidirectional layers", positive=True)
@@ -32,7 +32,7 @@ class DNASettings:
     dropout: float = setting(0.3, "dropout after each recurrent layer", minimum=0, below=1)
     pooling: str = setting("mean", "what the classifier reads: the mean over the 60 steps, or the last step", choices=POOLING)
     batch_size: int = setting(64, "sequences per batch", positive=True)
-    epochs: int = setting(20, "epochs", positive=True)
+    epochs: int = setting(40, "epochs", positive=True)
     minutes: float | None = setting(None, "stop after this many minutes of training", above=0)
     learning_rate: float = setting(2e-3, "Adam learning rate", above=0, flag="--lr")
     val_fraction: float = setting(0.1, "share of --data held out for validation when no val is given", above=0, below=1, cli=False)

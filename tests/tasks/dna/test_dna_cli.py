@@ -6,7 +6,7 @@ from pathlib import Path
 from rnnkit.cli import main
 from rnnkit.tasks.dna.bases import bundled
 
-TINY = ["--units", "8", "--embedding", "4", "--batch-size", "16"]
+TINY = ["--units", "8", "--embedding", "4", "--batch-size", "16", "--reverse-complement", "as-neither"]
 SEQUENCE = "CCAGCTGCATCACAGGAGGCCAGCGAGCAGGTCTGTTCCAAGGGCCTTCGAGCCAGTCTG"
 
 
