@@ -9,7 +9,7 @@ from .settings_flags import add_setting_flags, settings_from
 
 EXAMPLE = """examples:
   rnnkit train dna                                    # the bundled UCI splice data (deduplicated); scored on its test split
-  rnnkit train dna --reverse-complement none --out runs/dna-plain
+  rnnkit train dna --reverse-complement as-neither --out runs/dna-rc   # other strands added as N
   rnnkit eval runs/dna                                # per-class precision, recall, F1 and the confusion matrix
   rnnkit predict runs/dna CCAGCTGCATCACAGGAGGCCAGCGAGCAGGTCTGTTCCAAGGGCCTTCGAGCCAGTCTG
   rnnkit predict runs/dna --data sequences.txt        # one sequence per line
