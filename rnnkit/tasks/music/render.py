@@ -12,7 +12,7 @@ notes with matplotlib (the 'plots' extra).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -84,7 +84,10 @@ def notes_of(score: Any) -> list[tuple[float, float, int]]:
 def write_midi(score: Any, path: str | os.PathLike) -> None:
     """music21's MIDI translation of ``score``, written atomically."""
     translate = require("music21.midi.translate", "writing MIDI")
-    data = translate.music21ObjectToMidiFile(score).writestr()
+    try:
+        data = translate.music21ObjectToMidiFile(score).writestr()
+    except Exception as error:  # music21 reads some tunes it cannot translate (a meter change it files twice): say so, write nothing
+        raise ValueError(f"music21 cannot write it as MIDI: {type(error).__name__}: {error}") from None
     write_atomically(path, lambda stream: stream.write(data))
 
 
@@ -110,7 +113,10 @@ def write_piano_roll(notes: list[tuple[float, float, int]], path: str | os.PathL
 
 
 def write_tune_files(text: str, folder: str | os.PathLike, stem: str) -> tuple[list[Path], TuneCheck]:
-    """``stem.abc`` always; ``stem.mid`` and ``stem.png`` when music21 reads the tune. Returns the files and the check."""
+    """``stem.abc`` always; ``stem.png`` when music21 reads the tune, and ``stem.mid`` when it can also translate it to MIDI.
+
+    Returns the files and the check (whose ``problem`` says why there is no MIDI file).
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = [folder / f"{stem}.abc"]
@@ -118,7 +124,11 @@ def write_tune_files(text: str, folder: str | os.PathLike, stem: str) -> tuple[l
     check = check_tune(text)
     if check.parsed:
         score = parse_abc(text)
-        write_midi(score, folder / f"{stem}.mid")
+        try:
+            write_midi(score, folder / f"{stem}.mid")
+            written.append(folder / f"{stem}.mid")
+        except ValueError as error:
+            check = replace(check, problem=str(error))
         write_piano_roll(notes_of(score), folder / f"{stem}.png", stem)
-        written += [folder / f"{stem}.mid", folder / f"{stem}.png"]
+        written.append(folder / f"{stem}.png")
     return written, check
