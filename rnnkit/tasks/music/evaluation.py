@@ -101,7 +101,7 @@ def evaluate(checkpoint: str | os.PathLike, data: str | None = None, samples: in
     folder = Path(out) if out is not None else path.parent
     sampled = sample_tunes(model, vocabulary, samples, folder / "samples", seed=seed)
     judged = [check_tune(tune_text(t.tokens, t.title)) for t in tunes]
-    return MusicReport(nats / count, count, len(sampled), sum(t.check is not None and t.check.parsed for t in sampled),
+    return MusicReport(nats / count, count, len(sampled), sum(t.check.parsed for t in sampled),
                        sum(t.valid for t in sampled), sum(c.valid for c in judged) / len(judged), described)
 
 
@@ -121,7 +121,7 @@ def sample_text(checkpoint: str | os.PathLike, options: dict[str, Any]) -> str:
                          temperature=options.get("temperature", 1.0), top_k=options.get("top_k"), top_p=options.get("top_p"))
     lines = []
     for tune in tunes:
-        verdict = ("no meter and key" if tune.check is None else "valid" if tune.valid else
+        verdict = ("valid" if tune.valid else
                    "bars do not fit the meter" if tune.check.parsed else "music21 cannot read it")
         lines.append(f"{', '.join(str(f) for f in tune.files)}  ({len(tune.tokens)} tokens; {verdict})")
     if len(tunes) == 1:
