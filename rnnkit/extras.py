@@ -23,6 +23,7 @@ EXTRA_OF = {
     "soundfile": "speech",
     "scipy": "speech",
     "jiwer": "speech",
+    "music21": "music",
     "onnx": "export",
     "onnxruntime": "export",
     "statsmodels": "forecast",

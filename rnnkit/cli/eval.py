@@ -20,11 +20,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--text-col", help="classify: text column (default: the one used in training)")
     parser.add_argument("--label-col", help="classify: label column (default: the one used in training)")
     parser.add_argument("--column", help="tag: CoNLL-U tag column, upos or xpos (default: the one used in training)")
+    parser.add_argument("--count", type=int, help="music: tunes sampled and judged (default 20)")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    options = {"text_col": args.text_col, "label_col": args.label_col, "column": args.column}
+    options = {"text_col": args.text_col, "label_col": args.label_col, "column": args.column, "count": args.count}
     tasks = [open_checkpoint(path)[0] for path in args.checkpoint]
     task = tasks[0]
     if len(tasks) > 1 and {t.name for t in tasks} != {"classify"}:

@@ -1,7 +1,8 @@
 """``rnnkit inspect CKPT``: gate and state traces of a trained model on one input, as arrays and heatmaps.
 
 CKPT is a language-model or classifier checkpoint or run directory (``rnnkit train lm``,
-``rnnkit train classify``), which carries its tokenizer: the text is encoded with it and the
+``rnnkit train classify``; a tune model's and a DNA classifier's read the same way: ``train music``,
+``train dna``), which carries its tokenizer: the text is encoded with it and the
 heatmaps have its tokens on the time axis. The gradient plot follows the loss of predicting the
 text's last token (language model) or the loss of the class the classifier picks.
 
@@ -45,7 +46,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description='Examples: rnnkit inspect runs/lm --text "To be, or not to be" --out inspect/ ; '
         'rnnkit inspect model.rnnkit --text "to be or not" --vocab vocab.json --out inspect/',
     )
-    parser.add_argument("model", metavar="CKPT", help="a language-model or classifier checkpoint or run directory, or a model file (.keras, .h5, rnnkit)")
+    parser.add_argument("model", metavar="CKPT", help="a language-model, tune-model, classifier or DNA-classifier checkpoint or run directory, or a model file (.keras, .h5, rnnkit)")
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--text", help="text to run the model on (needs --vocab)")
     source.add_argument("--input", help="a .npy batch to run the model on, (batch, time, ...); a speech recognizer: an audio file")
@@ -106,10 +107,10 @@ def load_subject(path: str) -> Subject:
     if not is_task_checkpoint(path):
         return Subject(load_model(path), "model file")
     task, checkpoint = open_checkpoint(path)
-    if task.name == "lm":
+    if task.reads_like == "lm":
         model, tokenizer = task.load(checkpoint.path)
         return Subject(model, "language model", lambda text: _with_tokens(tokenizer.encode(text), tokenizer.decode))
-    if task.name == "classify":
+    if task.reads_like == "classify":
         model, encoder, _ = task.load(checkpoint.path)
         if encoder is None:  # numeric sequences: --input only
             return Subject(model, "classifier")
@@ -118,8 +119,8 @@ def load_subject(path: str) -> Subject:
     if task.name == "ctc":  # --input is an audio file; each model step is labelled with its best symbol
         model, alphabet, features, _ = task.load(checkpoint.path)
         return Subject(model, "speech recognizer", read_input=lambda audio: speech.inspection_input(model, alphabet, features, audio))
-    raise ValueError(f"{path}: a '{task.name}' checkpoint; rnnkit inspect reads language models, classifiers, speech recognizers "
-                     "and model files")
+    raise ValueError(f"{path}: a '{task.name}' checkpoint; rnnkit inspect reads language models, tune models, classifiers, DNA classifiers, "
+                     "speech recognizers and model files")
 
 
 def _with_tokens(ids: list[int], decode: Callable[[list[int]], str]) -> tuple[list[int], list[str]]:

@@ -11,15 +11,15 @@ import argparse
 import sys
 from typing import Callable
 
-from . import train_classify, train_ctc, train_forecast, train_lm, train_seq2seq, train_tag
+from . import train_classify, train_ctc, train_dna, train_forecast, train_lm, train_music, train_seq2seq, train_tag
 
-TASKS = [train_lm, train_classify, train_seq2seq, train_tag, train_forecast, train_ctc]
+TASKS = [train_lm, train_classify, train_seq2seq, train_tag, train_forecast, train_ctc, train_music, train_dna]
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "train",
-        help="train a model for a task: lm, classify, tag, forecast, seq2seq or ctc",
+        help="train a model for a task: lm, classify, tag, forecast, seq2seq, ctc, music or dna",
         description="Train a model for one task; it writes its checkpoint to --out, for eval, predict, sample and inspect.\n"
                     "Example: rnnkit train lm --minutes 3      'rnnkit train TASK --help' shows a task's options.",
         formatter_class=argparse.RawDescriptionHelpFormatter,

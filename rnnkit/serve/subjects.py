@@ -170,9 +170,10 @@ def load_subject(path: str | os.PathLike, vocab: str | None = None) -> Subject:
         subject = model_file_subject(load_model(path), read_vocabulary(vocab) if vocab else None)
     else:
         task, checkpoint = open_checkpoint(path)
-        if task.name not in TASK_SUBJECTS:
+        shape = task.name if task.name in TASK_SUBJECTS else task.reads_like
+        if shape not in TASK_SUBJECTS:
             raise ValueError(f"{checkpoint.path}: {task.title} ({task.name!r}); the pages show {', '.join(TASK_SUBJECTS)} "
-                             "checkpoints and model files")
-        subject = TASK_SUBJECTS[task.name](*task.load(checkpoint.path))
+                             "checkpoints (and those of tasks that read like them) and model files")
+        subject = TASK_SUBJECTS[shape](*task.load(checkpoint.path))
     recurrent_layers(subject.model)  # refuse a model with nothing to look inside now, not at the first request
     return replace(subject, source=source)

@@ -17,7 +17,7 @@ from typing import Any, Callable
 from .. import safetensors_file
 from ..errors import FileFormatError
 from ..training.task_files import resolve_task_checkpoint, task_record
-from . import classification, forecasting, language_model, seq2seq, speech, tagging
+from . import classification, dna, forecasting, language_model, music, seq2seq, speech, tagging
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,11 @@ class Task:
     ``eval_text(checkpoint, data, out, options) -> str`` and ``predict_text(checkpoint, inputs,
     options) -> str`` are what ``rnnkit eval``/``predict`` print; ``predict_text`` is None where
     the task has its own command instead (a language model: ``sample``; seq2seq: ``translate``).
+    ``reads_like`` names the task whose ``load`` result this one's has the shape of, for the commands
+    that look inside a model (``rnnkit inspect``, ``serve``): "lm" (a model with ``step`` and a
+    tokenizer), "classify" (a model, an encoder with ``tokens``/``encode``, the record); None: its own.
+    ``sample_text(checkpoint, options) -> str`` is what ``rnnkit sample`` prints for a task that
+    samples files of its own (music: tunes as ABC, MIDI, PNG); a language model streams text instead.
     """
 
     name: str
@@ -35,15 +40,20 @@ class Task:
     load: Callable[..., Any]
     eval_text: Callable[..., str]
     predict_text: Callable[..., str] | None = None
+    reads_like: str | None = None
+    sample_text: Callable[..., str] | None = None
 
 
 TASKS: dict[str, Task] = {
-    "lm": Task("lm", "a language model", language_model.load, language_model.eval_text),
-    "classify": Task("classify", "a classifier", classification.load, classification.eval_text, classification.predict_text),
+    "lm": Task("lm", "a language model", language_model.load, language_model.eval_text, reads_like="lm"),
+    "classify": Task("classify", "a classifier", classification.load, classification.eval_text, classification.predict_text,
+                     reads_like="classify"),
     "tag": Task("tag", "a tagger", tagging.load, tagging.eval_text, tagging.predict_text),
     "forecast": Task("forecast", "a forecaster", forecasting.load, forecasting.eval_text, forecasting.predict_text),
     "seq2seq": Task("seq2seq", "an encoder-decoder", seq2seq.load, seq2seq.eval_text),
     "ctc": Task("ctc", "a speech recognizer", speech.load, speech.eval_text, speech.predict_text),
+    "music": Task("music", "a tune model", music.load, music.eval_text, reads_like="lm", sample_text=music.sample_text),
+    "dna": Task("dna", "a DNA classifier", dna.load, dna.eval_text, dna.predict_text, reads_like="classify"),
 }
 
 

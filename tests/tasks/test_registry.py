@@ -10,7 +10,7 @@ import torch
 import rnnkit as keras
 from rnnkit import safetensors_file
 from rnnkit.cli import main
-from rnnkit.tasks import classification, forecasting, language_model, seq2seq, tagging
+from rnnkit.tasks import classification, dna, forecasting, language_model, seq2seq, tagging
 from rnnkit.tasks.registry import TASKS, open_checkpoint
 from rnnkit.tasks.runs import fit_keeping_best, hold_out
 from rnnkit.training import save_checkpoint
@@ -20,10 +20,10 @@ LEGACY = Path(__file__).parents[1] / "fixtures" / "legacy_files"
 
 
 def test_every_task_exports_train_load_evaluate_and_predict():
-    for module in (classification, tagging, forecasting, language_model, seq2seq):
+    for module in (classification, tagging, forecasting, language_model, seq2seq, dna):
         for name in ("train", "load", "evaluate", "predict"):
             assert callable(getattr(module, name, None)), f"{module.__name__}.{name}"
-    assert set(TASKS) == {"lm", "classify", "tag", "forecast", "seq2seq", "ctc"}
+    assert set(TASKS) == {"lm", "classify", "tag", "forecast", "seq2seq", "ctc", "music", "dna"}
     assert all(task.name == name for name, task in TASKS.items())
 
 
@@ -56,7 +56,7 @@ def test_open_checkpoint_explains_files_that_are_not_task_checkpoints(tmp_path):
 
 def test_commands_refuse_a_checkpoint_of_another_task(capsys):
     assert main(["predict", str(LEGACY / "lm.safetensors"), "text"]) == 2
-    assert "rnnkit predict runs classify, ctc, forecast, tag checkpoints" in capsys.readouterr().err
+    assert "rnnkit predict runs classify, ctc, dna, forecast, tag checkpoints" in capsys.readouterr().err
     assert main(["sample", str(LEGACY / "classify.safetensors")]) == 2
     assert "a classifier ('classify'); rnnkit sample needs a language model" in capsys.readouterr().err
 
