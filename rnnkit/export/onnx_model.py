@@ -48,11 +48,16 @@ def _convert_call(g: GraphBuilder, layer: Layer, args: tuple, kwargs: dict, mask
     unknown = sorted(set(kwargs) - {"initial_state", "mask", "training"})
     if unknown:
         raise ExportRefused(layer, f"is called with {unknown}, which ONNX export does not follow")
-    mask = kwargs.get("mask", mask)
     if isinstance(layer, (RNN, Bidirectional)):
         x, initial = _split_recurrent_inputs(layer, args, kwargs)
         convert = convert_bidirectional if isinstance(layer, Bidirectional) else convert_rnn
-        return convert(g, layer, x, mask, initial)
+        if kwargs.get("mask") is not None or not initial:
+            return convert(g, layer, x, kwargs.get("mask", mask), initial)
+        # Keras 3 (rnnkit.layers.base): a call with initial states takes no implicit mask, and its
+        # output still carries the input's mask
+        outputs, _ = convert(g, layer, x, None, initial)
+        return outputs, mask if layer.return_sequences else None
+    mask = kwargs.get("mask", mask)
     converter = CONVERTERS.get(type(layer))
     if converter is None:
         known = sorted(c.__name__ for c in CONVERTERS) + ["SimpleRNN", "LSTM", "GRU", "Bidirectional"]

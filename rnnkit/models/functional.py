@@ -107,10 +107,15 @@ class Functional(Model):
         # Keras's model.layers leaves out the operations between layers (a loaded file's mask
         # arithmetic, rnnkit.layers.operations); they have no weights, and summary() and saving see them.
         self.layers = nn.ModuleList([layer for layer in layers if not isinstance(layer, Operation)])
-        self.operations = layers  # every layer and operation, in Keras's order
         self.nodes = nodes  # every call in the graph, inputs first
         self.steps = [node for node in nodes if not isinstance(node.layer, InputLayer)]
         self.built = True
+
+    @property
+    def operations(self) -> list[Layer]:
+        """Every layer and operation of the graph, in Keras's order (not an attribute: the module tree,
+        and so ``state_dict()``, holds the layers once, under ``layers``)."""
+        return graph_order(self.outputs)[1]
 
     # ----- Keras's symbolic endpoints ---------------------------------------------------------
     @property

@@ -118,7 +118,8 @@ def test_masking_layer_on_features_and_pooling(tmp_path):
 
 
 def test_initial_state_and_return_state_and_an_empty_row(tmp_path):
-    """States go in and out as graph tensors; a row that is all padding keeps its initial states (Keras)."""
+    """States go in and out as graph tensors; the LSTM called with initial states takes no mask (Keras 3),
+    its output carries the ids' mask on to the Bidirectional GRU, whose all-padding row keeps zeros."""
     keras.utils.set_random_seed(0)
     ids = keras.Input(shape=(None,), dtype="int64", name="ids")
     h0, c0 = keras.Input(shape=(4,), name="h0"), keras.Input(shape=(4,), name="c0")
