@@ -1,8 +1,9 @@
 """Measured choices for ``implementation="auto"``, made once per shape class and kept on disk.
 
-Where the dispatcher's rules are not certain (LSTM: rnnkit's fused kernel against torch's oneDNN
-kernel, whose order changed between a Zen 4 and a Zen 5 machine), the first call of a shape class
-times every candidate path on that call's own inputs (detached copies: no gradient reaches the
+The dispatcher's rules are not certain for any cell: the order of rnnkit's fused kernels and
+torch's own paths changed between a Zen 4 and a Zen 5 machine (LSTM), and on an AVX2-only Zen 3
+the fused GRU is level with torch at the benchmark's large shape but 1.5x ahead at small. So the
+first call of a shape class times every candidate path on that call's own inputs (detached copies: no gradient reaches the
 caller's tensors) and keeps the fastest, as FFTW's wisdom or cuDNN's benchmark mode do. A shape
 class is (cell, batch rounded up to a power of two, units, input size, train/infer, threads,
 dtype). Decisions are kept in memory and in one JSON file per machine kind next to the kernel
@@ -36,7 +37,6 @@ from . import build, machine
 FORMAT = "rnnkit-autotune"
 FORMAT_VERSION = 1
 MAX_FILE_BYTES = 4 << 20
-MEASURED_CELLS = ("lstm",)  # GRU and SimpleRNN: fused 1.3-12x ahead at every shape on both CPUs
 CANDIDATES = ("fused", "native")
 ROUNDS = 3  # timed calls per candidate, interleaved, after one untimed call each
 

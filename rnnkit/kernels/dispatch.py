@@ -52,7 +52,9 @@ def preference(cell: str, x: torch.Tensor, training: bool) -> tuple[str, ...]:
     """Paths in order of measured speed for this cell, mode and shape (benchmarks/RESULTS.md).
 
     SimpleRNN and GRU: the fused kernels beat torch's per-step ATen loops at every benchmark
-    shape, in inference and training (1.1x at large to 10x at tiny-stream). LSTM, against torch's
+    shape on the AVX-512 machines (1.1x at large to 10x at tiny-stream); on an AVX2-only Zen 3
+    they are level at large (0.96-1.10x) and 1.5-3x ahead at small, which is why autotune
+    measures every cell rather than trusting these rules. LSTM, against torch's
     oneDNN kernel (two threads): the fused kernel trains as fast or faster at every shape measured
     (batch 4-128, 128-512 units: 1.0-1.3x), and infers faster up to batch 8 (1.0-1.3x); from
     batch 16 oneDNN's inference is up to 1.25x ahead.
@@ -107,7 +109,7 @@ def choose(cell: str, implementation: str, x: torch.Tensor, options: dict[str, A
             skipped.append(f"{path}: {reason}")
     skipped_text = "; skipped " + "; ".join(skipped) if skipped else ""
     candidates = tuple(p for p in runnable if p in autotune.CANDIDATES)
-    if (cell in autotune.MEASURED_CELLS and len(candidates) > 1 and units is not None
+    if (len(candidates) > 1 and units is not None
             and autotune.enabled() and not torch.compiler.is_compiling()):
         key = autotune.shape_class(cell, x, training, units)
         found = autotune.decision(key)

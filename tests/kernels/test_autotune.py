@@ -45,21 +45,23 @@ def lstm_call(**kwargs):
     return x, states, weights
 
 
+@pytest.mark.parametrize("cell", ["lstm", "gru", "simple_rnn"])
 @pytest.mark.parametrize("fastest", ["native", "fused"])
-def test_the_measured_choice_matches_the_reference_in_outputs_and_gradients(tuning, fastest):
+def test_the_measured_choice_matches_the_reference_in_outputs_and_gradients(tuning, cell, fastest):
     state, timed = tuning
     state["fastest"] = fastest
-    x, states, weights = lstm_call()
-    auto = lambda *a, **o: dispatch.run_sequence("lstm", "auto", a[0], tuple(a[1:3]), tuple(a[3:]), **o)
+    x, states, weights = make_case(cell, dtype=torch.float32)
+    n = len(states)
+    auto = lambda *a, **o: dispatch.run_sequence(cell, "auto", a[0], tuple(a[1:1 + n]), tuple(a[1 + n:]), **o)
     got = outputs_and_grads(auto, x, states, weights)
-    expected = outputs_and_grads(recurrence.reference("lstm"), x, states, weights)
+    expected = outputs_and_grads(recurrence.reference(cell), x, states, weights)
     for a, b in zip(got, expected):
         for ta, tb in zip(a, b):
-            assert_close(ta, tb, f"auto after measuring ({fastest})")
+            assert_close(ta, tb, f"{cell} auto after measuring ({fastest})")
     assert timed == [("fused", "native")]
     with torch.enable_grad():
-        choice = dispatch.choose("lstm", "auto", x, {}, 5)
-    assert choice.implementation == fastest and choice.reason.startswith("measured for lstm train b4 h5 i4")
+        choice = dispatch.choose(cell, "auto", x, {}, 5)
+    assert choice.implementation == fastest and choice.reason.startswith(f"measured for {cell} train b4 h5 i4")
 
 
 def test_measuring_leaves_the_callers_gradients_alone(tuning):
@@ -132,10 +134,3 @@ def test_autotune_off_or_under_compile_means_the_rules_decide(tuning, monkeypatc
     monkeypatch.setattr(torch.compiler, "is_compiling", lambda: True)
     assert not dispatch.choose("lstm", "auto", x, {}, 5).measure
     assert timed == []
-
-
-def test_gru_and_simple_rnn_stay_ruled(tuning):
-    for cell in ("gru", "simple_rnn"):
-        x, states, weights = make_case(cell, dtype=torch.float32)
-        choice = dispatch.choose(cell, "auto", x, {}, 5)
-        assert choice.implementation == "fused" and choice.reason.startswith("ruled: ")

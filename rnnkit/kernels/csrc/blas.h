@@ -96,7 +96,7 @@ class StepWeights {
   }
 
  private:
-  static constexpr int64_t kPanel = 4 * Vec64<T>::lanes;  // small_gemm's full tile width
+  static constexpr int64_t kPanel = Vec<T>::tile_width;  // small_gemm's full tile width
   const T* w_;
   int64_t k_, n_, ldb_, rows_;
   T* panels_ = nullptr;

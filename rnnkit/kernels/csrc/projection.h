@@ -36,7 +36,7 @@ void project_block(int64_t r0, int64_t r1, int64_t c0, int64_t c1, int64_t k, in
 // otherwise the rows.
 template <typename T>
 void project(int64_t m, int64_t k, int64_t n, const T* x, const T* w, const T* bias, T* y) {
-  constexpr int64_t kColumnAlign = 4 * Vec64<T>::lanes;  // one full register tile wide
+  constexpr int64_t kColumnAlign = Vec<T>::tile_width;  // one full register tile wide
   const int64_t threads = at::get_num_threads();
   if (n / kColumnAlign >= threads) {
     at::parallel_for(0, threads, 1, [&](int64_t s0, int64_t s1) {

@@ -1,50 +1,65 @@
 // Row-major product for the small per-step matrices of a recurrence (a few to a few dozen rows),
-// where a BLAS call costs more in set-up than in arithmetic. A register tile of MR rows by four
-// 64-byte vectors accumulates over the whole k loop: an outer product per k of MR broadcasts by
-// four loads of B. MR = 6 (24 accumulators of 32 AVX-512 registers) loads each row of B once per
-// six rows of A; it ran 1.15-1.6x faster than MR = 4 on the per-step shapes (16-64 rows).
-// GCC vector extensions keep it portable; with -march=native they become AVX-512, AVX2 or NEON
-// registers.
+// where a BLAS call costs more in set-up than in arithmetic. A register tile of MR rows by NV
+// vectors accumulates over the whole k loop: an outer product per k of MR broadcasts by NV loads
+// of B. The tile is sized to the register file of the target -march=native builds for, because a
+// tile that does not fit spills every accumulator to the stack on every k:
+// - AVX-512 (32 zmm): 6 x 4 vectors, 24 accumulators + 4 loads. MR = 6 loads each row of B once
+//   per six rows of A; it ran 1.15-1.6x faster than MR = 4 on the per-step shapes (16-64 rows).
+// - AVX2 (16 ymm): 6 x 2 vectors, 12 accumulators + 2 loads + 1 broadcast. The AVX-512 tile
+//   built for AVX2 (64-byte vectors split in two) needed 48 registers and ran at 7-14 GFLOP/s of
+//   a measured 95 per core on a Zen 3.
+// - Otherwise (NEON's 32 q registers, SSE): 6 x 4 vectors of 16 bytes.
+// GCC vector extensions keep it portable: each vector is one register of the target.
 #pragma once
 
 #include <cstdint>
-#include <cstring>
 
 namespace rnnkit {
 
+#if defined(__AVX512F__)
+constexpr int kVectorBytes = 64, kTileVectors = 4;
+#elif defined(__AVX__)
+constexpr int kVectorBytes = 32, kTileVectors = 2;
+#else
+constexpr int kVectorBytes = 16, kTileVectors = 4;
+#endif
+
+// One register of the target, and a full register tile's width in elements of T.
 template <typename T>
-struct Vec64 {
-  typedef T type __attribute__((vector_size(64), aligned(sizeof(T))));
-  static constexpr int64_t lanes = 64 / sizeof(T);
+struct Vec {
+  // Unaligned and allowed to alias T, so a plain dereference is one unaligned vector load; a
+  // memcpy into a vector array compiled to two 16-byte stores and a 32-byte reload on AVX2, a
+  // store-forwarding stall on every k that held the tile to 6-13 GFLOP/s on a Zen 3.
+  typedef T type __attribute__((vector_size(kVectorBytes), aligned(sizeof(T)), may_alias));
+  static constexpr int64_t lanes = kVectorBytes / sizeof(T);
+  static constexpr int64_t tile_width = kTileVectors * lanes;
 };
 
 // C[0:MR, 0:NV*lanes] = A[0:MR, :] @ B[:, 0:NV*lanes] + beta * C
 template <typename T, int MR, int NV>
 inline void tile(int64_t k, const T* a, int64_t lda, const T* b, int64_t ldb, T beta, T* c,
                  int64_t ldc) {
-  using V = typename Vec64<T>::type;
-  constexpr int64_t L = Vec64<T>::lanes;
+  using V = typename Vec<T>::type;
+  constexpr int64_t L = Vec<T>::lanes;
   V acc[MR][NV];
   for (int r = 0; r < MR; ++r)
     for (int v = 0; v < NV; ++v) {
       if (beta == T(0)) {
         acc[r][v] = V{};
       } else {
-        V cv;
-        std::memcpy(&cv, c + r * ldc + v * L, sizeof(V));
-        acc[r][v] = cv * beta;
+        acc[r][v] = *reinterpret_cast<const V*>(c + r * ldc + v * L) * beta;
       }
     }
   for (int64_t p = 0; p < k; ++p) {
     V bv[NV];
-    for (int v = 0; v < NV; ++v) std::memcpy(&bv[v], b + p * ldb + v * L, sizeof(V));
+    for (int v = 0; v < NV; ++v) bv[v] = *reinterpret_cast<const V*>(b + p * ldb + v * L);
     for (int r = 0; r < MR; ++r) {
       const T s = a[r * lda + p];
       for (int v = 0; v < NV; ++v) acc[r][v] += s * bv[v];
     }
   }
   for (int r = 0; r < MR; ++r)
-    for (int v = 0; v < NV; ++v) std::memcpy(c + r * ldc + v * L, &acc[r][v], sizeof(V));
+    for (int v = 0; v < NV; ++v) *reinterpret_cast<V*>(c + r * ldc + v * L) = acc[r][v];
 }
 
 template <typename T>
@@ -73,19 +88,31 @@ inline void column_block(int64_t m, int64_t k, const T* a, int64_t lda, const T*
   for (; i < m; ++i) tile<T, 1, NV>(k, a + i * lda, lda, b, ldb, beta, c + i * ldc, ldc);
 }
 
-// Columns go in blocks of four vectors, then one block of the whole vectors left (a team's
+// The whole vectors left after the full tiles, NV - 1 down to 1 of them at most.
+template <typename T, int NV>
+inline int64_t column_tail(int64_t m, int64_t n, int64_t k, const T* a, int64_t lda, const T* b,
+                           int64_t ldb, T beta, T* c, int64_t ldc) {
+  if constexpr (NV == 0) {
+    return 0;
+  } else {
+    if (n >= NV * Vec<T>::lanes) {
+      column_block<T, NV>(m, k, a, lda, b, ldb, beta, c, ldc);
+      return NV * Vec<T>::lanes;
+    }
+    return column_tail<T, NV - 1>(m, n, k, a, lda, b, ldb, beta, c, ldc);
+  }
+}
+
+// Columns go in blocks of a full tile's width, then one block of the whole vectors left (a team's
 // slice is often 16 or 48 columns past a multiple of 64), then a scalar-width remainder.
 template <typename T>
 void small_gemm(int64_t m, int64_t n, int64_t k, const T* a, int64_t lda, const T* b,
                 int64_t ldb, T beta, T* c, int64_t ldc) {
-  constexpr int64_t L = Vec64<T>::lanes;
+  constexpr int64_t W = Vec<T>::tile_width;
   int64_t j = 0;
-  for (; j + 4 * L <= n; j += 4 * L) column_block<T, 4>(m, k, a, lda, b + j, ldb, beta, c + j, ldc);
-  switch ((n - j) / L) {
-    case 3: column_block<T, 3>(m, k, a, lda, b + j, ldb, beta, c + j, ldc); j += 3 * L; break;
-    case 2: column_block<T, 2>(m, k, a, lda, b + j, ldb, beta, c + j, ldc); j += 2 * L; break;
-    case 1: column_block<T, 1>(m, k, a, lda, b + j, ldb, beta, c + j, ldc); j += L; break;
-  }
+  for (; j + W <= n; j += W)
+    column_block<T, kTileVectors>(m, k, a, lda, b + j, ldb, beta, c + j, ldc);
+  j += column_tail<T, kTileVectors - 1>(m, n - j, k, a, lda, b + j, ldb, beta, c + j, ldc);
   if (j < n) column_rest(m, j, n, k, a, lda, b, ldb, beta, c, ldc);
 }
 
