@@ -75,8 +75,7 @@ template <typename T>
 RNNKIT_INLINE T fast_exp(T x) {
   using C = ExpConstants<T>;
   x = x < C::lo ? C::lo : (x > C::hi ? C::hi : x);
-  // Adding and subtracting 1.5 * 2^mantissa rounds to nearest in plain arithmetic; floor() would
-  // not vectorise without -fno-trapping-math.
+  // Adding and subtracting 1.5 * 2^mantissa rounds to nearest in two plain additions.
   const T n = (x * C::log2e + C::round_magic) - C::round_magic;
   T r = x - n * C::ln2_hi - n * C::ln2_lo;
   typename C::Bits bits = (static_cast<typename C::Bits>(n) + C::bias) << C::mantissa;
