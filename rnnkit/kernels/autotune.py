@@ -2,8 +2,9 @@
 
 The dispatcher's rules are not certain for any cell: the order of rnnkit's fused kernels and
 torch's own paths changed between a Zen 4 and a Zen 5 machine (LSTM), and on an AVX2-only Zen 3
-the fused GRU is level with torch at the benchmark's large shape but 1.5x ahead at small. So the
-first call of a shape class times every candidate path on that call's own inputs (detached copies: no gradient reaches the
+the fused GRU ran at 0.1x torch's at the benchmark's large shape until its AVX2 code generation
+was fixed (1.3x after). So the first call of a shape class times every candidate path on that
+call's own inputs (detached copies: no gradient reaches the
 caller's tensors) and keeps the fastest, as FFTW's wisdom or cuDNN's benchmark mode do. A shape
 class is (cell, batch rounded up to a power of two, units, input size, train/infer, threads,
 dtype). Decisions are kept in memory and in one JSON file per machine kind next to the kernel

@@ -53,8 +53,8 @@ def preference(cell: str, x: torch.Tensor, training: bool) -> tuple[str, ...]:
 
     SimpleRNN and GRU: the fused kernels beat torch's per-step ATen loops at every benchmark
     shape on the AVX-512 machines (1.1x at large to 10x at tiny-stream); on an AVX2-only Zen 3
-    they are level at large (0.96-1.10x) and 1.5-3x ahead at small, which is why autotune
-    measures every cell rather than trusting these rules. LSTM, against torch's
+    they ran at 0.1-0.2x before their AVX2 code generation was fixed (1.3-1.5x at large now),
+    which is why autotune measures every cell rather than trusting these rules. LSTM, against torch's
     oneDNN kernel (two threads): the fused kernel trains as fast or faster at every shape measured
     (batch 4-128, 128-512 units: 1.0-1.3x), and infers faster up to batch 8 (1.0-1.3x); from
     batch 16 oneDNN's inference is up to 1.25x ahead.

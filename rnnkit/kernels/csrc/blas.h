@@ -60,9 +60,8 @@ void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const T* 
 }
 
 // A (k, n) weight matrix (row stride ldb) that every time step multiplies by a (rows, k) state:
-// c = a @ W + beta * c, in small_gemm's register tiles. W is copied once per sequence into panels
-// of one tile's width, each k rows of contiguous columns (rows of W 4 KB apart, as at 1024
-// columns, cost the tiles 5-25%). Measured inside column teams on the 2-core Zen 4 machine, these
+// c = a @ W + beta * c, in small_gemm's register tiles. W is copied once per sequence into
+// pack_panels' layout. Measured inside column teams on the 2-core Zen 4 machine, these
 // steps beat MKL's packed sgemm at every batch tried: 20-30% faster at batch 32-64, and LSTM
 // layers 3-20% faster at batch 96-256, so MKL is not used for them. Inside a team nothing may throw (the others
 // would wait at the barrier forever): without memory for the panels, multiply() reads W in place.
@@ -73,12 +72,7 @@ class StepWeights {
       : w_(w), k_(k), n_(n), ldb_(ldb), rows_(rows) {
     if (k == 0 || n == 0 || rows == 0) return;
     panels_ = static_cast<T*>(std::aligned_alloc(64, (k * n * sizeof(T) + 63) / 64 * 64));
-    if (panels_ == nullptr) return;
-    for (int64_t j0 = 0; j0 < n; j0 += kPanel) {
-      const int64_t width = std::min(kPanel, n - j0);
-      for (int64_t p = 0; p < k; ++p)
-        std::copy(w + p * ldb + j0, w + p * ldb + j0 + width, panels_ + k * j0 + p * width);
-    }
+    if (panels_ != nullptr) pack_panels(w, k, n, ldb, panels_);
   }
   ~StepWeights() { std::free(panels_); }
   StepWeights(const StepWeights&) = delete;
@@ -89,14 +83,10 @@ class StepWeights {
       small_gemm(rows_, n_, k_, a, lda, w_, ldb_, beta, c, ldc);
       return;
     }
-    for (int64_t j0 = 0; j0 < n_; j0 += kPanel) {
-      const int64_t width = std::min(kPanel, n_ - j0);
-      small_gemm(rows_, width, k_, a, lda, panels_ + k_ * j0, width, beta, c + j0, ldc);
-    }
+    panel_gemm(rows_, n_, k_, a, lda, panels_, beta, c, ldc);
   }
 
  private:
-  static constexpr int64_t kPanel = Vec<T>::tile_width;  // small_gemm's full tile width
   const T* w_;
   int64_t k_, n_, ldb_, rows_;
   T* panels_ = nullptr;
