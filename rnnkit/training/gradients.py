@@ -64,8 +64,12 @@ class RowGradient:
         self._dense: torch.Tensor | None = None
 
     def _summed(self, values: torch.Tensor) -> torch.Tensor:
-        table = values.new_zeros((self.rows, *values.shape[1:]))
-        return table.index_add_(0, self.ids, values)
+        # nn.Embedding's own backward: the sum nn.Embedding gives ``.grad`` (so the check in
+        # EmbeddingTaps usually finds them bit-equal), and far faster than ``index_add_``, whose
+        # parallel scatter took 6 ms for 4096 rows of 64 on 2 threads (1.5 ms this way).
+        flat = values.reshape(len(self.ids), -1)
+        table = torch.ops.aten.embedding_dense_backward(flat, self.ids, self.rows, -1, False)
+        return table.reshape(self.rows, *values.shape[1:])
 
     def dense(self) -> torch.Tensor:
         if self._dense is None:  # asked for by the check in EmbeddingTaps and by the update rule
@@ -134,10 +138,25 @@ class EmbeddingTaps:
         ids = torch.cat([p[0] for p in parts]) if len(parts) > 1 else parts[0][0]
         values = torch.cat([p[1] for p in parts]) if len(parts) > 1 else parts[0][1]
         rows = RowGradient(ids, values.to(weight.grad.dtype), weight.shape[0])
-        scale = weight.grad.abs().max().item()
-        if not torch.allclose(rows.dense(), weight.grad, rtol=1e-4, atol=1e-6 * max(scale, 1e-30)):
-            return None
-        return rows
+        return rows if _sums_to(rows, weight.grad) else None
 
     def clear(self) -> None:
         self._recorded.clear()
+
+
+def _sums_to(rows: RowGradient, grad: torch.Tensor) -> bool:
+    """Whether ``rows`` summed into the table equals ``grad``, up to float32 reordering.
+
+    Usually the two are bit-equal (one pass). Otherwise only the rows some id touched are
+    compared, and every other row of ``grad`` must be exactly zero, as ``nn.Embedding``'s
+    backward leaves it: one ``count_nonzero`` pass over a large table instead of the several
+    full-table temporaries of an ``allclose``.
+    """
+    if torch.equal(rows.dense(), grad):  # the usual case: one lookup, summed as nn.Embedding sums it
+        return True
+    touched = torch.unique(rows.ids)
+    expected, actual = rows.dense()[touched], grad[touched]
+    if grad.count_nonzero() != actual.count_nonzero():
+        return False
+    scale = actual.abs().max().item() if actual.numel() else 0.0
+    return torch.allclose(expected, actual, rtol=1e-4, atol=1e-6 * max(scale, 1e-30))

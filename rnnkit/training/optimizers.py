@@ -351,11 +351,17 @@ class Adam(Optimizer):
         t = self.iterations + 1
         alpha = learning_rate * math.sqrt(1.0 - self.beta_2**t) / (1.0 - self.beta_1**t)
         m, v = slots["momentum"], slots["velocity"]
-        m.add_((gradient.dense() - m) * (1.0 - self.beta_1))
-        v.add_((gradient.squares() - v) * (1.0 - self.beta_2))
+        # Keras's operations in Keras's order, in two scratch tensors: the same bits as
+        # ``m += (g - m) * (1 - beta_1)`` etc., without a new weight-sized tensor per operation
+        # (an Embedding table is the largest weight of most text models).
+        step = gradient.dense() - m
+        m.add_(step.mul_(1.0 - self.beta_1))
+        squares = gradient.squares()
+        v.add_(squares.sub_(v).mul_(1.0 - self.beta_2))
         if self.amsgrad:
             v = torch.maximum(slots["velocity_hat"], v, out=slots["velocity_hat"])
-        weight.sub_(m * alpha / (v.sqrt() + self.epsilon))
+        denominator = torch.sqrt(v, out=squares).add_(self.epsilon)
+        weight.sub_(torch.mul(m, alpha, out=step).div_(denominator))
 
 
 class AdamW(Adam):

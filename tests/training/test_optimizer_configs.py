@@ -112,6 +112,18 @@ def test_an_embedding_table_also_used_elsewhere_falls_back_to_its_dense_gradient
     assert isinstance(taps, RowGradient) and taps.ids.tolist() == [1, 1, 2]
 
 
+@pytest.mark.parametrize("row", [1, 4], ids=["a-looked-up-row", "a-row-no-id-touched"])
+def test_a_gradient_that_reaches_a_single_row_outside_the_lookup_is_noticed(row):
+    embedding = keras.layers.Embedding(5, 2)
+    model = keras.Sequential([keras.Input((3,), dtype="int32"), embedding])
+    optimizer = optimizers.Adam()
+    optimizer.bind(model.parameters())
+    optimizer.watch(model)
+    optimizer.zero_grad()
+    (model(torch.tensor([[1, 1, 2]])).sum() + 0.5 * embedding.embeddings[row].sum()).backward()
+    assert optimizer.taps.gradient(embedding.embeddings) is None
+
+
 def test_a_loss_subclass_with_call_trains_as_in_keras():
     class DoubledMSE(keras.losses.Loss):
         def call(self, y_true, y_pred):
