@@ -1,9 +1,10 @@
-"""Character LSTM on the bundled Shakespeare for a fixed time; held-out nats per character.
+"""A character language model on the bundled Shakespeare for a fixed time; held-out nats per character.
 
-Trains with ``rnnkit.tasks.language_model.train`` for ``--minutes`` (default 10; the clock includes
-the per-epoch evaluation, samples and checkpoints), then measures the loss on the whole held-out
-last 10% of the corpus, with the recurrent state carried through it. Target (issue 6): at most
-1.45 nats/char within 10 minutes on the 2-core development machine.
+Trains with ``rnnkit.tasks.language_model.train`` (its defaults unless an option says otherwise)
+for ``--minutes`` (default 10; the clock includes the per-epoch evaluation, samples and
+checkpoints), then measures the loss on the whole held-out last 10% of the corpus, with the
+recurrent state carried through it. Target (issue 17): at most 1.38 nats/char within 10 minutes
+on the 2-core machine.
 
     .venv/bin/python benchmarks/lm_shakespeare.py --minutes 10 --out runs/bench-lm
 

@@ -19,8 +19,8 @@ def lm_run(tmp_path_factory):
     torch.set_num_threads(1)
     try:
         rnnkit.clear_session()
-        run = language_model.train(str(FIXTURES / "lm" / "tiny.txt"), out=str(tmp_path_factory.mktemp("lm")), units=16, embedding=8,
-                                   seq_len=32, batch_size=8, epochs=1, steps_per_epoch=5, samples=0, eval_tokens=200,
+        run = language_model.train(str(FIXTURES / "lm" / "tiny.txt"), out=str(tmp_path_factory.mktemp("lm")), cell="lstm", units=16,
+                                   embedding=8, seq_len=32, batch_size=8, epochs=1, steps_per_epoch=5, samples=0, eval_tokens=200,
                                    say=lambda line: None)
     finally:
         torch.set_num_threads(threads)

@@ -25,7 +25,8 @@ class LMSettings:
     tokens: str = setting("char", "what a token is", choices=("char", "word", "bpe", "unigram"))
     min_frequency: int = setting(1, "word tokens: rarer words become <unk>", positive=True)
     max_vocab: int | None = setting(None, "word tokens: vocabulary cap; bpe/unigram: vocabulary size (default 2000)", positive=True)
-    cell: str = setting("lstm", "recurrent layer", choices=tuple(CELLS))
+    cell: str = setting("gru", "recurrent layer (GRU by default: it learned fastest in the measured trials, benchmarks/RESULTS.md)",
+                        choices=tuple(CELLS))
     layers: int = setting(1, "stacked recurrent layers (default 1; 2-3 for long runs)", positive=True)
     units: int = setting(256, "units per recurrent layer", positive=True)
     embedding: int = setting(64, "embedding size", positive=True)
@@ -36,7 +37,7 @@ class LMSettings:
     minutes: float | None = setting(None, "stop after this many minutes of training", above=0)
     patience: int = setting(5, "stop after this many epochs without a better held-out loss", positive=True)
     steps_per_epoch: int | None = setting(None, "batches per epoch (default: one pass over the text, at most 100)", positive=True)
-    learning_rate: float = setting(4e-3, "Adam learning rate", above=0, flag="--lr")
+    learning_rate: float = setting(6e-3, "Adam learning rate", above=0, flag="--lr")
     lr_schedule: str = setting("cosine", "cosine: the rate falls to 5% of --lr over the --minutes or --epochs budget (default); "
                                "constant: it stays", choices=LR_SCHEDULES)
     precision: str = setting("auto", "mixed_bfloat16: products in bfloat16, weights in float32 (~1.5x faster on CPUs with "
