@@ -49,6 +49,7 @@ def main() -> None:
     parser.add_argument("--seq-len", type=int, default=DEFAULTS.seq_len)
     parser.add_argument("--batch-size", type=int, default=DEFAULTS.batch_size)
     parser.add_argument("--lr", type=float, default=DEFAULTS.learning_rate)
+    parser.add_argument("--patience", type=int, default=DEFAULTS.patience)
     parser.add_argument("--lr-schedule", default=DEFAULTS.lr_schedule, choices=LR_SCHEDULES)
     parser.add_argument("--precision", default=DEFAULTS.precision, choices=PRECISIONS)
     parser.add_argument("--steps-per-epoch", type=int, default=100, help="the task's own default for this corpus")
@@ -61,7 +62,7 @@ def main() -> None:
     print(f"config: {json.dumps(config)}; torch threads {torch.get_num_threads()}; load average {os.getloadavg()}")
     started = time.perf_counter()
     run = lm.train(None, out=args.out, cell=args.cell, layers=args.layers, units=args.units, embedding=args.embedding, dropout=args.dropout,
-                   seq_len=args.seq_len, batch_size=args.batch_size, learning_rate=args.lr, lr_schedule=args.lr_schedule, precision=args.precision, minutes=args.minutes,
+                   seq_len=args.seq_len, batch_size=args.batch_size, learning_rate=args.lr, patience=args.patience, lr_schedule=args.lr_schedule, precision=args.precision, minutes=args.minutes,
                    steps_per_epoch=args.steps_per_epoch, eval_tokens=20_000, samples=0)
     trained = time.perf_counter() - started
 

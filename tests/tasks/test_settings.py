@@ -55,7 +55,7 @@ for task, patience in (("classify", 2), ("tag", 3), ("lm", 5), ("seq2seq", 3)):
     OLD_DEFAULTS[task]["--patience"] = patience
 OLD_DEFAULTS["lm"]["--precision"] = "auto"
 OLD_DEFAULTS["lm"].update({"--cell": "gru", "--lr": 0.006})  # the best of the 3-minute trials in benchmarks/RESULTS.md
-OLD_DEFAULTS["tag"].update({"--char-units": 32, "--epochs": 30})
+OLD_DEFAULTS["tag"].update({"--char-units": 32, "--epochs": 30, "--dropout": 0.5, "--word-dropout": 0.25})
 OLD_DEFAULTS["classify"].update({"--tokens": None, "--max-vocab": 16000, "--max-len": 140, "--token-dropout": 0.3, "--cell": None,
                                  "--units": None, "--dropout": None, "--pooling": None, "--batch-size": None, "--lr": None,
                                  "--lr-schedule": None})
