@@ -8,8 +8,8 @@ per set of weight tensors and rebuilt only when one of them changes: a different
 same one after an in-place change (its ``_version`` counter: optimizer steps, ``set_weights`` and
 ``load_state_dict`` copy in place under ``no_grad``), new storage or dtype (``.to(dtype)``
 swaps ``param.data``). The cached tensors enter autograd through :class:`_CachedLayout`, whose
-backward maps their gradients back to the Keras-layout tensors by differentiating
-:func:`layout` itself, so the gradients are those of the uncached path by construction.
+backward maps their gradients back to the Keras-layout tensors (:func:`layout_gradients`, checked
+against autograd through :func:`layout` in the tests).
 
 Under ``torch.compile``/``torch.export`` the layout is traced as plain ops (no cache).
 """
@@ -82,9 +82,34 @@ def _cached(cell: str, weights: tuple[torch.Tensor, ...]) -> list[torch.Tensor]:
     return params
 
 
+def _unblocks(g: torch.Tensor, order: tuple[int, ...]) -> torch.Tensor:
+    """The inverse of :func:`_blocks`: gate blocks back from torch's order to Keras's."""
+    if not order:
+        return g
+    chunks = g.chunk(len(order), dim=-1)
+    return torch.cat([chunks[order.index(i)] for i in range(len(order))], dim=-1)
+
+
+def layout_gradients(cell: str, weights: tuple[torch.Tensor, ...],
+                     grads: tuple[torch.Tensor | None, ...]) -> list[torch.Tensor | None]:
+    """The gradients of the Keras-layout ``weights`` for the gradients ``grads`` of
+    :func:`layout`'s outputs: :func:`layout`'s vector-Jacobian product, written out (it only
+    moves blocks and transposes), so backward builds no graph. None where nothing flowed."""
+    order = cells.spec(cell).torch_gate_order
+    kernel_grad = None if grads[0] is None else _unblocks(grads[0].t(), order)
+    recurrent_grad = None if grads[1] is None else _unblocks(grads[1].t(), order)
+    if len(weights) == 2:
+        return [kernel_grad, recurrent_grad]
+    if cell != "gru":  # torch's b_hh is a constant zero here: only b_ih reaches the Keras bias
+        return [kernel_grad, recurrent_grad, grads[2]]
+    if grads[2] is None and grads[3] is None:
+        return [kernel_grad, recurrent_grad, None]
+    rows = [torch.zeros_like(weights[2][0]) if g is None else _unblocks(g, order) for g in grads[2:4]]
+    return [kernel_grad, recurrent_grad, torch.stack(rows)]
+
+
 class _CachedLayout(torch.autograd.Function):
-    """Returns the cached torch-layout tensors; backward is the vector-Jacobian product of
-    :func:`layout`, taken at the Keras-layout inputs."""
+    """Returns the cached torch-layout tensors; backward is :func:`layout_gradients`."""
 
     @staticmethod
     def forward(ctx, cell, cached, *weights):
@@ -94,16 +119,8 @@ class _CachedLayout(torch.autograd.Function):
 
     @staticmethod
     def backward(ctx, *grads):
-        weights = [w.detach().requires_grad_(need)
-                   for w, need in zip(ctx.saved_tensors, ctx.needs_input_grad[2:])]
-        with torch.enable_grad():
-            outs = layout(ctx.cell, *weights[:2], weights[2] if len(weights) > 2 else None)
-            pairs = [(o, g) for o, g in zip(outs, grads) if g is not None and o.requires_grad]
-            wanted = [w for w in weights if w.requires_grad]
-            found = torch.autograd.grad([o for o, _ in pairs], wanted, [g for _, g in pairs],
-                                        allow_unused=True) if pairs and wanted else ()
-        by_id = dict(zip(map(id, wanted), found))
-        return (None, None, *(by_id.get(id(w)) for w in weights))
+        found = layout_gradients(ctx.cell, ctx.saved_tensors, grads)
+        return (None, None, *(g if need else None for g, need in zip(found, ctx.needs_input_grad[2:])))
 
 
 def torch_params(cell: str, kernel: torch.Tensor, recurrent_kernel: torch.Tensor,

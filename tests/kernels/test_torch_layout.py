@@ -103,3 +103,29 @@ def test_a_cache_filled_under_inference_mode_serves_training():
         layer(torch.randn(2, 3, 5))
     layer(torch.randn(2, 3, 5)).sum().backward()
     assert layer.cell.kernel.grad is not None and layer.cell.kernel.grad.abs().sum() > 0
+
+
+@pytest.mark.parametrize("with_bias", [True, False], ids=["bias", "no-bias"])
+@pytest.mark.parametrize("cell", CELLS)
+def test_the_written_out_layout_gradients_equal_autograd_through_the_layout(cell, with_bias):
+    gates = {"simple_rnn": 1, "lstm": 4, "gru": 3}[cell]
+    units, inputs = 3, 5
+    g = torch.Generator().manual_seed(0)
+    kernel = torch.randn(inputs, gates * units, generator=g, dtype=torch.float64, requires_grad=True)
+    recurrent = torch.randn(units, gates * units, generator=g, dtype=torch.float64, requires_grad=True)
+    bias_shape = (2, gates * units) if cell == "gru" else (gates * units,)
+    bias = torch.randn(bias_shape, generator=g, dtype=torch.float64, requires_grad=True) if with_bias else None
+    weights = (kernel, recurrent) if bias is None else (kernel, recurrent, bias)
+    outs = torch_layout.layout(cell, kernel, recurrent, bias)
+    upstream = [torch.randn(o.shape, generator=g, dtype=torch.float64) for o in outs]
+    flowing = [(o, u) for o, u in zip(outs, upstream) if o.requires_grad]  # not torch's constant zero b_hh
+    expected = torch.autograd.grad([o for o, _ in flowing], weights, [u for _, u in flowing], allow_unused=True)
+    found = torch_layout.layout_gradients(cell, weights, tuple(upstream))
+    for want, got in zip(expected, found):
+        torch.testing.assert_close(got, want, rtol=0, atol=0)
+    if with_bias:  # gradients that did not flow stay None, or zero where a stacked GRU bias needs a row
+        partial = list(upstream)
+        partial[3] = None
+        got = torch_layout.layout_gradients(cell, weights, tuple(partial))[2]
+        want = torch.autograd.grad(outs[2], weights[2], upstream[2])[0]
+        torch.testing.assert_close(got, want, rtol=0, atol=0)
