@@ -9,7 +9,7 @@ from ..tasks import language_model
 from .settings_flags import add_setting_flags, settings_from
 
 EXAMPLE = """examples:
-  rnnkit train lm --minutes 3                       # character LSTM on the bundled Shakespeare
+  rnnkit train lm --minutes 3                       # character GRU on the bundled Shakespeare
   rnnkit train lm --data notes.txt --tokens word --epochs 20 --out runs/notes
   rnnkit train lm --out runs/notes --resume --epochs 30
 """

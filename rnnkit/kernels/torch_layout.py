@@ -84,10 +84,7 @@ def _cached(cell: str, weights: tuple[torch.Tensor, ...]) -> list[torch.Tensor]:
 
 def _unblocks(g: torch.Tensor, order: tuple[int, ...]) -> torch.Tensor:
     """The inverse of :func:`_blocks`: gate blocks back from torch's order to Keras's."""
-    if not order:
-        return g
-    chunks = g.chunk(len(order), dim=-1)
-    return torch.cat([chunks[order.index(i)] for i in range(len(order))], dim=-1)
+    return _blocks(g, tuple(order.index(i) for i in range(len(order))))
 
 
 def layout_gradients(cell: str, weights: tuple[torch.Tensor, ...],
