@@ -30,7 +30,8 @@ from typing import Any, Iterable
 import torch
 
 from . import schedules
-from .gradients import DenseGradient, EmbeddingTaps, Gradient
+from ..kernels import adam as fused_adam
+from .gradients import DenseGradient, EmbeddingTaps, Gradient, RowGradient
 
 __all__ = [
     "SGD",
@@ -351,10 +352,15 @@ class Adam(Optimizer):
         t = self.iterations + 1
         alpha = learning_rate * math.sqrt(1.0 - self.beta_2**t) / (1.0 - self.beta_1**t)
         m, v = slots["momentum"], slots["velocity"]
+        dense = gradient.dense()
+        if not self.amsgrad and fused_adam.can_update(weight, m, v, dense):
+            squares = gradient.squares() if isinstance(gradient, RowGradient) else None
+            fused_adam.update(weight, m, v, dense, squares, alpha, self.beta_1, self.beta_2, self.epsilon)
+            return
         # Keras's operations in Keras's order, in two scratch tensors: the same bits as
         # ``m += (g - m) * (1 - beta_1)`` etc., without a new weight-sized tensor per operation
         # (an Embedding table is the largest weight of most text models).
-        step = gradient.dense() - m
+        step = dense - m
         m.add_(step.mul_(1.0 - self.beta_1))
         squares = gradient.squares()
         v.add_(squares.sub_(v).mul_(1.0 - self.beta_2))
