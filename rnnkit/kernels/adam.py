@@ -4,7 +4,7 @@
 pass over the weight; the kernel does the same operations, rounded the same way, per element:
 the slots come out bit-equal, the weight within its last bit (the kernel's square root is
 correctly rounded, torch's vectorised CPU ``sqrt`` not always).
-It runs where the fused kernels are built and the tensors are contiguous float32/float64 CPU
+It runs where the fused kernels are built (it never starts a compile) and the tensors are contiguous float32/float64 CPU
 tensors of one shape; :func:`can_update` says so, and the optimizer keeps its tensor code for the
 rest (and with ``RNNKIT_FUSED=0``).
 """
@@ -23,7 +23,7 @@ def can_update(weight: torch.Tensor, *tensors: torch.Tensor) -> bool:
     for t in (weight, *tensors):
         if t.device.type != "cpu" or t.dtype != weight.dtype or t.shape != weight.shape or not t.is_contiguous():
             return False
-    return build.load()
+    return build.ready_without_compiling()
 
 
 def update(weight: torch.Tensor, momentum: torch.Tensor, velocity: torch.Tensor, gradient: torch.Tensor,

@@ -201,6 +201,12 @@ def load() -> bool:
         return False
 
 
+def ready_without_compiling() -> bool:
+    """True when the kernels are loaded or load from the cache: helpers that are not a recurrent
+    path (the one-pass Adam, the training allocator) use them then, and never start a compile."""
+    return _state["loaded"] is True or (_state["error"] is None and is_built() and load())
+
+
 def unavailable_reason() -> str | None:
     """None when the kernels are loaded; otherwise why not (building them first if needed)."""
     return None if load() else str(_state["error"])

@@ -24,6 +24,7 @@ from typing import Any, Callable
 import torch
 from torch.nn.parallel import DistributedDataParallel
 
+from ..kernels.pool import pooled_allocations
 from ..layers.base import Layer, flatten, map_structure
 from ..layers.recurrent import RNN
 from . import data, distributed, optimizers
@@ -138,7 +139,13 @@ def with_class_weight(y: Any, sample_weight: Any, class_weight: dict[int, float]
 
 
 def train_step(model: Any, forward: Any, compiled: Compiled, x: Any, y: Any, sample_weight: Any) -> None:
-    """One update on one batch; adds the batch to the epoch's running means."""
+    """One update on one batch; adds the batch to the epoch's running means. Its large tensors
+    come from rnnkit's reuse pool (:mod:`rnnkit.kernels.pool`): no page faults step after step."""
+    with pooled_allocations():
+        _train_step(model, forward, compiled, x, y, sample_weight)
+
+
+def _train_step(model: Any, forward: Any, compiled: Compiled, x: Any, y: Any, sample_weight: Any) -> None:
     model.train()
     optimizer = model.optimizer
     y_pred = forward(x)

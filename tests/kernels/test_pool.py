@@ -1,5 +1,6 @@
 """The fused ops' output pool: a freed output's block serves the next call of the same shape, and
-its contents never leak into results (pooled blocks are reused, not zeroed)."""
+its contents never leak into results (pooled blocks are reused, not zeroed). While a training step
+runs it is also torch's allocator for large CPU tensors (rnnkit.kernels.pool)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ import torch
 
 from helpers.sequence_cases import assert_close, make_case, outputs_and_grads
 
+import rnnkit
 from rnnkit import recurrence
-from rnnkit.kernels import fused
+from rnnkit.kernels import fused, native
+from rnnkit.kernels.pool import pooled_allocations
 
 pytestmark = pytest.mark.fused
 
@@ -72,3 +75,49 @@ def test_the_pool_stays_within_its_limit_by_freeing_older_blocks(tmp_path):
                             timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     assert int(result.stdout.split()[-1]) > 0  # the pool still works, within its limit
+
+
+def _hits():
+    return torch.ops.rnnkit.pool_stats()[1]
+
+
+def test_pooled_allocations_serve_large_tensors_only_inside_the_block():
+    with pooled_allocations():
+        torch.empty(1 << 18)  # 1 MB: from the pool, back to it when freed
+        before = _hits()
+        torch.empty(1 << 18)
+        assert _hits() == before + 1
+        torch.empty(16)  # small: glibc's heap, as before
+        assert _hits() == before + 1
+        with pooled_allocations():  # nested: still on inside, and still on after the inner block
+            torch.empty(1 << 18)
+        torch.empty(1 << 18)
+        assert _hits() == before + 3
+    torch.empty(1 << 18)
+    assert _hits() == before + 3
+
+
+def test_torch_lstm_and_its_workspaces_run_on_pooled_memory():
+    """oneDNN's LSTM allocates through c10's raw_allocate, which needs the block as its own context."""
+    x, states, weights = make_case("lstm", B=4, T=9, I=16, H=32, dtype=torch.float32)
+    expected = outputs_and_grads(native.SEQUENCES["lstm"], x, states, weights)
+    for _ in range(2):
+        with pooled_allocations():
+            got = outputs_and_grads(native.SEQUENCES["lstm"], x, states, weights)
+        for a, b in zip(got, expected):
+            for ta, tb in zip(a, b):
+                assert torch.equal(ta, tb)
+
+
+def test_training_steps_take_their_large_tensors_from_the_pool():
+    model = rnnkit.models.Sequential([rnnkit.Input((20, 8)), rnnkit.layers.LSTM(64), rnnkit.layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    x, y = torch.randn(64, 20, 8), torch.randn(64, 1)
+    model.train_on_batch(x, y)
+    before = _hits()
+    model.train_on_batch(x, y)
+    assert _hits() > before
+    torch.empty(1 << 18)  # after the step torch's own allocator is back
+    hits = _hits()
+    torch.empty(1 << 18)
+    assert _hits() == hits
