@@ -94,3 +94,30 @@ def gru_sequence(x, h0, kernel, recurrent_kernel, bias, *, activation="tanh",
 
 
 SEQUENCES = {"simple_rnn": simple_rnn_sequence, "lstm": lstm_sequence, "gru": gru_sequence}
+
+
+def bidirectional_sequence(cell: str, x: torch.Tensor, forward_states: tuple[torch.Tensor, ...],
+                           backward_states: tuple[torch.Tensor, ...], forward_weights: tuple,
+                           backward_weights: tuple, options: dict[str, Any]):
+    """Both directions of a ``Bidirectional`` layer in one torch call (``bidirectional=True``).
+
+    torch runs the backward direction over the reversed time axis itself and hands its outputs
+    back in input order, so no reversed copies of the input or the output are made, and one call
+    replaces two. ``x`` (B, T, I); the states and ``(kernel, recurrent_kernel, bias)`` of each
+    direction as :data:`SEQUENCES` take them; ``options`` as the cell's sequence options.
+    Returns ``y`` (B, T, 2H), the forward then the backward units at each input step (Keras's
+    ``concat``), and the final states of the forward and of the backward direction.
+    """
+    _check(cell, x, options)
+    params = [*torch_params(cell, *forward_weights), *torch_params(cell, *backward_weights)]
+    has_bias, train = forward_weights[2] is not None, torch.is_grad_enabled()
+    stacked = [torch.stack([f, b]) for f, b in zip(forward_states, backward_states)]  # (2, B, H)
+    if cell == "lstm":
+        y, h, c = torch.lstm(x, tuple(stacked), params, has_bias, 1, 0.0, train, True, True)
+        return y, (h[0], c[0]), (h[1], c[1])
+    if cell == "gru":
+        function = torch.gru
+    else:
+        function = torch.rnn_relu if activations.name_of(options.get("activation")) == "relu" else torch.rnn_tanh
+    y, h = function(x, stacked[0], params, has_bias, 1, 0.0, train, True, True)
+    return y, (h[0],), (h[1],)

@@ -160,10 +160,34 @@ class RNN(Layer):
             y, final = self._run_stepwise(inputs, states, mask, training)
         if self.stateful:
             self.states = [s.detach() for s in final]
-        output = y if self.return_sequences else y[:, -1]
+        # Unmasked, a built-in cell's last output is its final h: taking that one lets backward
+        # start from the state's gradient instead of a (B, T, H) gradient that is zero but at one step.
+        last = final[0] if mask is None and isinstance(cell, RecurrentCell) else None
+        output = y if self.return_sequences else y[:, -1] if last is None else last
         if self.return_state:
             return [output, *_pack(self._state_structure(), iter(final))]
         return output
+
+    def runs_native_alone(self, inputs: torch.Tensor, training: bool) -> bool:
+        """Whether a call on ``inputs`` without mask or initial state would be torch's native
+        sequence function and nothing else: a built cell that its ``implementation`` sends to the
+        ``native`` path (a measured or ruled choice, not one still to measure), no dropout in
+        training, not stateful, no hooks or activity regularizer around the call, inputs already
+        in the layer's dtype. :class:`Bidirectional` then runs both directions in one call."""
+        cell = self.cell
+        if not (self.built and isinstance(cell, RecurrentCell)) or self.stateful:
+            return False
+        if self.activity_regularizer is not None or self._forward_hooks or self._forward_pre_hooks:
+            return False
+        if training and (cell.dropout > 0 or cell.recurrent_dropout > 0):
+            return False
+        if inputs.dim() != 3 or inputs.dtype != self._float_dtype():
+            return False
+        try:
+            choice = kernels.choose(cell.kind, self.implementation, inputs, cell.sequence_options(), cell.units)
+        except kernels.UnsupportedImplementation:
+            return False
+        return choice.implementation == "native" and not choice.measure
 
     def _run_stepwise(self, inputs: torch.Tensor, states: list[torch.Tensor], mask: Any, training: bool) -> Any:
         """Any Keras-style cell, one ``cell(x_t, states)`` call per step (rnnkit.recurrence's loop)."""

@@ -6,8 +6,10 @@ from typing import Any
 
 import torch
 
+from ..kernels import native
 from .base import Layer
 from .recurrent import RNN
+from .recurrent_cells import RecurrentCell
 
 _MERGE_MODES = ("concat", "sum", "mul", "ave", None)
 
@@ -19,6 +21,10 @@ class Bidirectional(Layer):
     weights; the backward sequence is flipped back to input order before merging; with
     ``return_state`` the outputs are ``[merged, *forward_states, *backward_states]``; with a mask,
     padded steps output zeros in both directions.
+
+    Where both directions would run torch's native function and nothing else, one
+    ``bidirectional=True`` call runs them together (no reversed copies; one call instead of two);
+    the numbers are those of the two layer calls (tests/layers/test_wrappers.py).
     """
 
     def __init__(
@@ -95,6 +101,24 @@ class Bidirectional(Layer):
                 )
             half = len(initial_state) // 2
             forward_state, backward_state = initial_state[:half], initial_state[half:]
+        if mask is None and self._runs_joined(inputs, training):
+            forward, backward, forward_states, backward_states, joined = self._call_joined(
+                inputs, forward_state, backward_state)
+        else:
+            forward, backward, forward_states, backward_states = self._call_apart(
+                inputs, mask, training, forward_state, backward_state)
+            joined = None
+        if joined is not None and self.merge_mode == "concat":
+            merged = joined  # torch already laid the two directions side by side
+        else:
+            merged = self._merge(forward, backward)
+        if self.return_state:
+            merged = merged if isinstance(merged, list) else [merged]
+            return [*merged, *forward_states, *backward_states]
+        return merged
+
+    def _call_apart(self, inputs: Any, mask: Any, training: bool, forward_state: Any, backward_state: Any):
+        """Each direction through its own layer call; the backward outputs flipped to input order."""
         forward = self.forward_layer(inputs, mask=mask, training=training, initial_state=forward_state)
         backward = self.backward_layer(inputs, mask=mask, training=training, initial_state=backward_state)
         forward_states: list = []
@@ -104,11 +128,41 @@ class Bidirectional(Layer):
             backward, *backward_states = backward
         if self.return_sequences:
             backward = torch.flip(backward, dims=[1])
-        merged = self._merge(forward, backward)
-        if self.return_state:
-            merged = merged if isinstance(merged, list) else [merged]
-            return [*merged, *forward_states, *backward_states]
-        return merged
+        return forward, backward, forward_states, backward_states
+
+    def _runs_joined(self, inputs: Any, training: bool) -> bool:
+        """Whether one native call can stand for both layer calls (see :meth:`_call_joined`):
+        each direction alone would be just torch's native function (``RNN.runs_native_alone``),
+        the two are the same kind of cell with the same options, units and bias, the forward one
+        runs forwards and the backward one backwards, and no global module hook would miss them."""
+        forward, backward = self.forward_layer, self.backward_layer
+        if not isinstance(inputs, torch.Tensor) or forward.go_backwards or not backward.go_backwards:
+            return False
+        if torch.nn.modules.module._global_forward_hooks or torch.nn.modules.module._global_forward_pre_hooks:
+            return False
+        cells = forward.cell, backward.cell
+        if not isinstance(cells[0], RecurrentCell) or type(cells[0]) is not type(cells[1]) or cells[0].units != cells[1].units:
+            return False
+        if (cells[0].bias is None) != (cells[1].bias is None) or cells[0].sequence_options() != cells[1].sequence_options():
+            return False
+        return forward.runs_native_alone(inputs, training) and backward.runs_native_alone(inputs, training)
+
+    def _call_joined(self, inputs: torch.Tensor, forward_state: Any, backward_state: Any):
+        """Both directions in one torch call (:func:`rnnkit.kernels.native.bidirectional_sequence`):
+        what the two layer calls and the flip give, without reversed copies of the sequences."""
+        forward_layer, backward_layer = self.forward_layer, self.backward_layer
+        forward_layer._check_input(inputs)
+        cell = forward_layer.cell
+        y, forward_final, backward_final = native.bidirectional_sequence(
+            cell.kind, inputs,
+            tuple(forward_layer._initial_states(forward_state, inputs)),
+            tuple(backward_layer._initial_states(backward_state, inputs)),
+            cell.sequence_weights(), backward_layer.cell.sequence_weights(), cell.sequence_options())
+        if self.return_sequences:
+            forward, backward = y.split(cell.units, dim=-1)
+        else:  # a direction's last output is its final h
+            forward, backward, y = forward_final[0], backward_final[0], None
+        return forward, backward, list(forward_final), list(backward_final), y
 
     def compute_output_shape(self, input_shape: Any) -> Any:
         shape = self.forward_layer.compute_output_shape(input_shape)
