@@ -2,11 +2,12 @@
 
 ``python benchmarks/bench_end_to_end.py [--repeats 9] [--cases lm,bilstm]``
 
-- ``lm``: the main job, ``rnnkit train lm`` with its defaults (rnnkit/tasks/language_model:
-  character tokens, Embedding 64 -> LSTM 256 -> Dense over the vocabulary, batch 32 of 128-token
-  windows, Adam 4e-3 with clipnorm 5 per weight as Keras clips), one ``train_on_batch`` as ``fit``
-  runs it; against ``nn.Embedding``, ``nn.LSTM``, ``nn.Linear``, ``torch.optim.Adam`` with
-  ``clip_grad_norm_`` on each weight, the same batch and loss.
+- ``lm``: the main job, ``rnnkit train lm`` with its defaults (read from ``LMSettings``: character
+  tokens, Embedding -> one GRU -> Dense over the vocabulary, the default batch of windows, Adam at
+  the default rate with clipnorm per weight as Keras clips), one ``train_on_batch`` as ``fit``
+  runs it; against ``nn.Embedding``, ``nn.GRU``, ``nn.Linear``, ``torch.optim.Adam`` with
+  ``clip_grad_norm_`` on each weight, the same batch and loss. ``lm-lstm``: the same with an LSTM
+  (the default before GRU) against ``nn.LSTM``.
 - ``bilstm``: a 2-layer bidirectional LSTM classifier at ``rnnkit train classify``'s sizes
   (vocabulary 20000, embedding 64, 64 units per direction, batch 64) on 64-token texts, the last
   step's merged states into a 2-way Dense; against ``nn.LSTM(num_layers=2, bidirectional=True)``.
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import statistics
 import time
 from typing import Callable
@@ -32,9 +34,13 @@ import rnnkit
 from rnnkit import layers
 from rnnkit.kernels import machine
 from rnnkit.tasks.language_model.model import LanguageModel, ModelConfig
+from rnnkit.tasks.language_model.settings import LMSettings
 
 LM_VOCAB = 65  # the bundled Shakespeare's characters
-LM = dict(embedding=64, units=256, batch=32, seq_len=128, lr=4e-3, clipnorm=5.0)
+_LM_DEFAULTS = LMSettings()
+LM = dict(embedding=_LM_DEFAULTS.embedding, units=_LM_DEFAULTS.units, batch=_LM_DEFAULTS.batch_size,
+          seq_len=_LM_DEFAULTS.seq_len, lr=_LM_DEFAULTS.learning_rate, clipnorm=_LM_DEFAULTS.clipnorm)
+TORCH_CELLS = {"gru": nn.GRU, "lstm": nn.LSTM}
 CLASSIFY = dict(vocab=20000, embedding=64, units=64, batch=64, seq_len=64, classes=2, lr=1e-3)
 
 
@@ -44,8 +50,8 @@ def _lm_batch():
     return ids[:, :-1], ids[:, 1:]
 
 
-def rnnkit_lm() -> Callable[[], object]:
-    model = LanguageModel(ModelConfig(vocab_size=LM_VOCAB, embedding=LM["embedding"], units=LM["units"]))
+def rnnkit_lm(cell: str = _LM_DEFAULTS.cell) -> Callable[[], object]:
+    model = LanguageModel(ModelConfig(vocab_size=LM_VOCAB, embedding=LM["embedding"], units=LM["units"], cell=cell))
     model.compile(optimizer=rnnkit.optimizers.Adam(learning_rate=LM["lr"], clipnorm=LM["clipnorm"]),
                   loss=rnnkit.losses.SparseCategoricalCrossentropy(from_logits=True))
     x, y = _lm_batch()
@@ -53,14 +59,14 @@ def rnnkit_lm() -> Callable[[], object]:
 
 
 class TorchLM(nn.Module):
-    def __init__(self):
+    def __init__(self, cell: str):
         super().__init__()
         self.embedding = nn.Embedding(LM_VOCAB, LM["embedding"])
-        self.lstm = nn.LSTM(LM["embedding"], LM["units"], batch_first=True)
+        self.rnn = TORCH_CELLS[cell](LM["embedding"], LM["units"], batch_first=True)
         self.head = nn.Linear(LM["units"], LM_VOCAB)
 
     def forward(self, ids):
-        return self.head(self.lstm(self.embedding(ids))[0])  # (B, T, vocab)
+        return self.head(self.rnn(self.embedding(ids))[0])  # (B, T, vocab)
 
 
 def _torch_step(model: nn.Module, optimizer, x, y, loss_of, clipnorm: float | None):
@@ -76,8 +82,8 @@ def _torch_step(model: nn.Module, optimizer, x, y, loss_of, clipnorm: float | No
     return step
 
 
-def torch_lm() -> Callable[[], object]:
-    model = TorchLM()
+def torch_lm(cell: str = _LM_DEFAULTS.cell) -> Callable[[], object]:
+    model = TorchLM(cell)
     x, y = _lm_batch()
     loss = lambda logits, target: nn.functional.cross_entropy(logits.reshape(-1, LM_VOCAB), target.reshape(-1))
     return _torch_step(model, torch.optim.Adam(model.parameters(), lr=LM["lr"]), x, y, loss, LM["clipnorm"])
@@ -124,22 +130,31 @@ def torch_bilstm() -> Callable[[], object]:
                        nn.functional.cross_entropy, None)
 
 
-CASES = {"lm": (rnnkit_lm, torch_lm), "bilstm": (rnnkit_bilstm, torch_bilstm)}
+CASES = {
+    "lm": (rnnkit_lm, torch_lm),
+    "lm-lstm": (lambda: rnnkit_lm("lstm"), lambda: torch_lm("lstm")),
+    "bilstm": (rnnkit_bilstm, torch_bilstm),
+}
 
 
-def interleaved(steps: dict[str, Callable[[], object]], repeats: int, warmup: int) -> dict[str, float]:
+def interleaved(steps: dict[str, Callable[[], object]], repeats: int,
+                warmup: int) -> dict[str, tuple[float, float]]:
+    """Each step's median time (s) and median minor page faults, over interleaved rounds."""
     for step in steps.values():
         for _ in range(warmup):
             step()
     names, samples = list(steps), {name: [] for name in steps}
+    faults = {name: [] for name in steps}
     shuffle = random.Random(0).shuffle
     for _ in range(repeats):
         shuffle(names)
         for name in names:
+            before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
             start = time.perf_counter()
             steps[name]()
             samples[name].append(time.perf_counter() - start)
-    return {name: statistics.median(times) for name, times in samples.items()}
+            faults[name].append(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+    return {name: (statistics.median(samples[name]), statistics.median(faults[name])) for name in steps}
 
 
 def main() -> None:
@@ -156,9 +171,10 @@ def main() -> None:
     for case in args.cases.split(","):
         make_rnnkit, make_torch = CASES[case]
         torch.manual_seed(0)
-        times = interleaved({"rnnkit": make_rnnkit(), "torch": make_torch()}, args.repeats, args.warmup)
-        print(f"{case:<7} rnnkit {times['rnnkit'] * 1e3:8.1f} ms/step  torch {times['torch'] * 1e3:8.1f} ms/step"
-              f"  torch/rnnkit {times['torch'] / times['rnnkit']:.2f}x")
+        found = interleaved({"rnnkit": make_rnnkit(), "torch": make_torch()}, args.repeats, args.warmup)
+        (mine, my_faults), (theirs, their_faults) = found["rnnkit"], found["torch"]
+        print(f"{case:<7} rnnkit {mine * 1e3:8.1f} ms/step ({my_faults:6.0f} faults)"
+              f"  torch {theirs * 1e3:8.1f} ms/step ({their_faults:6.0f} faults)  torch/rnnkit {theirs / mine:.2f}x")
     print(f"load average at end {os.getloadavg()[0]:.1f}")
 
 
