@@ -37,7 +37,7 @@ from rnnkit.tasks.language_model.model import LanguageModel, ModelConfig
 from rnnkit.tasks.language_model.settings import LMSettings
 
 LM_VOCAB = 65  # the bundled Shakespeare's characters
-_LM_DEFAULTS = LMSettings()
+_LM_DEFAULTS = LMSettings().for_budget()  # the main job's (3-minute) recipe
 LM = dict(embedding=_LM_DEFAULTS.embedding, units=_LM_DEFAULTS.units, batch=_LM_DEFAULTS.batch_size,
           seq_len=_LM_DEFAULTS.seq_len, lr=_LM_DEFAULTS.learning_rate, clipnorm=_LM_DEFAULTS.clipnorm)
 TORCH_CELLS = {"gru": nn.GRU, "lstm": nn.LSTM}

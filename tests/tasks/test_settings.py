@@ -10,6 +10,7 @@ from rnnkit.cli import main, train
 from rnnkit.cli.settings_flags import FLAGS, flag_name, settings_from
 from rnnkit.tasks import classification, forecasting, language_model, seq2seq, speech, tagging
 from rnnkit.tasks.classification.settings import SEQUENCE_RECIPE, TEXT_RECIPE, TEXT_TOKENS
+from rnnkit.tasks.language_model.settings import LONG_RECIPE, LONG_RUN_MINUTES, SHORT_RECIPE
 from rnnkit.tasks.settings import SettingError, check_value, settings_of
 
 SETTINGS = {
@@ -55,6 +56,8 @@ for task, patience in (("classify", 2), ("tag", 3), ("lm", 5), ("seq2seq", 3)):
     OLD_DEFAULTS[task]["--patience"] = patience
 OLD_DEFAULTS["lm"]["--precision"] = "auto"
 OLD_DEFAULTS["lm"].update({"--cell": "gru", "--lr": 0.006})  # the best of the 3-minute trials in benchmarks/RESULTS.md
+# ...and the network's size, dropout and patience by the time budget (LMSettings.for_budget).
+OLD_DEFAULTS["lm"].update({"--units": None, "--dropout": None, "--patience": None})
 OLD_DEFAULTS["tag"].update({"--char-units": 32, "--epochs": 30, "--dropout": 0.5, "--word-dropout": 0.25})
 OLD_DEFAULTS["classify"].update({"--tokens": None, "--max-vocab": 16000, "--max-len": 140, "--token-dropout": 0.3, "--cell": None,
                                  "--units": None, "--dropout": None, "--pooling": None, "--batch-size": None, "--lr": None,
@@ -192,6 +195,9 @@ def documented_defaults(task):
     shown = [f"`{flag_name(field)} {'yes' if field.default is True else field.default}`" for field in fields.values()
              if field.metadata.get("cli", True) and not any(field.default is skip for skip in (None, False, dataclasses.MISSING))]
     line = f"- `rnnkit train {task}`: " + ", ".join(shown)
+    if task == "lm":  # the network's size, dropout and patience: one recipe per time budget
+        for kind, recipe in ((f"under {LONG_RUN_MINUTES} minutes", SHORT_RECIPE), (f"from --minutes {LONG_RUN_MINUTES}", LONG_RECIPE)):
+            line += f"; {kind} " + ", ".join(f"`{flag_name(fields[name])} {value}`" for name, value in recipe.items())
     if task == "classify":  # the network's fields: one recipe for texts (word tokens with --vectors), one for numeric sequences
         for kind, recipe in (("texts", {"tokens": TEXT_TOKENS, **TEXT_RECIPE}), ("numeric sequences", SEQUENCE_RECIPE)):
             line += f"; for {kind} " + ", ".join(f"`{flag_name(fields[name])} {value}`" for name, value in recipe.items())
@@ -201,3 +207,12 @@ def documented_defaults(task):
 def test_the_readme_states_the_defaults_the_cli_and_the_python_api_use():
     block = README.read_text(encoding="utf-8").split("<!-- defaults: made from the settings dataclasses -->\n")[1].split("\n\n")[0]
     assert block.splitlines() == [documented_defaults(task) for task in ("lm", "classify", "tag", "forecast", "seq2seq", "ctc")]
+
+
+def test_the_language_model_takes_the_recipe_of_its_time_budget_and_given_values_win():
+    LMSettings = language_model.LMSettings
+    assert {name: getattr(LMSettings().for_budget(), name) for name in SHORT_RECIPE} == SHORT_RECIPE
+    assert {name: getattr(LMSettings(minutes=3).for_budget(), name) for name in SHORT_RECIPE} == SHORT_RECIPE
+    assert {name: getattr(LMSettings(minutes=LONG_RUN_MINUTES).for_budget(), name) for name in LONG_RECIPE} == LONG_RECIPE
+    given = LMSettings(minutes=30, units=128, dropout=0.0).for_budget()
+    assert (given.units, given.dropout, given.patience) == (128, 0.0, LONG_RECIPE["patience"])

@@ -3,10 +3,17 @@
 ``rnnkit train lm`` makes its flags from these fields; ``language_model.train`` takes them (as
 an :class:`LMSettings`, or as keyword arguments). A resumed run takes the architecture, the
 tokenizer and the data settings from its checkpoint instead.
+
+The size of the network, its dropout and the early-stopping patience depend on the time budget:
+:data:`SHORT_RECIPE` (the 3-minute main job, or no ``minutes``) and :data:`LONG_RECIPE` (from
+:data:`LONG_RUN_MINUTES`), each the best measured for its budget on the bundled plays
+(``benchmarks/lm_shakespeare.py``, benchmarks/RESULTS.md). Those fields default to None and
+:meth:`LMSettings.for_budget` fills them; a value given by the user always wins.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from ..settings import check_settings, setting
@@ -14,6 +21,15 @@ from ..precision import PRECISIONS
 from .model import CELLS
 
 LR_SCHEDULES = ("cosine", "constant")
+#: From this many minutes on, a run takes LONG_RECIPE.
+LONG_RUN_MINUTES = 10
+SHORT_RECIPE = {"units": 256, "dropout": 0.0, "patience": 5}
+#: A wider GRU needs dropout, and early stopping must not end the cosine schedule on one noisy epoch.
+LONG_RECIPE = {"units": 384, "dropout": 0.2, "patience": 20}
+
+
+def _by_budget(name: str) -> str:
+    return f"(default {SHORT_RECIPE[name]}; {LONG_RECIPE[name]} with --minutes {LONG_RUN_MINUTES} or more)"
 
 
 @dataclass(frozen=True)
@@ -28,14 +44,15 @@ class LMSettings:
     cell: str = setting("gru", "recurrent layer (GRU by default: it learned fastest in the measured trials, benchmarks/RESULTS.md)",
                         choices=tuple(CELLS))
     layers: int = setting(1, "stacked recurrent layers (default 1; 2-3 for long runs)", positive=True)
-    units: int = setting(256, "units per recurrent layer", positive=True)
+    units: int | None = setting(None, f"units per recurrent layer {_by_budget('units')}", positive=True)
     embedding: int = setting(64, "embedding size", positive=True)
-    dropout: float = setting(0.0, "dropout between layers (default 0; try 0.2-0.5 on small texts)", minimum=0, below=1)
+    dropout: float | None = setting(None, f"dropout between layers and before the output {_by_budget('dropout')}", minimum=0, below=1)
     seq_len: int = setting(128, "tokens per training window", positive=True)
     batch_size: int = setting(32, "windows per batch", positive=True)
     epochs: int | None = setting(None, "epochs to train (default 10, or unlimited with --minutes)", positive=True)
     minutes: float | None = setting(None, "stop after this many minutes of training", above=0)
-    patience: int = setting(5, "stop after this many epochs without a better held-out loss", positive=True)
+    patience: int | None = setting(None, f"stop after this many epochs without a better held-out loss {_by_budget('patience')}",
+                                   positive=True)
     steps_per_epoch: int | None = setting(None, "batches per epoch (default: one pass over the text, at most 100)", positive=True)
     learning_rate: float = setting(6e-3, "Adam learning rate", above=0, flag="--lr")
     lr_schedule: str = setting("cosine", "cosine: the rate falls to 5% of --lr over the --minutes or --epochs budget (default); "
@@ -52,3 +69,9 @@ class LMSettings:
 
     def __post_init__(self) -> None:
         check_settings(self)
+
+    def for_budget(self) -> "LMSettings":
+        """These settings with every field left at None given its value from the recipe for ``minutes``."""
+        long_run = self.minutes is not None and self.minutes >= LONG_RUN_MINUTES
+        recipe = LONG_RECIPE if long_run else SHORT_RECIPE
+        return dataclasses.replace(self, **{name: value for name, value in recipe.items() if getattr(self, name) is None})

@@ -71,7 +71,9 @@ def train(*args: Any, say: Callable[[str], None] = print, **fields: Any) -> Task
     chosen = settings_of(LMSettings, args, fields)
     out_dir = Path(chosen.out)
     if chosen.resume:
-        chosen = continued(LMSettings, chosen, out_dir / LATEST)
+        chosen = continued(LMSettings, chosen, out_dir / LATEST)  # the run's own, budget recipe included
+    else:
+        chosen = chosen.for_budget()
     precision = chosen_precision(chosen.precision)  # before the run folder is made: a refused precision leaves nothing
     with run_lock(out_dir):
         return _train(chosen, out_dir, say, precision)
