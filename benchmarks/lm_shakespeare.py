@@ -61,6 +61,7 @@ def main() -> None:
     parser.add_argument("--lr-schedule", default=DEFAULTS.lr_schedule, choices=LR_SCHEDULES)
     parser.add_argument("--precision", default=DEFAULTS.precision, choices=PRECISIONS)
     parser.add_argument("--steps-per-epoch", type=int, default=100, help="the task's own default for this corpus")
+    parser.add_argument("--seed", type=int, default=DEFAULTS.seed, help="random seed of the run (the spread between seeds)")
     parser.add_argument("--threads", type=int, help="torch threads (default: torch's choice); 1 copes best with a crowded machine")
     args = parser.parse_args()
     if args.threads:
@@ -70,7 +71,7 @@ def main() -> None:
     print(f"config: {json.dumps(config)}; torch threads {torch.get_num_threads()}; load average {os.getloadavg()}")
     started = time.perf_counter()
     run = lm.train(None, out=args.out, cell=args.cell, layers=args.layers, units=args.units, embedding=args.embedding, dropout=args.dropout,
-                   seq_len=args.seq_len, batch_size=args.batch_size, learning_rate=args.lr, patience=args.patience, lr_schedule=args.lr_schedule, precision=args.precision, minutes=args.minutes,
+                   seq_len=args.seq_len, seed=args.seed, batch_size=args.batch_size, learning_rate=args.lr, patience=args.patience, lr_schedule=args.lr_schedule, precision=args.precision, minutes=args.minutes,
                    steps_per_epoch=args.steps_per_epoch, eval_tokens=20_000, samples=0)
     trained = time.perf_counter() - started
 
