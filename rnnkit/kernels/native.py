@@ -56,6 +56,10 @@ def _check(cell: str, x: torch.Tensor, options: dict[str, Any]) -> None:
         raise ValueError(f"native {cell}: {reason}")
 
 
+def _simple_rnn_function(activation: Any):
+    return torch.rnn_relu if activations.name_of(activation) == "relu" else torch.rnn_tanh
+
+
 def _time_order(x: torch.Tensor, go_backwards: bool) -> torch.Tensor:
     return x.flip(1) if go_backwards else x
 
@@ -64,7 +68,7 @@ def simple_rnn_sequence(x, h0, kernel, recurrent_kernel, bias, *, activation="ta
                         go_backwards=False, zero_output_for_mask=False, recurrent_mask=None):
     _check("simple_rnn", x, {"activation": activation, "mask": mask,
                              "recurrent_mask": recurrent_mask})
-    fn = torch.rnn_relu if activations.name_of(activation) == "relu" else torch.rnn_tanh
+    fn = _simple_rnn_function(activation)
     params = torch_params("simple_rnn", kernel, recurrent_kernel, bias)
     y, h = fn(_time_order(x, go_backwards), h0.unsqueeze(0), params, bias is not None, 1, 0.0,
               torch.is_grad_enabled(), False, True)
@@ -115,9 +119,6 @@ def bidirectional_sequence(cell: str, x: torch.Tensor, forward_states: tuple[tor
     if cell == "lstm":
         y, h, c = torch.lstm(x, tuple(stacked), params, has_bias, 1, 0.0, train, True, True)
         return y, (h[0], c[0]), (h[1], c[1])
-    if cell == "gru":
-        function = torch.gru
-    else:
-        function = torch.rnn_relu if activations.name_of(options.get("activation")) == "relu" else torch.rnn_tanh
+    function = torch.gru if cell == "gru" else _simple_rnn_function(options.get("activation"))
     y, h = function(x, stacked[0], params, has_bias, 1, 0.0, train, True, True)
     return y, (h[0],), (h[1],)

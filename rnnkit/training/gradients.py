@@ -37,6 +37,10 @@ class DenseGradient:
     def squares(self) -> torch.Tensor:
         return self.value.square()
 
+    def occurrence_squares(self) -> None:
+        """None: the squares are those of :meth:`dense` (what a one-pass update computes itself)."""
+        return None
+
     def absolute(self) -> torch.Tensor:
         return self.value.abs()
 
@@ -78,6 +82,10 @@ class RowGradient:
 
     def squares(self) -> torch.Tensor:
         return self._summed(self.values.square())
+
+    def occurrence_squares(self) -> torch.Tensor:
+        """The occurrences' squares summed per row: not the square of :meth:`dense` where an id repeats."""
+        return self.squares()
 
     def absolute(self) -> torch.Tensor:
         return self._summed(self.values.abs())

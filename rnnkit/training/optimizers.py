@@ -31,7 +31,7 @@ import torch
 
 from . import schedules
 from ..kernels import adam as fused_adam
-from .gradients import DenseGradient, EmbeddingTaps, Gradient, RowGradient
+from .gradients import DenseGradient, EmbeddingTaps, Gradient
 
 __all__ = [
     "SGD",
@@ -354,8 +354,8 @@ class Adam(Optimizer):
         m, v = slots["momentum"], slots["velocity"]
         dense = gradient.dense()
         if not self.amsgrad and fused_adam.can_update(weight, m, v, dense):
-            squares = gradient.squares() if isinstance(gradient, RowGradient) else None
-            fused_adam.update(weight, m, v, dense, squares, alpha, self.beta_1, self.beta_2, self.epsilon)
+            fused_adam.update(weight, m, v, dense, gradient.occurrence_squares(), alpha, self.beta_1, self.beta_2,
+                              self.epsilon)
             return
         # Keras's operations in Keras's order, in two scratch tensors: the same bits as
         # ``m += (g - m) * (1 - beta_1)`` etc., without a new weight-sized tensor per operation
