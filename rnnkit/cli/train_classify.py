@@ -11,6 +11,7 @@ EXAMPLE = """examples:
   rnnkit train classify --data ratings_train.txt --val ratings_dev.txt --out runs/nsmc      # NSMC: id<TAB>document<TAB>label
   rnnkit train classify --data reviews.csv --text-col review --label-col stars --tokens bpe --class-weights balanced
   rnnkit eval runs/nsmc --data ratings_test.txt
+  rnnkit train classify --data ratings_train.txt --val ratings_dev.txt --ensemble 2 --out runs/nsmc2   # mean of 2 models
   rnnkit predict runs/nsmc "정말 재밌어요" "시간이 아깝다"
   rnnkit train classify --sequence-of-features --out runs/vowels                # bundled Japanese Vowels (9 speakers)
   rnnkit eval runs/vowels                                                       # its test part
@@ -33,7 +34,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     result = classification.train(settings_from(args, classification.ClassifySettings))
-    print(f"best validation accuracy {result.best:.4f} (epoch {result.best_epoch})")
+    if result.best_epoch is None:  # an ensemble
+        print(f"validation accuracy of the ensemble of {len(result.model)}: {result.best:.4f}")
+    else:
+        print(f"best validation accuracy {result.best:.4f} (epoch {result.best_epoch})")
     print(f"model: {result.checkpoint}")
     if result.details["encoder"] is None:
         print(f"next:  rnnkit eval {result.out}{'' if args.data is None else ' --data FILE'};  rnnkit predict {result.out} --data FILE")

@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from .. import safetensors_file
 from ..errors import FileFormatError
-from ..training.task_files import resolve_task_checkpoint, task_record
+from ..training.task_files import ensemble_members, resolve_task_checkpoint, task_record
 from . import classification, dna, forecasting, language_model, music, seq2seq, speech, tagging
 
 
@@ -70,8 +70,9 @@ class Checkpoint:
 
 
 def open_checkpoint(checkpoint: str | os.PathLike) -> tuple[Task, Checkpoint]:
-    """``(task, checkpoint)`` for a checkpoint file or run directory; a clear error for any other file."""
-    path = resolve_task_checkpoint(checkpoint)
+    """``(task, checkpoint)`` for a checkpoint file or run directory (an ensemble's: its first member); a clear error for any other file."""
+    members = ensemble_members(checkpoint)
+    path = resolve_task_checkpoint(checkpoint if members is None else members[0])  # an ensemble: its first member's task
     header = safetensors_file.read_header(path)
     found = Checkpoint(path, header)
     name = found.record.get("task")

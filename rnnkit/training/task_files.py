@@ -20,6 +20,7 @@ import torch
 from .. import safetensors_file
 from ..errors import FileFormatError
 from ..file_records import record_field
+from ..limits import load_json
 from ..weight_checks import checked_weights
 from .callbacks import Callback
 
@@ -27,6 +28,8 @@ MODEL_FILE = "model.safetensors"
 # What a run directory holds, in the order a command picks it: a task's best model, else a language model's
 # best checkpoint, else its latest.
 RUN_FILES = (MODEL_FILE, "best.safetensors", "latest.safetensors")
+ENSEMBLE_FILE = "ensemble.json"
+MAX_MEMBERS = 64
 
 
 def save_task_model(path: str | os.PathLike, model: torch.nn.Module, record: dict[str, Any]) -> None:
@@ -35,9 +38,37 @@ def save_task_model(path: str | os.PathLike, model: torch.nn.Module, record: dic
     safetensors_file.save(path, "task", tensors, {"record": record})
 
 
+def ensemble_members(checkpoint: str | os.PathLike) -> list[Path] | None:
+    """The member folders ``checkpoint/member-1`` ... when it is an ensemble's run folder, else None.
+
+    An ensemble's folder (``rnnkit train classify --ensemble N``) holds :data:`ENSEMBLE_FILE`, which
+    names the task and counts the members, and one run folder per member. It keeps no paths, so
+    an ensemble never points rnnkit at files outside its own folder.
+    """
+    manifest = Path(checkpoint) / ENSEMBLE_FILE
+    if not manifest.is_file():
+        return None
+    record = load_json(manifest, "ensemble", manifest.read_bytes(), max_size=4096)
+    if not isinstance(record, dict) or not isinstance(record.get("task"), str):
+        raise FileFormatError(manifest, field="task", expected="the task's name", found=repr(record.get("task") if isinstance(record, dict) else record))
+    count = record.get("members")
+    if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_MEMBERS:
+        raise FileFormatError(manifest, field="members", expected=f"a whole number from 1 to {MAX_MEMBERS}", found=repr(count))
+    return [ensemble_member(checkpoint, k) for k in range(1, count + 1)]
+
+
+def ensemble_member(out: str | os.PathLike, k: int) -> Path:
+    """The run folder of member ``k`` (1-based) of the ensemble in ``out``."""
+    return Path(out) / f"member-{k}"
+
+
 def resolve_task_checkpoint(checkpoint: str | os.PathLike) -> Path:
     """The file ``checkpoint`` names: itself, or the first of :data:`RUN_FILES` inside a run directory."""
     path = Path(checkpoint)
+    members = ensemble_members(path)
+    if members is not None:
+        raise ValueError(f"{path}: an ensemble of {len(members)} models ({ENSEMBLE_FILE}); give one member's folder ({members[0]}), "
+                         "or the ensemble's folder to 'rnnkit eval' or 'rnnkit predict', which average its members")
     if path.is_dir():
         for name in RUN_FILES:
             if (path / name).is_file():

@@ -62,6 +62,7 @@ OLD_DEFAULTS["tag"].update({"--char-units": 32, "--epochs": 30, "--dropout": 0.5
 OLD_DEFAULTS["classify"].update({"--tokens": None, "--max-vocab": 16000, "--max-len": 140, "--token-dropout": 0.3, "--cell": None,
                                  "--units": None, "--dropout": None, "--pooling": None, "--batch-size": None, "--lr": None,
                                  "--lr-schedule": None})
+OLD_DEFAULTS["classify"]["--ensemble"] = 1  # issue 17: one model unless asked for more
 
 
 def parser_for(task):

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ...atomic_files import write_text_atomically
-from ...training.task_files import resolve_task_checkpoint
+from ...training.task_files import ensemble_members, resolve_task_checkpoint
 from .evaluation import evaluate, predict, predict_sequences
 
 
@@ -16,10 +16,11 @@ def eval_text(checkpoint: str | os.PathLike | list[str], data: str | None, out: 
     """The report (headline ``accuracy 0.873`` first); writes ``confusion.png`` and ``eval.json`` to ``out``.
 
     Without ``data``, a model trained on the bundled Japanese Vowels set is scored on its test part.
-    A list of checkpoints is scored as an ensemble; its files go to the first one's folder.
+    A list of checkpoints, or an ``--ensemble`` run's folder, is scored as an ensemble; its files go to
+    the first one's folder (the ensemble's own).
     """
     first = checkpoint[0] if isinstance(checkpoint, list) else checkpoint
-    folder = Path(out) if out else resolve_task_checkpoint(first).parent
+    folder = Path(out) if out else Path(first) if ensemble_members(first) else resolve_task_checkpoint(first).parent
     plot = folder / "confusion.png"
     report = evaluate(checkpoint, data, options.get("text_col"), options.get("label_col"), plot=plot)
     scored = str(data) if data else "the bundled Japanese Vowels test part"

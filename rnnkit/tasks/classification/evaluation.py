@@ -19,6 +19,7 @@ from ...training.scores import ClassReport, confusion_matrix
 from ...training.task_files import read_task_model
 from ...weight_checks import build_from_weights
 from ..checkpoint_records import labels_from_record, tokenizer_from_record
+from .ensemble import checkpoints_of
 from .model import ClassifierConfig, build_classifier
 from .sequences import JAPANESE_VOWELS, feature_probabilities, read_sequences, standardise
 from .text import TextEncoder
@@ -61,11 +62,26 @@ def probabilities(model: Any, encoder: TextEncoder, texts: list[str], batch_size
 
 
 def predict(checkpoint: str | os.PathLike, texts: list[str]) -> list[tuple[str, float, dict[str, float]]]:
-    """``(label, its probability, every class's probability)`` for each text."""
-    model, encoder, record = load_classifier(checkpoint)
-    if encoder is None:
-        raise ValueError(f"{checkpoint}: this model classifies numeric sequences, not texts; give them with --data FILE")
-    return _best(probabilities(model, encoder, texts), record["classes"])
+    """``(label, its probability, every class's probability)`` for each text; an ensemble's mean probabilities."""
+    def scores(model: Any, encoder: TextEncoder | None, record: dict[str, Any]) -> np.ndarray:
+        if encoder is None:
+            raise ValueError(f"{checkpoint}: this model classifies numeric sequences, not texts; give them with --data FILE")
+        return probabilities(model, encoder, texts)
+    mean, classes = _mean_scores(checkpoint, scores)
+    return _best(mean, classes)
+
+
+def _mean_scores(checkpoint: str | os.PathLike, scores: Any) -> tuple[np.ndarray, list[str]]:
+    """The mean of ``scores(model, encoder, record)`` over the classifier, or over an ensemble's members; their classes."""
+    total, classes, members = None, None, checkpoints_of(checkpoint)
+    for each in members:
+        model, encoder, record = load_classifier(each)
+        if classes is not None and record["classes"] != classes:
+            raise ValueError(f"{each}: classes {record['classes']} differ from the first member's {classes}; an ensemble needs the same classes")
+        classes = record["classes"]
+        part = scores(model, encoder, record)
+        total = part if total is None else total + part
+    return total / len(members), classes
 
 
 def predict_sequences(checkpoint: str | os.PathLike, data: str | os.PathLike) -> list[tuple[str, str, float, dict[str, float]]]:
@@ -74,12 +90,15 @@ def predict_sequences(checkpoint: str | os.PathLike, data: str | os.PathLike) ->
     ``data`` is an NPZ file (ids are row numbers, ``y`` is not needed) or a long table read with the
     training run's columns (it may lack the label column).
     """
-    model, encoder, record = load_classifier(checkpoint)
-    if encoder is not None:
-        raise ValueError(f"{checkpoint}: this model classifies texts, not numeric sequences; give the texts as arguments")
-    sequences, _, ids = read_sequences(data, record.get("columns") or {}, "--data", labelled=False)
-    rows = _best(_sequence_probabilities(model, record, sequences, data), record["classes"])
-    return [(i, *row) for i, row in zip(ids, rows)]
+    ids = []
+
+    def scores(model: Any, encoder: TextEncoder | None, record: dict[str, Any]) -> np.ndarray:
+        if encoder is not None:
+            raise ValueError(f"{checkpoint}: this model classifies texts, not numeric sequences; give the texts as arguments")
+        sequences, _, ids[:] = read_sequences(data, record.get("columns") or {}, "--data", labelled=False)
+        return _sequence_probabilities(model, record, sequences, data)
+    mean, classes = _mean_scores(checkpoint, scores)
+    return [(i, *row) for i, row in zip(ids, _best(mean, classes))]
 
 
 def _best(scores: np.ndarray, classes: list[str]) -> list[tuple[str, float, dict[str, float]]]:
@@ -103,11 +122,12 @@ def evaluate(checkpoint: str | os.PathLike | Sequence[str | os.PathLike], data: 
 
     ``data`` is read as the model was trained: texts, an NPZ file, or a long table with the training
     run's columns. A model trained on the bundled Japanese Vowels set is scored on its test part
-    when ``data`` is None. Several checkpoints (a list) are scored as one ensemble: the mean of their
-    class probabilities, so models that read the texts differently (characters, BPE) pool what
+    when ``data`` is None. Several checkpoints (a list, or an ``--ensemble`` run's folder) are scored
+    as one ensemble: the mean of their class probabilities, so models that read the texts differently (characters, BPE) pool what
     each got right; they must have the same classes.
     """
-    checkpoints = [checkpoint] if isinstance(checkpoint, (str, os.PathLike)) else list(checkpoint)
+    given = [checkpoint] if isinstance(checkpoint, (str, os.PathLike)) else list(checkpoint)
+    checkpoints = [member for each in given for member in checkpoints_of(each)]
     if not checkpoints:
         raise ValueError("give at least one checkpoint to evaluate")
     total, labels, classes = None, None, None

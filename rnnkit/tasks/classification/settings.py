@@ -77,6 +77,10 @@ class ClassifySettings:
     freeze_vectors: bool = setting(False, "keep the pretrained vectors fixed while training")
     val_fraction: float = setting(0.1, "share of the data held out for validation when no val is given", above=0, below=1, cli=False)
     seed: int = setting(0, "random seed")
+    ensemble: int = setting(1, "train this many models (seeds seed, seed+1, ...) into OUT/member-1, ...; --minutes is shared between "
+                               "them, and eval and predict of OUT average their class probabilities", positive=True)
+    member: int | None = setting(None, "this run is member K of an ensemble: its weights and batches are seeded with seed + K - 1, "
+                                       "its validation split with seed, as every member's", positive=True, cli=False)
     resume: bool = setting(False, "continue the run in --out from its last finished epoch, with its own settings")
 
     def __post_init__(self) -> None:

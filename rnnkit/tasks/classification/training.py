@@ -19,11 +19,12 @@ from ...data.tables import read_labelled_texts
 from ...data.vectors import load_vectors_into, read_vectors
 from ...training import losses, set_random_seed
 from ...training.callbacks import CosineWarmDown
-from ...training.task_files import TimeLimit
+from ...training.task_files import TimeLimit, ensemble_members
 from ..fingerprints import fingerprint
 from ..resume import RESUME_FILE, continued
 from ..runs import TaskRun, fit_keeping_best, hold_out
 from ..settings import SettingError, settings_of
+from .ensemble import train_ensemble, validation_scores
 from .model import ClassifierConfig, build_classifier
 from .sequences import JAPANESE_VOWELS, feature_loader, fit_standardiser, is_feature_file, read_sequence_table, read_sequences, standardise
 from .settings import ClassifySettings
@@ -61,8 +62,12 @@ def train(*args: Any, say: Callable[[str], None] = print, **fields: Any) -> Task
     ``sequence_of_features`` a long table (one row per step, see :func:`read_sequence_table`).
     ``sequence_of_features`` without ``data`` trains on the bundled Japanese Vowels training part.
     The run's ``details`` hold the ``encoder`` (None for numeric sequences) and the ``classes``.
+    With ``ensemble`` N > 1, N members are trained into ``out/member-K``
+    (:mod:`~rnnkit.tasks.classification.ensemble`).
     """
     settings = settings_of(ClassifySettings, args, fields)
+    if settings.ensemble > 1 or (settings.resume and ensemble_members(settings.out) is not None):
+        return train_ensemble(settings, lambda member: train(member, say=say), say)
     if settings.resume:
         settings = continued(ClassifySettings, settings, Path(settings.out) / RESUME_FILE)
     data, val = settings.data, settings.val
@@ -96,7 +101,7 @@ def train(*args: Any, say: Callable[[str], None] = print, **fields: Any) -> Task
                                    "give more rows of each class, or a --val file")
     index = {c: i for i, c in enumerate(classes)}
 
-    set_random_seed(settings.seed)
+    set_random_seed(settings.seed + (settings.member or 1) - 1)  # every member's validation split was drawn with seed
     if numeric:
         source = {"data": "the bundled Japanese Vowels training part" if bundled else str(data), "columns": columns,
                   "bundled": "japanese_vowels" if bundled else None}
@@ -181,4 +186,6 @@ def _fit(model: Any, train_data: DataLoader, val_data: DataLoader, record: Calla
                            mode="max", epochs=epochs, limit=limit, say=say, callbacks=schedule, settings=settings,
                            patience=settings.patience)
     run.details.update(details)
+    if settings.member is not None:
+        run.details["validation"] = validation_scores(run.model, val_data)
     return run

@@ -214,6 +214,57 @@ def test_an_ensemble_needs_the_same_classes_and_the_classify_task(tmp_path, caps
     assert "only for classify" in capsys.readouterr().err
 
 
+def test_ensemble_option_trains_seeded_members_that_eval_and_predict_average(tmp_path, capsys):
+    out, single = tmp_path / "ensemble", tmp_path / "single"
+    common = ["--data", NSMC_TRAIN, "--val", NSMC_DEV, "--epochs", "1", *TINY]
+    assert main(["train", "classify", *common, "--out", str(out), "--ensemble", "2"]) == 0
+    printed = capsys.readouterr().out
+    assert json.loads((out / "ensemble.json").read_text()) == {"task": "classify", "members": 2}
+    members = [str(out / "member-1"), str(out / "member-2")]
+    assert main(["train", "classify", *common, "--out", str(single)]) == 0
+    weights = [classification.load_classifier(path)[0].state_dict() for path in (*members, single)]
+    assert all(torch.equal(weights[0][k], weights[2][k]) for k in weights[0])  # member 1 is the single run of the same seed
+    assert not all(torch.equal(weights[0][k], weights[1][k]) for k in weights[0])  # member 2 has its own seed
+    report = classification.evaluate(members, NSMC_DEV)  # the validation file: the ensemble's printed score
+    assert f"validation accuracy of the ensemble of 2: {report.accuracy:.4f}" in printed
+    capsys.readouterr()
+    assert main(["eval", str(out), "--data", NSMC_DEV]) == 0
+    assert capsys.readouterr().out.startswith(f"accuracy {report.accuracy:.3f}")
+    assert (out / "eval.json").is_file()
+    texts = ["정말 재밌어요", "시간이 아깝다"]
+    means = np.mean([[list(p.values()) for *_, p in classification.predict(m, texts)] for m in members], axis=0)
+    for (label, probability, every), mean in zip(classification.predict(out, texts), means):
+        assert [every[c] for c in ("0", "1")] == pytest.approx(mean.tolist(), abs=1e-6)
+        assert probability == pytest.approx(mean.max(), abs=1e-6) and label == "01"[int(mean.argmax())]
+
+
+def test_ensemble_members_share_the_held_out_split_and_resume_alone(tmp_path, capsys):
+    out = tmp_path / "ensemble"
+    run = classification.train(NSMC_TRAIN, out=str(out), ensemble=2, epochs=1, units=8, embedding=8, batch_size=32, say=lambda line: None)
+    first, second = (member.details["validation"] for member in run.details["members"])
+    assert np.array_equal(first[1], second[1]) and not np.allclose(first[0], second[0])  # same texts, different models
+    assert len(run.model) == 2 and run.best == pytest.approx(float((((first[0] + second[0]) / 2).argmax(1) == first[1]).mean()))
+    assert main(["train", "classify", "--data", NSMC_TRAIN, "--out", str(out), "--resume"]) == 2
+    assert "resume" in (error := capsys.readouterr().err) and "member-1" in error
+    said = []  # a member resumes as its own run, with its own seed: from its epoch 2
+    classification.train(NSMC_TRAIN, out=str(out / "member-2"), resume=True, epochs=2, say=said.append)
+    assert [line.split(":")[0] for line in said if line.startswith("epoch")] == ["epoch 2"]
+    with pytest.raises(ValueError, match="an ensemble of 2 models.*member-1"):
+        classification.load_classifier(out)
+
+
+@pytest.mark.parametrize("manifest, expected", [
+    ("[1, 2]", "ensemble.json: task: expected the task's name"),
+    ('{"task": "classify", "members": 0}', "members: expected a whole number from 1 to 64"),
+    ('{"task": "classify", "members": "../../etc"}', "members: expected a whole number"),
+    ("{not json", "expected valid JSON"),
+])
+def test_a_bad_ensemble_file_is_refused_by_name(tmp_path, capsys, manifest, expected):
+    (tmp_path / "ensemble.json").write_text(manifest)
+    assert main(["eval", str(tmp_path), "--data", NSMC_DEV]) == 2
+    assert expected in capsys.readouterr().err
+
+
 def test_bpe_plus_char_reads_each_text_twice_and_survives_a_round_trip():
     texts = ["정말 재밌다", "시간이 아깝다 정말", "재밌다 최고"] * 20
     encoder = TextEncoder.train("bpe+char", texts, max_len=4, max_vocab=40)
