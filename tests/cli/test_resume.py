@@ -79,18 +79,23 @@ def lm_data(folder):
             "--steps-per-epoch", "4", "--samples", "0", "--lr-schedule", "cosine"]
 
 
-TASKS = {  # task: (its data and tiny settings, the resume checkpoint in the run folder)
-    "lm": (lm_data, "latest.safetensors"),
-    "classify": (classify_data, "resume.safetensors"),
-    "tag": (tag_data, "resume.safetensors"),
-    "forecast": (forecast_data, "resume.safetensors"),
-    "seq2seq": (seq2seq_data, "resume.safetensors"),
+def lm_stream_data(folder):
+    return lm_data(folder) + ["--windows", "streams"]  # a state carried from batch to batch, reset each epoch
+
+
+TASKS = {  # case: (the task, its data and tiny settings, the resume checkpoint in the run folder)
+    "lm": ("lm", lm_data, "latest.safetensors"),
+    "lm-streams": ("lm", lm_stream_data, "latest.safetensors"),
+    "classify": ("classify", classify_data, "resume.safetensors"),
+    "tag": ("tag", tag_data, "resume.safetensors"),
+    "forecast": ("forecast", forecast_data, "resume.safetensors"),
+    "seq2seq": ("seq2seq", seq2seq_data, "resume.safetensors"),
 }
 
 
-@pytest.mark.parametrize("task", sorted(TASKS))
-def test_a_run_interrupted_mid_epoch_resumes_as_the_uninterrupted_run(task, tmp_path, one_thread, monkeypatch, capsys):
-    make_data, resume_file = TASKS[task]
+@pytest.mark.parametrize("case", sorted(TASKS))
+def test_a_run_interrupted_mid_epoch_resumes_as_the_uninterrupted_run(case, tmp_path, one_thread, monkeypatch, capsys):
+    task, make_data, resume_file = TASKS[case]
     args = make_data(tmp_path)
     steps, real_step = [], loop.train_step
 

@@ -63,6 +63,7 @@ OLD_DEFAULTS["classify"].update({"--tokens": None, "--max-vocab": 16000, "--max-
                                  "--units": None, "--dropout": None, "--pooling": None, "--batch-size": None, "--lr": None,
                                  "--lr-schedule": None})
 OLD_DEFAULTS["classify"]["--ensemble"] = 1  # issue 17: one model unless asked for more
+OLD_DEFAULTS["lm"]["--windows"] = "random"  # issue 17: how training reads the text
 
 
 def parser_for(task):

@@ -16,6 +16,20 @@ from .generation import sample_text
 from .plot import write_loss_plot
 
 
+class CarriedStates(Callback):
+    """Starts every epoch of training on streams from zero states (so a resumed epoch repeats the original)."""
+
+    def __init__(self, model: Any) -> None:
+        super().__init__()
+        self.language_model = model
+
+    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
+        self.language_model.carried = None
+
+    def on_train_end(self, logs: dict | None = None) -> None:
+        self.language_model.carried = None
+
+
 class MixedBfloat16(Callback):
     """Runs each training step (forward, loss, backward) under CPU autocast to bfloat16.
 

@@ -62,6 +62,9 @@ class LanguageModel(Model):
         )
         self.dropout = Dropout(config.dropout, name="dropout")
         self.head = Dense(config.vocab_size, name="logits")
+        # Training on streams (batches.StreamBatches): each call starts from the states the last one left.
+        self.carry_state = False
+        self.carried: States | None = None
         with torch.no_grad():  # build every weight now, so optimizers and checkpoints see them
             self.step(torch.zeros(1, 1, dtype=torch.long))
 
@@ -82,6 +85,10 @@ class LanguageModel(Model):
         return self.head(x, training=training), final  # (B, T, vocab)
 
     def call(self, inputs: torch.Tensor, mask: Any = None, training: bool = False) -> torch.Tensor:
+        if training and self.carry_state:
+            logits, states = self.step(inputs, self.carried, training)
+            self.carried = detach_states(states)  # the context goes on; the gradient stops at the batch edge
+            return logits
         return self.step(inputs, None, training)[0]
 
 

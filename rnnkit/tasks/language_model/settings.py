@@ -21,6 +21,7 @@ from ..precision import PRECISIONS
 from .model import CELLS
 
 LR_SCHEDULES = ("cosine", "constant")
+WINDOWS = ("random", "streams")  # how training reads the text (rnnkit.tasks.language_model.batches)
 #: From this many minutes on, a run takes LONG_RECIPE.
 LONG_RUN_MINUTES = 10
 SHORT_RECIPE = {"units": 256, "dropout": 0.0, "patience": 5}
@@ -48,6 +49,8 @@ class LMSettings:
     embedding: int = setting(64, "embedding size", positive=True)
     dropout: float | None = setting(None, f"dropout between layers and before the output {_by_budget('dropout')}", minimum=0, below=1)
     seq_len: int = setting(128, "tokens per training window", positive=True)
+    windows: str = setting("random", "random: windows in random order, each from a zero state; streams: each batch row reads on "
+                           "from where the row before stopped, its state carried over (reset each epoch)", choices=WINDOWS)
     batch_size: int = setting(32, "windows per batch", positive=True)
     epochs: int | None = setting(None, "epochs to train (default 10, or unlimited with --minutes)", positive=True)
     minutes: float | None = setting(None, "stop after this many minutes of training", above=0)

@@ -1,10 +1,11 @@
 """``train``: tokenize a corpus, build the network, fit it with checkpoints, report and samples.
 
-Training reads random windows of ``seq_len`` tokens (each from a zero state), shuffled by torch's
-global generator, so a checkpoint that restores the generators resumes exactly. An "epoch" is one
-pass over the windows but at most ``MAX_STEPS_PER_EPOCH`` batches (or ``steps_per_epoch`` batches
-when that is set), drawn at random without replacement; after each one the
-held-out loss is measured with the state carried through the held-out text.
+Training reads windows of ``seq_len`` tokens (:mod:`~rnnkit.tasks.language_model.batches`): at
+random, each from a zero state, or as streams whose state carries from batch to batch, both
+drawn with torch's global generator, so a checkpoint that restores the generators resumes
+exactly. An "epoch" is one pass over the windows but at most ``MAX_STEPS_PER_EPOCH`` batches (or
+``steps_per_epoch`` batches when that is set); after each one the held-out loss is measured with
+the state carried through the held-out text.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from ...data import load_corpus, split_held_out, tokenizer_from_json, train_toke
 from ...training import losses, set_random_seed
 from ...training.callbacks import CosineWarmDown, EarlyStopping
 from ...training.task_files import TimeLimit
-from .callbacks import EpochReport, MixedBfloat16, ProgressBar, RunFiles
+from .batches import StreamBatches, TextWindows, windows
+from .callbacks import CarriedStates, EpochReport, MixedBfloat16, ProgressBar, RunFiles
 from ..resume import SaveResumable, continued, stored_settings
 from ..precision import chosen_precision
 from ..runs import TaskRun, run_lock
@@ -32,14 +34,6 @@ from .model import LanguageModel, ModelConfig
 from .settings import LMSettings
 
 MAX_STEPS_PER_EPOCH = 100  # so a long text still reports, samples and checkpoints every few minutes
-
-
-def windows(ids: torch.Tensor, seq_len: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """Non-overlapping inputs ``(N, seq_len)`` and their next-token targets ``(N, seq_len)``."""
-    count = (len(ids) - 1) // seq_len
-    x = ids[: count * seq_len].view(count, seq_len)
-    y = ids[1 : count * seq_len + 1].view(count, seq_len)
-    return x, y
 
 
 def _check_sizes(train_ids: list[int], held_out: list[int], seq_len: int, source: str) -> None:
@@ -113,13 +107,18 @@ def _train(chosen: LMSettings, out_dir: Path, say: Callable[[str], None], precis
         samples_per_epoch = chosen.steps_per_epoch * batch
     else:
         samples_per_epoch = min(len(dataset), MAX_STEPS_PER_EPOCH * batch)
-    sampler = RandomSampler(dataset, num_samples=samples_per_epoch)
-    loader = DataLoader(dataset, batch_size=batch, sampler=sampler)
+    if chosen.windows == "streams":
+        stream = TextWindows(torch.tensor(train_ids), chosen.seq_len)
+        loader = DataLoader(stream, batch_sampler=StreamBatches(stream, batch, -(-samples_per_epoch // batch)))
+        model.carry_state = True
+    else:
+        loader = DataLoader(dataset, batch_size=batch, sampler=RandomSampler(dataset, num_samples=samples_per_epoch))
 
     parameters = sum(p.numel() for p in model.parameters())
     say(f"{'Resuming' if chosen.resume else 'Training'} a {config.layers}-layer {config.cell.upper()}({config.units}) on {description}: "
         f"{len(train_ids):,} training and {len(held_out):,} held-out {tokenizer.kind} tokens, vocabulary {tokenizer.vocab_size:,}, "
         f"{parameters:,} weights; held-out loss on {len(evaluated):,} tokens; {len(loader)} batches of {batch}x{chosen.seq_len} per epoch"
+        f"{', read as streams' if model.carry_state else ''}"
         + (f"; {minutes:g} minutes" if minutes is not None else f"; epochs {initial_epoch + 1}-{epochs}")
         + f"; precision {precision} ({why})")
 
@@ -128,7 +127,7 @@ def _train(chosen: LMSettings, out_dir: Path, say: Callable[[str], None], precis
     offset_seconds = history[-1].get("seconds", 0.0) if history else 0.0
     report = EpochReport(tokenizer, torch.tensor(evaluated), len(tokenizer.decode(evaluated)), clock, bar.write, chosen.samples,
                          chosen.sample_length, offset_seconds)
-    callbacks = [clock, report, files, stop, bar]
+    callbacks = [clock, report, files, stop, bar, *([CarriedStates(model)] if model.carry_state else [])]
     if chosen.lr_schedule == "cosine":  # over the whole run's steps, from its first epoch
         callbacks.append(CosineWarmDown(chosen.learning_rate, seconds=clock.seconds, steps=None if minutes is not None else len(loader) * epochs))
     region = MixedBfloat16() if precision == "mixed_bfloat16" else None

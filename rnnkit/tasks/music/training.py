@@ -21,7 +21,7 @@ from ...training.callbacks import EarlyStopping
 from ...training.task_files import TimeLimit
 from ..fingerprints import fingerprint
 from ..language_model.model import LanguageModel, ModelConfig
-from ..language_model.training import windows
+from ..language_model.batches import windows
 from ..resume import RESUME_FILE, continued
 from ..runs import TaskRun, fit_keeping_best
 from ..settings import SettingError, settings_of

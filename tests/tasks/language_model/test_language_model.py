@@ -264,3 +264,43 @@ def test_the_log_line_says_the_precision_and_a_bad_one_is_refused(run, tmp_path)
     assert f"; precision {expected} (chosen automatically: this CPU has " in lines[0]
     with pytest.raises(ValueError, match="precision must be one of auto, float32, mixed_bfloat16"):
         lm.train(str(run["data"]), out=str(tmp_path / "bad"), precision="float16", epochs=1)
+
+
+def test_stream_batches_continue_each_row_where_the_batch_before_stopped():
+    from rnnkit.tasks.language_model.batches import StreamBatches, TextWindows
+
+    ids = torch.arange(103)
+    stream = TextWindows(ids, 10)
+    assert len(stream) == 93 and torch.equal(stream[92][1], torch.arange(93, 103))  # the last offset whose targets exist
+    torch.manual_seed(0)
+    batches = list(StreamBatches(stream, 4, 12))
+    assert len(batches) == 12 and all(len(rows) == 4 for rows in batches)
+    for before, after in zip(batches, batches[1:]):
+        assert after == [(offset + 10) % 93 for offset in before]  # on from the last window, wrapping at the end of the text
+    torch.manual_seed(0)
+    assert list(StreamBatches(stream, 4, 12)) == batches  # drawn with the global generator a checkpoint restores
+
+
+def test_training_on_streams_carries_the_state_from_batch_to_batch_and_resets_each_epoch():
+    from rnnkit.tasks.language_model.callbacks import CarriedStates
+
+    torch.manual_seed(0)
+    model = lm.LanguageModel(lm.ModelConfig(vocab_size=7, cell="lstm", layers=2, units=5, embedding=3)).double()
+    first, second = torch.randint(0, 7, (2, 4)), torch.randint(0, 7, (2, 6))
+    model.carry_state = True
+    model(first, training=True)
+    carried = model(second, training=True)
+    whole = model.step(torch.cat([first, second], dim=1), training=True)[0]
+    torch.testing.assert_close(carried, whole[:, 4:])  # the second batch reads on from the first
+    assert all(not s.requires_grad for layer in model.carried for s in layer)  # gradients stop at the batch edge
+    CarriedStates(model).on_epoch_begin(1)
+    torch.testing.assert_close(model(second, training=True), model.step(second, training=True)[0])
+    assert not torch.allclose(model(second, training=False), carried)  # evaluation never reads the carried state
+
+
+def test_the_command_trains_on_streams(tmp_path, capsys):
+    data = tmp_path / "tiny.txt"
+    data.write_text(tiny_corpus(), encoding="utf-8")
+    assert main(["train", "lm", "--data", str(data), "--out", str(tmp_path / "run"), "--epochs", "1", "--steps-per-epoch", "5",
+                 "--windows", "streams", *TINY]) == 0
+    assert "5 batches of 16x32 per epoch, read as streams" in capsys.readouterr().out
