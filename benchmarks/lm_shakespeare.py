@@ -37,7 +37,7 @@ from rnnkit.data import load_corpus, split_held_out
 from rnnkit.tasks import language_model as lm
 from rnnkit.tasks.language_model.evaluation import held_out_nats
 from rnnkit.tasks.language_model.model import CELLS
-from rnnkit.tasks.language_model.settings import LR_SCHEDULES, LMSettings
+from rnnkit.tasks.language_model.settings import LR_SCHEDULES, WINDOWS, LMSettings
 from rnnkit.tasks.precision import PRECISIONS
 
 DEFAULTS = LMSettings()
@@ -55,6 +55,7 @@ def main() -> None:
     parser.add_argument("--embedding", type=int, default=DEFAULTS.embedding)
     parser.add_argument("--dropout", type=float, default=DEFAULTS.dropout)
     parser.add_argument("--seq-len", type=int, default=DEFAULTS.seq_len)
+    parser.add_argument("--windows", default=DEFAULTS.windows, choices=WINDOWS)
     parser.add_argument("--batch-size", type=int, default=DEFAULTS.batch_size)
     parser.add_argument("--lr", type=float, default=DEFAULTS.learning_rate)
     parser.add_argument("--patience", type=int, default=DEFAULTS.patience)
@@ -71,7 +72,7 @@ def main() -> None:
     print(f"config: {json.dumps(config)}; torch threads {torch.get_num_threads()}; load average {os.getloadavg()}")
     started = time.perf_counter()
     run = lm.train(None, out=args.out, cell=args.cell, layers=args.layers, units=args.units, embedding=args.embedding, dropout=args.dropout,
-                   seq_len=args.seq_len, seed=args.seed, batch_size=args.batch_size, learning_rate=args.lr, patience=args.patience, lr_schedule=args.lr_schedule, precision=args.precision, minutes=args.minutes,
+                   seq_len=args.seq_len, windows=args.windows, seed=args.seed, batch_size=args.batch_size, learning_rate=args.lr, patience=args.patience, lr_schedule=args.lr_schedule, precision=args.precision, minutes=args.minutes,
                    steps_per_epoch=args.steps_per_epoch, eval_tokens=20_000, samples=0)
     trained = time.perf_counter() - started
 
