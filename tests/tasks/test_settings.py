@@ -64,6 +64,7 @@ OLD_DEFAULTS["classify"].update({"--tokens": None, "--max-vocab": 16000, "--max-
                                  "--lr-schedule": None})
 OLD_DEFAULTS["classify"]["--ensemble"] = 1  # issue 17: one model unless asked for more
 OLD_DEFAULTS["lm"]["--windows"] = "random"  # issue 17: how training reads the text
+OLD_DEFAULTS["tag"]["--crf"] = False  # issue 17: a CRF output when asked
 
 
 def parser_for(task):

@@ -43,7 +43,7 @@ def tag_sentences(model: Tagger, features: WordFeatures, tags: list[str], senten
     with torch.inference_mode():
         for batch in LengthBuckets([len(e) for e in encoded], batch_size, shuffle=False):
             x = data.collate(batch)[0]
-            best = model(x).argmax(dim=-1)  # (B, T)
+            best = model.best_tags(x)  # (B, T)
             for row, i in enumerate(batch):
                 result[i] = [tags[j] for j in best[row, : len(encoded[i])].tolist()]
     return result

@@ -4,6 +4,7 @@
 
     features (B, T, 3) -> [word (B,T,E) | suffix (B,T,E/4) | shape (B,T,8)] -> (B, T, 1.25E + 8)
         -> Bidirectional(LSTM|GRU, return_sequences) x layers (B, T, 2*units) -> Dropout -> Dense (B, T, tags)
+        [-> with crf: a linear-chain CRF (crf.py) trains on whole tag sequences and decodes the best one]
 
 With ``char_units`` each word's characters also run through a small bidirectional LSTM whose two
 final states join the word's features (``(B*T, char_len)`` -> ``(B*T, 2*char_units)``), so the
@@ -23,6 +24,7 @@ from ...layers import LSTM, Bidirectional, Dense, Dropout, Embedding
 from ...layers.recurrent_kinds import TASK_CELLS
 from ...models import Model
 from ..settings import check_value
+from .crf import CRF
 
 CELLS = TASK_CELLS  # cell name -> layer class, one table for every task
 
@@ -42,6 +44,7 @@ class TaggerConfig:
     char_vocab: int = 0
     char_len: int = 0
     char_units: int = 0
+    crf: bool = False
 
     def __post_init__(self) -> None:
         check_value("cell", self.cell, {"choices": tuple(sorted(CELLS))})
@@ -81,10 +84,18 @@ class Tagger(Model):
                                        for i, r in enumerate(recurrent))
         self.dropout = Dropout(config.dropout, name="dropout")
         self.head = Dense(config.tags, name="tag_logits")
+        self.crf = CRF(config.tags, name="crf") if config.crf else None
         self.layers = nn.ModuleList([self.word_embedding, self.suffix_embedding, self.shape_embedding, *self.char_layers,
-                                     *self.recurrent, self.dropout, self.head])
+                                     *self.recurrent, self.dropout, self.head, *([self.crf] if self.crf else [])])
         with torch.no_grad():  # build every weight now, so optimizers and checkpoints see them
             self(torch.ones(1, 1, 3 + config.char_len, dtype=torch.long))
+        if self.crf is not None:
+            self.crf.ensure_built((None, None, config.tags))
+
+    def best_tags(self, inputs: torch.Tensor) -> torch.Tensor:
+        """``(B, T)`` tag ids for word features ``(B, T, 3 + char_len)``: Viterbi's path with a CRF, else each word's argmax."""
+        logits = self(inputs)
+        return logits.argmax(dim=-1) if self.crf is None else self.crf.decode(logits, logits._keras_mask)
 
     def call(self, inputs: torch.Tensor, mask: Any = None, training: bool = False) -> torch.Tensor:
         ids = inputs.long()

@@ -36,6 +36,7 @@ class TagSettings:
     minutes: float | None = setting(None, "stop after this many minutes of training", above=0)
     learning_rate: float = setting(2e-3, "Adam learning rate", above=0, flag="--lr")
     char_units: int = setting(32, "character-level word features: units of a char BiLSTM (0: off)", minimum=0)
+    crf: bool = setting(False, "a linear-chain CRF output: learn tag-to-tag transitions, decode the best tag sequence (Viterbi)")
     vectors: str | None = setting(None, "pretrained word vectors (GloVe/word2vec text, word2vec .bin) for the word embedding")
     freeze_vectors: bool = setting(False, "keep the pretrained vectors fixed while training")
     val_fraction: float = setting(0.1, "share of the sentences held out for validation when no val is given", above=0, below=1,

@@ -22,6 +22,7 @@ from ..fingerprints import fingerprint
 from ..resume import RESUME_FILE, continued
 from ..runs import TaskRun, fit_keeping_best, hold_out
 from ..settings import SettingError, settings_of
+from .crf import CRFLoss, viterbi_accuracy
 from .features import WordFeatures
 from .model import Tagger, TaggerConfig
 from .settings import TagSettings
@@ -92,18 +93,19 @@ def train(*args: Any, say: Callable[[str], None] = print, **fields: Any) -> Task
     table = read_vectors(settings.vectors) if settings.vectors is not None else None
     config = TaggerConfig(features.sizes, len(tags), settings.cell, settings.bidirectional, settings.layers, settings.units,
                           table.dimension if table else settings.embedding, settings.dropout, len(features.chars), features.char_len,
-                          char_units)
+                          char_units, settings.crf)
     model = Tagger(config)
     vector_note = "" if table is None else "; " + load_vectors_into(model.word_embedding, features.words, table,
                                                                     trainable=not settings.freeze_vectors)
-    model.compile(optimizer=optimizers.Adam(learning_rate=settings.learning_rate, clipnorm=5.0),
-                  loss=losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
+    loss, accuracy = ((CRFLoss(model.crf), viterbi_accuracy(model.crf)) if model.crf is not None else
+                      (losses.SparseCategoricalCrossentropy(from_logits=True), "accuracy"))
+    model.compile(optimizer=optimizers.Adam(learning_rate=settings.learning_rate, clipnorm=5.0), loss=loss, metrics=[accuracy])
     encode = lambda group: ([features.encode(w) for w, _ in group], [[tag_index[t] for t in ts] for _, ts in group])
     train_data = sentence_loader(*encode(sentences), settings.batch_size, True, settings.word_dropout)
     val_data = sentence_loader(*encode(held), settings.batch_size, False)
     tokens = sum(len(w) for w, _ in sentences)
     say(f"Training a {'bidirectional ' if config.bidirectional else ''}{config.layers}-layer {config.cell.upper()}({config.units}) "
-        f"tagger on {data}: {len(sentences):,} sentences ({tokens:,} words) and {len(held):,} validation sentences, {len(tags)} tags, "
+        f"tagger{' with a CRF' if config.crf else ''} on {data}: {len(sentences):,} sentences ({tokens:,} words) and {len(held):,} validation sentences, {len(tags)} tags, "
         f"vocabulary {len(features.words):,} words, {sum(p.numel() for p in model.parameters()):,} weights{vector_note}")
 
     record = lambda: {"task": TASK, "config": config.to_json(), "features": features.to_json(), "tags": tags,
