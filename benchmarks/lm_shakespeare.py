@@ -15,7 +15,8 @@ Measured 2026-12-03 on the quiet 2-core AMD EPYC Zen 3 (AVX2, float32), two thre
 (GRU(256), lr 0.006) -> 1.4844, 47 epochs (early stopping ended it after 416 s);
 ``--units 384 --dropout 0.2 --patience 20`` -> 1.4435, 34 epochs (the same again after the
 training-speed changes of that evening: the run is deterministic), now the long-run recipe that
-``--minutes 10`` takes by default; ``--units 512 --dropout 0.25 --patience 20`` -> 1.7155.
+``--minutes 10`` takes by default; ``--units 512 --dropout 0.25 --patience 20`` -> 1.7155;
+``--windows streams`` (state carried from batch to batch) -> 1.4467, with ``--seq-len 64`` 1.4547.
 
 ``--units``, ``--dropout`` and ``--patience`` default to the task's recipe for the budget
 (``LMSettings.for_budget``: the long-run recipe from 10 minutes on).

@@ -21,6 +21,8 @@ Measured 2026-11-23 on the quiet 2-core machine, two threads (dev accuracy on th
   held-out epoch 4 (0.8686), **dev accuracy 0.8709** (one seed; the issue's target is 0.87).
 - the BPE and character models above as one ensemble, ``rnnkit eval runs/ens-char runs/ens-bpe --data ratings_dev.txt``
   (mean of their probabilities; 10.7 minutes of training in all): dev accuracy 0.8770.
+Measured 2026-12-03 on the quiet 2-core Zen 3, two threads, ``--val dev``: the defaults 0.8729 (12.9
+minutes); ``-- --ensemble 2`` (two seeds of the defaults) 0.8759 (members 0.8729 and 0.8716; 27.6 minutes).
 Earlier, under heavy load on one thread: BPE 8000 BiLSTM 128 (this script's fixed options then), 0.8581.
 All of these chose the epoch on 10% of ratings_train (``--val held-out`` now). The last single-model
 recipe is the command's default for texts since issue 17 (the epochs at 5, about what fitted in
